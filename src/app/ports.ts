@@ -3,6 +3,10 @@
  * The consumer declares them; adapters in src/adapters implement them. Each port documents its
  * contract as MUST / SHOULD; the contract test suites in test/contracts check every implementation.
  */
+import type { ReceiptState } from '../core/message/receipts.ts';
+import type { MessageClass } from '../core/message/status.ts';
+
+export type { MessageClass, ReceiptState };
 
 /** Time source. Everything that needs "now" gets it from here, so tests can drive time. */
 export interface Clock {
@@ -57,17 +61,6 @@ export type SubmitOutcome =
   | { kind: 'in-doubt'; reason: string }
   /** The PDU certainly did not leave (link down, not bound): safe to send again. */
   | { kind: 'not-sent'; reason: string };
-
-/** Final or intermediate state reported by an SMSC for one submitted part. */
-export type ReceiptState =
-  | 'delivered'
-  | 'undeliverable'
-  | 'expired'
-  | 'rejected'
-  | 'deleted'
-  | 'accepted'
-  | 'enroute'
-  | 'unknown';
 
 export interface Receipt {
   smscMessageId: string;
@@ -124,4 +117,149 @@ export interface OperatorLink {
   /** Resolves as soon as freeWindow() may have become positive, or after `maxWaitMs`. */
   waitForCapacity(maxWaitMs: number): Promise<void>;
   submit(part: OutboundPart): Promise<SubmitOutcome>;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Store: the outbox as the use cases (intake, reads) and the dispatcher see it.
+// ---------------------------------------------------------------------------------------------
+
+/** A message ready for the outbox: normalised, encoded, routed. */
+export interface NewMessage {
+  accountId: string;
+  recipient: string;
+  sender: string;
+  shortCode: string;
+  class: MessageClass;
+  body: string;
+  encoding: 'gsm7' | 'ucs2';
+  segments: number;
+  dueAt: Date;
+  clientReference: string | null;
+}
+
+export interface IdempotencyClaim {
+  key: string;
+  /** Hash of the request body: the same key with another body is a client error. */
+  requestHash: string;
+}
+
+export type InsertResult =
+  | { kind: 'inserted'; ids: string[] }
+  /** The idempotency key was seen with the same request: the messages it created. */
+  | { kind: 'replayed'; ids: string[] }
+  /** The idempotency key was seen with a different request. */
+  | { kind: 'key-conflict' };
+
+export interface MessagePartView {
+  index: number;
+  smscMessageId: string;
+  submittedAt: Date;
+  receipt: { state: ReceiptState; errorCode: string | null; at: Date | null } | null;
+}
+
+export interface MessageEventView {
+  status: string;
+  reason: string | null;
+  at: Date;
+}
+
+export interface MessageView {
+  id: string;
+  recipient: string;
+  sender: string;
+  shortCode: string;
+  class: MessageClass;
+  body: string;
+  encoding: 'gsm7' | 'ucs2';
+  segments: number;
+  status: string;
+  dueAt: Date;
+  attempts: number;
+  possibleDuplicate: boolean;
+  clientReference: string | null;
+  error: { code: string | null; reason: string } | null;
+  createdAt: Date;
+  submittedAt: Date | null;
+  doneAt: Date | null;
+}
+
+export interface MessageDetail extends MessageView {
+  parts: MessagePartView[];
+  events: MessageEventView[];
+}
+
+export interface MessageFilter {
+  status?: string;
+  createdFrom?: Date;
+  createdTo?: Date;
+}
+
+/** Opaque position in a listing, newest first. */
+export interface ListCursor {
+  createdAt: Date;
+  id: string;
+}
+
+/**
+ * Contract (test/contracts/message-store.contract.ts): inserts are atomic per call (all messages or none);
+ * an idempotency key is bound to its first request for the account; reads never see another account's data.
+ */
+export interface MessageStore {
+  insertMessages(messages: NewMessage[], now: Date, idempotency?: IdempotencyClaim): Promise<InsertResult>;
+  getMessage(accountId: string, id: string): Promise<MessageDetail | undefined>;
+  listMessages(accountId: string, filter: MessageFilter, after: ListCursor | undefined, limit: number): Promise<MessageView[]>;
+  countByStatus(accountId: string): Promise<Record<string, number>>;
+  /** Moves a queued message to cancelled; false when it is no longer queued. */
+  cancelMessage(accountId: string, id: string, now: Date): Promise<boolean>;
+  /** Puts an in-doubt message back in the queue (flagged possible duplicate); false when it is not in doubt. */
+  retryInDoubt(accountId: string, id: string, now: Date): Promise<boolean>;
+}
+
+/** A message the dispatcher has claimed (status `submitting`). */
+export interface ClaimedMessage {
+  id: string;
+  accountId: string;
+  recipient: string;
+  sender: string;
+  shortCode: string;
+  body: string;
+  encoding: 'gsm7' | 'ucs2';
+  segments: number;
+  /** Parts already accepted by the SMSC in an earlier attempt (they are not sent again). */
+  partsAccepted: number;
+  attempts: number;
+}
+
+export interface AcceptedPart {
+  index: number;
+  smscMessageId: string;
+  at: Date;
+}
+
+/** What one attempt did, for the outbox. `acceptedParts` are the parts the SMSC took during this attempt. */
+export type AttemptOutcome = { messageId: string; acceptedParts: AcceptedPart[]; route: string } & (
+  | { kind: 'submitted' }
+  | { kind: 'retry'; dueAt: Date; reason: string; countsAsAttempt: boolean }
+  | { kind: 'failed'; code: string | null; reason: string }
+  | { kind: 'in-doubt'; reason: string }
+);
+
+/**
+ * Contract (test/contracts/outbox-store.contract.ts):
+ * - claimDue MUST hand each queued, due message to exactly one caller, transactional before marketing, and
+ *   mark it `submitting` durably before returning it;
+ * - record MUST apply outcomes and receipts in one transaction, outcomes first, so a receipt that overtook
+ *   its submit response is matched in the same flush; a receipt for an unknown id is kept and matched when
+ *   the id appears (matchPendingReceipts does it for ids recorded by another process);
+ * - a final receipt is never overwritten by a later one for the same part (duplicates are ignored);
+ * - leases give a route to one owner at a time; recoverOrphans settles what a dead owner left `submitting`.
+ */
+export interface OutboxStore {
+  claimDue(shortCode: string, limit: number, now: Date): Promise<ClaimedMessage[]>;
+  record(batch: { outcomes: AttemptOutcome[]; receipts: { route: string; receipt: Receipt }[] }, now: Date): Promise<void>;
+  matchPendingReceipts(now: Date): Promise<number>;
+  acquireLease(route: string, owner: string, ttlMs: number, now: Date): Promise<boolean>;
+  releaseLease(route: string, owner: string): Promise<void>;
+  /** Settles messages left `submitting` on these short codes by a previous owner: in doubt, or queued again per account policy. */
+  recoverOrphans(shortCodes: string[], now: Date): Promise<{ inDoubt: number; requeued: number }>;
 }

@@ -1,0 +1,95 @@
+import { createHash, randomBytes } from 'node:crypto';
+import type { Db } from './database.ts';
+import { uuidv7 } from './ids.ts';
+
+export interface Account {
+  id: string;
+  name: string;
+  defaultShortCode: string | null;
+  inDoubtPolicy: 'hold' | 'retry';
+}
+
+const KEY_PREFIX = 'rl_';
+
+/** API keys are shown once; only their SHA-256 is stored (they are 256-bit random, so a fast hash is enough). */
+export function hashApiKey(key: string): Buffer {
+  return createHash('sha256').update(key).digest();
+}
+
+export class PgAccountStore {
+  constructor(private readonly db: Db) {}
+
+  async createAccount(
+    input: { name: string; defaultShortCode?: string | null; inDoubtPolicy?: 'hold' | 'retry' },
+    now: Date,
+  ): Promise<Account> {
+    const row = await this.db.kysely
+      .insertInto('accounts')
+      .values({
+        id: uuidv7(now.getTime()),
+        name: input.name,
+        default_short_code: input.defaultShortCode ?? null,
+        in_doubt_policy: input.inDoubtPolicy ?? 'hold',
+        created_at: now,
+      })
+      .returningAll()
+      .executeTakeFirstOrThrow();
+    return toAccount(row);
+  }
+
+  async updateAccount(name: string, changes: { defaultShortCode?: string | null; inDoubtPolicy?: 'hold' | 'retry' }): Promise<Account | undefined> {
+    const row = await this.db.kysely
+      .updateTable('accounts')
+      .set({
+        ...(changes.defaultShortCode !== undefined ? { default_short_code: changes.defaultShortCode } : {}),
+        ...(changes.inDoubtPolicy ? { in_doubt_policy: changes.inDoubtPolicy } : {}),
+      })
+      .where('name', '=', name)
+      .returningAll()
+      .executeTakeFirst();
+    return row && toAccount(row);
+  }
+
+  /** Creates a key and returns it in clear, the only time it exists in clear. */
+  async createApiKey(accountId: string, label: string | null, now: Date): Promise<string> {
+    const key = KEY_PREFIX + randomBytes(32).toString('base64url');
+    await this.db.kysely
+      .insertInto('api_keys')
+      .values({
+        id: uuidv7(now.getTime()),
+        account_id: accountId,
+        key_hash: hashApiKey(key),
+        key_prefix: key.slice(0, KEY_PREFIX.length + 6),
+        label,
+        created_at: now,
+        revoked_at: null,
+      })
+      .execute();
+    return key;
+  }
+
+  async findByApiKey(key: string): Promise<Account | undefined> {
+    const row = await this.db.kysely
+      .selectFrom('api_keys')
+      .innerJoin('accounts', 'accounts.id', 'api_keys.account_id')
+      .selectAll('accounts')
+      .where('api_keys.key_hash', '=', hashApiKey(key))
+      .where('api_keys.revoked_at', 'is', null)
+      .executeTakeFirst();
+    return row && toAccount(row);
+  }
+
+  async findByName(name: string): Promise<Account | undefined> {
+    const row = await this.db.kysely.selectFrom('accounts').selectAll().where('name', '=', name).executeTakeFirst();
+    return row && toAccount(row);
+  }
+
+  async listAccounts(): Promise<Account[]> {
+    const rows = await this.db.kysely.selectFrom('accounts').selectAll().orderBy('name').execute();
+    return rows.map(toAccount);
+  }
+}
+
+function toAccount(row: { id: string; name: string; default_short_code: string | null; in_doubt_policy: 'hold' | 'retry' }): Account {
+  return { id: row.id, name: row.name, defaultShortCode: row.default_short_code, inDoubtPolicy: row.in_doubt_policy };
+}

@@ -1,0 +1,173 @@
+import { Kysely, Migrator, PostgresDialect, type ColumnType, type Generated } from 'kysely';
+import pg from 'pg';
+import { migrations } from './migrations/index.ts';
+
+// timestamptz comes back as Date; bigint (int8) as string; we keep both as pg gives them.
+type Timestamp = ColumnType<Date, Date, Date>;
+
+export interface AccountsTable {
+  id: string;
+  name: string;
+  default_short_code: string | null;
+  in_doubt_policy: 'hold' | 'retry';
+  created_at: Timestamp;
+}
+export interface ApiKeysTable {
+  id: string;
+  account_id: string;
+  key_hash: Buffer;
+  key_prefix: string;
+  label: string | null;
+  created_at: Timestamp;
+  revoked_at: Timestamp | null;
+}
+export interface RoutesTable {
+  name: string;
+  protocol: 'smpp' | 'ucp';
+  host: string;
+  port: number;
+  system_id: string;
+  password: string;
+  settings: ColumnType<Record<string, unknown>, string, string>;
+  updated_at: Timestamp;
+}
+export interface ShortCodesTable {
+  number: string;
+  route: string;
+  rate_per_second: number;
+  updated_at: Timestamp;
+}
+export interface MessagesTable {
+  id: string;
+  account_id: string;
+  recipient: string;
+  sender: string;
+  short_code: string;
+  class: 'transactional' | 'marketing';
+  priority: number;
+  body: string;
+  encoding: 'gsm7' | 'ucs2';
+  segments: number;
+  status: string;
+  due_at: Timestamp;
+  attempts: Generated<number>;
+  parts_accepted: Generated<number>;
+  possible_duplicate: Generated<boolean>;
+  client_reference: string | null;
+  error_code: string | null;
+  error_reason: string | null;
+  created_at: Timestamp;
+  submitted_at: Timestamp | null;
+  done_at: Timestamp | null;
+  updated_at: Timestamp;
+}
+export interface MessagePartsTable {
+  message_id: string;
+  part_index: number;
+  route: string;
+  smsc_message_id: string;
+  submitted_at: Timestamp;
+  receipt_state: string | null;
+  receipt_error: string | null;
+  receipt_at: Timestamp | null;
+  receipt_raw: string | null;
+}
+export interface MessageEventsTable {
+  id: Generated<string>;
+  message_id: string;
+  account_id: string;
+  status: string;
+  reason: string | null;
+  at: Timestamp;
+}
+export interface PendingReceiptsTable {
+  id: Generated<string>;
+  route: string;
+  smsc_message_id: string;
+  state: string;
+  error_code: string | null;
+  done_at: Timestamp | null;
+  raw: string;
+  received_at: Timestamp;
+}
+export interface WebhooksTable {
+  id: string;
+  account_id: string;
+  url: string;
+  secret: string;
+  events: string[];
+  active: Generated<boolean>;
+  created_at: Timestamp;
+}
+export interface WebhookDeliveriesTable {
+  id: Generated<string>;
+  webhook_id: string;
+  event_id: string;
+  status: Generated<'pending' | 'delivered' | 'failed'>;
+  attempts: Generated<number>;
+  parts_accepted: Generated<number>;
+  next_attempt_at: Timestamp;
+  created_at: Timestamp;
+  delivered_at: Timestamp | null;
+}
+export interface WebhookAttemptsTable {
+  delivery_id: string;
+  attempt: number;
+  at: Timestamp;
+  http_status: number | null;
+  error: string | null;
+  duration_ms: number;
+}
+export interface IdempotencyKeysTable {
+  account_id: string;
+  key: string;
+  request_hash: string;
+  message_ids: string[];
+  created_at: Timestamp;
+}
+export interface RouteLeasesTable {
+  route: string;
+  owner: string;
+  expires_at: Timestamp;
+}
+
+export interface Database {
+  accounts: AccountsTable;
+  api_keys: ApiKeysTable;
+  routes: RoutesTable;
+  short_codes: ShortCodesTable;
+  messages: MessagesTable;
+  message_parts: MessagePartsTable;
+  message_events: MessageEventsTable;
+  pending_receipts: PendingReceiptsTable;
+  webhooks: WebhooksTable;
+  webhook_deliveries: WebhookDeliveriesTable;
+  webhook_attempts: WebhookAttemptsTable;
+  idempotency_keys: IdempotencyKeysTable;
+  route_leases: RouteLeasesTable;
+}
+
+export interface Db {
+  readonly pool: pg.Pool;
+  readonly kysely: Kysely<Database>;
+  close(): Promise<void>;
+}
+
+export function openDatabase(url: string, options: { maxConnections?: number } = {}): Db {
+  const pool = new pg.Pool({ connectionString: url, max: options.maxConnections ?? 10 });
+  // An idle client losing its server connection must not crash the process; the pool replaces it.
+  pool.on('error', () => undefined);
+  const kysely = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  return { pool, kysely, close: () => kysely.destroy() };
+}
+
+/** Applies pending migrations; safe when several processes start at once (the migrator takes a lock). */
+export async function migrate(db: Db): Promise<string[]> {
+  const migrator = new Migrator({ db: db.kysely, provider: { getMigrations: async () => migrations } });
+  const { error, results } = await migrator.migrateToLatest();
+  if (error) {
+    const failed = results?.find((r) => r.status === 'Error');
+    throw new Error(`database migration ${failed?.migrationName ?? ''} failed: ${String(error)}`);
+  }
+  return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
+}

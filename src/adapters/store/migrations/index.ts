@@ -1,0 +1,7 @@
+import type { Migration } from 'kysely';
+import * as spine from './0001-spine.ts';
+
+/** Every migration, in order. Names are permanent: add new ones, never rename or edit applied ones. */
+export const migrations: Record<string, Migration> = {
+  '0001-spine': spine,
+};

@@ -1,0 +1,271 @@
+import type pg from 'pg';
+import { finalReceiptStates, receiptOutcome } from '../../core/message/receipts.ts';
+import type { AttemptOutcome, ClaimedMessage, OutboxStore, Receipt } from '../../app/ports.ts';
+import type { Db } from './database.ts';
+import { eventsFrom, transaction } from './sql.ts';
+
+type Client = Pick<pg.PoolClient, 'query'>;
+type RoutedReceipt = { route: string; receipt: Receipt };
+
+/**
+ * The dispatcher's side of the outbox. Every query here is written out in SQL because each one is a
+ * concurrency argument; the comment above each says why it is safe.
+ */
+export class PgOutboxStore implements OutboxStore {
+  constructor(private readonly db: Db) {}
+
+  /**
+   * Claim: lock due rows of one short code with SKIP LOCKED (two dispatchers never get the same row, and
+   * neither waits for the other), mark them `submitting` and record the event, all in one statement, so
+   * "submitting" is durable before any PDU leaves. Transactional rows (priority 0) come first.
+   */
+  async claimDue(shortCode: string, limit: number, now: Date): Promise<ClaimedMessage[]> {
+    const { rows } = await this.db.pool.query(
+      `WITH claimed AS (
+         UPDATE messages m SET status = 'submitting', updated_at = $3
+         FROM (SELECT id FROM messages
+               WHERE short_code = $1 AND status = 'queued' AND due_at <= $3
+               ORDER BY priority, due_at
+               LIMIT $2
+               FOR UPDATE SKIP LOCKED) due
+         WHERE m.id = due.id
+         RETURNING m.id, m.account_id, m.recipient, m.sender, m.short_code, m.body, m.encoding, m.segments,
+                   m.parts_accepted, m.attempts, m.priority, m.due_at, m.status, NULL::text AS reason, $3::timestamptz AS at)
+       ${eventsFrom('claimed')}
+       SELECT * FROM claimed ORDER BY priority, due_at`,
+      [shortCode, limit, now],
+    );
+    return rows.map((r) => ({
+      id: r.id,
+      accountId: r.account_id,
+      recipient: r.recipient,
+      sender: r.sender,
+      shortCode: r.short_code,
+      body: r.body,
+      encoding: r.encoding,
+      segments: r.segments,
+      partsAccepted: r.parts_accepted,
+      attempts: r.attempts,
+    }));
+  }
+
+  /**
+   * One transaction: outcomes first (parts accepted, status changes), then receipts that were waiting for
+   * those parts, then the receipts of this batch. Outcome updates only touch rows still `submitting`, so a
+   * late outcome can never undo a recovery or a receipt.
+   */
+  async record(batch: { outcomes: AttemptOutcome[]; receipts: RoutedReceipt[] }, now: Date): Promise<void> {
+    if (batch.outcomes.length === 0 && batch.receipts.length === 0) return;
+    await transaction(this.db.pool, async (client) => {
+      const waiting = batch.outcomes.length > 0 ? await applyOutcomes(client, batch.outcomes, now) : [];
+      await applyReceipts(client, [...waiting, ...batch.receipts], now);
+    });
+  }
+
+  /** For ids recorded by another process after their receipt arrived here (or the reverse). */
+  async matchPendingReceipts(now: Date): Promise<number> {
+    return transaction(this.db.pool, async (client) => {
+      const { rows } = await client.query(
+        `DELETE FROM pending_receipts pr USING message_parts p
+         WHERE p.route = pr.route AND p.smsc_message_id = pr.smsc_message_id
+         RETURNING pr.*`,
+      );
+      await applyReceipts(client, rows.map(pendingToReceipt), now);
+      return rows.length;
+    });
+  }
+
+  /** Take or renew the lease; succeeds when free, expired, or already ours. */
+  async acquireLease(route: string, owner: string, ttlMs: number, now: Date): Promise<boolean> {
+    const result = await this.db.pool.query(
+      `INSERT INTO route_leases (route, owner, expires_at) VALUES ($1, $2, $3)
+       ON CONFLICT (route) DO UPDATE SET owner = EXCLUDED.owner, expires_at = EXCLUDED.expires_at
+       WHERE route_leases.owner = EXCLUDED.owner OR route_leases.expires_at < $4`,
+      [route, owner, new Date(now.getTime() + ttlMs), now],
+    );
+    return result.rowCount === 1;
+  }
+
+  async releaseLease(route: string, owner: string): Promise<void> {
+    await this.db.pool.query('DELETE FROM route_leases WHERE route = $1 AND owner = $2', [route, owner]);
+  }
+
+  /**
+   * Called by a new lease owner before it claims anything: every row still `submitting` on these short codes
+   * belongs to an owner that is gone, and nobody knows whether its PDU left. Account policy decides:
+   * `hold` marks it in doubt for a person to decide; `retry` queues it again, flagged as a possible duplicate.
+   */
+  async recoverOrphans(shortCodes: string[], now: Date): Promise<{ inDoubt: number; requeued: number }> {
+    const reason = 'in doubt: the dispatcher stopped while this message was being submitted';
+    const { rows } = await this.db.pool.query(
+      `WITH orphans AS (
+         UPDATE messages m SET
+           status = CASE a.in_doubt_policy WHEN 'retry' THEN 'queued' ELSE 'in_doubt' END,
+           possible_duplicate = m.possible_duplicate OR a.in_doubt_policy = 'retry',
+           due_at = $2, error_reason = $3, updated_at = $2
+         FROM accounts a
+         WHERE a.id = m.account_id AND m.status = 'submitting' AND m.short_code = ANY ($1)
+         RETURNING m.id, m.account_id, m.status,
+                   $3 || CASE a.in_doubt_policy WHEN 'retry' THEN '; queued again per account policy (possible duplicate)' ELSE '' END AS reason,
+                   $2::timestamptz AS at)
+       ${eventsFrom('orphans')}
+       SELECT count(*) FILTER (WHERE status = 'in_doubt')::int AS in_doubt, count(*) FILTER (WHERE status = 'queued')::int AS requeued
+       FROM orphans`,
+      [shortCodes, now, reason],
+    );
+    return { inDoubt: rows[0].in_doubt, requeued: rows[0].requeued };
+  }
+}
+
+const outcomeSql = `
+  WITH o AS (
+    SELECT * FROM unnest($1::uuid[], $2::text[], $3::timestamptz[], $4::text[], $5::text[], $6::int[], $7::int[])
+      AS o(id, kind, due_at, reason, code, attempt, accepted)),
+  changed AS (
+    UPDATE messages m SET
+      status = CASE o.kind WHEN 'submitted' THEN 'submitted' WHEN 'retry' THEN 'queued' WHEN 'failed' THEN 'failed'
+                           ELSE CASE a.in_doubt_policy WHEN 'retry' THEN 'queued' ELSE 'in_doubt' END END,
+      due_at = coalesce(o.due_at, m.due_at),
+      attempts = m.attempts + o.attempt,
+      parts_accepted = m.parts_accepted + o.accepted,
+      possible_duplicate = m.possible_duplicate OR (o.kind = 'in-doubt' AND a.in_doubt_policy = 'retry'),
+      submitted_at = CASE o.kind WHEN 'submitted' THEN $8 ELSE m.submitted_at END,
+      done_at = CASE o.kind WHEN 'failed' THEN $8 ELSE m.done_at END,
+      error_code = o.code,
+      error_reason = o.reason,
+      updated_at = $8
+    FROM o, accounts a
+    WHERE m.id = o.id AND a.id = m.account_id AND m.status = 'submitting'
+    RETURNING m.id, m.account_id, m.status,
+              CASE WHEN o.kind = 'in-doubt' AND a.in_doubt_policy = 'retry'
+                   THEN o.reason || '; queued again per account policy (possible duplicate)' ELSE o.reason END AS reason,
+              $8::timestamptz AS at)
+  ${eventsFrom('changed')}
+  SELECT 1`;
+
+/** Records accepted parts and status changes; returns receipts that were waiting for those parts. */
+async function applyOutcomes(client: Client, outcomes: AttemptOutcome[], now: Date): Promise<RoutedReceipt[]> {
+  const parts = outcomes.flatMap((o) => o.acceptedParts.map((p) => ({ ...p, messageId: o.messageId, route: o.route })));
+  if (parts.length > 0) {
+    await client.query(
+      `INSERT INTO message_parts (message_id, part_index, route, smsc_message_id, submitted_at)
+       SELECT * FROM unnest($1::uuid[], $2::smallint[], $3::text[], $4::text[], $5::timestamptz[])`,
+      [parts.map((p) => p.messageId), parts.map((p) => p.index), parts.map((p) => p.route), parts.map((p) => p.smscMessageId), parts.map((p) => p.at)],
+    );
+  }
+  await client.query(outcomeSql, [
+    outcomes.map((o) => o.messageId),
+    outcomes.map((o) => o.kind),
+    outcomes.map((o) => (o.kind === 'retry' ? o.dueAt : o.kind === 'in-doubt' ? now : null)),
+    outcomes.map((o) => (o.kind === 'submitted' ? null : o.reason)),
+    outcomes.map((o) => (o.kind === 'failed' ? o.code : null)),
+    outcomes.map((o) => (o.kind === 'submitted' || o.kind === 'failed' || o.kind === 'in-doubt' || o.countsAsAttempt ? 1 : 0)),
+    outcomes.map((o) => o.acceptedParts.length),
+    now,
+  ]);
+  if (parts.length === 0) return [];
+  const { rows } = await client.query(
+    `DELETE FROM pending_receipts pr USING unnest($1::text[], $2::text[]) AS p(route, smsc_message_id)
+     WHERE pr.route = p.route AND pr.smsc_message_id = p.smsc_message_id
+     RETURNING pr.*`,
+    [parts.map((p) => p.route), parts.map((p) => p.smscMessageId)],
+  );
+  return rows.map(pendingToReceipt);
+}
+
+// The receipt → message status table lives in core; the SQL CASE is derived from it.
+const finalStates = finalReceiptStates;
+const statusCase = `CASE agg.first_failure ${finalStates
+  .filter((s) => s !== 'delivered')
+  .map((s) => `WHEN '${s}' THEN '${receiptOutcome[s]}'`)
+  .join(' ')} ELSE 'delivered' END`;
+
+const receiptSql = `
+  WITH r AS (
+    SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::timestamptz[], $6::text[])
+      AS r(route, smsc_message_id, state, error_code, done_at, raw)),
+  updated AS (
+    UPDATE message_parts p SET receipt_state = r.state, receipt_error = r.error_code,
+                               receipt_at = coalesce(r.done_at, $7), receipt_raw = r.raw
+    FROM r
+    WHERE p.route = r.route AND p.smsc_message_id = r.smsc_message_id
+      AND (p.receipt_state IS NULL OR NOT p.receipt_state = ANY ($8))
+    RETURNING p.message_id),
+  unmatched AS (
+    INSERT INTO pending_receipts (route, smsc_message_id, state, error_code, done_at, raw, received_at)
+    SELECT r.route, r.smsc_message_id, r.state, r.error_code, r.done_at, r.raw, $7 FROM r
+    WHERE NOT EXISTS (SELECT 1 FROM message_parts p WHERE p.route = r.route AND p.smsc_message_id = r.smsc_message_id))
+  SELECT DISTINCT message_id FROM updated`;
+
+/**
+ * A message becomes final when each of its parts has a final receipt: delivered when all were, otherwise
+ * the outcome of the first part that was not (core/message/receipts.ts).
+ */
+const finishSql = `
+  WITH agg AS (
+    SELECT p.message_id,
+           count(*) FILTER (WHERE p.receipt_state = ANY ($2)) AS final_parts,
+           (array_agg(p.receipt_state ORDER BY p.part_index) FILTER (WHERE p.receipt_state <> 'delivered'))[1] AS first_failure,
+           (array_agg(p.receipt_error ORDER BY p.part_index) FILTER (WHERE p.receipt_state <> 'delivered'))[1] AS failure_code
+    FROM message_parts p WHERE p.message_id = ANY ($1::uuid[])
+    GROUP BY p.message_id),
+  finished AS (
+    UPDATE messages m SET
+      status = ${statusCase},
+      error_code = agg.failure_code,
+      error_reason = CASE WHEN agg.first_failure IS NULL THEN NULL
+                          ELSE 'receipt: ' || agg.first_failure || coalesce(' (error ' || agg.failure_code || ')', '') END,
+      done_at = $3, updated_at = $3
+    FROM agg
+    WHERE m.id = agg.message_id AND m.status = 'submitted' AND agg.final_parts = m.segments
+    RETURNING m.id, m.account_id, m.status, m.error_reason AS reason, $3::timestamptz AS at)
+  ${eventsFrom('finished')}
+  SELECT 1`;
+
+async function applyReceipts(client: Client, receipts: RoutedReceipt[], now: Date): Promise<void> {
+  if (receipts.length === 0) return;
+  const unique = lastWordPerPart(receipts);
+  const column = <T>(f: (r: RoutedReceipt) => T) => unique.map(f);
+  const { rows } = await client.query<{ message_id: string }>(receiptSql, [
+    column((r) => r.route),
+    column((r) => r.receipt.smscMessageId),
+    column((r) => r.receipt.state),
+    column((r) => r.receipt.errorCode ?? null),
+    column((r) => r.receipt.doneAt ?? null),
+    column((r) => r.receipt.raw),
+    now,
+    finalStates,
+  ]);
+  if (rows.length > 0) await client.query(finishSql, [rows.map((r) => r.message_id), finalStates, now]);
+}
+
+/** Several receipts for one part in a batch: a final one wins over an intermediate one, then the latest. */
+function lastWordPerPart(receipts: RoutedReceipt[]): RoutedReceipt[] {
+  const byPart = new Map<string, RoutedReceipt>();
+  for (const r of receipts) {
+    const key = `${r.route}\u0000${r.receipt.smscMessageId}`;
+    const seen = byPart.get(key);
+    if (!seen || finalStates.includes(r.receipt.state) || !finalStates.includes(seen.receipt.state)) byPart.set(key, r);
+  }
+  return [...byPart.values()];
+}
+
+function pendingToReceipt(row: {
+  route: string;
+  smsc_message_id: string;
+  state: Receipt['state'];
+  error_code: string | null;
+  done_at: Date | null;
+  raw: string;
+}): RoutedReceipt {
+  return {
+    route: row.route,
+    receipt: {
+      smscMessageId: row.smsc_message_id,
+      state: row.state,
+      ...(row.error_code ? { errorCode: row.error_code } : {}),
+      ...(row.done_at ? { doneAt: row.done_at } : {}),
+      raw: row.raw,
+    },
+  };
+}

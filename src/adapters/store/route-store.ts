@@ -1,0 +1,74 @@
+import type { Db } from './database.ts';
+
+/** Connection settings beyond host and credentials; every field optional, defaults belong to the link. */
+export interface RouteSettings {
+  systemType?: string;
+  window?: number;
+  responseTimeoutMs?: number;
+  enquireLinkIntervalMs?: number;
+  /** Address type of short-code senders on this route (SMPP TON/NPI). */
+  shortCodeTon?: number;
+  shortCodeNpi?: number;
+}
+
+export interface Route {
+  name: string;
+  protocol: 'smpp' | 'ucp';
+  host: string;
+  port: number;
+  systemId: string;
+  password: string;
+  settings: RouteSettings;
+}
+
+export interface ShortCode {
+  number: string;
+  route: string;
+  /** Submits per second the operator accepts on this short code; 0 pauses it. */
+  ratePerSecond: number;
+}
+
+export class PgRouteStore {
+  constructor(private readonly db: Db) {}
+
+  /** Upserts the routes and short codes declared in the configuration (the configuration wins). */
+  async sync(routes: Route[], shortCodes: ShortCode[], now: Date): Promise<void> {
+    await this.db.kysely.transaction().execute(async (tx) => {
+      for (const r of routes) {
+        const row = {
+          name: r.name,
+          protocol: r.protocol,
+          host: r.host,
+          port: r.port,
+          system_id: r.systemId,
+          password: r.password,
+          settings: JSON.stringify(r.settings),
+          updated_at: now,
+        };
+        await tx.insertInto('routes').values(row).onConflict((oc) => oc.column('name').doUpdateSet(row)).execute();
+      }
+      for (const s of shortCodes) {
+        const row = { number: s.number, route: s.route, rate_per_second: s.ratePerSecond, updated_at: now };
+        await tx.insertInto('short_codes').values(row).onConflict((oc) => oc.column('number').doUpdateSet(row)).execute();
+      }
+    });
+  }
+
+  async routes(): Promise<Route[]> {
+    const rows = await this.db.kysely.selectFrom('routes').selectAll().orderBy('name').execute();
+    return rows.map((r) => ({
+      name: r.name,
+      protocol: r.protocol,
+      host: r.host,
+      port: r.port,
+      systemId: r.system_id,
+      password: r.password,
+      settings: r.settings as RouteSettings,
+    }));
+  }
+
+  async shortCodes(): Promise<ShortCode[]> {
+    const rows = await this.db.kysely.selectFrom('short_codes').selectAll().orderBy('number').execute();
+    return rows.map((r) => ({ number: r.number, route: r.route, ratePerSecond: r.rate_per_second }));
+  }
+}

@@ -1,0 +1,34 @@
+import type pg from 'pg';
+
+/**
+ * SQL fragment appended to a WITH clause: for every row of the CTE `source` (columns id, account_id,
+ * status, reason, at) it records a message event and queues a delivery to each active webhook of the
+ * account subscribed to that status — in the same statement, hence the same transaction, as the change.
+ */
+export function eventsFrom(source: string): string {
+  return `
+  , ${source}_events AS (
+      INSERT INTO message_events (message_id, account_id, status, reason, at)
+      SELECT id, account_id, status, reason, at FROM ${source}
+      RETURNING id, account_id, status, at)
+  , ${source}_webhooks AS (
+      INSERT INTO webhook_deliveries (webhook_id, event_id, next_attempt_at, created_at)
+      SELECT w.id, e.id, e.at, e.at
+      FROM ${source}_events e JOIN webhooks w ON w.account_id = e.account_id AND w.active AND e.status = ANY (w.events))`;
+}
+
+/** Runs `work` in a transaction on one pooled client. */
+export async function transaction<T>(pool: pg.Pool, work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+  const client = await pool.connect();
+  try {
+    await client.query('BEGIN');
+    const result = await work(client);
+    await client.query('COMMIT');
+    return result;
+  } catch (error) {
+    await client.query('ROLLBACK').catch(() => undefined);
+    throw error;
+  } finally {
+    client.release();
+  }
+}

@@ -1,0 +1,176 @@
+import type { Db } from './database.ts';
+import { uuidv7 } from './ids.ts';
+
+export interface Webhook {
+  id: string;
+  url: string;
+  events: string[];
+  active: boolean;
+  createdAt: Date;
+}
+
+export interface WebhookAttempt {
+  attempt: number;
+  at: Date;
+  httpStatus: number | null;
+  error: string | null;
+  durationMs: number;
+}
+
+export interface WebhookDelivery {
+  id: string;
+  eventId: string;
+  messageId: string;
+  status: string;
+  attempts: WebhookAttempt[];
+  nextAttemptAt: Date | null;
+  createdAt: Date;
+  deliveredAt: Date | null;
+}
+
+/** A delivery the sender has claimed, with everything needed to build and sign the request. */
+export interface DueDelivery {
+  id: string;
+  attempts: number;
+  url: string;
+  secret: string;
+  event: { status: string; reason: string | null; at: Date };
+  message: { id: string; recipient: string; shortCode: string; clientReference: string | null; status: string; errorCode: string | null; errorReason: string | null };
+}
+
+export class PgWebhookStore {
+  constructor(private readonly db: Db) {}
+
+  async create(accountId: string, input: { url: string; events: string[]; secret: string }, now: Date): Promise<Webhook> {
+    const row = await this.db.kysely
+      .insertInto('webhooks')
+      .values({ id: uuidv7(now.getTime()), account_id: accountId, url: input.url, secret: input.secret, events: input.events, created_at: now })
+      .returningAll()
+      .executeTakeFirstOrThrow();
+    return toWebhook(row);
+  }
+
+  async list(accountId: string): Promise<Webhook[]> {
+    const rows = await this.db.kysely.selectFrom('webhooks').selectAll().where('account_id', '=', accountId).orderBy('created_at').execute();
+    return rows.map(toWebhook);
+  }
+
+  async get(accountId: string, id: string): Promise<Webhook | undefined> {
+    const row = await this.db.kysely.selectFrom('webhooks').selectAll().where('account_id', '=', accountId).where('id', '=', id).executeTakeFirst();
+    return row && toWebhook(row);
+  }
+
+  async update(accountId: string, id: string, changes: { url?: string; events?: string[]; active?: boolean }): Promise<Webhook | undefined> {
+    if (Object.keys(changes).length === 0) return this.get(accountId, id);
+    const row = await this.db.kysely
+      .updateTable('webhooks')
+      .set(changes)
+      .where('account_id', '=', accountId)
+      .where('id', '=', id)
+      .returningAll()
+      .executeTakeFirst();
+    return row && toWebhook(row);
+  }
+
+  async remove(accountId: string, id: string): Promise<boolean> {
+    const result = await this.db.kysely.deleteFrom('webhooks').where('account_id', '=', accountId).where('id', '=', id).executeTakeFirst();
+    return result.numDeletedRows > 0n;
+  }
+
+  /** Delivery history of one webhook, newest first, with every attempt. */
+  async deliveries(accountId: string, webhookId: string, limit: number): Promise<WebhookDelivery[]> {
+    const { rows } = await this.db.pool.query(
+      `SELECT d.id, d.event_id, e.message_id, d.status, d.next_attempt_at, d.created_at, d.delivered_at,
+              coalesce(json_agg(json_build_object('attempt', a.attempt, 'at', a.at, 'httpStatus', a.http_status,
+                                                  'error', a.error, 'durationMs', a.duration_ms) ORDER BY a.attempt)
+                       FILTER (WHERE a.attempt IS NOT NULL), '[]') AS attempts
+       FROM webhook_deliveries d
+       JOIN webhooks w ON w.id = d.webhook_id AND w.account_id = $1
+       JOIN message_events e ON e.id = d.event_id
+       LEFT JOIN webhook_attempts a ON a.delivery_id = d.id
+       WHERE d.webhook_id = $2
+       GROUP BY d.id, e.message_id
+       ORDER BY d.id DESC
+       LIMIT $3`,
+      [accountId, webhookId, limit],
+    );
+    return rows.map((r) => ({
+      id: r.id,
+      eventId: r.event_id,
+      messageId: r.message_id,
+      status: r.status,
+      attempts: r.attempts.map((a: WebhookAttempt & { at: string }) => ({ ...a, at: new Date(a.at) })),
+      nextAttemptAt: r.status === 'pending' ? r.next_attempt_at : null,
+      createdAt: r.created_at,
+      deliveredAt: r.delivered_at,
+    }));
+  }
+
+  /**
+   * Claims due deliveries for one sending round: SKIP LOCKED hands each to one sender, and pushing
+   * next_attempt_at by `leaseMs` keeps it from being claimed again while the request is in flight (if the
+   * sender dies, it becomes due again after the lease: at least once).
+   */
+  async claimDue(limit: number, leaseMs: number, now: Date): Promise<DueDelivery[]> {
+    const { rows } = await this.db.pool.query(
+      `WITH due AS (
+         UPDATE webhook_deliveries d SET next_attempt_at = $3
+         FROM (SELECT id FROM webhook_deliveries WHERE status = 'pending' AND next_attempt_at <= $2
+               ORDER BY next_attempt_at LIMIT $1 FOR UPDATE SKIP LOCKED) c
+         WHERE d.id = c.id
+         RETURNING d.id, d.webhook_id, d.event_id, d.attempts)
+       SELECT due.id, due.attempts, w.url, w.secret, e.status AS event_status, e.reason AS event_reason, e.at AS event_at,
+              m.id AS message_id, m.recipient, m.short_code, m.client_reference, m.status, m.error_code, m.error_reason
+       FROM due
+       JOIN webhooks w ON w.id = due.webhook_id
+       JOIN message_events e ON e.id = due.event_id
+       JOIN messages m ON m.id = e.message_id
+       ORDER BY due.id`,
+      [limit, now, new Date(now.getTime() + leaseMs)],
+    );
+    return rows.map((r) => ({
+      id: r.id,
+      attempts: r.attempts,
+      url: r.url,
+      secret: r.secret,
+      event: { status: r.event_status, reason: r.event_reason, at: r.event_at },
+      message: {
+        id: r.message_id,
+        recipient: r.recipient,
+        shortCode: r.short_code,
+        clientReference: r.client_reference,
+        status: r.status,
+        errorCode: r.error_code,
+        errorReason: r.error_reason,
+      },
+    }));
+  }
+
+  /** Records one attempt; `next` is when to try again, or null when delivered or given up (see `outcome`). */
+  async recordAttempt(
+    delivery: { id: string; attempt: number },
+    result: { httpStatus: number | null; error: string | null; durationMs: number; outcome: 'delivered' | 'retry' | 'failed'; next: Date | null },
+    now: Date,
+  ): Promise<void> {
+    await this.db.kysely.transaction().execute(async (tx) => {
+      await tx
+        .insertInto('webhook_attempts')
+        .values({ delivery_id: delivery.id, attempt: delivery.attempt, at: now, http_status: result.httpStatus, error: result.error, duration_ms: result.durationMs })
+        .execute();
+      await tx
+        .updateTable('webhook_deliveries')
+        .set({
+          attempts: delivery.attempt,
+          status: result.outcome === 'retry' ? 'pending' : result.outcome,
+          ...(result.next ? { next_attempt_at: result.next } : {}),
+          delivered_at: result.outcome === 'delivered' ? now : null,
+        })
+        .where('id', '=', delivery.id)
+        .execute();
+    });
+  }
+}
+
+function toWebhook(row: { id: string; url: string; events: string[]; active: boolean; created_at: Date }): Webhook {
+  return { id: row.id, url: row.url, events: row.events, active: row.active, createdAt: row.created_at };
+}

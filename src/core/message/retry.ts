@@ -1,0 +1,59 @@
+/**
+ * What the dispatcher does with a message after one attempt on the wire. Pure: the caller gives the time.
+ *
+ * Pitfalls avoided (ARCHITECTURE.md): retries always back off; a response time-out is "in doubt", never a
+ * refusal, so a message the SMSC may already hold is not sent again without the account's consent.
+ */
+export interface RetryPolicy {
+  maxAttempts: number;
+  /** First delay after a throttling answer (SMPP 0x58 / 0x14), doubled each time, capped. */
+  throttledDelayMs: number;
+  /** First delay after a transient error, doubled each time, capped. */
+  transientDelayMs: number;
+  maxDelayMs: number;
+  /** Delay before sending again a message that never left (link down). */
+  notSentDelayMs: number;
+}
+
+export const defaultRetryPolicy: RetryPolicy = {
+  maxAttempts: 10,
+  throttledDelayMs: 1_000,
+  transientDelayMs: 5_000,
+  maxDelayMs: 10 * 60_000,
+  notSentDelayMs: 1_000,
+};
+
+export type AttemptResult =
+  | { kind: 'accepted' }
+  | { kind: 'refused'; failure: { kind: 'throttled' | 'transient' | 'permanent'; code: string; reason: string } }
+  | { kind: 'in-doubt'; reason: string }
+  | { kind: 'not-sent'; reason: string };
+
+export type NextStep =
+  | { kind: 'submitted' }
+  | { kind: 'retry'; dueAt: Date; reason: string; countsAsAttempt: boolean }
+  | { kind: 'failed'; code: string | null; reason: string }
+  | { kind: 'in-doubt'; reason: string };
+
+/** `attempts` is the number of attempts made before this one. */
+export function nextStep(result: AttemptResult, attempts: number, now: Date, policy: RetryPolicy = defaultRetryPolicy): NextStep {
+  switch (result.kind) {
+    case 'accepted':
+      return { kind: 'submitted' };
+    case 'in-doubt':
+      return { kind: 'in-doubt', reason: result.reason };
+    case 'not-sent':
+      return { kind: 'retry', dueAt: new Date(now.getTime() + policy.notSentDelayMs), reason: `not sent: ${result.reason}`, countsAsAttempt: false };
+    case 'refused': {
+      const { failure } = result;
+      const label = `${failure.reason} (${failure.code})`;
+      if (failure.kind === 'permanent') return { kind: 'failed', code: failure.code, reason: label };
+      if (attempts + 1 >= policy.maxAttempts) {
+        return { kind: 'failed', code: failure.code, reason: `gave up after ${attempts + 1} attempts: ${label}` };
+      }
+      const base = failure.kind === 'throttled' ? policy.throttledDelayMs : policy.transientDelayMs;
+      const delay = Math.min(policy.maxDelayMs, base * 2 ** attempts);
+      return { kind: 'retry', dueAt: new Date(now.getTime() + delay), reason: `${failure.kind}: ${label}`, countsAsAttempt: true };
+    }
+  }
+}

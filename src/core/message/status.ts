@@ -1,0 +1,56 @@
+/**
+ * The life of an outbound message in the outbox, and how SMSC answers move it.
+ *
+ *   queued ──claim──► submitting ──all parts accepted──► submitted ──receipts──► delivered | undeliverable
+ *     ▲                  │  │  │                                                 | expired | rejected | unknown
+ *     └──retry (backoff)─┘  │  └──permanent refusal / too many attempts──► failed
+ *                           └──timeout, link lost, crash──► in_doubt (or queued again, flagged, per account policy)
+ *   queued ──cancel──► cancelled
+ */
+export const messageStatuses = [
+  'queued',
+  'submitting',
+  'submitted',
+  'delivered',
+  'undeliverable',
+  'expired',
+  'rejected',
+  'unknown',
+  'failed',
+  'in_doubt',
+  'cancelled',
+] as const;
+export type MessageStatus = (typeof messageStatuses)[number];
+
+/** Statuses a message never leaves. */
+export const finalStatuses: ReadonlySet<MessageStatus> = new Set([
+  'delivered',
+  'undeliverable',
+  'expired',
+  'rejected',
+  'unknown',
+  'failed',
+  'cancelled',
+]);
+
+export const transitions: Readonly<Record<MessageStatus, readonly MessageStatus[]>> = {
+  queued: ['submitting', 'cancelled'],
+  submitting: ['submitted', 'queued', 'failed', 'in_doubt'],
+  submitted: ['delivered', 'undeliverable', 'expired', 'rejected', 'unknown'],
+  in_doubt: ['queued', 'failed'],
+  delivered: [],
+  undeliverable: [],
+  expired: [],
+  rejected: [],
+  unknown: [],
+  failed: [],
+  cancelled: [],
+};
+
+export function canTransition(from: MessageStatus, to: MessageStatus): boolean {
+  return transitions[from].includes(to);
+}
+
+/** Transactional traffic is claimed before marketing on the same short code (DOMAIN.md, "informer prioritairement", seed 000). */
+export const priorityOf = { transactional: 0, marketing: 1 } as const;
+export type MessageClass = keyof typeof priorityOf;
