@@ -258,8 +258,55 @@ export interface OutboxStore {
   claimDue(shortCode: string, limit: number, now: Date): Promise<ClaimedMessage[]>;
   record(batch: { outcomes: AttemptOutcome[]; receipts: { route: string; receipt: Receipt }[] }, now: Date): Promise<void>;
   matchPendingReceipts(now: Date): Promise<number>;
+  /** Stores a mobile-originated message as received, before the link acknowledges it. */
+  recordInbound(route: string, mo: MobileOriginated): Promise<void>;
   acquireLease(route: string, owner: string, ttlMs: number, now: Date): Promise<boolean>;
   releaseLease(route: string, owner: string): Promise<void>;
   /** Settles messages left `submitting` on these short codes by a previous owner: in doubt, or queued again per account policy. */
   recoverOrphans(shortCodes: string[], now: Date): Promise<{ inDoubt: number; requeued: number }>;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Routes (operator links) and short codes.
+// ---------------------------------------------------------------------------------------------
+
+/** Connection settings beyond host and credentials; every field optional, defaults belong to the link. */
+export interface RouteSettings {
+  systemType?: string;
+  window?: number;
+  responseTimeoutMs?: number;
+  enquireLinkIntervalMs?: number;
+  /** Address type of short-code senders on this route (SMPP TON/NPI). */
+  shortCodeTon?: number;
+  shortCodeNpi?: number;
+}
+
+export interface Route {
+  name: string;
+  protocol: 'smpp' | 'ucp';
+  host: string;
+  port: number;
+  systemId: string;
+  password: string;
+  settings: RouteSettings;
+}
+
+export interface ShortCode {
+  number: string;
+  route: string;
+  /** Submits per second the operator accepts on this short code; 0 pauses it. */
+  ratePerSecond: number;
+}
+
+export interface RouteStore {
+  routes(): Promise<Route[]>;
+  shortCodes(): Promise<ShortCode[]>;
+}
+
+/** The structured logger every component receives (pino's shape). */
+export interface Logger {
+  debug(obj: object, msg?: string): void;
+  info(obj: object, msg?: string): void;
+  warn(obj: object, msg?: string): void;
+  error(obj: object, msg?: string): void;
 }

@@ -90,6 +90,14 @@ export interface PendingReceiptsTable {
   raw: string;
   received_at: Timestamp;
 }
+export interface InboundMessagesTable {
+  id: string;
+  route: string;
+  sender: string;
+  recipient: string;
+  body: string;
+  received_at: Timestamp;
+}
 export interface WebhooksTable {
   id: string;
   account_id: string;
@@ -140,6 +148,7 @@ export interface Database {
   message_parts: MessagePartsTable;
   message_events: MessageEventsTable;
   pending_receipts: PendingReceiptsTable;
+  inbound_messages: InboundMessagesTable;
   webhooks: WebhooksTable;
   webhook_deliveries: WebhookDeliveriesTable;
   webhook_attempts: WebhookAttemptsTable;

@@ -29,6 +29,12 @@ export interface EmbeddedOptions {
   /** Port to listen on; 0 picks a free one. */
   port?: number;
   log?: (line: string) => void;
+  /**
+   * When a server is already running on this cluster: `own` adopts it and stops it on stop() (Relais
+   * restarting after being killed); `share` uses it and leaves it running (an admin command beside a
+   * running Relais). Default `own`.
+   */
+  adopt?: 'own' | 'share';
 }
 
 const SUPERUSER = 'postgres';
@@ -52,7 +58,7 @@ export async function startEmbeddedPostgres(options: EmbeddedOptions): Promise<E
   const running = runningServer(clusterDir);
   if (running) {
     await waitUntilAccepting(urlFor(running.port), 15_000);
-    return handle(urlFor(running.port), false, () => stopPid(running.pid));
+    return handle(urlFor(running.port), false, options.adopt === 'share' ? async () => undefined : () => stopPid(running.pid));
   }
   const port = options.port || (await freePort());
   const child = spawnServer(postgres, clusterDir, port, owner, options.log);
@@ -117,6 +123,14 @@ async function initialiseCluster(initdb: string, clusterDir: string, passwordFil
       '--lc-messages=C',
       '--encoding=UTF8',
     ], owner);
+  } catch (error) {
+    if (owner && /Permission denied/.test(String(error))) {
+      throw new Error(
+        `${(error as Error).message}\nPostgreSQL may not run as root, so it runs as the system user "${SUPERUSER}", which cannot reach ${clusterDir}: ` +
+          'make its parent directories traversable (chmod o+x), or choose another data directory (RELAIS_DATA_DIR), or set DATABASE_URL',
+      );
+    }
+    throw error;
   } finally {
     rmSync(initPasswordFile, { force: true });
   }

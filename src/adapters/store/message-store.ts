@@ -14,7 +14,7 @@ import type {
 } from '../../app/ports.ts';
 import { Coalescer } from './coalescer.ts';
 import type { Db } from './database.ts';
-import { uuidv7 } from './ids.ts';
+import { isUuid, uuidv7 } from './ids.ts';
 import { eventsFrom, transaction } from './sql.ts';
 
 interface Row {
@@ -213,9 +213,4 @@ function toView(row: {
     submittedAt: row.submitted_at,
     doneAt: row.done_at,
   };
-}
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-function isUuid(id: string): boolean {
-  return UUID.test(id);
 }

@@ -1,7 +1,9 @@
 import type pg from 'pg';
 import { finalReceiptStates, receiptOutcome } from '../../core/message/receipts.ts';
-import type { AttemptOutcome, ClaimedMessage, OutboxStore, Receipt } from '../../app/ports.ts';
+import type { AttemptOutcome, ClaimedMessage, MobileOriginated, OutboxStore, Receipt } from '../../app/ports.ts';
+import { Coalescer } from './coalescer.ts';
 import type { Db } from './database.ts';
+import { uuidv7 } from './ids.ts';
 import { eventsFrom, transaction } from './sql.ts';
 
 type Client = Pick<pg.PoolClient, 'query'>;
@@ -12,7 +14,19 @@ type RoutedReceipt = { route: string; receipt: Receipt };
  * concurrency argument; the comment above each says why it is safe.
  */
 export class PgOutboxStore implements OutboxStore {
-  constructor(private readonly db: Db) {}
+  /** Outcomes and receipts recorded at the same moment share one transaction (see Coalescer). */
+  private readonly writer: Coalescer<{ outcomes: AttemptOutcome[]; receipts: RoutedReceipt[]; now: Date }>;
+
+  constructor(private readonly db: Db) {
+    this.writer = new Coalescer((batches) => {
+      const now = batches.at(-1)!.now;
+      return transaction(this.db.pool, async (client) => {
+        const outcomes = batches.flatMap((b) => b.outcomes);
+        const waiting = outcomes.length > 0 ? await applyOutcomes(client, outcomes, now) : [];
+        await applyReceipts(client, [...waiting, ...batches.flatMap((b) => b.receipts)], now);
+      });
+    }, 500);
+  }
 
   /**
    * Claim: lock due rows of one short code with SKIP LOCKED (two dispatchers never get the same row, and
@@ -56,10 +70,14 @@ export class PgOutboxStore implements OutboxStore {
    */
   async record(batch: { outcomes: AttemptOutcome[]; receipts: RoutedReceipt[] }, now: Date): Promise<void> {
     if (batch.outcomes.length === 0 && batch.receipts.length === 0) return;
-    await transaction(this.db.pool, async (client) => {
-      const waiting = batch.outcomes.length > 0 ? await applyOutcomes(client, batch.outcomes, now) : [];
-      await applyReceipts(client, [...waiting, ...batch.receipts], now);
-    });
+    await this.writer.submit({ ...batch, now });
+  }
+
+  async recordInbound(route: string, mo: MobileOriginated): Promise<void> {
+    await this.db.kysely
+      .insertInto('inbound_messages')
+      .values({ id: uuidv7(mo.receivedAt.getTime()), route, sender: mo.from, recipient: mo.to, body: mo.text, received_at: mo.receivedAt })
+      .execute();
   }
 
   /** For ids recorded by another process after their receipt arrived here (or the reverse). */

@@ -1,34 +1,7 @@
+import type { Route, RouteSettings, RouteStore, ShortCode } from '../../app/ports.ts';
 import type { Db } from './database.ts';
 
-/** Connection settings beyond host and credentials; every field optional, defaults belong to the link. */
-export interface RouteSettings {
-  systemType?: string;
-  window?: number;
-  responseTimeoutMs?: number;
-  enquireLinkIntervalMs?: number;
-  /** Address type of short-code senders on this route (SMPP TON/NPI). */
-  shortCodeTon?: number;
-  shortCodeNpi?: number;
-}
-
-export interface Route {
-  name: string;
-  protocol: 'smpp' | 'ucp';
-  host: string;
-  port: number;
-  systemId: string;
-  password: string;
-  settings: RouteSettings;
-}
-
-export interface ShortCode {
-  number: string;
-  route: string;
-  /** Submits per second the operator accepts on this short code; 0 pauses it. */
-  ratePerSecond: number;
-}
-
-export class PgRouteStore {
+export class PgRouteStore implements RouteStore {
   constructor(private readonly db: Db) {}
 
   /** Upserts the routes and short codes declared in the configuration (the configuration wins). */

@@ -1,5 +1,5 @@
 import type { Db } from './database.ts';
-import { uuidv7 } from './ids.ts';
+import { isUuid, uuidv7 } from './ids.ts';
 
 export interface Webhook {
   id: string;
@@ -56,11 +56,13 @@ export class PgWebhookStore {
   }
 
   async get(accountId: string, id: string): Promise<Webhook | undefined> {
+    if (!isUuid(id)) return undefined;
     const row = await this.db.kysely.selectFrom('webhooks').selectAll().where('account_id', '=', accountId).where('id', '=', id).executeTakeFirst();
     return row && toWebhook(row);
   }
 
   async update(accountId: string, id: string, changes: { url?: string; events?: string[]; active?: boolean }): Promise<Webhook | undefined> {
+    if (!isUuid(id)) return undefined;
     if (Object.keys(changes).length === 0) return this.get(accountId, id);
     const row = await this.db.kysely
       .updateTable('webhooks')
@@ -73,6 +75,7 @@ export class PgWebhookStore {
   }
 
   async remove(accountId: string, id: string): Promise<boolean> {
+    if (!isUuid(id)) return false;
     const result = await this.db.kysely.deleteFrom('webhooks').where('account_id', '=', accountId).where('id', '=', id).executeTakeFirst();
     return result.numDeletedRows > 0n;
   }

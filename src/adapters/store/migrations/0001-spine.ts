@@ -112,6 +112,17 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     );
     CREATE INDEX pending_receipts_smsc_id ON pending_receipts (route, smsc_message_id);
 
+    -- Mobile-originated messages as received from the operator links; the MO pipeline (STOP, CONTACT) reads them.
+    CREATE TABLE inbound_messages (
+      id           uuid PRIMARY KEY,
+      route        text NOT NULL,
+      sender       text NOT NULL,
+      recipient    text NOT NULL,
+      body         text NOT NULL,
+      received_at  timestamptz NOT NULL
+    );
+    CREATE INDEX inbound_messages_recipient ON inbound_messages (recipient, received_at DESC);
+
     CREATE TABLE webhooks (
       id          uuid PRIMARY KEY,
       account_id  uuid NOT NULL REFERENCES accounts (id) ON DELETE CASCADE,
@@ -167,6 +178,6 @@ export async function up(db: Kysely<unknown>): Promise<void> {
 export async function down(db: Kysely<unknown>): Promise<void> {
   await sql`
     DROP TABLE route_leases, idempotency_keys, webhook_attempts, webhook_deliveries, webhooks, pending_receipts,
-      message_events, message_parts, messages, short_codes, routes, api_keys, accounts;
+      inbound_messages, message_events, message_parts, messages, short_codes, routes, api_keys, accounts;
   `.execute(db);
 }

@@ -1,0 +1,125 @@
+/**
+ * npm run bench:pipeline — the spine end to end: HTTP API → store → dispatcher → SMPP → simulator (a separate
+ * process, with receipts) → status `delivered`.
+ *
+ * Phase 1: single-message requests from 20 concurrent clients. Phase 2: batches of 10,000 per request.
+ * Prints accepted/s, submitted/s, delivered/s, API latency p50/p99 and Relais's peak RSS.
+ * Options: --messages N (phase 1, default 30000), --batches N (phase 2, default 5), --clients N (default 20).
+ * Uses DATABASE_URL when set, otherwise an embedded PostgreSQL.
+ */
+import { parseArgs } from 'node:util';
+import pg from 'pg';
+import { benchDatabase, fmt, freePort, peakRssMb, percentile, runRelais, writeConfig } from './support.ts';
+
+const { values } = parseArgs({
+  options: {
+    messages: { type: 'string', default: '30000' },
+    batches: { type: 'string', default: '5' },
+    clients: { type: 'string', default: '20' },
+  },
+});
+const singles = Number(values.messages);
+const batches = Number(values.batches);
+const clients = Number(values.clients);
+const SHORT_CODES = Array.from({ length: 8 }, (_, i) => String(36100 + i));
+
+const db = await benchDatabase();
+const simPort = await freePort();
+const httpPort = await freePort();
+const simulator = runRelais(['simulate', 'smpp', '--port', String(simPort), '--receipt-delay-ms', '0', '--no-keep-bodies']);
+const config = writeConfig({
+  http: { port: httpPort },
+  log: { level: 'warn' },
+  database: { maxConnections: 16 },
+  routes: [{ name: 'sim', protocol: 'smpp', host: '127.0.0.1', port: simPort, systemId: 'relais', password: 'relais', window: 200 }],
+  shortCodes: SHORT_CODES.map((number) => ({ number, route: 'sim', ratePerSecond: 1000 })),
+  simulator: { enabled: false },
+});
+let relais: ReturnType<typeof runRelais> | undefined;
+const watch = new pg.Pool({ connectionString: db.url, max: 1 });
+
+try {
+  await simulator.waitFor(/listening/i);
+  relais = runRelais(['start', '--config', config.file], { DATABASE_URL: db.url });
+  const [, key] = await relais.waitFor(/API key\s+(rl_\S+)/);
+  const base = `http://127.0.0.1:${httpPort}`;
+  console.log(`Relais pipeline benchmark — ${db.label}; simulator in its own process; ${SHORT_CODES.length} short codes at 1,000/s, window 200`);
+
+  // Phase 1: single-message requests.
+  const latencies: number[] = [];
+  let next = 0;
+  const t0 = performance.now();
+  await Promise.all(
+    Array.from({ length: clients }, async () => {
+      while (next < singles) {
+        const i = next++;
+        const started = performance.now();
+        const response = await fetch(`${base}/v1/messages`, {
+          method: 'POST',
+          headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
+          body: JSON.stringify({ to: `+336${String(10_000_000 + i).slice(-8)}`, text: `Votre code est ${i}`, class: 'transactional', shortCode: SHORT_CODES[i % SHORT_CODES.length] }),
+        });
+        if (response.status !== 202) throw new Error(`HTTP ${response.status}: ${await response.text()}`);
+        await response.arrayBuffer();
+        latencies.push(performance.now() - started);
+      }
+    }),
+  );
+  const accepted = performance.now() - t0;
+  const { submitted, delivered } = await progress(singles, t0);
+  latencies.sort((a, b) => a - b);
+  console.log(`\nPhase 1 — ${fmt(singles)} single-message requests, ${clients} concurrent clients`);
+  console.log(`  accepted   ${fmt(singles / (accepted / 1000))} msg/s   (API p50 ${fmt(percentile(latencies, 50), 1)} ms, p99 ${fmt(percentile(latencies, 99), 1)} ms)`);
+  console.log(`  submitted  ${fmt(singles / (submitted / 1000))} msg/s   (all submitted ${fmt(submitted / 1000, 1)} s after the first request)`);
+  console.log(`  delivered  ${fmt(singles / (delivered / 1000))} msg/s   (all delivered ${fmt(delivered / 1000, 1)} s after the first request)`);
+
+  // Phase 2: batches of 10,000.
+  const total = batches * 10_000;
+  const t1 = performance.now();
+  for (let b = 0; b < batches; b++) {
+    const messages = Array.from({ length: 10_000 }, (_, i) => ({
+      to: `+337${String(10_000_000 + b * 10_000 + i).slice(-8)}`,
+      text: `Offre ${i}`,
+      class: 'transactional',
+      shortCode: SHORT_CODES[i % SHORT_CODES.length],
+    }));
+    const response = await fetch(`${base}/v1/messages`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ messages }),
+    });
+    if (response.status !== 202) throw new Error(`HTTP ${response.status}: ${await response.text()}`);
+    await response.arrayBuffer();
+  }
+  const acceptedBatch = performance.now() - t1;
+  const batchProgress = await progress(singles + total, t1);
+  console.log(`\nPhase 2 — ${fmt(total)} messages in ${batches} requests of 10,000`);
+  console.log(`  accepted   ${fmt(total / (acceptedBatch / 1000))} msg/s`);
+  console.log(`  submitted  ${fmt(total / (batchProgress.submitted / 1000))} msg/s`);
+  console.log(`  delivered  ${fmt(total / (batchProgress.delivered / 1000))} msg/s`);
+  console.log(`\nRelais peak RSS ${fmt(peakRssMb(relais.process.pid!))} MB`);
+} finally {
+  await watch.end();
+  await relais?.stop();
+  await simulator.stop();
+  config.remove();
+  await db.drop();
+}
+
+/** Polls the outbox until `expected` messages are submitted (or further) and delivered; times from `since`. */
+async function progress(expected: number, since: number): Promise<{ submitted: number; delivered: number }> {
+  let submitted = 0;
+  for (;;) {
+    const { rows } = await watch.query<{ past_submit: string; delivered: string; failed: string }>(
+      `SELECT count(*) FILTER (WHERE status NOT IN ('queued', 'submitting')) AS past_submit,
+              count(*) FILTER (WHERE status = 'delivered') AS delivered,
+              count(*) FILTER (WHERE status NOT IN ('queued', 'submitting', 'submitted', 'delivered')) AS failed
+       FROM messages`,
+    );
+    const row = rows[0]!;
+    if (Number(row.failed) > 0) throw new Error(`${row.failed} messages neither submitted nor delivered`);
+    if (!submitted && Number(row.past_submit) >= expected) submitted = performance.now() - since;
+    if (Number(row.delivered) >= expected) return { submitted: submitted || performance.now() - since, delivered: performance.now() - since };
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}

@@ -1,0 +1,137 @@
+/**
+ * Shared plumbing of the benchmarks: a database (DATABASE_URL, or an embedded PostgreSQL in a temporary
+ * directory), Relais and the SMSC simulator as child processes, and small statistics helpers.
+ * Everything listens on 127.0.0.1 and is stopped at the end.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import pg from 'pg';
+import { startEmbeddedPostgres } from '../src/adapters/store/embedded-postgres.ts';
+
+const bin = path.resolve(import.meta.dirname, '../bin/relais.js');
+
+export interface BenchDatabase {
+  url: string;
+  label: string;
+  drop(): Promise<void>;
+}
+
+/** A fresh database on DATABASE_URL's server, or on an embedded PostgreSQL started for the run. */
+export async function benchDatabase(): Promise<BenchDatabase> {
+  let serverUrl = process.env.DATABASE_URL;
+  let stopEmbedded = async () => undefined as void;
+  let dir: string | undefined;
+  if (!serverUrl) {
+    dir = mkdtempSync(path.join(tmpdir(), 'relais-bench-pg-'));
+    const embedded = await startEmbeddedPostgres({ dataDir: dir });
+    serverUrl = embedded.url;
+    stopEmbedded = () => embedded.stop();
+  }
+  const name = `relais_bench_${randomBytes(4).toString('hex')}`;
+  await admin(serverUrl, `CREATE DATABASE ${name}`);
+  const url = new URL(serverUrl);
+  url.pathname = `/${name}`;
+  return {
+    url: url.toString(),
+    label: process.env.DATABASE_URL ? 'external PostgreSQL (DATABASE_URL)' : 'embedded PostgreSQL',
+    drop: async () => {
+      await admin(serverUrl!, `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      await stopEmbedded();
+      if (dir) rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+async function admin(url: string, statement: string): Promise<void> {
+  const client = new pg.Client(url);
+  await client.connect();
+  await client.query(statement).finally(() => client.end());
+}
+
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
+    });
+  });
+}
+
+export interface Child {
+  process: ChildProcess;
+  output(): string;
+  /** Resolves with the first stdout line matching `pattern`. */
+  waitFor(pattern: RegExp, timeoutMs?: number): Promise<RegExpMatchArray>;
+  /** Every stdout line from now on. */
+  onLine(listener: (line: string) => void): void;
+  stop(): Promise<void>;
+}
+
+export function runRelais(args: string[], env: NodeJS.ProcessEnv = {}): Child {
+  const child = spawn(process.execPath, [bin, ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  let partial = '';
+  const listeners: ((line: string) => void)[] = [];
+  child.stdout!.on('data', (chunk: Buffer) => {
+    out += chunk.toString();
+    const lines = (partial + chunk.toString()).split('\n');
+    partial = lines.pop()!;
+    for (const line of lines) for (const l of listeners) l(line);
+  });
+  child.stderr!.on('data', (chunk: Buffer) => (out += chunk.toString()));
+  return {
+    process: child,
+    output: () => out,
+    onLine: (listener) => listeners.push(listener),
+    waitFor: (pattern, timeoutMs = 60_000) =>
+      new Promise((resolve, reject) => {
+        const check = () => {
+          const match = pattern.exec(out);
+          if (match) {
+            clearInterval(timer);
+            resolve(match);
+          } else if (child.exitCode !== null) {
+            clearInterval(timer);
+            reject(new Error(`process exited (${child.exitCode}):\n${out}`));
+          }
+        };
+        const timer = setInterval(check, 20);
+        setTimeout(() => {
+          clearInterval(timer);
+          reject(new Error(`timed out waiting for ${pattern}:\n${out.slice(-2000)}`));
+        }, timeoutMs);
+      }),
+    stop: () =>
+      new Promise((resolve) => {
+        if (child.exitCode !== null) return resolve();
+        child.once('exit', () => resolve());
+        child.kill('SIGTERM');
+        setTimeout(() => child.kill('SIGKILL'), 20_000).unref();
+      }),
+  };
+}
+
+export function writeConfig(config: unknown): { file: string; remove(): void } {
+  const dir = mkdtempSync(path.join(tmpdir(), 'relais-bench-'));
+  const file = path.join(dir, 'relais.config.json');
+  writeFileSync(file, JSON.stringify(config, null, 2));
+  return { file, remove: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+/** Highest resident set size of a process so far (Linux). */
+export function peakRssMb(pid: number): number {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  return Number(/VmHWM:\s+(\d+) kB/.exec(status)?.[1] ?? 0) / 1024;
+}
+
+export function percentile(sorted: number[], p: number): number {
+  if (sorted.length === 0) return NaN;
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
+}
+
+export const fmt = (n: number, digits = 0) => n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });

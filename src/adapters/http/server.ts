@@ -1,0 +1,102 @@
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import type { Clock, MessageStore } from '../../app/ports.ts';
+import type { SubmitDeps } from '../../app/submit-messages.ts';
+import type { Account } from '../store/account-store.ts';
+import type { PgWebhookStore } from '../store/webhook-store.ts';
+import { sendProblem, toProblem, Unauthorized } from './problem.ts';
+import { messageRoutes } from './messages-routes.ts';
+import { AcceptedBatch, AcceptedMessage, MessageDetail, MessageList, MessageSummary, Problem, SendBatch, SendMessage, Webhook } from './schemas.ts';
+import { webhookRoutes } from './webhooks-routes.ts';
+
+export interface HttpDeps {
+  findAccountByApiKey: (key: string) => Promise<Account | undefined>;
+  messages: MessageStore;
+  webhooks: PgWebhookStore;
+  submit: SubmitDeps;
+  clock: Clock;
+  logger: FastifyBaseLogger;
+}
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    account: Account;
+  }
+}
+
+/** The API keys → account cache lives this long, so a revoked key stops working within it. */
+const KEY_CACHE_MS = 10_000;
+
+export type Api = FastifyInstance<any, any, any, FastifyBaseLogger, TypeBoxTypeProvider>;
+
+export async function buildHttpServer(deps: HttpDeps): Promise<Api> {
+  const app = Fastify({
+    loggerInstance: deps.logger,
+    // One log line per request would dominate at thousands of requests per second; errors are still logged.
+    logController: new LogController({ disableRequestLogging: true }),
+    bodyLimit: 16 * 1024 * 1024,
+    ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', allErrors: true } },
+  }).withTypeProvider<TypeBoxTypeProvider>();
+
+  await app.register(swagger, {
+    openapi: {
+      info: {
+        title: 'Relais HTTP API',
+        version: '1',
+        description:
+          'Send SMS, follow their delivery, receive status webhooks. Authenticate with `Authorization: Bearer <API key>`. ' +
+          'Errors are RFC 9457 problem details (application/problem+json).',
+      },
+      components: { securitySchemes: { apiKey: { type: 'http', scheme: 'bearer' } } },
+      security: [{ apiKey: [] }],
+    },
+  });
+  await app.register(swaggerUi, { routePrefix: '/docs' });
+  for (const schema of [SendMessage, SendBatch, AcceptedMessage, AcceptedBatch, MessageSummary, MessageDetail, MessageList, Webhook, Problem]) {
+    app.addSchema(schema);
+  }
+
+  // `curl -d '{"to":…}'` sends JSON labelled as a form; accept that, and real forms (to=…&text=…) too.
+  app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (_request, body, done) => {
+    const text = String(body).trim();
+    try {
+      done(null, text.startsWith('{') || text.startsWith('[') ? JSON.parse(text) : Object.fromEntries(new URLSearchParams(text)));
+    } catch (error) {
+      done(Object.assign(new Error(`the body is not valid JSON: ${(error as Error).message}`), { statusCode: 400 }), undefined);
+    }
+  });
+
+  app.setErrorHandler((error, request, reply) => sendProblem(reply, toProblem(error), request, error));
+  app.setNotFoundHandler((request, reply) =>
+    sendProblem(reply, { type: 'about:blank', title: 'Not found', status: 404, detail: `no route ${request.method} ${request.url}` }),
+  );
+
+  app.get('/health', { schema: { hide: true } }, async () => ({ status: 'ok' }));
+
+  const keyCache = new Map<string, { account: Account; until: number }>();
+  await app.register(
+    async (v1) => {
+      v1.decorateRequest('account', null as unknown as Account);
+      v1.addHook('onRequest', async (request) => {
+        const header = request.headers.authorization ?? '';
+        const key = /^Bearer\s+(\S+)$/i.exec(header)?.[1];
+        if (!key) throw new Unauthorized('send your API key as "Authorization: Bearer <key>"');
+        const cached = keyCache.get(key);
+        if (cached && cached.until > Date.now()) {
+          request.account = cached.account;
+          return;
+        }
+        const account = await deps.findAccountByApiKey(key);
+        if (!account) throw new Unauthorized('this API key is unknown or revoked');
+        keyCache.set(key, { account, until: Date.now() + KEY_CACHE_MS });
+        request.account = account;
+      });
+      await v1.register(messageRoutes, deps);
+      await v1.register(webhookRoutes, deps);
+    },
+    { prefix: '/v1' },
+  );
+  return app;
+}

@@ -1,0 +1,77 @@
+import { randomBytes } from 'node:crypto';
+import { Type } from '@sinclair/typebox';
+import { NotFound } from '../../app/errors.ts';
+import { messageStatuses } from '../../core/message/status.ts';
+import { presentDelivery, presentWebhook } from './presenters.ts';
+import { IdParams, WebhookDeliveries, WebhookInput, WebhookPatch } from './schemas.ts';
+import type { Api, HttpDeps } from './server.ts';
+
+const problem = { $ref: 'Problem#' };
+/** By default a webhook hears every status change but the internal "submitting" step. */
+const defaultEvents = messageStatuses.filter((s) => s !== 'submitting');
+
+export async function webhookRoutes(app: Api, deps: HttpDeps): Promise<void> {
+  app.post(
+    '/webhooks',
+    {
+      schema: {
+        summary: 'Register a webhook for message status changes',
+        description:
+          'Each status change is POSTed as JSON, at least once, retried with backoff until a 2xx answer. ' +
+          'The `Relais-Signature: t=<unix time>,v1=<hex HMAC-SHA256 of "<t>.<body>" with the secret>` header proves it comes from Relais; ' +
+          '`Relais-Delivery` identifies the delivery (the same on retries).',
+        tags: ['webhooks'],
+        body: WebhookInput,
+        response: { 201: { $ref: 'Webhook#' }, 400: problem },
+      },
+    },
+    async (request, reply) => {
+      const secret = request.body.secret ?? `whsec_${randomBytes(24).toString('base64url')}`;
+      const webhook = await deps.webhooks.create(request.account.id, { url: request.body.url, events: request.body.events ?? defaultEvents, secret }, deps.clock.now());
+      reply.status(201);
+      return presentWebhook(webhook, secret);
+    },
+  );
+
+  app.get('/webhooks', { schema: { summary: 'List webhooks', tags: ['webhooks'], response: { 200: Type.Object({ webhooks: Type.Array(Type.Ref('Webhook')) }) } } }, async (request) => ({
+    webhooks: (await deps.webhooks.list(request.account.id)).map((w) => presentWebhook(w)),
+  }));
+
+  app.get('/webhooks/:id', { schema: { summary: 'One webhook', tags: ['webhooks'], params: IdParams, response: { 200: { $ref: 'Webhook#' }, 404: problem } } }, async (request) =>
+    presentWebhook(await found(deps.webhooks.get(request.account.id, request.params.id), request.params.id)),
+  );
+
+  app.patch(
+    '/webhooks/:id',
+    { schema: { summary: 'Change a webhook’s URL or events, or pause it', tags: ['webhooks'], params: IdParams, body: WebhookPatch, response: { 200: { $ref: 'Webhook#' }, 404: problem } } },
+    async (request) => presentWebhook(await found(deps.webhooks.update(request.account.id, request.params.id, request.body), request.params.id)),
+  );
+
+  app.delete('/webhooks/:id', { schema: { summary: 'Delete a webhook and its delivery history', tags: ['webhooks'], params: IdParams, response: { 204: Type.Null(), 404: problem } } }, async (request, reply) => {
+    if (!(await deps.webhooks.remove(request.account.id, request.params.id))) throw new NotFound(`webhook ${request.params.id}`);
+    reply.status(204);
+  });
+
+  app.get(
+    '/webhooks/:id/deliveries',
+    {
+      schema: {
+        summary: 'Delivery history of a webhook, newest first, with every attempt',
+        tags: ['webhooks'],
+        params: IdParams,
+        querystring: Type.Object({ limit: Type.Integer({ minimum: 1, maximum: 500, default: 50 }) }),
+        response: { 200: WebhookDeliveries, 404: problem },
+      },
+    },
+    async (request) => {
+      await found(deps.webhooks.get(request.account.id, request.params.id), request.params.id);
+      return { deliveries: (await deps.webhooks.deliveries(request.account.id, request.params.id, request.query.limit)).map(presentDelivery) };
+    },
+  );
+}
+
+async function found<T>(lookup: Promise<T | undefined>, id: string): Promise<T> {
+  const value = await lookup;
+  if (!value) throw new NotFound(`webhook ${id}`);
+  return value;
+}

@@ -1,0 +1,97 @@
+import type { Socket } from 'node:net';
+import {
+  decodePdu,
+  encodePdu,
+  ESME_RINVCMDLEN,
+  isResponse,
+  PduFramer,
+  readHeader,
+  type CommandName,
+  type Pdu,
+  type PduParams,
+} from '../../protocols/smpp/index.ts';
+
+/**
+ * A TCP socket speaking SMPP: cuts the stream into PDUs, decodes them, numbers and writes outgoing ones.
+ * Writes made in the same tick leave in one system call (the socket is corked until the next tick).
+ * A request whose body cannot be decoded is answered with generic_nack; a broken stream closes the socket.
+ * Used by both ends: the operator link and the simulator.
+ */
+export class PduSocket {
+  private readonly framer = new PduFramer();
+  private sequence = 0;
+  private corked = false;
+  /** Why the socket closed, when we know. */
+  closeReason: string | undefined;
+
+  constructor(
+    readonly socket: Socket,
+    onPdu: (pdu: Pdu) => void,
+    onMalformed?: (error: Error) => void,
+  ) {
+    socket.setNoDelay(true);
+    socket.on('data', (chunk: Buffer) => {
+      try {
+        this.framer.push(chunk, (frame) => this.receive(frame, onPdu, onMalformed));
+      } catch (error) {
+        socket.destroy(error as Error);
+      }
+    });
+    socket.on('error', (error) => (this.closeReason ??= error.message));
+  }
+
+  get writable(): boolean {
+    return this.socket.writable;
+  }
+
+  nextSequence(): number {
+    this.sequence = this.sequence >= 0x7fffffff ? 1 : this.sequence + 1;
+    return this.sequence;
+  }
+
+  /** Writes one PDU; false when the socket no longer takes writes. */
+  send<C extends CommandName>(command: C, sequence: number, params?: PduParams<C>, status = 0): boolean {
+    return this.write(encodePdu(command, sequence, params, status));
+  }
+
+  write(frame: Buffer): boolean {
+    if (!this.socket.writable) return false;
+    if (!this.corked) {
+      this.corked = true;
+      this.socket.cork();
+      process.nextTick(this.uncork);
+    }
+    this.socket.write(frame);
+    return true;
+  }
+
+  /** Closes after what was written has left. */
+  end(reason: string): void {
+    this.closeReason ??= reason;
+    this.socket.end();
+  }
+
+  destroy(reason: string): void {
+    this.closeReason ??= reason;
+    this.socket.destroy();
+  }
+
+  private readonly uncork = (): void => {
+    this.corked = false;
+    this.socket.uncork();
+  };
+
+  private receive(frame: Buffer, onPdu: (pdu: Pdu) => void, onMalformed: ((error: Error) => void) | undefined): void {
+    if (this.socket.destroyed) return; // dropped while reading this chunk: the rest never arrived
+    let pdu: Pdu;
+    try {
+      pdu = decodePdu(frame);
+    } catch (error) {
+      onMalformed?.(error as Error);
+      const { commandId, sequence } = readHeader(frame);
+      if (!isResponse(commandId)) this.send('generic_nack', sequence, undefined, ESME_RINVCMDLEN);
+      return;
+    }
+    onPdu(pdu);
+  }
+}

@@ -1,0 +1,31 @@
+/**
+ * Typed errors of the use cases. Adapters map them to their protocol at the edge (HTTP problem+json,
+ * SMPP command_status, SMTP reply) — never the other way round.
+ */
+export interface FieldProblem {
+  /** JSON pointer of the offending field, e.g. "/messages/3/to". */
+  field: string;
+  reason: string;
+}
+
+export class InvalidRequest extends Error {
+  constructor(readonly problems: FieldProblem[]) {
+    super(problems.map((p) => `${p.field}: ${p.reason}`).join('; '));
+  }
+}
+
+export class NotFound extends Error {
+  constructor(readonly what: string) {
+    super(`${what} not found`);
+  }
+}
+
+/** An Idempotency-Key already used with a different request body. */
+export class IdempotencyKeyReused extends Error {
+  constructor(readonly key: string) {
+    super(`the Idempotency-Key "${key}" was already used with a different request; use a new key for a new request`);
+  }
+}
+
+/** The action does not apply to the resource in its current state (e.g. cancelling a message already sent). */
+export class InvalidState extends Error {}

@@ -1,0 +1,148 @@
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { Command, Option } from 'commander';
+import { createLogger } from '../adapters/log.ts';
+import { PgAccountStore } from '../adapters/store/account-store.ts';
+import { ConfigError, loadConfig } from '../config/load.ts';
+import type { Config } from '../config/schema.ts';
+import { openStore, startRelais, systemClock } from '../main.ts';
+import { simulatorCliOptions, runSmppSimulatorFromCli } from '../adapters/simulator/smpp-simulator.ts';
+
+const program = new Command('relais').description('Relais: push-SMS platform (HTTP API, dispatcher, operator links)').showHelpAfterError();
+const configOption = () => new Option('-c, --config <file>', 'configuration file (JSON); default relais.config.json when present');
+
+program
+  .command('start')
+  .description('start Relais: embedded PostgreSQL and SMSC simulator unless configured otherwise, HTTP API, dispatcher, webhooks')
+  .addOption(configOption())
+  .action(async (opts: { config?: string }) => {
+    const config = load(opts.config);
+    const pidFile = claimDataDir(config);
+    const relais = await startRelais(config);
+    printBanner(relais.httpUrl, relais.bootstrapApiKey, relais.simulator?.port);
+    let stopping = false;
+    const stop = async (signal: string) => {
+      if (stopping) return;
+      stopping = true;
+      relais.log.info({ signal }, 'stopping: finishing submits in flight, then closing');
+      await relais.stop();
+      if (pidFile) rmSync(pidFile, { force: true });
+      process.exit(0);
+    };
+    process.on('SIGINT', () => void stop('SIGINT'));
+    process.on('SIGTERM', () => void stop('SIGTERM'));
+  });
+
+program
+  .command('migrate')
+  .description('apply database migrations (start does it too)')
+  .addOption(configOption())
+  .action(async (opts: { config?: string }) => {
+    await withStore(load(opts.config), async () => console.log('database is up to date'));
+  });
+
+const account = program.command('account').description('manage client accounts and their API keys');
+account
+  .command('create <name>')
+  .description('create an account and print its first API key')
+  .option('--short-code <number>', 'default short code of the account')
+  .addOption(new Option('--in-doubt <policy>', 'what to do with a message whose fate is unknown after a crash or time-out').choices(['hold', 'retry']).default('hold'))
+  .addOption(configOption())
+  .action(async (name: string, opts: { shortCode?: string; inDoubt: 'hold' | 'retry'; config?: string }) => {
+    await withStore(load(opts.config), async (accounts) => {
+      if (await accounts.findByName(name)) fail(`an account named "${name}" already exists`);
+      const created = await accounts.createAccount({ name, defaultShortCode: opts.shortCode ?? null, inDoubtPolicy: opts.inDoubt }, systemClock.now());
+      const key = await accounts.createApiKey(created.id, 'created by relais account create', systemClock.now());
+      console.log(`account ${name} created (${created.id})\nAPI key (shown once): ${key}`);
+    });
+  });
+account
+  .command('key <name>')
+  .description('create another API key for an account')
+  .option('--label <text>', 'what the key is for')
+  .addOption(configOption())
+  .action(async (name: string, opts: { label?: string; config?: string }) => {
+    await withStore(load(opts.config), async (accounts) => {
+      const found = (await accounts.findByName(name)) ?? fail(`no account named "${name}"`);
+      console.log(`API key (shown once): ${await accounts.createApiKey(found.id, opts.label ?? null, systemClock.now())}`);
+    });
+  });
+account
+  .command('list')
+  .description('list accounts')
+  .addOption(configOption())
+  .action(async (opts: { config?: string }) => {
+    await withStore(load(opts.config), async (accounts) => {
+      for (const a of await accounts.listAccounts()) console.log(`${a.name}\tshort code ${a.defaultShortCode ?? '-'}\tin doubt: ${a.inDoubtPolicy}\t${a.id}`);
+    });
+  });
+
+const simulate = program.command('simulate').description('run an SMSC simulator, for development and tests');
+const smpp = simulate.command('smpp').description('SMPP 3.4 SMSC simulator on 127.0.0.1: accepts binds, answers submits, sends receipts and MOs, misbehaves on request');
+for (const option of simulatorCliOptions) smpp.addOption(option);
+smpp.action(async (opts: Record<string, unknown>) => {
+  await runSmppSimulatorFromCli(opts);
+});
+
+function load(file: string | undefined): Config {
+  try {
+    return loadConfig(file ? { file } : {});
+  } catch (error) {
+    if (error instanceof ConfigError) fail(error.message);
+    throw error;
+  }
+}
+
+/** Runs an admin command on the store; beside a running Relais it shares its embedded PostgreSQL. */
+async function withStore(config: Config, work: (accounts: PgAccountStore) => Promise<void>): Promise<void> {
+  const log = createLogger(config.log.level === 'info' ? 'warn' : config.log.level);
+  const { db, embedded } = await openStore(config, log, 'share');
+  try {
+    await work(new PgAccountStore(db));
+  } finally {
+    await db.close();
+    await embedded?.stop();
+  }
+}
+
+/** One Relais per data directory: a second `start` would fight over the embedded PostgreSQL. */
+function claimDataDir(config: Config): string | undefined {
+  if (config.database.url) return undefined;
+  const pidFile = path.join(config.database.dataDir, 'relais.pid');
+  if (existsSync(pidFile)) {
+    const pid = Number(readFileSync(pidFile, 'utf8'));
+    if (pid && pid !== process.pid && isAlive(pid)) fail(`Relais is already running on ${config.database.dataDir} (pid ${pid})`);
+  }
+  mkdirSync(config.database.dataDir, { recursive: true });
+  writeFileSync(pidFile, String(process.pid));
+  return pidFile;
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function printBanner(httpUrl: string | undefined, apiKey: string | undefined, simulatorPort: number | undefined): void {
+  const lines = ['', 'Relais is running.'];
+  if (httpUrl) lines.push(`  HTTP API      ${httpUrl}   (OpenAPI: ${httpUrl}/docs)`);
+  if (simulatorPort) lines.push(`  SMSC simulator smpp://127.0.0.1:${simulatorPort}  (built in; configure routes to reach a real SMSC)`);
+  if (apiKey) {
+    lines.push(`  API key       ${apiKey}   (account "demo"; shown once, also saved in the data directory)`);
+    if (httpUrl) {
+      lines.push('', '  Try:', `  curl -H "Authorization: Bearer ${apiKey}" -d '{"to":"+33612345678","text":"Hello","class":"transactional"}' ${httpUrl}/v1/messages`);
+    }
+  }
+  console.log(lines.join('\n') + '\n');
+}
+
+function fail(message: string): never {
+  console.error(`relais: ${message}`);
+  process.exit(1);
+}
+
+program.parseAsync(process.argv).catch((error: unknown) => fail(error instanceof Error ? error.message : String(error)));

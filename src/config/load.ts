@@ -1,0 +1,70 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { Value } from '@sinclair/typebox/value';
+import { ConfigSchema, roles, type Config } from './schema.ts';
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+  }
+}
+
+export const defaultConfigFile = 'relais.config.json';
+
+/**
+ * Reads the file (when there is one), applies environment overrides, fills defaults and validates.
+ * Environment: DATABASE_URL, RELAIS_HTTP_HOST, RELAIS_HTTP_PORT, RELAIS_ROLES (comma-separated),
+ * RELAIS_LOG_LEVEL, RELAIS_DATA_DIR.
+ */
+export function loadConfig(options: { file?: string; env?: NodeJS.ProcessEnv } = {}): Config {
+  const env = options.env ?? process.env;
+  const file = options.file ?? env.RELAIS_CONFIG ?? (existsSync(defaultConfigFile) ? defaultConfigFile : undefined);
+  return parseConfig(file ? readJson(file) : {}, env);
+}
+
+export function parseConfig(input: unknown, env: NodeJS.ProcessEnv = {}): Config {
+  if (typeof input !== 'object' || input === null || Array.isArray(input)) throw new ConfigError(['the configuration must be a JSON object']);
+  const raw = structuredClone(input) as Record<string, Record<string, unknown>>;
+  const section = (name: string) => (raw[name] ??= {});
+  if (env.DATABASE_URL) section('database').url = env.DATABASE_URL;
+  if (env.RELAIS_DATA_DIR) section('database').dataDir = env.RELAIS_DATA_DIR;
+  if (env.RELAIS_HTTP_HOST) section('http').host = env.RELAIS_HTTP_HOST;
+  if (env.RELAIS_HTTP_PORT) section('http').port = Number(env.RELAIS_HTTP_PORT);
+  if (env.RELAIS_LOG_LEVEL) section('log').level = env.RELAIS_LOG_LEVEL;
+  if (env.RELAIS_ROLES) (raw as Record<string, unknown>).roles = env.RELAIS_ROLES.split(',').map((r) => r.trim());
+
+  const config = Value.Default(ConfigSchema, raw) as Config;
+  const problems = [...Value.Errors(ConfigSchema, config)].map((e) => {
+    const hint = e.path.startsWith('/roles/') ? `one of ${roles.join(', ')}` : e.schema.description;
+    return `${e.path || '/'}: ${e.message}${hint ? ` (${hint})` : ''}`;
+  });
+  if (problems.length > 0) throw new ConfigError(problems);
+  problems.push(...crossChecks(config));
+  if (problems.length > 0) throw new ConfigError(problems);
+  return config;
+}
+
+function crossChecks(config: Config): string[] {
+  const problems: string[] = [];
+  const names = config.routes.map((r) => r.name);
+  for (const name of new Set(names.filter((n, i) => names.indexOf(n) !== i))) problems.push(`/routes: route "${name}" is declared twice`);
+  const numbers = config.shortCodes.map((s) => s.number);
+  for (const n of new Set(numbers.filter((x, i) => numbers.indexOf(x) !== i))) problems.push(`/shortCodes: short code ${n} is declared twice`);
+  config.shortCodes.forEach((s, i) => {
+    if (!names.includes(s.route)) problems.push(`/shortCodes/${i}/route: no route named "${s.route}" (declared: ${names.join(', ') || 'none'})`);
+  });
+  return problems;
+}
+
+function readJson(file: string): unknown {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (error) {
+    throw new ConfigError([`cannot read ${file}: ${(error as Error).message}`]);
+  }
+  try {
+    return JSON.parse(text);
+  } catch (error) {
+    throw new ConfigError([`${file} is not valid JSON: ${(error as Error).message}`]);
+  }
+}

@@ -1,0 +1,99 @@
+import { Type, type Static } from '@sinclair/typebox';
+
+/**
+ * The one configuration schema: a JSON file (relais.config.json, or --config / RELAIS_CONFIG) with
+ * environment overrides (see load.ts). Every field has a default, so an empty file — or none — starts
+ * Relais on its embedded defaults. docs/configuration.md describes each field.
+ */
+const Port = (defaultPort?: number) => Type.Integer({ minimum: 0, maximum: 65535, ...(defaultPort === undefined ? {} : { default: defaultPort }) });
+
+const Route = Type.Object(
+  {
+    name: Type.String({ minLength: 1, pattern: '^[A-Za-z0-9_.-]+$', description: 'Unique name of the operator link' }),
+    protocol: Type.Literal('smpp', { description: 'Wire protocol (UCP/EMI comes with its own issue)' }),
+    host: Type.String({ minLength: 1 }),
+    port: Port(),
+    systemId: Type.String({ minLength: 1, maxLength: 15 }),
+    password: Type.String({ maxLength: 8, description: 'SMPP passwords are at most 8 characters' }),
+    systemType: Type.Optional(Type.String({ maxLength: 12 })),
+    window: Type.Integer({ minimum: 1, maximum: 1000, default: 10, description: 'Submits that may be unanswered at once (1 = stop-and-wait)' }),
+    responseTimeoutMs: Type.Integer({ minimum: 100, default: 10_000 }),
+    enquireLinkIntervalMs: Type.Integer({ minimum: 1000, default: 30_000 }),
+    shortCodeTon: Type.Integer({ minimum: 0, maximum: 6, default: 0 }),
+    shortCodeNpi: Type.Integer({ minimum: 0, maximum: 18, default: 1 }),
+  },
+  { additionalProperties: false },
+);
+
+const ShortCode = Type.Object(
+  {
+    number: Type.String({ pattern: '^[0-9]{5}$', description: 'Five-digit short code (34/35/36/37/38ABC)' }),
+    route: Type.String({ minLength: 1 }),
+    ratePerSecond: Type.Integer({ minimum: 0, description: 'Submits per second the operator allows (10 standard; 20, 50, 100, 150 as options); 0 pauses' }),
+  },
+  { additionalProperties: false },
+);
+
+export const roles = ['api', 'dispatcher', 'webhooks'] as const;
+
+export const ConfigSchema = Type.Object(
+  {
+    http: Type.Object(
+      { host: Type.String({ default: '127.0.0.1' }), port: Port(8080) },
+      { default: {}, additionalProperties: false },
+    ),
+    database: Type.Object(
+      {
+        url: Type.Optional(Type.String({ description: 'External PostgreSQL 15+; without it Relais runs an embedded PostgreSQL' })),
+        dataDir: Type.String({ default: './data', description: 'Where the embedded PostgreSQL keeps its cluster' }),
+        maxConnections: Type.Integer({ minimum: 2, default: 10 }),
+      },
+      { default: {}, additionalProperties: false },
+    ),
+    roles: Type.Array(Type.Union(roles.map((r) => Type.Literal(r))), { default: [...roles], minItems: 1, uniqueItems: true }),
+    simulator: Type.Object(
+      {
+        enabled: Type.Optional(Type.Boolean({ description: 'Start the built-in SMPP SMSC simulator (default: when no route is configured)' })),
+        port: Port(0),
+        receiptDelayMs: Type.Integer({ minimum: 0, default: 200 }),
+        deliveredRatio: Type.Number({ minimum: 0, maximum: 1, default: 1 }),
+        shortCode: Type.String({ pattern: '^[0-9]{5}$', default: '36001' }),
+        ratePerSecond: Type.Integer({ minimum: 0, default: 100 }),
+      },
+      { default: {}, additionalProperties: false },
+    ),
+    routes: Type.Array(Route, { default: [] }),
+    shortCodes: Type.Array(ShortCode, { default: [] }),
+    dispatcher: Type.Object(
+      {
+        pollIntervalMs: Type.Integer({ minimum: 10, default: 100 }),
+        claimBatchMax: Type.Integer({ minimum: 1, default: 500 }),
+        throttleMarginMs: Type.Integer({ minimum: 0, default: 5 }),
+        leaseTtlMs: Type.Integer({ minimum: 1000, default: 15_000 }),
+        maxAttempts: Type.Integer({ minimum: 1, default: 10 }),
+        receiptSweepMs: Type.Integer({ minimum: 1000, default: 30_000 }),
+      },
+      { default: {}, additionalProperties: false },
+    ),
+    webhooks: Type.Object(
+      {
+        timeoutMs: Type.Integer({ minimum: 100, default: 5_000 }),
+        concurrency: Type.Integer({ minimum: 1, default: 8 }),
+        retryScheduleSeconds: Type.Array(Type.Integer({ minimum: 0 }), {
+          default: [10, 30, 60, 300, 900, 3600, 10_800, 21_600, 43_200, 86_400],
+          minItems: 1,
+          description: 'Delay before each retry; the delivery fails after the last one',
+        }),
+      },
+      { default: {}, additionalProperties: false },
+    ),
+    log: Type.Object(
+      { level: Type.Union(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].map((l) => Type.Literal(l)), { default: 'info' }) },
+      { default: {}, additionalProperties: false },
+    ),
+  },
+  { additionalProperties: false },
+);
+
+export type Config = Static<typeof ConfigSchema>;
+export type RouteConfig = Static<typeof Route>;

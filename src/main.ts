@@ -1,0 +1,204 @@
+/**
+ * The one place where everything is wired: configuration → store → roles (API, dispatcher, webhooks),
+ * plus the embedded PostgreSQL and the built-in SMSC simulator when the configuration asks for them.
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { randomUUID } from 'node:crypto';
+import type { Logger } from 'pino';
+import { Doorbell } from './app/doorbell.ts';
+import type { Clock, OperatorLink, Route, ShortCode } from './app/ports.ts';
+import { buildHttpServer, type Api } from './adapters/http/server.ts';
+import { createLogger } from './adapters/log.ts';
+import { SmppLink } from './adapters/smpp-client/smpp-link.ts';
+import { startSmppSimulator, type SmppSimulator } from './adapters/simulator/smpp-simulator.ts';
+import { PgAccountStore } from './adapters/store/account-store.ts';
+import { migrate, openDatabase, type Db } from './adapters/store/database.ts';
+import { startEmbeddedPostgres, type EmbeddedPostgres } from './adapters/store/embedded-postgres.ts';
+import { PgMessageStore } from './adapters/store/message-store.ts';
+import { PgOutboxStore } from './adapters/store/outbox-store.ts';
+import { PgRouteStore } from './adapters/store/route-store.ts';
+import { PgWebhookStore } from './adapters/store/webhook-store.ts';
+import { WebhookSender } from './adapters/webhooks/sender.ts';
+import type { Config } from './config/schema.ts';
+import { defaultRetryPolicy } from './core/message/retry.ts';
+import { Dispatcher } from './dispatch/dispatcher.ts';
+import { defaultDispatchOptions } from './dispatch/route-dispatcher.ts';
+
+export const systemClock: Clock = { now: () => new Date() };
+
+export interface Relais {
+  readonly config: Config;
+  readonly db: Db;
+  readonly log: Logger;
+  /** Base URL of the HTTP API when the api role runs. */
+  readonly httpUrl: string | undefined;
+  readonly simulator: SmppSimulator | undefined;
+  /** Set when this start created the first account: its API key, shown once. */
+  readonly bootstrapApiKey: string | undefined;
+  stop(): Promise<void>;
+}
+
+/** Opens the store the configuration names: the external PostgreSQL, or the embedded one. */
+export async function openStore(config: Config, log: Logger, adopt: 'own' | 'share' = 'own'): Promise<{ db: Db; embedded?: EmbeddedPostgres }> {
+  let url = config.database.url;
+  let embedded: EmbeddedPostgres | undefined;
+  if (!url) {
+    embedded = await startEmbeddedPostgres({
+      dataDir: path.join(config.database.dataDir, 'postgres'),
+      adopt,
+      log: (line) => log.debug({ postgres: line }, 'embedded PostgreSQL'),
+    });
+    url = embedded.url;
+    log.info({ dataDir: config.database.dataDir, adopted: !embedded.started }, 'embedded PostgreSQL running');
+  }
+  const db = openDatabase(url, { maxConnections: config.database.maxConnections });
+  try {
+    const applied = await migrate(db);
+    if (applied.length > 0) log.info({ migrations: applied }, 'database migrated');
+  } catch (error) {
+    await db.close();
+    await embedded?.stop();
+    throw error;
+  }
+  return { db, ...(embedded ? { embedded } : {}) };
+}
+
+export async function startRelais(config: Config, options: { log?: Logger; clock?: Clock } = {}): Promise<Relais> {
+  const log = options.log ?? createLogger(config.log.level);
+  const clock = options.clock ?? systemClock;
+  const stops: (() => Promise<unknown>)[] = [];
+  const stopAll = async () => {
+    for (const stop of stops.reverse()) await stop().catch((error) => log.error({ err: error }, 'error while stopping'));
+  };
+  try {
+    const { db, embedded } = await openStore(config, log);
+    if (embedded) stops.push(() => embedded.stop());
+    stops.push(() => db.close());
+
+    const simulator = await startBuiltInSimulator(config, log);
+    if (simulator) stops.push(() => simulator.close());
+    const { routes, shortCodes } = declaredRoutes(config, simulator);
+    const routeStore = new PgRouteStore(db);
+    await routeStore.sync(routes, shortCodes, clock.now());
+
+    const bootstrapApiKey = await bootstrapAccount(config, db, shortCodes, clock, log);
+    const doorbell = new Doorbell();
+    const messages = new PgMessageStore(db);
+    const webhooks = new PgWebhookStore(db);
+
+    if (config.roles.includes('dispatcher')) {
+      const dispatcher = new Dispatcher({
+        store: new PgOutboxStore(db),
+        routes: routeStore,
+        openLink: (route) => openLink(route, log),
+        clock,
+        monotonicMs: () => performance.now(),
+        log,
+        doorbell,
+        receiptSweepMs: config.dispatcher.receiptSweepMs,
+        options: {
+          ...defaultDispatchOptions,
+          owner: `${process.pid}-${randomUUID()}`,
+          pollIntervalMs: config.dispatcher.pollIntervalMs,
+          claimBatchMax: config.dispatcher.claimBatchMax,
+          throttleWindowMs: 1_000 + config.dispatcher.throttleMarginMs,
+          leaseTtlMs: config.dispatcher.leaseTtlMs,
+          leaseRenewMs: Math.floor(config.dispatcher.leaseTtlMs / 3),
+          retry: { ...defaultRetryPolicy, maxAttempts: config.dispatcher.maxAttempts },
+        },
+      });
+      await dispatcher.start();
+      stops.push(() => dispatcher.stop());
+    }
+
+    if (config.roles.includes('webhooks')) {
+      const sender = new WebhookSender(webhooks, clock, log, { ...config.webhooks, pollIntervalMs: 500 });
+      sender.start();
+      stops.push(() => sender.stop());
+    }
+
+    let httpUrl: string | undefined;
+    if (config.roles.includes('api')) {
+      const knownShortCodes = new Map((await routeStore.shortCodes()).map((s) => [s.number, s]));
+      const accounts = new PgAccountStore(db);
+      const api: Api = await buildHttpServer({
+        findAccountByApiKey: (key) => accounts.findByApiKey(key),
+        messages,
+        webhooks,
+        submit: { store: messages, shortCodes: () => knownShortCodes, notify: () => doorbell.ring() },
+        clock,
+        logger: log,
+      });
+      await api.listen({ host: config.http.host, port: config.http.port });
+      const address = api.server.address();
+      const port = typeof address === 'object' && address ? address.port : config.http.port;
+      httpUrl = `http://${config.http.host.includes(':') ? `[${config.http.host}]` : config.http.host}:${port}`;
+      stops.push(() => api.close());
+      log.info({ url: httpUrl, docs: `${httpUrl}/docs` }, 'HTTP API listening');
+    }
+
+    let stopped: Promise<void> | undefined;
+    return { config, db, log, httpUrl, simulator, bootstrapApiKey, stop: () => (stopped ??= stopAll()) };
+  } catch (error) {
+    await stopAll();
+    throw error;
+  }
+}
+
+/** The simulator runs when asked, or by default when no operator route is configured (a newcomer's first start). */
+async function startBuiltInSimulator(config: Config, log: Logger): Promise<SmppSimulator | undefined> {
+  if (!(config.simulator.enabled ?? config.routes.length === 0)) return undefined;
+  const simulator = await startSmppSimulator({
+    port: config.simulator.port,
+    receiptDelayMs: config.simulator.receiptDelayMs,
+    deliveredRatio: config.simulator.deliveredRatio,
+    keepBodies: false,
+  });
+  log.info({ port: simulator.port }, 'built-in SMPP SMSC simulator listening on 127.0.0.1');
+  return simulator;
+}
+
+const SIMULATOR_CREDENTIALS = { systemId: 'relais', password: 'relais' };
+
+function declaredRoutes(config: Config, simulator: SmppSimulator | undefined): { routes: Route[]; shortCodes: ShortCode[] } {
+  const routes: Route[] = config.routes.map(({ name, protocol, host, port, systemId, password, ...settings }) => ({ name, protocol, host, port, systemId, password, settings }));
+  const shortCodes: ShortCode[] = [...config.shortCodes];
+  if (simulator) {
+    routes.push({ name: 'simulator', protocol: 'smpp', host: '127.0.0.1', port: simulator.port, ...SIMULATOR_CREDENTIALS, settings: { window: 100 } });
+    if (shortCodes.length === 0) shortCodes.push({ number: config.simulator.shortCode, route: 'simulator', ratePerSecond: config.simulator.ratePerSecond });
+  }
+  return { routes, shortCodes };
+}
+
+function openLink(route: Route, log: Logger): OperatorLink {
+  if (route.protocol !== 'smpp') throw new Error(`route ${route.name}: protocol ${route.protocol} is not available yet`);
+  return new SmppLink({
+    name: route.name,
+    host: route.host,
+    port: route.port,
+    systemId: route.systemId,
+    password: route.password,
+    ...(route.settings.systemType ? { systemType: route.settings.systemType } : {}),
+    window: route.settings.window ?? 10,
+    responseTimeoutMs: route.settings.responseTimeoutMs ?? 10_000,
+    enquireLinkIntervalMs: route.settings.enquireLinkIntervalMs ?? 30_000,
+    logger: log.child({ route: route.name }),
+  });
+}
+
+/**
+ * A newcomer's first start: with no account at all, create "demo" on the first short code and show its API
+ * key once (also written, readable by the owner only, under the data directory).
+ */
+async function bootstrapAccount(config: Config, db: Db, shortCodes: ShortCode[], clock: Clock, log: Logger): Promise<string | undefined> {
+  const accounts = new PgAccountStore(db);
+  if ((await accounts.listAccounts()).length > 0) return undefined;
+  const account = await accounts.createAccount({ name: 'demo', defaultShortCode: shortCodes[0]?.number ?? null }, clock.now());
+  const key = await accounts.createApiKey(account.id, 'bootstrap', clock.now());
+  mkdirSync(config.database.dataDir, { recursive: true });
+  const file = path.join(config.database.dataDir, 'demo-api-key');
+  writeFileSync(file, key + '\n', { mode: 0o600 });
+  log.info({ account: 'demo', keyFile: file }, 'created the first account; its API key is printed once');
+  return key;
+}

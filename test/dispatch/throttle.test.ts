@@ -1,0 +1,64 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { SlidingWindowThrottle } from '../../src/dispatch/throttle.ts';
+
+/** Sends greedily at the given instants whenever the throttle allows; returns the instants actually sent. */
+function drive(throttle: SlidingWindowThrottle, instants: number[]): number[] {
+  const sent: number[] = [];
+  for (const now of instants) {
+    if (throttle.delay(now) === 0) {
+      throttle.record(now);
+      sent.push(now);
+    }
+  }
+  return sent;
+}
+
+function maxInAnyWindow(times: number[], windowMs: number): number {
+  let max = 0;
+  let start = 0;
+  for (let end = 0; end < times.length; end++) {
+    while (times[end]! - times[start]! >= windowMs) start++;
+    max = Math.max(max, end - start + 1);
+  }
+  return max;
+}
+
+describe('sliding-window throttle per short code (DOMAIN.md rule 9: the limit holds in every second)', () => {
+  it('lets a burst of `rate` go at once, then exactly one more each time the oldest leaves the window', () => {
+    const throttle = new SlidingWindowThrottle(10);
+    expect(throttle.available(0)).toBe(10);
+    for (let i = 0; i < 10; i++) throttle.record(i);
+    expect(throttle.available(500)).toBe(0);
+    expect(throttle.delay(500)).toBe(500);
+    expect(throttle.available(1000)).toBe(1);
+    expect(throttle.available(1004)).toBe(5);
+  });
+
+  it('never holds more than `rate` submits in any sliding window, whatever the arrival pattern', () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 1, max: 200 }),
+        fc.array(fc.integer({ min: 0, max: 5_000 }), { minLength: 1, maxLength: 2_000 }),
+        (rate, raw) => {
+          const instants = [...raw].sort((a, b) => a - b);
+          const sent = drive(new SlidingWindowThrottle(rate), instants);
+          expect(maxInAnyWindow(sent, 1_000)).toBeLessThanOrEqual(rate);
+        },
+      ),
+    );
+  });
+
+  it('uses the whole rate under constant demand (a fixed-window counter would not be needed to reach it)', () => {
+    const throttle = new SlidingWindowThrottle(150);
+    const everyMs = Array.from({ length: 10_000 }, (_, i) => i);
+    const sent = drive(throttle, everyMs.flatMap((t) => [t, t, t]));
+    expect(sent.length).toBe(150 * 10);
+  });
+
+  it('pauses a short code whose rate is 0 instead of failing (Jasmin #648)', () => {
+    const throttle = new SlidingWindowThrottle(0);
+    expect(throttle.available(0)).toBe(0);
+    expect(throttle.delay(0)).toBe(Infinity);
+  });
+});

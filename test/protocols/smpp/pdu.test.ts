@@ -1,0 +1,78 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { decodePdu, encodePdu, PduFramer, SmppDecodeError, tlvTags } from '../../../src/protocols/smpp/index.ts';
+import { fixturePdu } from './fixtures.ts';
+
+describe('PDU codec', () => {
+  it('decodes a submit_sm written by the smpp package field by field, short_message as the exact bytes', () => {
+    const body = Buffer.from([0x00, 0x1b, 0x65, 0x41, 0x7f]); // @, €, A, à as GSM septets: no text guessing
+    const frame = encodePdu('submit_sm', 42, {
+      source_addr_ton: 5,
+      source_addr_npi: 0,
+      source_addr: 'Relais',
+      dest_addr_ton: 1,
+      dest_addr_npi: 1,
+      destination_addr: '33612345678',
+      esm_class: 0x40,
+      registered_delivery: 1,
+      data_coding: 0,
+      short_message: body,
+    });
+    const pdu = decodePdu(frame);
+    expect(pdu.command).toBe('submit_sm');
+    if (pdu.command !== 'submit_sm') return;
+    expect(pdu.sequence).toBe(42);
+    expect(pdu.fields).toMatchObject({ source_addr_ton: 5, source_addr: 'Relais', destination_addr: '33612345678', esm_class: 0x40, registered_delivery: 1, data_coding: 0 });
+    expect([...pdu.fields.short_message]).toEqual([...body]);
+  });
+
+  it('reads a response with an error status and no body', () => {
+    const pdu = decodePdu(encodePdu('submit_sm_resp', 9, { message_id: 'ignored' }, 0x58));
+    expect(pdu).toMatchObject({ command: 'submit_sm_resp', status: 0x58, sequence: 9, fields: {} });
+  });
+
+  it('keeps TLVs by tag', () => {
+    const pdu = decodePdu(fixturePdu('receipt-tlv-only'));
+    expect(pdu.tlvs.get(tlvTags.message_state)).toEqual(Buffer.from([5]));
+    expect(pdu.tlvs.get(tlvTags.receipted_message_id)?.toString('latin1')).toBe('0A1B2C3D\0');
+  });
+
+  it('names unknown commands "unknown" and keeps their header', () => {
+    const frame = Buffer.from('0000001000000099000000000000000c', 'hex');
+    expect(decodePdu(frame)).toMatchObject({ command: 'unknown', commandId: 0x99, sequence: 12 });
+  });
+
+  it('refuses malformed bodies with a typed error', () => {
+    const good = fixturePdu('mo-gsm-stop');
+    const truncated = Buffer.from(good.subarray(0, good.length - 2));
+    truncated.writeUInt32BE(truncated.length, 0);
+    expect(() => decodePdu(truncated)).toThrow(SmppDecodeError);
+    const unterminated = Buffer.concat([Buffer.from('000000160000000900000000000000015858585858', 'hex'), Buffer.from([0x58])]);
+    expect(() => decodePdu(unterminated)).toThrow(/NUL/);
+  });
+});
+
+describe('PduFramer', () => {
+  it('cuts any chunking of a stream into the same PDUs', () => {
+    const frames = ['receipt-text-decimal-id', 'receipt-tlv-only', 'mo-gsm-stop', 'mo-ucs2'].map(fixturePdu);
+    const stream = Buffer.concat(frames);
+    fc.assert(
+      fc.property(fc.array(fc.integer({ min: 1, max: stream.length }), { maxLength: 12 }), (cuts) => {
+        const framer = new PduFramer();
+        const out: Buffer[] = [];
+        const points = [...new Set(cuts)].sort((a, b) => a - b);
+        let from = 0;
+        for (const to of [...points, stream.length]) {
+          framer.push(stream.subarray(from, to), (frame) => out.push(Buffer.from(frame)));
+          from = to;
+        }
+        expect(out).toEqual(frames);
+      }),
+    );
+  });
+
+  it('declares the stream out of step on an impossible length', () => {
+    expect(() => new PduFramer().push(Buffer.from('0000000300000000', 'hex'), () => undefined)).toThrow(SmppDecodeError);
+    expect(() => new PduFramer().push(Buffer.from('7fffffff00000000', 'hex'), () => undefined)).toThrow(/out of step/);
+  });
+});
