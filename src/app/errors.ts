@@ -10,7 +10,8 @@ export interface FieldProblem {
 
 export class InvalidRequest extends Error {
   constructor(readonly problems: FieldProblem[]) {
-    super(problems.map((p) => `${p.field}: ${p.reason}`).join('; '));
+    const shown = problems.slice(0, 3).map((p) => `${p.field}: ${p.reason}`);
+    super(shown.join('; ') + (problems.length > 3 ? `; and ${problems.length - 3} more problems` : ''));
   }
 }
 

@@ -255,7 +255,8 @@ export type AttemptOutcome = { messageId: string; acceptedParts: AcceptedPart[];
  * - leases give a route to one owner at a time; recoverOrphans settles what a dead owner left `submitting`.
  */
 export interface OutboxStore {
-  claimDue(shortCode: string, limit: number, now: Date): Promise<ClaimedMessage[]>;
+  /** Claims, for each short code, up to its limit of due messages. */
+  claimDue(wants: { shortCode: string; limit: number }[], now: Date): Promise<ClaimedMessage[]>;
   record(batch: { outcomes: AttemptOutcome[]; receipts: { route: string; receipt: Receipt }[] }, now: Date): Promise<void>;
   matchPendingReceipts(now: Date): Promise<number>;
   /** Stores a mobile-originated message as received, before the link acknowledges it. */

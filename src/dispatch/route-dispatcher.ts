@@ -12,6 +12,8 @@ export interface DispatchOptions {
   /** How often an idle lane looks for due messages (a doorbell wakes it sooner for local submissions). */
   pollIntervalMs: number;
   claimBatchMax: number;
+  /** Least time between two claims that found less than they asked for (fewer, fuller queries under load). */
+  claimIntervalMs: number;
   /** Throttle window: 1,000 ms plus a margin against clock jitter with the SMSC. */
   throttleWindowMs: number;
   /** How long a lane pauses after the SMSC answered "throttled". */
@@ -24,6 +26,7 @@ export const defaultDispatchOptions: Omit<DispatchOptions, 'owner'> = {
   leaseRenewMs: 5_000,
   pollIntervalMs: 100,
   claimBatchMax: 500,
+  claimIntervalMs: 10,
   throttleWindowMs: 1_005,
   throttledPauseMs: 1_000,
   retry: defaultRetryPolicy,
@@ -57,9 +60,11 @@ export interface RouteSpec {
  */
 export class RouteDispatcher {
   private link: OperatorLink | undefined;
-  private lanes: Lane[] = [];
+  private lanes = new Map<string, Lane>();
   private readonly stopping = new AbortController();
   private leaseLoop: Promise<void> | undefined;
+  private claimLoop: Promise<void> | undefined;
+  private claiming: AbortController | undefined;
   private lastRenewal = -Infinity;
 
   constructor(
@@ -113,8 +118,9 @@ export class RouteDispatcher {
     const link = this.deps.openLink();
     link.start(this.handlers());
     this.link = link;
-    this.lanes = this.spec.shortCodes.map((shortCode) => new Lane(shortCode, this.spec, link, this.deps));
-    for (const lane of this.lanes) lane.start();
+    this.lanes = new Map(this.spec.shortCodes.map((shortCode) => [shortCode.number, new Lane(shortCode, this.spec, link, this.deps)]));
+    this.claiming = new AbortController();
+    this.claimLoop = this.claim(link, this.claiming.signal).catch((error) => log.error({ route: this.spec.name, err: error }, 'claim loop crashed'));
     log.info({ route: this.spec.name, shortCodes: this.spec.shortCodes.map((s) => s.number) }, 'route taken: sending');
   }
 
@@ -122,10 +128,51 @@ export class RouteDispatcher {
     const link = this.link;
     if (!link) return;
     this.link = undefined;
-    await Promise.all(this.lanes.map((lane) => lane.stop()));
-    this.lanes = [];
+    this.claiming?.abort();
+    await this.claimLoop;
+    await Promise.all([...this.lanes.values()].map((lane) => lane.stop()));
+    this.lanes.clear();
     await link.stop();
     this.deps.log.info({ route: this.spec.name, reason }, 'route released');
+  }
+
+  /**
+   * One claim for all the route's short codes at a time, each asking for what its throttle lets go now,
+   * all together no more than two windows ahead of the link (what a crash could leave in doubt).
+   */
+  private async claim(link: OperatorLink, signal: AbortSignal): Promise<void> {
+    const { store, clock, monotonicMs, doorbell, options, log } = this.deps;
+    let lastPartialClaim = -Infinity;
+    while (!signal.aborted) {
+      if (link.state() !== 'bound' || link.freeWindow() === 0) {
+        await Promise.race([link.waitForCapacity(options.pollIntervalMs), sleep(options.pollIntervalMs, signal)]);
+        continue;
+      }
+      const now = monotonicMs();
+      const lanes = [...this.lanes.values()];
+      const budget = this.spec.window * 2 - lanes.reduce((n, lane) => n + lane.waiting, 0);
+      const share = Math.max(1, Math.floor(budget / Math.max(1, lanes.length)));
+      const wants = lanes.map((lane) => ({ shortCode: lane.number, limit: Math.min(lane.room(now), share, options.claimBatchMax) })).filter((w) => w.limit > 0);
+      if (budget <= 0 || wants.length === 0) {
+        await sleep(Math.min(Math.max(1, ...lanes.map((lane) => lane.delay(now))), options.pollIntervalMs), signal);
+        continue;
+      }
+      const pause = lastPartialClaim + options.claimIntervalMs - now;
+      if (pause > 0) await sleep(pause, signal);
+      let claimed: ClaimedMessage[];
+      try {
+        claimed = await store.claimDue(wants, clock.now());
+      } catch (error) {
+        log.warn({ route: this.spec.name, err: error }, 'claim failed; retrying');
+        await sleep(options.pollIntervalMs, signal);
+        continue;
+      }
+      for (const message of claimed) this.lanes.get(message.shortCode)!.dispatch(message);
+      if (claimed.length < wants.reduce((n, w) => n + w.limit, 0)) {
+        lastPartialClaim = monotonicMs();
+        if (claimed.length === 0) await doorbell.wait(options.pollIntervalMs, signal);
+      }
+    }
   }
 
   private handlers(): LinkHandlers {
@@ -139,15 +186,14 @@ export class RouteDispatcher {
   }
 }
 
-/** One short code on a route: its throttle, its claims, its messages in flight. */
+/** One short code on a route: its throttle and its messages in flight. */
 class Lane {
   private readonly throttle: SlidingWindowThrottle;
   private readonly stopping = new AbortController();
   private readonly inFlight = new Set<Promise<void>>();
   /** Claimed messages whose next part waits for the throttle or the window. */
-  private waiting = 0;
+  waiting = 0;
   private pausedUntil = 0;
-  private loop: Promise<void> | undefined;
 
   constructor(
     private readonly shortCode: ShortCode,
@@ -158,40 +204,28 @@ class Lane {
     this.throttle = new SlidingWindowThrottle(shortCode.ratePerSecond, deps.options.throttleWindowMs);
   }
 
-  start(): void {
-    this.loop ??= this.run().catch((error) => this.deps.log.error({ shortCode: this.shortCode.number, err: error }, 'dispatcher lane crashed'));
+  get number(): string {
+    return this.shortCode.number;
   }
 
+  /** How many more messages this short code could start sending now. */
+  room(now: number): number {
+    return this.pausedUntil > now ? 0 : this.throttle.available(now) - this.waiting;
+  }
+
+  /** Milliseconds until it may have room again. */
+  delay(now: number): number {
+    return Math.max(this.pausedUntil - now, this.throttle.delay(now));
+  }
+
+  dispatch(message: ClaimedMessage): void {
+    this.track(this.send(message));
+  }
+
+  /** Lets the messages in flight finish: parts not yet written are given up as not sent. */
   async stop(): Promise<void> {
     this.stopping.abort();
-    await this.loop;
     while (this.inFlight.size > 0) await Promise.all([...this.inFlight]);
-  }
-
-  private async run(): Promise<void> {
-    const { store, clock, monotonicMs, doorbell, options, log } = this.deps;
-    const signal = this.stopping.signal;
-    while (!signal.aborted) {
-      const now = monotonicMs();
-      const room = Math.min(this.throttle.available(now), options.claimBatchMax, this.spec.window * 2) - this.waiting;
-      if (this.link.state() !== 'bound' || this.link.freeWindow() === 0) {
-        await Promise.race([this.link.waitForCapacity(options.pollIntervalMs), sleep(options.pollIntervalMs, signal)]);
-      } else if (this.pausedUntil > now || room <= 0) {
-        const wait = Math.max(this.pausedUntil - now, Math.min(this.throttle.delay(now), options.pollIntervalMs), 1);
-        await sleep(wait, signal);
-      } else {
-        let claimed: ClaimedMessage[];
-        try {
-          claimed = await store.claimDue(this.shortCode.number, room, clock.now());
-        } catch (error) {
-          log.warn({ shortCode: this.shortCode.number, err: error }, 'claim failed; retrying');
-          await sleep(options.pollIntervalMs, signal);
-          continue;
-        }
-        if (claimed.length === 0) await doorbell.wait(options.pollIntervalMs, signal);
-        for (const message of claimed) this.track(this.send(message));
-      }
-    }
   }
 
   private track(task: Promise<void>): void {

@@ -128,7 +128,7 @@ describe('kill -9 during a 20,000-message run, then restart', () => {
       if (row.status === 'delivered') expect(times, row.body).toBe(1);
     }
     const inDoubt = byStatus.in_doubt ?? 0;
-    expect(byStatus.delivered + inDoubt).toBe(TOTAL);
+    expect((byStatus.delivered ?? 0) + inDoubt).toBe(TOTAL);
     // At most about two windows' worth per short code can be in doubt (docs/operations.md).
     expect(inDoubt).toBeLessThanOrEqual(2 * 50 + 50);
     if (inDoubt > 0) expect(output).toMatch(/"inDoubt":\s*\d+/);

@@ -35,6 +35,8 @@ export interface EmbeddedOptions {
    * running Relais). Default `own`.
    */
   adopt?: 'own' | 'share';
+  /** Extra server settings, as `name=value` (e.g. `shared_buffers=256MB`). */
+  settings?: string[];
 }
 
 const SUPERUSER = 'postgres';
@@ -61,7 +63,7 @@ export async function startEmbeddedPostgres(options: EmbeddedOptions): Promise<E
     return handle(urlFor(running.port), false, options.adopt === 'share' ? async () => undefined : () => stopPid(running.pid));
   }
   const port = options.port || (await freePort());
-  const child = spawnServer(postgres, clusterDir, port, owner, options.log);
+  const child = spawnServer(postgres, clusterDir, port, owner, options.settings ?? [], options.log);
   const onExit = () => child.kill('SIGINT');
   process.once('exit', onExit);
   try {
@@ -148,8 +150,15 @@ function run(command: string, args: string[], owner?: { uid: number; gid: number
   });
 }
 
-function spawnServer(postgres: string, clusterDir: string, port: number, owner: { uid: number; gid: number } | undefined, log?: (line: string) => void): ChildProcess {
-  const args = ['-D', clusterDir, '-p', String(port), '-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories='];
+function spawnServer(
+  postgres: string,
+  clusterDir: string,
+  port: number,
+  owner: { uid: number; gid: number } | undefined,
+  settings: string[],
+  log?: (line: string) => void,
+): ChildProcess {
+  const args = ['-D', clusterDir, '-p', String(port), ...['listen_addresses=127.0.0.1', 'unix_socket_directories=', ...settings].flatMap((s) => ['-c', s])];
   const child = spawn(postgres, args, { ...owner, detached: true, stdio: ['ignore', 'ignore', 'pipe'] });
   child.stderr?.on('data', (chunk: Buffer) => log?.(chunk.toString().trimEnd()));
   return child;

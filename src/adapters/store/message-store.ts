@@ -15,7 +15,7 @@ import type {
 import { Coalescer } from './coalescer.ts';
 import type { Db } from './database.ts';
 import { isUuid, uuidv7 } from './ids.ts';
-import { eventsFrom, transaction } from './sql.ts';
+import { eventsFrom, prepared, transaction } from './sql.ts';
 
 interface Row {
   id: string;
@@ -142,10 +142,9 @@ export class PgMessageStore implements MessageStore {
 type Queryable = Pick<pg.Pool, 'query'>;
 
 /** Multi-row insert of queued messages with their first event, in one statement. */
-async function insertRows(client: Queryable, rows: Row[], now: Date): Promise<void> {
-  const column = <K extends keyof NewMessage>(key: K) => rows.map((r) => r.message[key]);
-  await client.query(
-    `WITH inserted AS (
+const insertSql = prepared(
+  'relais_insert_messages',
+  `WITH inserted AS (
        INSERT INTO messages (id, account_id, recipient, sender, short_code, class, priority, body, encoding, segments,
                              status, due_at, client_reference, created_at, updated_at)
        SELECT t.id, t.account_id, t.recipient, t.sender, t.short_code, t.class, t.priority, t.body, t.encoding, t.segments,
@@ -156,7 +155,12 @@ async function insertRows(client: Queryable, rows: Row[], now: Date): Promise<vo
        RETURNING id, account_id, status, NULL::text AS reason, created_at AS at)
      ${eventsFrom('inserted')}
      SELECT 1`,
-    [
+);
+
+async function insertRows(client: Queryable, rows: Row[], now: Date): Promise<void> {
+  const column = <K extends keyof NewMessage>(key: K) => rows.map((r) => r.message[key]);
+  await client.query(
+    insertSql([
       rows.map((r) => r.id),
       column('accountId'),
       column('recipient'),
@@ -170,7 +174,7 @@ async function insertRows(client: Queryable, rows: Row[], now: Date): Promise<vo
       column('dueAt'),
       now,
       column('clientReference'),
-    ],
+    ]),
   );
 }
 

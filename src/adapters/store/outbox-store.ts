@@ -4,7 +4,7 @@ import type { AttemptOutcome, ClaimedMessage, MobileOriginated, OutboxStore, Rec
 import { Coalescer } from './coalescer.ts';
 import type { Db } from './database.ts';
 import { uuidv7 } from './ids.ts';
-import { eventsFrom, transaction } from './sql.ts';
+import { eventsFrom, prepared, transaction } from './sql.ts';
 
 type Client = Pick<pg.PoolClient, 'query'>;
 type RoutedReceipt = { route: string; receipt: Receipt };
@@ -29,26 +29,12 @@ export class PgOutboxStore implements OutboxStore {
   }
 
   /**
-   * Claim: lock due rows of one short code with SKIP LOCKED (two dispatchers never get the same row, and
-   * neither waits for the other), mark them `submitting` and record the event, all in one statement, so
+   * Claim: for each short code, lock its due rows with SKIP LOCKED (two dispatchers never get the same row,
+   * and neither waits for the other), mark them `submitting` and record the event, all in one statement, so
    * "submitting" is durable before any PDU leaves. Transactional rows (priority 0) come first.
    */
-  async claimDue(shortCode: string, limit: number, now: Date): Promise<ClaimedMessage[]> {
-    const { rows } = await this.db.pool.query(
-      `WITH claimed AS (
-         UPDATE messages m SET status = 'submitting', updated_at = $3
-         FROM (SELECT id FROM messages
-               WHERE short_code = $1 AND status = 'queued' AND due_at <= $3
-               ORDER BY priority, due_at
-               LIMIT $2
-               FOR UPDATE SKIP LOCKED) due
-         WHERE m.id = due.id
-         RETURNING m.id, m.account_id, m.recipient, m.sender, m.short_code, m.body, m.encoding, m.segments,
-                   m.parts_accepted, m.attempts, m.priority, m.due_at, m.status, NULL::text AS reason, $3::timestamptz AS at)
-       ${eventsFrom('claimed')}
-       SELECT * FROM claimed ORDER BY priority, due_at`,
-      [shortCode, limit, now],
-    );
+  async claimDue(wants: { shortCode: string; limit: number }[], now: Date): Promise<ClaimedMessage[]> {
+    const { rows } = await this.db.pool.query(claimSql([wants.map((w) => w.shortCode), wants.map((w) => w.limit), now]));
     return rows.map((r) => ({
       id: r.id,
       accountId: r.account_id,
@@ -135,7 +121,27 @@ export class PgOutboxStore implements OutboxStore {
   }
 }
 
-const outcomeSql = `
+const claimSql = prepared(
+  'relais_claim',
+  `WITH due AS (
+     SELECT d.id FROM unnest($1::text[], $2::int[]) AS w(short_code, lim)
+     CROSS JOIN LATERAL (
+       SELECT id FROM messages
+       WHERE short_code = w.short_code AND status = 'queued' AND due_at <= $3
+       ORDER BY priority, due_at
+       LIMIT w.lim
+       FOR UPDATE SKIP LOCKED) d),
+   claimed AS (
+     UPDATE messages m SET status = 'submitting', updated_at = $3
+     FROM due WHERE m.id = due.id
+     RETURNING m.id, m.account_id, m.recipient, m.sender, m.short_code, m.body, m.encoding, m.segments,
+               m.parts_accepted, m.attempts, m.priority, m.due_at, m.status, NULL::text AS reason, $3::timestamptz AS at)
+   ${eventsFrom('claimed')}
+   SELECT id, account_id, recipient, sender, short_code, body, encoding, segments, parts_accepted, attempts
+   FROM claimed ORDER BY priority, due_at`,
+);
+
+const outcomeSql = prepared('relais_outcomes', `
   WITH o AS (
     SELECT * FROM unnest($1::uuid[], $2::text[], $3::timestamptz[], $4::text[], $5::text[], $6::int[], $7::int[])
       AS o(id, kind, due_at, reason, code, attempt, accepted)),
@@ -159,19 +165,30 @@ const outcomeSql = `
                    THEN o.reason || '; queued again per account policy (possible duplicate)' ELSE o.reason END AS reason,
               $8::timestamptz AS at)
   ${eventsFrom('changed')}
-  SELECT 1`;
+  SELECT 1`);
+
+const insertPartsSql = prepared(
+  'relais_insert_parts',
+  `INSERT INTO message_parts (message_id, part_index, route, smsc_message_id, submitted_at)
+   SELECT * FROM unnest($1::uuid[], $2::smallint[], $3::text[], $4::text[], $5::timestamptz[])`,
+);
+
+const takeWaitingReceiptsSql = prepared(
+  'relais_take_waiting_receipts',
+  `DELETE FROM pending_receipts pr USING unnest($1::text[], $2::text[]) AS p(route, smsc_message_id)
+   WHERE pr.route = p.route AND pr.smsc_message_id = p.smsc_message_id
+   RETURNING pr.*`,
+);
 
 /** Records accepted parts and status changes; returns receipts that were waiting for those parts. */
 async function applyOutcomes(client: Client, outcomes: AttemptOutcome[], now: Date): Promise<RoutedReceipt[]> {
   const parts = outcomes.flatMap((o) => o.acceptedParts.map((p) => ({ ...p, messageId: o.messageId, route: o.route })));
   if (parts.length > 0) {
     await client.query(
-      `INSERT INTO message_parts (message_id, part_index, route, smsc_message_id, submitted_at)
-       SELECT * FROM unnest($1::uuid[], $2::smallint[], $3::text[], $4::text[], $5::timestamptz[])`,
-      [parts.map((p) => p.messageId), parts.map((p) => p.index), parts.map((p) => p.route), parts.map((p) => p.smscMessageId), parts.map((p) => p.at)],
+      insertPartsSql([parts.map((p) => p.messageId), parts.map((p) => p.index), parts.map((p) => p.route), parts.map((p) => p.smscMessageId), parts.map((p) => p.at)]),
     );
   }
-  await client.query(outcomeSql, [
+  await client.query(outcomeSql([
     outcomes.map((o) => o.messageId),
     outcomes.map((o) => o.kind),
     outcomes.map((o) => (o.kind === 'retry' ? o.dueAt : o.kind === 'in-doubt' ? now : null)),
@@ -180,25 +197,25 @@ async function applyOutcomes(client: Client, outcomes: AttemptOutcome[], now: Da
     outcomes.map((o) => (o.kind === 'submitted' || o.kind === 'failed' || o.kind === 'in-doubt' || o.countsAsAttempt ? 1 : 0)),
     outcomes.map((o) => o.acceptedParts.length),
     now,
-  ]);
+  ]));
   if (parts.length === 0) return [];
-  const { rows } = await client.query(
-    `DELETE FROM pending_receipts pr USING unnest($1::text[], $2::text[]) AS p(route, smsc_message_id)
-     WHERE pr.route = p.route AND pr.smsc_message_id = p.smsc_message_id
-     RETURNING pr.*`,
-    [parts.map((p) => p.route), parts.map((p) => p.smscMessageId)],
-  );
+  const { rows } = await client.query(takeWaitingReceiptsSql([parts.map((p) => p.route), parts.map((p) => p.smscMessageId)]));
   return rows.map(pendingToReceipt);
 }
 
-// The receipt → message status table lives in core; the SQL CASE is derived from it.
+// The receipt → message status table lives in core; the SQL below is derived from it.
 const finalStates = finalReceiptStates;
-const statusCase = `CASE agg.first_failure ${finalStates
-  .filter((s) => s !== 'delivered')
-  .map((s) => `WHEN '${s}' THEN '${receiptOutcome[s]}'`)
-  .join(' ')} ELSE 'delivered' END`;
+/** SQL: the message status a final receipt state gives. */
+const statusFor = (state: string) => `CASE ${state} ${finalStates.map((s) => `WHEN '${s}' THEN '${receiptOutcome[s]}'`).join(' ')} END`;
+/** SQL: the reason recorded when a receipt says the message was not delivered. */
+const failureReason = (state: string, code: string) =>
+  `CASE WHEN ${state} = 'delivered' THEN NULL ELSE 'receipt: ' || ${state} || coalesce(' (error ' || ${code} || ')', '') END`;
 
-const receiptSql = `
+/**
+ * Receipts: update the parts (a final state is never overwritten), keep the ones whose id is not known yet,
+ * and settle single-part messages on the spot. Returns the multi-part messages that got a receipt.
+ */
+const receiptSql = prepared('relais_receipts', `
   WITH r AS (
     SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::timestamptz[], $6::text[])
       AS r(route, smsc_message_id, state, error_code, done_at, raw)),
@@ -208,43 +225,52 @@ const receiptSql = `
     FROM r
     WHERE p.route = r.route AND p.smsc_message_id = r.smsc_message_id
       AND (p.receipt_state IS NULL OR NOT p.receipt_state = ANY ($8))
-    RETURNING p.message_id),
+    RETURNING p.message_id, p.receipt_state, p.receipt_error),
   unmatched AS (
     INSERT INTO pending_receipts (route, smsc_message_id, state, error_code, done_at, raw, received_at)
     SELECT r.route, r.smsc_message_id, r.state, r.error_code, r.done_at, r.raw, $7 FROM r
-    WHERE NOT EXISTS (SELECT 1 FROM message_parts p WHERE p.route = r.route AND p.smsc_message_id = r.smsc_message_id))
-  SELECT DISTINCT message_id FROM updated`;
+    WHERE NOT EXISTS (SELECT 1 FROM message_parts p WHERE p.route = r.route AND p.smsc_message_id = r.smsc_message_id)),
+  finished AS (
+    UPDATE messages m SET
+      status = ${statusFor('u.receipt_state')},
+      error_code = CASE WHEN u.receipt_state = 'delivered' THEN NULL ELSE u.receipt_error END,
+      error_reason = ${failureReason('u.receipt_state', 'u.receipt_error')},
+      done_at = $7, updated_at = $7
+    FROM updated u
+    WHERE m.id = u.message_id AND m.segments = 1 AND m.status = 'submitted' AND u.receipt_state = ANY ($8)
+    RETURNING m.id, m.account_id, m.status, m.error_reason AS reason, $7::timestamptz AS at)
+  ${eventsFrom('finished')}
+  SELECT DISTINCT u.message_id FROM updated u JOIN messages m ON m.id = u.message_id WHERE m.segments > 1`);
 
 /**
- * A message becomes final when each of its parts has a final receipt: delivered when all were, otherwise
- * the outcome of the first part that was not (core/message/receipts.ts).
+ * A multi-part message becomes final when each of its parts has a final receipt: delivered when all were,
+ * otherwise the outcome of the first part that was not (core/message/receipts.ts).
  */
-const finishSql = `
+const finishMultipartSql = prepared('relais_finish_multipart', `
   WITH agg AS (
     SELECT p.message_id,
            count(*) FILTER (WHERE p.receipt_state = ANY ($2)) AS final_parts,
-           (array_agg(p.receipt_state ORDER BY p.part_index) FILTER (WHERE p.receipt_state <> 'delivered'))[1] AS first_failure,
+           coalesce((array_agg(p.receipt_state ORDER BY p.part_index) FILTER (WHERE p.receipt_state <> 'delivered'))[1], 'delivered') AS outcome,
            (array_agg(p.receipt_error ORDER BY p.part_index) FILTER (WHERE p.receipt_state <> 'delivered'))[1] AS failure_code
     FROM message_parts p WHERE p.message_id = ANY ($1::uuid[])
     GROUP BY p.message_id),
   finished AS (
     UPDATE messages m SET
-      status = ${statusCase},
+      status = ${statusFor('agg.outcome')},
       error_code = agg.failure_code,
-      error_reason = CASE WHEN agg.first_failure IS NULL THEN NULL
-                          ELSE 'receipt: ' || agg.first_failure || coalesce(' (error ' || agg.failure_code || ')', '') END,
+      error_reason = ${failureReason('agg.outcome', 'agg.failure_code')},
       done_at = $3, updated_at = $3
     FROM agg
     WHERE m.id = agg.message_id AND m.status = 'submitted' AND agg.final_parts = m.segments
     RETURNING m.id, m.account_id, m.status, m.error_reason AS reason, $3::timestamptz AS at)
   ${eventsFrom('finished')}
-  SELECT 1`;
+  SELECT 1`);
 
 async function applyReceipts(client: Client, receipts: RoutedReceipt[], now: Date): Promise<void> {
   if (receipts.length === 0) return;
   const unique = lastWordPerPart(receipts);
   const column = <T>(f: (r: RoutedReceipt) => T) => unique.map(f);
-  const { rows } = await client.query<{ message_id: string }>(receiptSql, [
+  const { rows } = await client.query<{ message_id: string }>(receiptSql([
     column((r) => r.route),
     column((r) => r.receipt.smscMessageId),
     column((r) => r.receipt.state),
@@ -253,8 +279,8 @@ async function applyReceipts(client: Client, receipts: RoutedReceipt[], now: Dat
     column((r) => r.receipt.raw),
     now,
     finalStates,
-  ]);
-  if (rows.length > 0) await client.query(finishSql, [rows.map((r) => r.message_id), finalStates, now]);
+  ]));
+  if (rows.length > 0) await client.query(finishMultipartSql([rows.map((r) => r.message_id), finalStates, now]));
 }
 
 /** Several receipts for one part in a batch: a final one wins over an intermediate one, then the latest. */

@@ -32,3 +32,11 @@ export async function transaction<T>(pool: pg.Pool, work: (client: pg.PoolClient
     client.release();
   }
 }
+
+/**
+ * A named statement: PostgreSQL parses and plans it once per connection instead of at every call, which
+ * matters for the hot CTE statements (their planning costs about a third of their execution).
+ */
+export function prepared(name: string, text: string): (values: unknown[]) => pg.QueryConfig {
+  return (values) => ({ name, text, values });
+}

@@ -66,13 +66,11 @@ export async function up(db: Kysely<unknown>): Promise<void> {
       done_at          timestamptz,
       updated_at       timestamptz NOT NULL
     );
-    -- The dispatcher's claim: due messages of one short code, transactional first.
-    CREATE INDEX messages_due ON messages (short_code, priority, due_at) WHERE status = 'queued';
-    -- Orphan recovery after a crash: what was on its way to the SMSC.
-    CREATE INDEX messages_submitting ON messages (short_code) WHERE status = 'submitting';
-    -- Listing for the API, newest first.
+    -- Every status change rewrites each index of this table (status is in a partial index predicate, so no
+    -- update is HOT): keep them few. The dispatcher's claim (queued, by short code, transactional first) and
+    -- crash recovery (submitting, by short code) share one small partial index; reads by account use the other.
+    CREATE INDEX messages_dispatch ON messages (short_code, status, priority, due_at) WHERE status IN ('queued', 'submitting');
     CREATE INDEX messages_account_created ON messages (account_id, created_at DESC, id DESC);
-    CREATE INDEX messages_account_status ON messages (account_id, status, created_at DESC, id DESC);
 
     CREATE TABLE message_parts (
       message_id       uuid NOT NULL REFERENCES messages (id) ON DELETE CASCADE,
