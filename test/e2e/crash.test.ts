@@ -10,6 +10,7 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { PgAccountStore } from '../../src/adapters/store/account-store.ts';
 import { startSmppSimulator, type SmppSimulator } from '../../src/adapters/simulator/smpp-simulator.ts';
+import { canTransition, type MessageStatus } from '../../src/core/message/status.ts';
 import { decodeGsm7 } from '../../src/core/text/index.ts';
 import { createTestDatabase, primaryTarget, type TestDatabase } from '../support/db.ts';
 
@@ -109,6 +110,14 @@ describe('kill -9 during a 20,000-message run, then restart', () => {
 
     const byStatus = await counts();
     const rows = (await tdb.db.pool.query<{ body: string; status: string; possible_duplicate: boolean }>('SELECT body, status, possible_duplicate FROM messages')).rows;
+    // Every recorded status change is one the life cycle allows (core/message/status.ts), crash or not.
+    const { rows: histories } = await tdb.db.pool.query<{ statuses: MessageStatus[] }>(
+      'SELECT array_agg(status ORDER BY id) AS statuses FROM message_events GROUP BY message_id',
+    );
+    for (const { statuses } of histories) {
+      expect(statuses[0]).toBe('queued');
+      for (let i = 1; i < statuses.length; i++) expect(canTransition(statuses[i - 1]!, statuses[i]!), statuses.join(' → ')).toBe(true);
+    }
     const reached = new Map<string, number>();
     for (const submit of simulator.stats.submits) {
       const text = decodeGsm7(submit.body);

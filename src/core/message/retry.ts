@@ -4,6 +4,8 @@
  * Pitfalls avoided (ARCHITECTURE.md): retries always back off; a response time-out is "in doubt", never a
  * refusal, so a message the SMSC may already hold is not sent again without the account's consent.
  */
+import type { SubmitOutcome } from './wire.ts';
+
 export interface RetryPolicy {
   maxAttempts: number;
   /** First delay after a throttling answer (SMPP 0x58 / 0x14), doubled each time, capped. */
@@ -23,11 +25,8 @@ export const defaultRetryPolicy: RetryPolicy = {
   notSentDelayMs: 1_000,
 };
 
-export type AttemptResult =
-  | { kind: 'accepted' }
-  | { kind: 'refused'; failure: { kind: 'throttled' | 'transient' | 'permanent'; code: string; reason: string } }
-  | { kind: 'in-doubt'; reason: string }
-  | { kind: 'not-sent'; reason: string };
+/** How an attempt ended: every part accepted, or the first answer that was not an acceptance. */
+export type AttemptResult = { kind: 'accepted' } | Exclude<SubmitOutcome, { kind: 'accepted' }>;
 
 export type NextStep =
   | { kind: 'submitted' }

@@ -1,4 +1,4 @@
-import type { LinkFailure } from '../../app/ports.ts';
+import type { LinkFailure } from '../../core/message/wire.ts';
 
 /**
  * command_status values (SMPP 3.4 §5.1.3, plus the SMPP 5.0 codes SMSCs send in 3.4 sessions) and what each

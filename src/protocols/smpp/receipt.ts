@@ -1,4 +1,5 @@
-import type { Receipt, ReceiptState } from '../../app/ports.ts';
+import type { ReceiptState } from '../../core/message/receipts.ts';
+import type { Receipt } from '../../core/message/wire.ts';
 import { dataCodingOf } from './data-coding.ts';
 import { dumpTlvs, SmppDecodeError, tlvString, tlvTags, type PduOf } from './pdu.ts';
 import { decodeText, isReceipt, userDataOf } from './short-message.ts';

@@ -1,4 +1,4 @@
-import type { MobileOriginated, OutboundPart } from '../../app/ports.ts';
+import type { MobileOriginated, OutboundPart } from '../../core/message/wire.ts';
 import { decodeGsm7, decodeUcs2 } from '../../core/text/index.ts';
 import { dataCodingFor, dataCodingOf } from './data-coding.ts';
 import { tlvTags, type PduOf, type ShortMessagePdu } from './pdu.ts';

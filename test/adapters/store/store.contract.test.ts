@@ -9,6 +9,7 @@ import { PgMessageStore } from '../../../src/adapters/store/message-store.ts';
 import { PgOutboxStore } from '../../../src/adapters/store/outbox-store.ts';
 import { PgRouteStore } from '../../../src/adapters/store/route-store.ts';
 import { PgWebhookStore } from '../../../src/adapters/store/webhook-store.ts';
+import { messageStatusFromReceipts, type ReceiptState } from '../../../src/core/message/receipts.ts';
 import { createTestDatabase, databaseTargets, type TestDatabase } from '../../support/db.ts';
 
 const t0 = new Date('2026-06-01T10:00:00Z');
@@ -234,6 +235,17 @@ describe.each(databaseTargets())('store contract on $name PostgreSQL', (target) 
       await outbox.record({ outcomes: [], receipts: [receipt('p2', 'delivered'), receipt('q2', 'rejected', '0B')] }, at(3));
       expect(await status(ok!)).toBe('delivered');
       expect(await status(ko!)).toBe('rejected');
+    });
+
+    it('settles multi-part messages as the core rule says, for every mix of final receipts', async () => {
+      const states: ReceiptState[] = ['delivered', 'undeliverable', 'expired', 'rejected', 'deleted', 'unknown'];
+      const mixes = states.flatMap((a) => states.map((b) => [a, b, 'delivered'] as ReceiptState[]));
+      const sc = freshShortCode();
+      const ids = await insert(...mixes.map(() => message(sc, { segments: 3 })));
+      await outbox.claimDue([{ shortCode: sc, limit: ids.length }], at(1));
+      await outbox.record({ outcomes: ids.map((id, m) => submitted(id, [0, 1, 2].map((p) => `mix-${m}-${p}`))), receipts: [] }, at(1));
+      await outbox.record({ outcomes: [], receipts: mixes.flatMap((mix, m) => mix.map((state, p) => receipt(`mix-${m}-${p}`, state))) }, at(2));
+      for (const [m, mix] of mixes.entries()) expect(await status(ids[m]!), mix.join(',')).toBe(messageStatusFromReceipts(mix, 3));
     });
 
     it('requeues with a due time, fails with the SMSC reason, and resumes after accepted parts', async () => {
