@@ -1,6 +1,7 @@
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { Command, Option } from 'commander';
+import { openApiDocument } from '../adapters/http/server.ts';
 import { createLogger } from '../adapters/log.ts';
 import { PgAccountStore } from '../adapters/store/account-store.ts';
 import { ConfigError, loadConfig } from '../config/load.ts';
@@ -75,6 +76,13 @@ account
     await withStore(load(opts.config), async (accounts) => {
       for (const a of await accounts.listAccounts()) console.log(`${a.name}\tshort code ${a.defaultShortCode ?? '-'}\tin doubt: ${a.inDoubtPolicy}\t${a.id}`);
     });
+  });
+
+program
+  .command('openapi')
+  .description('print the OpenAPI document of the HTTP API (docs/openapi.json is this output)')
+  .action(async () => {
+    console.log(JSON.stringify(await openApiDocument(), null, 2));
   });
 
 const simulate = program.command('simulate').description('run an SMSC simulator, for development and tests');

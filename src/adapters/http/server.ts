@@ -2,6 +2,7 @@ import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import pino from 'pino';
 import type { Clock, MessageStore } from '../../app/ports.ts';
 import type { SubmitDeps } from '../../app/submit-messages.ts';
 import type { Account } from '../store/account-store.ts';
@@ -31,6 +32,23 @@ const KEY_CACHE_MS = 10_000;
 
 export type Api = FastifyInstance<any, any, any, FastifyBaseLogger, TypeBoxTypeProvider>;
 
+/** The OpenAPI document of the API, generated from the route schemas (served at /docs/json too). */
+export async function openApiDocument(): Promise<unknown> {
+  const unused = () => Promise.reject(new Error('not serving'));
+  const app = await buildHttpServer({
+    findAccountByApiKey: unused,
+    messages: {} as HttpDeps['messages'],
+    webhooks: {} as HttpDeps['webhooks'],
+    submit: { store: {} as HttpDeps['messages'], shortCodes: () => new Map(), notify: () => undefined },
+    clock: { now: () => new Date(0) },
+    logger: pino({ level: 'silent' }),
+  });
+  await app.ready();
+  const document = app.swagger();
+  await app.close();
+  return document;
+}
+
 export async function buildHttpServer(deps: HttpDeps): Promise<Api> {
   const app = Fastify({
     loggerInstance: deps.logger,
@@ -41,6 +59,8 @@ export async function buildHttpServer(deps: HttpDeps): Promise<Api> {
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   await app.register(swagger, {
+    // Components keep the schemas' own names (SendMessage, MessageDetail…) instead of def-0, def-1…
+    refResolver: { buildLocalReference: (json, _baseUri, _fragment, i) => String(json.$id ?? `def-${i}`) },
     openapi: {
       info: {
         title: 'Relais HTTP API',
