@@ -184,9 +184,9 @@ export type AttemptOutcome = { messageId: string; acceptedParts: AcceptedPart[];
  * Contract (test/contracts/outbox-store.contract.ts):
  * - claimDue MUST hand each queued, due message to exactly one caller, transactional before marketing, and
  *   mark it `submitting` durably before returning it;
- * - record MUST apply outcomes and receipts in one transaction, outcomes first, so a receipt that overtook
- *   its submit response is matched in the same flush; a receipt for an unknown id is kept and matched when
- *   the id appears (matchPendingReceipts does it for ids recorded by another process);
+ * - record MUST store outcomes before receipts, so a receipt that overtook its submit response is matched in
+ *   the same call, and MUST resolve only once both are durable; a receipt for an unknown id is kept and
+ *   matched when the id appears (matchPendingReceipts does it for ids recorded by another process);
  * - a final receipt is never overwritten by a later one for the same part (duplicates are ignored);
  * - leases give a route to one owner at a time; recoverOrphans settles what a dead owner left `submitting`.
  */

@@ -4,9 +4,9 @@ import type { AttemptOutcome, ClaimedMessage, MobileOriginated, OutboxStore, Rec
 import { Coalescer } from './coalescer.ts';
 import type { Db } from './database.ts';
 import { uuidv7 } from './ids.ts';
-import { eventsFrom, prepared, transaction } from './sql.ts';
+import { eventsFrom, prepared } from './sql.ts';
 
-type Client = Pick<pg.PoolClient, 'query'>;
+type Client = Pick<pg.Pool, 'query'>;
 type RoutedReceipt = { route: string; receipt: Receipt };
 
 /**
@@ -14,17 +14,15 @@ type RoutedReceipt = { route: string; receipt: Receipt };
  * concurrency argument; the comment above each says why it is safe.
  */
 export class PgOutboxStore implements OutboxStore {
-  /** Outcomes and receipts recorded at the same moment share one transaction (see Coalescer). */
+  /** Outcomes and receipts recorded at the same moment are written together (see Coalescer). */
   private readonly writer: Coalescer<{ outcomes: AttemptOutcome[]; receipts: RoutedReceipt[]; now: Date }>;
 
   constructor(private readonly db: Db) {
-    this.writer = new Coalescer((batches) => {
+    this.writer = new Coalescer(async (batches) => {
       const now = batches.at(-1)!.now;
-      return transaction(this.db.pool, async (client) => {
-        const outcomes = batches.flatMap((b) => b.outcomes);
-        const waiting = outcomes.length > 0 ? await applyOutcomes(client, outcomes, now) : [];
-        await applyReceipts(client, [...waiting, ...batches.flatMap((b) => b.receipts)], now);
-      });
+      const outcomes = batches.flatMap((b) => b.outcomes);
+      const newParts = outcomes.length > 0 ? await applyOutcomes(this.db.pool, outcomes, now) : [];
+      await applyReceipts(this.db.pool, batches.flatMap((b) => b.receipts), newParts, now);
     }, 500);
   }
 
@@ -50,9 +48,9 @@ export class PgOutboxStore implements OutboxStore {
   }
 
   /**
-   * One transaction: outcomes first (parts accepted, status changes), then receipts that were waiting for
-   * those parts, then the receipts of this batch. Outcome updates only touch rows still `submitting`, so a
-   * late outcome can never undo a recovery or a receipt.
+   * Two statements, each atomic on its own: the outcomes (parts accepted, status changes), then the
+   * receipts — this batch's and those that were waiting for the parts just recorded. The promise resolves
+   * once both are committed, which is when a link may acknowledge the receipts.
    */
   async record(batch: { outcomes: AttemptOutcome[]; receipts: RoutedReceipt[] }, now: Date): Promise<void> {
     if (batch.outcomes.length === 0 && batch.receipts.length === 0) return;
@@ -68,15 +66,12 @@ export class PgOutboxStore implements OutboxStore {
 
   /** For ids recorded by another process after their receipt arrived here (or the reverse). */
   async matchPendingReceipts(now: Date): Promise<number> {
-    return transaction(this.db.pool, async (client) => {
-      const { rows } = await client.query(
-        `DELETE FROM pending_receipts pr USING message_parts p
-         WHERE p.route = pr.route AND p.smsc_message_id = pr.smsc_message_id
-         RETURNING pr.*`,
-      );
-      await applyReceipts(client, rows.map(pendingToReceipt), now);
-      return rows.length;
-    });
+    const { rows } = await this.db.pool.query<{ route: string; smsc_message_id: string }>(
+      `SELECT pr.route, pr.smsc_message_id FROM pending_receipts pr
+       JOIN message_parts p ON p.route = pr.route AND p.smsc_message_id = pr.smsc_message_id`,
+    );
+    if (rows.length > 0) await applyReceipts(this.db.pool, [], rows.map((r) => ({ route: r.route, smscMessageId: r.smsc_message_id })), now);
+    return rows.length;
   }
 
   /** Take or renew the lease; succeeds when free, expired, or already ours. */
@@ -141,66 +136,64 @@ const claimSql = prepared(
    FROM claimed ORDER BY priority, due_at`,
 );
 
-const outcomeSql = prepared('relais_outcomes', `
-  WITH o AS (
-    SELECT * FROM unnest($1::uuid[], $2::text[], $3::timestamptz[], $4::text[], $5::text[], $6::int[], $7::int[])
-      AS o(id, kind, due_at, reason, code, attempt, accepted)),
-  changed AS (
-    UPDATE messages m SET
-      status = CASE o.kind WHEN 'submitted' THEN 'submitted' WHEN 'retry' THEN 'queued' WHEN 'failed' THEN 'failed'
-                           ELSE CASE a.in_doubt_policy WHEN 'retry' THEN 'queued' ELSE 'in_doubt' END END,
-      due_at = coalesce(o.due_at, m.due_at),
-      attempts = m.attempts + o.attempt,
-      parts_accepted = m.parts_accepted + o.accepted,
-      possible_duplicate = m.possible_duplicate OR (o.kind = 'in-doubt' AND a.in_doubt_policy = 'retry'),
-      submitted_at = CASE o.kind WHEN 'submitted' THEN $8 ELSE m.submitted_at END,
-      done_at = CASE o.kind WHEN 'failed' THEN $8 ELSE m.done_at END,
-      error_code = o.code,
-      error_reason = o.reason,
-      updated_at = $8
-    FROM o, accounts a
-    WHERE m.id = o.id AND a.id = m.account_id AND m.status = 'submitting'
-    RETURNING m.id, m.account_id, m.status,
-              CASE WHEN o.kind = 'in-doubt' AND a.in_doubt_policy = 'retry'
-                   THEN o.reason || '; queued again per account policy (possible duplicate)' ELSE o.reason END AS reason,
-              $8::timestamptz AS at)
-  ${eventsFrom('changed')}
-  SELECT 1`);
-
-const insertPartsSql = prepared(
-  'relais_insert_parts',
-  `INSERT INTO message_parts (message_id, part_index, route, smsc_message_id, submitted_at)
-   SELECT * FROM unnest($1::uuid[], $2::smallint[], $3::text[], $4::text[], $5::timestamptz[])`,
+/**
+ * Outcomes: the parts the SMSC accepted and the status changes, in one statement. Only rows still
+ * `submitting` change, so a late outcome can never undo a recovery.
+ */
+const outcomeSql = prepared(
+  'relais_outcomes',
+  `WITH parts AS (
+     INSERT INTO message_parts (message_id, part_index, route, smsc_message_id, submitted_at)
+     SELECT * FROM unnest($9::uuid[], $10::smallint[], $11::text[], $12::text[], $13::timestamptz[])),
+   o AS (
+     SELECT * FROM unnest($1::uuid[], $2::text[], $3::timestamptz[], $4::text[], $5::text[], $6::int[], $7::int[])
+       AS o(id, kind, due_at, reason, code, attempt, accepted)),
+   changed AS (
+     UPDATE messages m SET
+       status = CASE o.kind WHEN 'submitted' THEN 'submitted' WHEN 'retry' THEN 'queued' WHEN 'failed' THEN 'failed'
+                            ELSE CASE a.in_doubt_policy WHEN 'retry' THEN 'queued' ELSE 'in_doubt' END END,
+       due_at = coalesce(o.due_at, m.due_at),
+       attempts = m.attempts + o.attempt,
+       parts_accepted = m.parts_accepted + o.accepted,
+       possible_duplicate = m.possible_duplicate OR (o.kind = 'in-doubt' AND a.in_doubt_policy = 'retry'),
+       submitted_at = CASE o.kind WHEN 'submitted' THEN $8 ELSE m.submitted_at END,
+       done_at = CASE o.kind WHEN 'failed' THEN $8 ELSE m.done_at END,
+       error_code = o.code,
+       error_reason = o.reason,
+       updated_at = $8
+     FROM o, accounts a
+     WHERE m.id = o.id AND a.id = m.account_id AND m.status = 'submitting'
+     RETURNING m.id, m.account_id, m.status,
+               CASE WHEN o.kind = 'in-doubt' AND a.in_doubt_policy = 'retry'
+                    THEN o.reason || '; queued again per account policy (possible duplicate)' ELSE o.reason END AS reason,
+               $8::timestamptz AS at)
+   ${eventsFrom('changed')}
+   SELECT 1`,
 );
 
-const takeWaitingReceiptsSql = prepared(
-  'relais_take_waiting_receipts',
-  `DELETE FROM pending_receipts pr USING unnest($1::text[], $2::text[]) AS p(route, smsc_message_id)
-   WHERE pr.route = p.route AND pr.smsc_message_id = p.smsc_message_id
-   RETURNING pr.*`,
-);
+type PartKey = { route: string; smscMessageId: string };
 
-/** Records accepted parts and status changes; returns receipts that were waiting for those parts. */
-async function applyOutcomes(client: Client, outcomes: AttemptOutcome[], now: Date): Promise<RoutedReceipt[]> {
+/** Records accepted parts and status changes; returns the new parts, whose receipts may be waiting. */
+async function applyOutcomes(client: Client, outcomes: AttemptOutcome[], now: Date): Promise<PartKey[]> {
   const parts = outcomes.flatMap((o) => o.acceptedParts.map((p) => ({ ...p, messageId: o.messageId, route: o.route })));
-  if (parts.length > 0) {
-    await client.query(
-      insertPartsSql([parts.map((p) => p.messageId), parts.map((p) => p.index), parts.map((p) => p.route), parts.map((p) => p.smscMessageId), parts.map((p) => p.at)]),
-    );
-  }
-  await client.query(outcomeSql([
-    outcomes.map((o) => o.messageId),
-    outcomes.map((o) => o.kind),
-    outcomes.map((o) => (o.kind === 'retry' ? o.dueAt : o.kind === 'in-doubt' ? now : null)),
-    outcomes.map((o) => (o.kind === 'submitted' ? null : o.reason)),
-    outcomes.map((o) => (o.kind === 'failed' ? o.code : null)),
-    outcomes.map((o) => (o.kind === 'submitted' || o.kind === 'failed' || o.kind === 'in-doubt' || o.countsAsAttempt ? 1 : 0)),
-    outcomes.map((o) => o.acceptedParts.length),
-    now,
-  ]));
-  if (parts.length === 0) return [];
-  const { rows } = await client.query(takeWaitingReceiptsSql([parts.map((p) => p.route), parts.map((p) => p.smscMessageId)]));
-  return rows.map(pendingToReceipt);
+  await client.query(
+    outcomeSql([
+      outcomes.map((o) => o.messageId),
+      outcomes.map((o) => o.kind),
+      outcomes.map((o) => (o.kind === 'retry' ? o.dueAt : o.kind === 'in-doubt' ? now : null)),
+      outcomes.map((o) => (o.kind === 'submitted' ? null : o.reason)),
+      outcomes.map((o) => (o.kind === 'failed' ? o.code : null)),
+      outcomes.map((o) => (o.kind === 'submitted' || o.kind === 'failed' || o.kind === 'in-doubt' || o.countsAsAttempt ? 1 : 0)),
+      outcomes.map((o) => o.acceptedParts.length),
+      now,
+      parts.map((p) => p.messageId),
+      parts.map((p) => p.index),
+      parts.map((p) => p.route),
+      parts.map((p) => p.smscMessageId),
+      parts.map((p) => p.at),
+    ]),
+  );
+  return parts;
 }
 
 // The receipt → message status table lives in core; the SQL below is derived from it.
@@ -212,13 +205,20 @@ const failureReason = (state: string, code: string) =>
   `CASE WHEN ${state} = 'delivered' THEN NULL ELSE 'receipt: ' || ${state} || coalesce(' (error ' || ${code} || ')', '') END`;
 
 /**
- * Receipts: update the parts (a final state is never overwritten), keep the ones whose id is not known yet,
- * and settle single-part messages on the spot. Returns the multi-part messages that got a receipt.
+ * Receipts: those received now, plus those kept waiting for parts just recorded ($9, $10: taken from
+ * pending_receipts in the same statement, so a crash cannot lose them). Update the parts (a final state is
+ * never overwritten), keep the ones whose id is not known yet, and settle single-part messages on the spot.
+ * Returns the multi-part messages that got a receipt.
  */
 const receiptSql = prepared('relais_receipts', `
-  WITH r AS (
+  WITH waiting AS (
+    DELETE FROM pending_receipts pr USING unnest($9::text[], $10::text[]) AS np(route, smsc_message_id)
+    WHERE pr.route = np.route AND pr.smsc_message_id = np.smsc_message_id
+    RETURNING pr.route, pr.smsc_message_id, pr.state, pr.error_code, pr.done_at, pr.raw),
+  r AS (
     SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::timestamptz[], $6::text[])
-      AS r(route, smsc_message_id, state, error_code, done_at, raw)),
+      AS r(route, smsc_message_id, state, error_code, done_at, raw)
+    UNION ALL SELECT * FROM waiting),
   updated AS (
     UPDATE message_parts p SET receipt_state = r.state, receipt_error = r.error_code,
                                receipt_at = coalesce(r.done_at, $7), receipt_raw = r.raw
@@ -266,20 +266,24 @@ const finishMultipartSql = prepared('relais_finish_multipart', `
   ${eventsFrom('finished')}
   SELECT 1`);
 
-async function applyReceipts(client: Client, receipts: RoutedReceipt[], now: Date): Promise<void> {
-  if (receipts.length === 0) return;
+async function applyReceipts(client: Client, receipts: RoutedReceipt[], newParts: PartKey[], now: Date): Promise<void> {
+  if (receipts.length === 0 && newParts.length === 0) return;
   const unique = lastWordPerPart(receipts);
   const column = <T>(f: (r: RoutedReceipt) => T) => unique.map(f);
-  const { rows } = await client.query<{ message_id: string }>(receiptSql([
-    column((r) => r.route),
-    column((r) => r.receipt.smscMessageId),
-    column((r) => r.receipt.state),
-    column((r) => r.receipt.errorCode ?? null),
-    column((r) => r.receipt.doneAt ?? null),
-    column((r) => r.receipt.raw),
-    now,
-    finalStates,
-  ]));
+  const { rows } = await client.query<{ message_id: string }>(
+    receiptSql([
+      column((r) => r.route),
+      column((r) => r.receipt.smscMessageId),
+      column((r) => r.receipt.state),
+      column((r) => r.receipt.errorCode ?? null),
+      column((r) => r.receipt.doneAt ?? null),
+      column((r) => r.receipt.raw),
+      now,
+      finalStates,
+      newParts.map((p) => p.route),
+      newParts.map((p) => p.smscMessageId),
+    ]),
+  );
   if (rows.length > 0) await client.query(finishMultipartSql([rows.map((r) => r.message_id), finalStates, now]));
 }
 
@@ -292,24 +296,4 @@ function lastWordPerPart(receipts: RoutedReceipt[]): RoutedReceipt[] {
     if (!seen || finalStates.includes(r.receipt.state) || !finalStates.includes(seen.receipt.state)) byPart.set(key, r);
   }
   return [...byPart.values()];
-}
-
-function pendingToReceipt(row: {
-  route: string;
-  smsc_message_id: string;
-  state: Receipt['state'];
-  error_code: string | null;
-  done_at: Date | null;
-  raw: string;
-}): RoutedReceipt {
-  return {
-    route: row.route,
-    receipt: {
-      smscMessageId: row.smsc_message_id,
-      state: row.state,
-      ...(row.error_code ? { errorCode: row.error_code } : {}),
-      ...(row.done_at ? { doneAt: row.done_at } : {}),
-      raw: row.raw,
-    },
-  };
 }
