@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { measure } from '../core/text/index.ts';
-import { normaliseRecipient } from './recipient.ts';
+import { MsisdnError, parseMsisdn } from '../core/numbers/index.ts';
 import { IdempotencyKeyReused, InvalidRequest, type FieldProblem } from './errors.ts';
 import type { MessageClass, MessageStore, NewMessage, ShortCode } from './ports.ts';
 
@@ -32,6 +32,7 @@ export interface SubmitDeps {
 
 export const MAX_SEGMENTS = 10;
 export const MAX_BATCH = 10_000;
+const YIELD_EVERY = 250;
 
 export interface Submitted {
   ids: string[];
@@ -54,12 +55,14 @@ export async function submitMessages(
   const problems: FieldProblem[] = [];
   const messages: NewMessage[] = [];
   const known = deps.shortCodes();
-  requests.forEach((request, index) => {
+  for (const [index, request] of requests.entries()) {
+    // A batch of 10,000 takes a while to normalise: let the dispatcher's timers run in between.
+    if (index % YIELD_EVERY === YIELD_EVERY - 1) await new Promise((resolve) => setImmediate(resolve));
     const at = requests.length === 1 ? '' : `/messages/${index}`;
     const result = toNewMessage(request, sender, known, now);
     if ('problems' in result) problems.push(...result.problems.map((p) => ({ ...p, field: at + p.field })));
     else messages.push(result);
-  });
+  }
   if (problems.length > 0) throw new InvalidRequest(problems);
 
   const claim = idempotencyKey ? { key: idempotencyKey, requestHash: hashRequests(requests) } : undefined;
@@ -71,8 +74,7 @@ export async function submitMessages(
 
 function toNewMessage(request: SendRequest, sender: Sender, known: ReadonlyMap<string, ShortCode>, now: Date): NewMessage | { problems: FieldProblem[] } {
   const problems: FieldProblem[] = [];
-  const recipient = normaliseRecipient(request.to);
-  if (!recipient.ok) problems.push({ field: '/to', reason: recipient.reason });
+  const recipient = recipientOf(request.to, problems);
 
   const shortCode = request.shortCode ?? sender.defaultShortCode ?? (known.size === 1 ? [...known.keys()][0]! : undefined);
   if (!shortCode) {
@@ -94,10 +96,10 @@ function toNewMessage(request: SendRequest, sender: Sender, known: ReadonlyMap<s
     else if (sendAt > now) dueAt = sendAt;
   }
 
-  if (problems.length > 0 || !recipient.ok || !shortCode) return { problems };
+  if (problems.length > 0 || !recipient || !shortCode) return { problems };
   return {
     accountId: sender.accountId,
-    recipient: recipient.e164,
+    recipient,
     sender: request.from ?? shortCode,
     shortCode,
     class: request.class,
@@ -107,6 +109,17 @@ function toNewMessage(request: SendRequest, sender: Sender, known: ReadonlyMap<s
     dueAt,
     clientReference: request.reference ?? null,
   };
+}
+
+/** What the client typed → E.164 mobile number, or a problem saying why not. */
+function recipientOf(to: string, problems: FieldProblem[]): string | undefined {
+  try {
+    return parseMsisdn(to, { requireMobile: true }).e164;
+  } catch (error) {
+    if (!(error instanceof MsisdnError)) throw error;
+    problems.push({ field: '/to', reason: error.message });
+    return undefined;
+  }
 }
 
 function hashRequests(requests: SendRequest[]): string {

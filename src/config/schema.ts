@@ -68,7 +68,7 @@ export const ConfigSchema = Type.Object(
       {
         pollIntervalMs: Type.Integer({ minimum: 10, default: 100 }),
         claimBatchMax: Type.Integer({ minimum: 1, default: 500 }),
-        throttleMarginMs: Type.Integer({ minimum: 0, default: 5 }),
+        throttleMarginMs: Type.Integer({ minimum: 0, default: 20 }),
         leaseTtlMs: Type.Integer({ minimum: 1000, default: 15_000 }),
         maxAttempts: Type.Integer({ minimum: 1, default: 10 }),
         receiptSweepMs: Type.Integer({ minimum: 1000, default: 30_000 }),

@@ -1,8 +1,9 @@
+import { setMaxListeners } from 'node:events';
 import { defaultRetryPolicy, nextStep, type AttemptResult, type RetryPolicy } from '../core/message/retry.ts';
 import type { AcceptedPart, ClaimedMessage, Clock, LinkHandlers, Logger, OperatorLink, OutboundPart, OutboxStore, ShortCode, SubmitOutcome } from '../app/ports.ts';
 import { Doorbell, sleep } from '../app/doorbell.ts';
 import { messageToParts, type AddressingOptions } from './message-to-parts.ts';
-import { SlidingWindowThrottle } from './throttle.ts';
+import { ShortCodeThrottle } from './throttle.ts';
 
 export interface DispatchOptions {
   /** This process's identity in route leases. */
@@ -14,6 +15,8 @@ export interface DispatchOptions {
   claimBatchMax: number;
   /** Least time between two claims that found less than they asked for (fewer, fuller queries under load). */
   claimIntervalMs: number;
+  /** How far ahead of its throttle a short code claims messages (they wait, `submitting`, for their slot). */
+  claimLookaheadMs: number;
   /** Throttle window: 1,000 ms plus a margin against clock jitter with the SMSC. */
   throttleWindowMs: number;
   /** How long a lane pauses after the SMSC answered "throttled". */
@@ -27,6 +30,7 @@ export const defaultDispatchOptions: Omit<DispatchOptions, 'owner'> = {
   pollIntervalMs: 100,
   claimBatchMax: 500,
   claimIntervalMs: 10,
+  claimLookaheadMs: 250,
   throttleWindowMs: 1_005,
   throttledPauseMs: 1_000,
   retry: defaultRetryPolicy,
@@ -154,7 +158,8 @@ export class RouteDispatcher {
       const share = Math.max(1, Math.floor(budget / Math.max(1, lanes.length)));
       const wants = lanes.map((lane) => ({ shortCode: lane.number, limit: Math.min(lane.room(now), share, options.claimBatchMax) })).filter((w) => w.limit > 0);
       if (budget <= 0 || wants.length === 0) {
-        await sleep(Math.min(Math.max(1, ...lanes.map((lane) => lane.delay(now))), options.pollIntervalMs), signal);
+        // Until the first short code has room again (a paused one never does), or the next poll.
+        await sleep(Math.max(1, Math.min(options.pollIntervalMs, ...lanes.map((lane) => lane.delay(now)))), signal);
         continue;
       }
       const pause = lastPartialClaim + options.claimIntervalMs - now;
@@ -188,8 +193,9 @@ export class RouteDispatcher {
 
 /** One short code on a route: its throttle and its messages in flight. */
 class Lane {
-  private readonly throttle: SlidingWindowThrottle;
-  private readonly stopping = new AbortController();
+  private readonly throttle: ShortCodeThrottle;
+  /** Every message waiting for its slot listens to it: many listeners is normal here. */
+  private readonly stopping = unlimitedListeners(new AbortController());
   private readonly inFlight = new Set<Promise<void>>();
   /** Claimed messages whose next part waits for the throttle or the window. */
   waiting = 0;
@@ -201,21 +207,29 @@ class Lane {
     private readonly link: OperatorLink,
     private readonly deps: RouteDeps,
   ) {
-    this.throttle = new SlidingWindowThrottle(shortCode.ratePerSecond, deps.options.throttleWindowMs);
+    this.throttle = new ShortCodeThrottle(shortCode.ratePerSecond, deps.options.throttleWindowMs);
   }
 
   get number(): string {
     return this.shortCode.number;
   }
 
-  /** How many more messages this short code could start sending now. */
+  /**
+   * How many more messages to claim for this short code now: what its throttle lets go within the claim
+   * lookahead, less what is already waiting. Claiming ahead means a message is at hand the moment its slot
+   * frees — not a claim's round trip later, nor after a slow claim.
+   */
   room(now: number): number {
-    return this.pausedUntil > now ? 0 : this.throttle.available(now) - this.waiting;
+    return this.pausedUntil > now ? 0 : this.throttle.available(now + this.lookaheadMs) - this.waiting;
   }
 
   /** Milliseconds until it may have room again. */
   delay(now: number): number {
-    return Math.max(this.pausedUntil - now, this.throttle.delay(now));
+    return Math.max(this.pausedUntil - now, this.throttle.delay(now + this.lookaheadMs));
+  }
+
+  private get lookaheadMs(): number {
+    return Math.max(this.throttle.sliceMs, this.deps.options.claimLookaheadMs);
   }
 
   dispatch(message: ClaimedMessage): void {
@@ -289,4 +303,9 @@ class Lane {
       }
     }
   }
+}
+
+function unlimitedListeners(controller: AbortController): AbortController {
+  setMaxListeners(0, controller.signal);
+  return controller;
 }

@@ -52,3 +52,76 @@ export class SlidingWindowThrottle {
     }
   }
 }
+
+/**
+ * Shapes traffic: tokens refill at `rate` per `windowMs` up to `capacity`; each submit takes one. Unlike the
+ * sliding window it does not lose the time a timer fires late (tokens accumulate), so the long-run rate is
+ * the configured one; it guarantees nothing per second on its own.
+ */
+export class TokenBucket {
+  private tokens: number;
+  private last = -Infinity;
+
+  constructor(
+    private readonly perMs: number,
+    readonly capacity: number,
+  ) {
+    this.tokens = capacity;
+  }
+
+  private refill(now: number): number {
+    if (now > this.last) {
+      this.tokens = Math.min(this.capacity, this.tokens + (now - this.last) * this.perMs);
+      this.last = now;
+    }
+    return this.tokens;
+  }
+
+  available(now: number): number {
+    return Math.floor(this.refill(now));
+  }
+
+  delay(now: number): number {
+    const tokens = this.refill(now);
+    return tokens >= 1 ? 0 : (1 - tokens) / this.perMs;
+  }
+
+  record(now: number): void {
+    this.refill(now);
+    this.tokens -= 1;
+  }
+}
+
+/**
+ * The throttle of a short code allowed `rate` submits per `windowMs`: the sliding window is the guarantee
+ * (never more than the rate in any window), a token bucket spreads the submits over the second in bursts of
+ * at most `smoothingMs` worth — so an SMSC counting arrivals with its own clock and its own processing delays
+ * never sees a whole second's allowance straddle two of its seconds.
+ */
+export class ShortCodeThrottle {
+  private readonly limit: SlidingWindowThrottle;
+  private readonly shape: TokenBucket;
+  /** Time for the bucket to refill a burst: how far ahead the dispatcher claims. */
+  readonly sliceMs: number;
+
+  constructor(rate: number, windowMs: number, smoothingMs = 20) {
+    // At least 2, so that a timer firing late does not lose the time it was late by.
+    const burst = Math.max(2, Math.round((rate * smoothingMs) / windowMs));
+    this.limit = new SlidingWindowThrottle(rate, windowMs);
+    this.shape = new TokenBucket(rate / windowMs, burst);
+    this.sliceMs = rate > 0 ? (burst * windowMs) / rate : windowMs;
+  }
+
+  available(now: number): number {
+    return Math.min(this.limit.available(now), this.shape.available(now));
+  }
+
+  delay(now: number): number {
+    return Math.max(this.limit.delay(now), this.shape.delay(now));
+  }
+
+  record(now: number): void {
+    this.limit.record(now);
+    this.shape.record(now);
+  }
+}

@@ -1,9 +1,9 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { SlidingWindowThrottle } from '../../src/dispatch/throttle.ts';
+import { ShortCodeThrottle, SlidingWindowThrottle } from '../../src/dispatch/throttle.ts';
 
 /** Sends greedily at the given instants whenever the throttle allows; returns the instants actually sent. */
-function drive(throttle: SlidingWindowThrottle, instants: number[]): number[] {
+function drive(throttle: Pick<SlidingWindowThrottle, 'delay' | 'record'>, instants: number[]): number[] {
   const sent: number[] = [];
   for (const now of instants) {
     if (throttle.delay(now) === 0) {
@@ -60,5 +60,23 @@ describe('sliding-window throttle per short code (DOMAIN.md rule 9: the limit ho
     const throttle = new SlidingWindowThrottle(0);
     expect(throttle.available(0)).toBe(0);
     expect(throttle.delay(0)).toBe(Infinity);
+  });
+
+  it('spreads a short code’s rate over the second, keeps the long-run rate despite late timers, and never exceeds it in any sliding second', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 1_000 }), fc.integer({ min: 0, max: 3 }), (rate, lateness) => {
+        const throttle = new ShortCodeThrottle(rate, 1_005);
+        // A sender polling every 1 to 4 ms, as late timers do.
+        const instants = Array.from({ length: 10_000 }, (_, t) => t).filter((t) => t % (1 + lateness) === 0);
+        const sent = drive(throttle, instants.flatMap((t) => Array.from({ length: 50 }, () => t)));
+        expect(maxInAnyWindow(sent, 1_000)).toBeLessThanOrEqual(rate);
+        const perSecond = (sent.filter((t) => t >= 1_000).length / 9);
+        if (rate <= 250 / (1 + lateness)) expect(perSecond).toBeGreaterThanOrEqual(rate * 0.98);
+      }),
+      { numRuns: 50 },
+    );
+    // Not in one burst: at 1,000/s, 20 at a time; at 10/s, two at a time.
+    expect(new ShortCodeThrottle(1_000, 1_000).available(0)).toBe(20);
+    expect(new ShortCodeThrottle(10, 1_000).available(0)).toBe(2);
   });
 });

@@ -66,7 +66,8 @@ describe('one SMS from the API to the handset and back', () => {
   });
 
   it('rejects a malformed request with a reason a person can act on, and changes nothing', async () => {
-    const before = (await t.api('GET', '/v1/messages/summary')).body;
+    const total = async () => Object.values((await t.api('GET', '/v1/messages/summary')).body.byStatus as Record<string, number>).reduce((a, b) => a + b, 0);
+    const before = await total();
     const bad = await t.api('POST', '/v1/messages', {
       messages: [
         { to: '+33612345678', text: 'ok', class: 'transactional' },
@@ -82,7 +83,7 @@ describe('one SMS from the API to the handset and back', () => {
     const noAuth = await fetch(`${t.relais.httpUrl}/v1/messages/summary`);
     expect(noAuth.status).toBe(401);
     expect((await t.api('GET', '/v1/messages/00000000-0000-7000-8000-000000000000')).status).toBe(404);
-    expect((await t.api('GET', '/v1/messages/summary')).body).toEqual(before);
+    expect(await total()).toBe(before);
   });
 
   it('takes curl -d bodies (JSON sent as a form) as the README shows', async () => {

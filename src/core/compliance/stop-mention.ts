@@ -1,0 +1,85 @@
+/**
+ * The STOP mention (DOMAIN.md rule 2): every marketing SMS says how to object, on by default and removable only for
+ * informational traffic (seed 003). With the short code as sender the seeds give no wording: "STOP au 36xxx" by
+ * default, account data. With an alphanumeric sender replies are impossible, so the body says "STOP SMS au
+ * <36CDE>" and that this SMS is not surcharged (seed 004 Annexe 1 Partie II Art. 2). The mention counts in the
+ * parts and the cost: "sans surcoût" carries û, outside GSM 03.38, which turns the whole message into UCS-2.
+ */
+import { isGsm7, measure } from '../text/index.ts';
+import { quoted } from './terms.ts';
+import type { Check, DecisionInput } from './types.ts';
+
+export const STOP_WORDINGS = {
+  shortCode: 'STOP au {shortCode}',
+  /** The seed's own words; not GSM 03.38. */
+  alphanumeric: 'STOP SMS au {shortCode} (sans surcoût)',
+  /** Same meaning in the GSM alphabet. */
+  alphanumericGsm: 'STOP SMS au {shortCode} (non surtaxé)',
+} as const;
+
+/** "STOP" as a word of its own, any case ("non-stop" and "stopper" are not a mention). */
+const STOP_WORD = /(?<![\p{L}\p{N}-])stop(?![\p{L}\p{N}-])/iu;
+const NO_SURCHARGE = /sans\s+surco[uû]t|non[\s-]+surtax|sans\s+surtaxe|sans\s+frais|gratuit/iu;
+
+export interface StopPlan {
+  check: Check;
+  finalText: string;
+}
+
+const withMention = (text: string, mention: string) => `${text.trimEnd()} ${mention}`;
+const parts = (count: number) => `${count} part${count > 1 ? 's' : ''}`;
+
+/**
+ * Adds the mention in the first wording, or the cheapest when `cheapest` (ties go to the first). When a wording is
+ * outside GSM 03.38 — and may turn the whole message into UCS-2 — the trace gives the parts each wording costs,
+ * and a chosen wording dearer than another is flagged.
+ */
+function addMention(text: string, templates: readonly string[], shortCode: string, cheapest: boolean, note: string): StopPlan {
+  const options = [...new Set(templates)].map((template) => {
+    const mention = template.replaceAll('{shortCode}', shortCode);
+    return { mention, text: withMention(text, mention) };
+  });
+  if (options.every((option) => isGsm7(option.mention))) {
+    const { mention, text: finalText } = options[0]!;
+    const reason = `added '${mention}' (${mention.length + 1} characters, counted in the parts and the cost)${note}`;
+    return { check: { verdict: note ? 'flag' : 'pass', reason }, finalText };
+  }
+  const costed = options.map(({ mention, text: withIt }) => ({ mention, text: withIt, cost: measure(withIt) }));
+  const best = costed.reduce((a, b) => (b.cost.segments < a.cost.segments ? b : a));
+  const chosen = cheapest ? best : costed[0]!;
+  const { segments, encoding, forcingUcs2 } = chosen.cost;
+  const turnsUcs2 = encoding === 'ucs2' && isGsm7(text) ? `; ${quoted(forcingUcs2)} is not GSM 03.38 and turns the whole message into UCS-2` : '';
+  const others = costed.filter((option) => option !== chosen).map((option) => `; '${option.mention}' would take ${parts(option.cost.segments)}`);
+  const reason = `added '${chosen.mention}': the message takes ${parts(segments)}${turnsUcs2}${others.join('')}${note}`;
+  return { check: { verdict: segments > best.cost.segments || note ? 'flag' : 'pass', reason }, finalText: chosen.text };
+}
+
+function presentMention(text: string, alphanumeric: boolean, shortCode: string): Check | undefined {
+  const at = text.search(STOP_WORD);
+  if (at < 0) return undefined;
+  if (!alphanumeric) return { verdict: 'pass', reason: 'the STOP mention is already in the text' };
+  if (!text.slice(at).includes(shortCode)) {
+    return { verdict: 'fail', reason: `with an alphanumeric sender nobody can reply: the STOP mention must name the short code, e.g. '${STOP_WORDINGS.alphanumericGsm.replace('{shortCode}', shortCode)}'` };
+  }
+  if (!NO_SURCHARGE.test(text)) return { verdict: 'fail', reason: `the STOP mention must say that the STOP SMS is not surcharged, e.g. add '(non surtaxé)' after 'STOP SMS au ${shortCode}'` };
+  return { verdict: 'pass', reason: 'the STOP mention, with its short code and the no-surcharge wording, is already in the text' };
+}
+
+export function planStopMention(input: DecisionInput): StopPlan {
+  const { text, policy, sender } = input;
+  const marketing = input.messageClass === 'marketing';
+  if (!marketing && !(input.stopMention ?? policy.stopOnTransactional ?? false)) {
+    return { check: { verdict: 'not-applicable', reason: 'transactional message: no STOP mention required' }, finalText: text };
+  }
+  const note = marketing && input.stopMention === false ? '; a marketing message cannot go without its STOP mention' : '';
+  const alphanumeric = sender.alphanumeric !== undefined;
+  const shortCode = alphanumeric ? (policy.stopShortCode ?? sender.shortCode) : sender.shortCode;
+  const present = presentMention(text, alphanumeric, shortCode);
+  if (present) return { check: note && present.verdict === 'pass' ? { verdict: 'flag', reason: present.reason + note } : present, finalText: text };
+  // The account's wording first; the GSM-safe standard one as the alternative it is compared with.
+  const own = alphanumeric ? policy.stopWording?.alphanumeric : policy.stopWording?.shortCode;
+  const standard = alphanumeric ? STOP_WORDINGS.alphanumericGsm : STOP_WORDINGS.shortCode;
+  // Without an account wording, an alphanumeric sender gets the seed's words when they cost no more.
+  const first = own ?? (alphanumeric ? STOP_WORDINGS.alphanumeric : standard);
+  return addMention(text, [first, standard], shortCode, alphanumeric && own === undefined, note);
+}
