@@ -31,6 +31,10 @@ export async function benchDatabase(): Promise<BenchDatabase> {
     const embedded = await startEmbeddedPostgres({ dataDir: dir });
     serverUrl = embedded.url;
     stopEmbedded = () => embedded.stop();
+    // Interrupted (Ctrl+C, a time-out): still stop the server and remove its directory.
+    for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+      process.once(signal, () => void embedded.stop().finally(() => (rmSync(dir!, { recursive: true, force: true }), process.exit(130))));
+    }
   }
   const name = `relais_bench_${randomBytes(4).toString('hex')}`;
   await admin(serverUrl, `CREATE DATABASE ${name}`);
@@ -111,7 +115,7 @@ export function runRelais(args: string[], env: NodeJS.ProcessEnv = {}): Child {
       }),
     stop: () =>
       new Promise((resolve) => {
-        if (child.exitCode !== null) return resolve();
+        if (child.exitCode !== null || child.signalCode !== null) return resolve();
         child.once('exit', () => resolve());
         child.kill('SIGTERM');
         setTimeout(() => child.kill('SIGKILL'), 20_000).unref();
@@ -119,10 +123,11 @@ export function runRelais(args: string[], env: NodeJS.ProcessEnv = {}): Child {
   };
 }
 
-export function writeConfig(config: unknown): { file: string; remove(): void } {
+/** A configuration file in a temporary directory, which is also Relais's data directory for the run. */
+export function writeConfig(config: Record<string, unknown>): { file: string; remove(): void } {
   const dir = mkdtempSync(path.join(tmpdir(), 'relais-bench-'));
   const file = path.join(dir, 'relais.config.json');
-  writeFileSync(file, JSON.stringify(config, null, 2));
+  writeFileSync(file, JSON.stringify({ ...config, database: { ...(config.database as object), dataDir: path.join(dir, 'data') } }, null, 2));
   return { file, remove: () => rmSync(dir, { recursive: true, force: true }) };
 }
 

@@ -8,7 +8,7 @@
  */
 import { parseArgs } from 'node:util';
 import pg from 'pg';
-import { benchDatabase, fmt, freePort, runRelais, writeConfig } from './support.ts';
+import { benchDatabase, fmt, freePort, httpClient, runRelais, writeConfig } from './support.ts';
 
 const { values } = parseArgs({ options: { seconds: { type: 'string', default: '30' } } });
 const seconds = Number(values.seconds);
@@ -31,6 +31,7 @@ try {
   await simulator.waitFor(/listening/i);
   relais = runRelais(['start', '--config', config.file], { DATABASE_URL: db.url });
   const [, key] = await relais.waitFor(/API key\s+(rl_\S+)/);
+  const api = httpClient(`http://127.0.0.1:${httpPort}`, { authorization: `Bearer ${key}` }, 1);
   // Queue 20 % more than each short code can send in the span, so it is never starved, all due at the same
   // instant a little later: the measure is then of the throttle, not of the intake running beside it.
   const sendAt = new Date(Date.now() + 8_000).toISOString();
@@ -39,12 +40,10 @@ try {
     while (left > 0) {
       const count = Math.min(left, 10_000);
       left -= count;
-      const response = await fetch(`http://127.0.0.1:${httpPort}/v1/messages`, {
-        method: 'POST',
-        headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
-        body: JSON.stringify({ messages: Array.from({ length: count }, (_, i) => ({ to: `+3361${String(i).padStart(7, '0')}`, text: 'Throttle', class: 'marketing', shortCode, sendAt })) }),
+      const response = await api('POST', '/v1/messages', {
+        messages: Array.from({ length: count }, (_, i) => ({ to: `+3361${String(i).padStart(7, '0')}`, text: 'Throttle', class: 'marketing', shortCode, sendAt })),
       });
-      if (response.status !== 202) throw new Error(`HTTP ${response.status}: ${await response.text()}`);
+      if (response.status !== 202) throw new Error(`HTTP ${response.status}: ${response.text.slice(0, 500)}`);
     }
   }
   await new Promise((r) => setTimeout(r, Date.parse(sendAt) - Date.now() + (seconds + 2) * 1000));

@@ -67,17 +67,21 @@ export async function openStore(config: Config, log: Logger, adopt: 'own' | 'sha
 export async function startRelais(config: Config, options: { log?: Logger; clock?: Clock } = {}): Promise<Relais> {
   const log = options.log ?? createLogger(config.log.level);
   const clock = options.clock ?? systemClock;
-  const stops: (() => Promise<unknown>)[] = [];
+  /** What was started, to stop in reverse order. */
+  const stops: { what: string; stop: () => Promise<unknown> }[] = [];
   const stopAll = async () => {
-    for (const stop of stops.reverse()) await stop().catch((error) => log.error({ err: error }, 'error while stopping'));
+    for (const { what, stop } of stops.reverse()) {
+      log.debug({ what }, 'stopping');
+      await stop().catch((error) => log.error({ what, err: error }, 'error while stopping'));
+    }
   };
   try {
     const { db, embedded } = await openStore(config, log);
-    if (embedded) stops.push(() => embedded.stop());
-    stops.push(() => db.close());
+    if (embedded) stops.push({ what: 'embedded PostgreSQL', stop: () => embedded.stop() });
+    stops.push({ what: 'database pool', stop: () => db.close() });
 
     const simulator = await startBuiltInSimulator(config, log);
-    if (simulator) stops.push(() => simulator.close());
+    if (simulator) stops.push({ what: 'SMSC simulator', stop: () => simulator.close() });
     const { routes, shortCodes } = declaredRoutes(config, simulator);
     const routeStore = new PgRouteStore(db);
     await routeStore.sync(routes, shortCodes, clock.now());
@@ -109,13 +113,13 @@ export async function startRelais(config: Config, options: { log?: Logger; clock
         },
       });
       await dispatcher.start();
-      stops.push(() => dispatcher.stop());
+      stops.push({ what: 'dispatcher', stop: () => dispatcher.stop() });
     }
 
     if (config.roles.includes('webhooks')) {
       const sender = new WebhookSender(webhooks, clock, log, { ...config.webhooks, pollIntervalMs: 500 });
       sender.start();
-      stops.push(() => sender.stop());
+      stops.push({ what: 'webhook sender', stop: () => sender.stop() });
     }
 
     let httpUrl: string | undefined;
@@ -134,7 +138,7 @@ export async function startRelais(config: Config, options: { log?: Logger; clock
       const address = api.server.address();
       const port = typeof address === 'object' && address ? address.port : config.http.port;
       httpUrl = `http://${config.http.host.includes(':') ? `[${config.http.host}]` : config.http.host}:${port}`;
-      stops.push(() => api.close());
+      stops.push({ what: 'HTTP API', stop: () => closeHttp(api) });
       log.info({ url: httpUrl, docs: `${httpUrl}/docs` }, 'HTTP API listening');
     }
 
@@ -144,6 +148,18 @@ export async function startRelais(config: Config, options: { log?: Logger; clock
     await stopAll();
     throw error;
   }
+}
+
+/**
+ * Stops taking requests and lets those in progress finish; a client that does not read its response (or a
+ * request that does not finish) cannot hold the shutdown longer than a few seconds.
+ */
+async function closeHttp(api: Api): Promise<void> {
+  const force = setTimeout(() => api.server.closeAllConnections(), 3_000);
+  const closing = api.close();
+  api.server.closeIdleConnections();
+  await closing;
+  clearTimeout(force);
 }
 
 /** The simulator runs when asked, or by default when no operator route is configured (a newcomer's first start). */
