@@ -9,7 +9,7 @@
  */
 import { parseArgs } from 'node:util';
 import pg from 'pg';
-import { benchDatabase, fmt, freePort, httpClient, peakRssMb, percentile, runRelais, writeConfig } from './support.ts';
+import { fmt, peakRssMb, percentile, startRig } from './support.ts';
 
 const { values } = parseArgs({
   options: {
@@ -23,26 +23,11 @@ const batches = Number(values.batches);
 const clients = Number(values.clients);
 const SHORT_CODES = Array.from({ length: 8 }, (_, i) => String(36100 + i));
 
-const db = await benchDatabase();
-const simPort = await freePort();
-const httpPort = await freePort();
-const simulator = runRelais(['simulate', 'smpp', '--port', String(simPort), '--receipt-delay-ms', '0', '--no-keep-bodies']);
-const config = writeConfig({
-  http: { port: httpPort },
-  log: { level: 'warn' },
-  database: { maxConnections: 16 },
-  routes: [{ name: 'sim', protocol: 'smpp', host: '127.0.0.1', port: simPort, systemId: 'relais', password: 'relais', window: 200 }],
-  shortCodes: SHORT_CODES.map((number) => ({ number, route: 'sim', ratePerSecond: 1000 })),
-  simulator: { enabled: false },
-});
-let relais: ReturnType<typeof runRelais> | undefined;
+const rig = await startRig({ shortCodes: Object.fromEntries(SHORT_CODES.map((n) => [n, 1000])), window: 200, clients, maxConnections: 16 });
+const { db, relais, api } = rig;
 const watch = new pg.Pool({ connectionString: db.url, max: 1 });
 
 try {
-  await simulator.waitFor(/listening/i);
-  relais = runRelais(['start', '--config', config.file], { DATABASE_URL: db.url, ...(process.env.BENCH_ROLES ? { RELAIS_ROLES: process.env.BENCH_ROLES } : {}) });
-  const [, key] = await relais.waitFor(/API key\s+(rl_\S+)/);
-  const api = httpClient(`http://127.0.0.1:${httpPort}`, { authorization: `Bearer ${key}` }, clients);
   console.log(`Relais pipeline benchmark — ${db.label}; simulator in its own process; ${SHORT_CODES.length} short codes at 1,000/s, window 200`);
 
   // Phase 1: single-message requests.
@@ -97,10 +82,7 @@ try {
   console.log(`\nRelais peak RSS ${fmt(peakRssMb(relais.process.pid!))} MB`);
 } finally {
   await watch.end();
-  await relais?.stop();
-  await simulator.stop();
-  config.remove();
-  await db.drop();
+  await rig.stop();
 }
 
 /**

@@ -167,3 +167,54 @@ export function httpClient(base: string, headers: Record<string, string>, socket
       request.end(payload);
     });
 }
+
+export interface Rig {
+  db: BenchDatabase;
+  relais: Child;
+  simulator: Child;
+  /** The HTTP API with the first account's key, over `sockets` keep-alive sockets. */
+  api: ReturnType<typeof httpClient>;
+  /** Stops Relais, then the simulator (which prints its final counters); the database stays. */
+  stopProcesses(): Promise<void>;
+  /** Stops the processes, removes the configuration and drops the database. */
+  stop(): Promise<void>;
+}
+
+/**
+ * What the end-to-end benchmarks share: a database, `relais simulate smpp` in its own process (receipts at
+ * once, counters only), and `relais start` with one route to it carrying `shortCodes`.
+ */
+export async function startRig(options: { shortCodes: Record<string, number>; window: number; clients: number; maxConnections?: number }): Promise<Rig> {
+  const db = await benchDatabase();
+  const simPort = await freePort();
+  const httpPort = await freePort();
+  const simulator = runRelais(['simulate', 'smpp', '--port', String(simPort), '--receipt-delay-ms', '0', '--no-keep-bodies']);
+  const config = writeConfig({
+    http: { port: httpPort },
+    log: { level: 'warn' },
+    ...(options.maxConnections ? { database: { maxConnections: options.maxConnections } } : {}),
+    routes: [{ name: 'sim', protocol: 'smpp', host: '127.0.0.1', port: simPort, systemId: 'relais', password: 'relais', window: options.window }],
+    shortCodes: Object.entries(options.shortCodes).map(([number, ratePerSecond]) => ({ number, route: 'sim', ratePerSecond })),
+    simulator: { enabled: false },
+  });
+  let relais: Child | undefined;
+  const stopProcesses = async () => {
+    await relais?.stop();
+    await simulator.stop();
+  };
+  const stop = async () => {
+    await stopProcesses();
+    config.remove();
+    await db.drop();
+  };
+  try {
+    await simulator.waitFor(/listening/i);
+    relais = runRelais(['start', '--config', config.file], { DATABASE_URL: db.url });
+    const [, key] = await relais.waitFor(/API key\s+(rl_\S+)/);
+    const api = httpClient(`http://127.0.0.1:${httpPort}`, { authorization: `Bearer ${key}` }, options.clients);
+    return { db, relais, simulator, api, stopProcesses, stop };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+}

@@ -8,30 +8,16 @@
  */
 import { parseArgs } from 'node:util';
 import pg from 'pg';
-import { benchDatabase, fmt, freePort, httpClient, runRelais, writeConfig } from './support.ts';
+import { fmt, startRig } from './support.ts';
 
 const { values } = parseArgs({ options: { seconds: { type: 'string', default: '30' } } });
 const seconds = Number(values.seconds);
 const RATES: Record<string, number> = { '36010': 10, '36150': 150, '36999': 1000 };
 
-const db = await benchDatabase();
-const simPort = await freePort();
-const httpPort = await freePort();
-const simulator = runRelais(['simulate', 'smpp', '--port', String(simPort), '--receipt-delay-ms', '0', '--no-keep-bodies']);
-const config = writeConfig({
-  http: { port: httpPort },
-  log: { level: 'warn' },
-  routes: [{ name: 'sim', protocol: 'smpp', host: '127.0.0.1', port: simPort, systemId: 'relais', password: 'relais', window: 200 }],
-  shortCodes: Object.entries(RATES).map(([number, ratePerSecond]) => ({ number, route: 'sim', ratePerSecond })),
-  simulator: { enabled: false },
-});
-let relais: ReturnType<typeof runRelais> | undefined;
+const rig = await startRig({ shortCodes: RATES, window: 200, clients: 1 });
+const { db, simulator, api } = rig;
 
 try {
-  await simulator.waitFor(/listening/i);
-  relais = runRelais(['start', '--config', config.file], { DATABASE_URL: db.url });
-  const [, key] = await relais.waitFor(/API key\s+(rl_\S+)/);
-  const api = httpClient(`http://127.0.0.1:${httpPort}`, { authorization: `Bearer ${key}` }, 1);
   // Queue 20 % more than each short code can send in the span, so it is never starved, all due at the same
   // instant a little later: the measure is then of the throttle, not of the intake running beside it.
   const sendAt = new Date(Date.now() + 8_000).toISOString();
@@ -48,8 +34,7 @@ try {
   }
   await new Promise((r) => setTimeout(r, Date.parse(sendAt) - Date.now() + (seconds + 2) * 1000));
 
-  await relais.stop();
-  await simulator.stop();
+  await rig.stopProcesses();
   const peaks = (JSON.parse(simulator.output().trim().split('\n').filter((l) => l.startsWith('{"stats"')).at(-1)!) as { stats: { peakPerSecond: Record<string, number> } }).stats.peakPerSecond;
   const watch = new pg.Client(db.url);
   await watch.connect();
@@ -70,8 +55,5 @@ try {
     );
   }
 } finally {
-  await relais?.stop();
-  await simulator.stop();
-  config.remove();
-  await db.drop();
+  await rig.stop();
 }

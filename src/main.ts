@@ -11,7 +11,9 @@ import type { Clock, OperatorLink, Route, ShortCode } from './app/ports.ts';
 import { buildHttpServer, type Api } from './adapters/http/server.ts';
 import { createLogger } from './adapters/log.ts';
 import { SmppLink } from './adapters/smpp-client/smpp-link.ts';
-import { startSmppSimulator, type SmppSimulator } from './adapters/simulator/smpp-simulator.ts';
+import { UcpLink } from './adapters/ucp-client/ucp-link.ts';
+import { startUcpSimulator } from './adapters/simulator/ucp-simulator.ts';
+import { startSmppSimulator } from './adapters/simulator/smpp-simulator.ts';
 import { PgAccountStore } from './adapters/store/account-store.ts';
 import { migrate, openDatabase, type Db } from './adapters/store/database.ts';
 import { startEmbeddedPostgres, type EmbeddedPostgres } from './adapters/store/embedded-postgres.ts';
@@ -20,12 +22,19 @@ import { PgOutboxStore } from './adapters/store/outbox-store.ts';
 import { PgRouteStore } from './adapters/store/route-store.ts';
 import { PgWebhookStore } from './adapters/store/webhook-store.ts';
 import { WebhookSender } from './adapters/webhooks/sender.ts';
-import type { Config } from './config/schema.ts';
+import type { Config, RouteConfig } from './config/schema.ts';
 import { defaultRetryPolicy } from './core/message/retry.ts';
 import { Dispatcher } from './dispatch/dispatcher.ts';
 import { defaultDispatchOptions } from './dispatch/route-dispatcher.ts';
 
 export const systemClock: Clock = { now: () => new Date() };
+
+/** The built-in SMSC simulator, when it runs. */
+export interface BuiltInSimulator {
+  readonly protocol: 'smpp' | 'ucp';
+  readonly port: number;
+  close(): Promise<void>;
+}
 
 export interface Relais {
   readonly config: Config;
@@ -33,7 +42,7 @@ export interface Relais {
   readonly log: Logger;
   /** Base URL of the HTTP API when the api role runs. */
   readonly httpUrl: string | undefined;
-  readonly simulator: SmppSimulator | undefined;
+  readonly simulator: BuiltInSimulator | undefined;
   /** Set when this start created the first account: its API key, shown once. */
   readonly bootstrapApiKey: string | undefined;
   stop(): Promise<void>;
@@ -163,44 +172,77 @@ async function closeHttp(api: Api): Promise<void> {
 }
 
 /** The simulator runs when asked, or by default when no operator route is configured (a newcomer's first start). */
-async function startBuiltInSimulator(config: Config, log: Logger): Promise<SmppSimulator | undefined> {
-  if (!(config.simulator.enabled ?? config.routes.length === 0)) return undefined;
-  const simulator = await startSmppSimulator({
-    port: config.simulator.port,
-    receiptDelayMs: config.simulator.receiptDelayMs,
-    deliveredRatio: config.simulator.deliveredRatio,
-    keepBodies: false,
-  });
-  log.info({ port: simulator.port }, 'built-in SMPP SMSC simulator listening on 127.0.0.1');
-  return simulator;
+async function startBuiltInSimulator(config: Config, log: Logger): Promise<BuiltInSimulator | undefined> {
+  const { enabled, protocol, port, receiptDelayMs, deliveredRatio } = config.simulator;
+  if (!(enabled ?? (config.routes.length === 0 && !config.orange))) return undefined;
+  const simulator =
+    protocol === 'ucp'
+      ? await startUcpSimulator({ port, notificationDelayMs: receiptDelayMs, deliveredRatio, keepBodies: false })
+      : await startSmppSimulator({ port, receiptDelayMs, deliveredRatio, keepBodies: false });
+  log.info({ port: simulator.port, protocol }, 'built-in SMSC simulator listening on 127.0.0.1');
+  return { protocol, port: simulator.port, close: () => simulator.close() };
 }
 
-const SIMULATOR_CREDENTIALS = { systemId: 'relais', password: 'relais' };
+const SIMULATOR_PASSWORD = 'relais';
 
-function declaredRoutes(config: Config, simulator: SmppSimulator | undefined): { routes: Route[]; shortCodes: ShortCode[] } {
-  const routes: Route[] = config.routes.map(({ name, protocol, host, port, systemId, password, ...settings }) => ({ name, protocol, host, port, systemId, password, settings }));
+function declaredRoutes(config: Config, simulator: BuiltInSimulator | undefined): { routes: Route[]; shortCodes: ShortCode[] } {
+  const routes = config.routes.map(routeFromConfig);
   const shortCodes: ShortCode[] = [...config.shortCodes];
   if (simulator) {
-    routes.push({ name: 'simulator', protocol: 'smpp', host: '127.0.0.1', port: simulator.port, ...SIMULATOR_CREDENTIALS, settings: { window: 100 } });
+    // A UCP session logs in as its short code, as Orange's do.
+    const systemId = simulator.protocol === 'ucp' ? config.simulator.shortCode : 'relais';
+    routes.push({ name: 'simulator', protocol: simulator.protocol, host: '127.0.0.1', port: simulator.port, systemId, password: SIMULATOR_PASSWORD, settings: { window: 100 } });
     if (shortCodes.length === 0) shortCodes.push({ number: config.simulator.shortCode, route: 'simulator', ratePerSecond: config.simulator.ratePerSecond });
   }
   return { routes, shortCodes };
 }
 
+function routeFromConfig(route: RouteConfig): Route {
+  if (route.protocol === 'ucp') {
+    const { name, protocol, host, port, login, password, ...settings } = route;
+    return { name, protocol, host, port, systemId: login, password, settings };
+  }
+  const { name, protocol, host, port, systemId, password, ...settings } = route;
+  return { name, protocol, host, port, systemId, password, settings };
+}
+
+/** The link of a route, whatever its protocol: the dispatcher cannot tell them apart. */
 function openLink(route: Route, log: Logger): OperatorLink {
-  if (route.protocol !== 'smpp') throw new Error(`route ${route.name}: protocol ${route.protocol} is not available yet`);
+  const { name, host, port, password, settings } = route;
+  const common = {
+    name,
+    host,
+    port,
+    password,
+    window: settings.window ?? 10,
+    responseTimeoutMs: settings.responseTimeoutMs ?? 10_000,
+    logger: log.child({ route: name }),
+  };
+  if (route.protocol === 'ucp') {
+    return new UcpLink({
+      ...common,
+      login: route.systemId,
+      ...definedOnly({
+        keepAliveIntervalMs: settings.keepAliveIntervalMs,
+        loginTon: settings.loginTon,
+        loginNpi: settings.loginNpi,
+        internationalPrefix: settings.internationalPrefix,
+        bufferedNotifications: settings.bufferedNotifications,
+        expiredReasons: settings.expiredReasons,
+      }),
+    });
+  }
   return new SmppLink({
-    name: route.name,
-    host: route.host,
-    port: route.port,
+    ...common,
     systemId: route.systemId,
-    password: route.password,
-    ...(route.settings.systemType ? { systemType: route.settings.systemType } : {}),
-    window: route.settings.window ?? 10,
-    responseTimeoutMs: route.settings.responseTimeoutMs ?? 10_000,
-    enquireLinkIntervalMs: route.settings.enquireLinkIntervalMs ?? 30_000,
-    logger: log.child({ route: route.name }),
+    ...definedOnly({ systemType: settings.systemType }),
+    enquireLinkIntervalMs: settings.enquireLinkIntervalMs ?? 30_000,
   });
+}
+
+/** The same object without its undefined fields (optional options stay absent, as exactOptionalPropertyTypes wants). */
+function definedOnly<T extends object>(values: T): { [K in keyof T]?: Exclude<T[K], undefined> } {
+  return Object.fromEntries(Object.entries(values).filter(([, value]) => value !== undefined)) as { [K in keyof T]?: Exclude<T[K], undefined> };
 }
 
 /**

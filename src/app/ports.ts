@@ -209,13 +209,21 @@ export interface OutboxStore {
 
 /** Connection settings beyond host and credentials; every field optional, defaults belong to the link. */
 export interface RouteSettings {
-  systemType?: string;
   window?: number;
   responseTimeoutMs?: number;
+  /** SMPP */
+  systemType?: string;
   enquireLinkIntervalMs?: number;
   /** Address type of short-code senders on this route (SMPP TON/NPI). */
   shortCodeTon?: number;
   shortCodeNpi?: number;
+  /** UCP */
+  keepAliveIntervalMs?: number;
+  loginTon?: string;
+  loginNpi?: string;
+  internationalPrefix?: string;
+  bufferedNotifications?: boolean;
+  expiredReasons?: string[];
 }
 
 export interface Route {
@@ -223,6 +231,7 @@ export interface Route {
   protocol: 'smpp' | 'ucp';
   host: string;
   port: number;
+  /** Who the link logs in as: the SMPP system_id, or the UCP login's OAdC (for Orange, the short code). */
   systemId: string;
   password: string;
   settings: RouteSettings;

@@ -6,8 +6,9 @@ import { createLogger } from '../adapters/log.ts';
 import { PgAccountStore } from '../adapters/store/account-store.ts';
 import { ConfigError, loadConfig } from '../config/load.ts';
 import type { Config } from '../config/schema.ts';
-import { openStore, startRelais, systemClock } from '../main.ts';
+import { openStore, startRelais, systemClock, type BuiltInSimulator } from '../main.ts';
 import { simulatorCliOptions, runSmppSimulatorFromCli } from '../adapters/simulator/smpp-simulator.ts';
+import { runUcpSimulatorFromCli, ucpSimulatorCliOptions } from '../adapters/simulator/ucp-cli.ts';
 
 const program = new Command('relais').description('Relais: push-SMS platform (HTTP API, dispatcher, operator links)').showHelpAfterError();
 const configOption = () => new Option('-c, --config <file>', 'configuration file (JSON); default relais.config.json when present');
@@ -20,7 +21,7 @@ program
     const config = load(opts.config);
     const pidFile = claimDataDir(config);
     const relais = await startRelais(config);
-    printBanner(relais.httpUrl, relais.bootstrapApiKey, relais.simulator?.port);
+    printBanner(relais.httpUrl, relais.bootstrapApiKey, relais.simulator);
     let stopping = false;
     const stop = async (signal: string) => {
       if (stopping) return;
@@ -91,6 +92,13 @@ for (const option of simulatorCliOptions) smpp.addOption(option);
 smpp.action(async (opts: Record<string, unknown>) => {
   await runSmppSimulatorFromCli(opts);
 });
+const ucp = simulate
+  .command('ucp')
+  .description('EMI/UCP 4.x SMSC simulator on 127.0.0.1: accepts logins (60), answers submits (51) with AdC:SCTS, sends notifications (53) and MOs (52), misbehaves on request');
+for (const option of ucpSimulatorCliOptions) ucp.addOption(option);
+ucp.action(async (opts: Record<string, unknown>) => {
+  await runUcpSimulatorFromCli(opts);
+});
 
 function load(file: string | undefined): Config {
   try {
@@ -135,10 +143,10 @@ function isAlive(pid: number): boolean {
   }
 }
 
-function printBanner(httpUrl: string | undefined, apiKey: string | undefined, simulatorPort: number | undefined): void {
+function printBanner(httpUrl: string | undefined, apiKey: string | undefined, simulator: BuiltInSimulator | undefined): void {
   const lines = ['', 'Relais is running.'];
   if (httpUrl) lines.push(`  HTTP API      ${httpUrl}   (OpenAPI: ${httpUrl}/docs)`);
-  if (simulatorPort) lines.push(`  SMSC simulator smpp://127.0.0.1:${simulatorPort}  (built in; configure routes to reach a real SMSC)`);
+  if (simulator) lines.push(`  SMSC simulator ${simulator.protocol}://127.0.0.1:${simulator.port}  (built in; configure routes to reach a real SMSC)`);
   if (apiKey) {
     lines.push(`  API key       ${apiKey}   (account "demo"; shown once, also saved in the data directory)`);
     if (httpUrl) {

@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { Value } from '@sinclair/typebox/value';
-import { ConfigSchema, roles, type Config } from './schema.ts';
+import type { TSchema } from '@sinclair/typebox';
+import { ConfigSchema, roles, routeSchemas, type Config, type RouteConfig } from './schema.ts';
 
 export class ConfigError extends Error {
   constructor(readonly problems: string[]) {
@@ -33,14 +34,49 @@ export function parseConfig(input: unknown, env: NodeJS.ProcessEnv = {}): Config
   if (env.RELAIS_ROLES) (raw as Record<string, unknown>).roles = env.RELAIS_ROLES.split(',').map((r) => r.trim());
 
   const config = Value.Default(ConfigSchema, raw) as Config;
-  const problems = [...Value.Errors(ConfigSchema, config)].map((e) => {
+  const problems = describeErrors(ConfigSchema, config);
+  if (problems.length > 0) throw new ConfigError(problems);
+  const expanded = withOrangeProfile(config);
+  problems.push(...crossChecks(expanded));
+  if (problems.length > 0) throw new ConfigError(problems);
+  return expanded;
+}
+
+/**
+ * Every schema problem, one line each. A route is checked against the schema of its own protocol, so that its
+ * problems are named ("/routes/0/login: …") rather than "does not match any protocol".
+ */
+function describeErrors(schema: TSchema, value: unknown, prefix = ''): string[] {
+  return [...Value.Errors(schema, value)].flatMap((e) => {
+    const route = /^\/routes\/\d+$/.test(e.path) ? (value as Config).routes[Number(e.path.split('/')[2])] : undefined;
+    if (route) return routeErrors(route, e.path);
+    if (/^\/routes\/\d+\//.test(e.path)) return []; // reported with its route
     const hint = e.path.startsWith('/roles/') ? `one of ${roles.join(', ')}` : e.schema.description;
-    return `${e.path || '/'}: ${e.message}${hint ? ` (${hint})` : ''}`;
+    return [`${prefix}${e.path || '/'}: ${e.message}${hint ? ` (${hint})` : ''}`];
   });
-  if (problems.length > 0) throw new ConfigError(problems);
-  problems.push(...crossChecks(config));
-  if (problems.length > 0) throw new ConfigError(problems);
-  return config;
+}
+
+function routeErrors(route: unknown, path: string): string[] {
+  const protocol = (route as { protocol?: unknown } | null)?.protocol;
+  if (protocol !== 'smpp' && protocol !== 'ucp') return [`${path}/protocol: expected "smpp" or "ucp"`];
+  return describeErrors(routeSchemas[protocol], Value.Default(routeSchemas[protocol], route), path);
+}
+
+/**
+ * The Orange profile as plain routes and short codes: one UCP route per short code, named `orange-<number>`,
+ * logged in as the short code with its own password, and the short code at its subscribed rate.
+ */
+function withOrangeProfile(config: Config): Config {
+  if (!config.orange) return config;
+  const { host, port, shortCodes, ...session } = config.orange;
+  const routes = shortCodes.map(
+    ({ number, password }) => Value.Default(routeSchemas.ucp, { name: `orange-${number}`, protocol: 'ucp', host, port, login: number, password, ...session }) as RouteConfig,
+  );
+  return {
+    ...config,
+    routes: [...config.routes, ...routes],
+    shortCodes: [...config.shortCodes, ...shortCodes.map(({ number, ratePerSecond }) => ({ number, route: `orange-${number}`, ratePerSecond }))],
+  };
 }
 
 function crossChecks(config: Config): string[] {

@@ -7,22 +7,79 @@ import { Type, type Static } from '@sinclair/typebox';
  */
 const Port = (defaultPort?: number) => Type.Integer({ minimum: 0, maximum: 65535, ...(defaultPort === undefined ? {} : { default: defaultPort }) });
 
-const Route = Type.Object(
+const routeName = Type.String({ minLength: 1, pattern: '^[A-Za-z0-9_.-]+$', description: 'Unique name of the operator link' });
+const responseTimeoutMs = Type.Integer({ minimum: 100, default: 10_000, description: 'A submit unanswered after this is in doubt' });
+
+const SmppRoute = Type.Object(
   {
-    name: Type.String({ minLength: 1, pattern: '^[A-Za-z0-9_.-]+$', description: 'Unique name of the operator link' }),
-    protocol: Type.Literal('smpp', { description: 'Wire protocol (UCP/EMI comes with its own issue)' }),
+    name: routeName,
+    protocol: Type.Literal('smpp'),
     host: Type.String({ minLength: 1 }),
     port: Port(),
     systemId: Type.String({ minLength: 1, maxLength: 15 }),
     password: Type.String({ maxLength: 8, description: 'SMPP passwords are at most 8 characters' }),
     systemType: Type.Optional(Type.String({ maxLength: 12 })),
     window: Type.Integer({ minimum: 1, maximum: 1000, default: 10, description: 'Submits that may be unanswered at once (1 = stop-and-wait)' }),
-    responseTimeoutMs: Type.Integer({ minimum: 100, default: 10_000 }),
+    responseTimeoutMs,
     enquireLinkIntervalMs: Type.Integer({ minimum: 1000, default: 30_000 }),
     shortCodeTon: Type.Integer({ minimum: 0, maximum: 6, default: 0 }),
     shortCodeNpi: Type.Integer({ minimum: 0, maximum: 18, default: 1 }),
   },
   { additionalProperties: false },
+);
+
+/** What a UCP session needs beyond its address and login; shared by UCP routes and the Orange profile. */
+const ucpSessionSettings = {
+  window: Type.Integer({ minimum: 1, maximum: 100, default: 10, description: 'Submits that may be unanswered at once, 1 (stop-and-wait) to 100 (every TRN)' }),
+  responseTimeoutMs,
+  keepAliveIntervalMs: Type.Integer({ minimum: 1000, default: 30_000, description: 'An alert (operation 31) is sent after this long without traffic' }),
+};
+
+const UcpRoute = Type.Object(
+  {
+    name: routeName,
+    protocol: Type.Literal('ucp'),
+    host: Type.String({ minLength: 1 }),
+    port: Port(),
+    login: Type.String({ pattern: '^[0-9]{1,16}$', description: 'OAdC of the login (operation 60): for Orange, the short code' }),
+    password: Type.String({ maxLength: 16, description: 'UCP passwords are at most 16 characters' }),
+    loginTon: Type.String({ pattern: '^[0-9]$', default: '6', description: 'OTON of the login (6: abbreviated number)' }),
+    loginNpi: Type.String({ pattern: '^[0-9]$', default: '5', description: 'ONPI of the login (5: private)' }),
+    ...ucpSessionSettings,
+    internationalPrefix: Type.String({ pattern: '^[0-9]*$', default: '00', description: 'Written before an international recipient in AdC' }),
+    bufferedNotifications: Type.Boolean({ default: false, description: 'Also ask for "buffered" notifications (NT 7)' }),
+    expiredReasons: Type.Array(Type.String({ pattern: '^[0-9]{3}$' }), { default: [], description: 'Notification reason codes this SMSC uses for an expired message' }),
+  },
+  { additionalProperties: false },
+);
+
+export const routeSchemas = { smpp: SmppRoute, ucp: UcpRoute } as const;
+const Route = Type.Union([SmppRoute, UcpRoute]);
+
+/** Orange's push-SMS rates per short code: 10/s included, 20, 50, 100 and 150 as options. */
+export const orangeRates = [10, 20, 50, 100, 150] as const;
+
+const OrangeProfile = Type.Object(
+  {
+    host: Type.String({ minLength: 1 }),
+    port: Port(),
+    ...ucpSessionSettings,
+    shortCodes: Type.Array(
+      Type.Object(
+        {
+          number: Type.String({ pattern: '^3[4-8][0-9]{3}$', description: 'Five-digit short code (34/35/36/37/38ABC)' }),
+          password: Type.String({ maxLength: 16 }),
+          ratePerSecond: Type.Union(
+            [0, ...orangeRates].map((rate) => Type.Literal(rate)),
+            { default: 10, description: 'Throughput subscribed for this short code: 10 (standard), 20, 50, 100 or 150 per second; 0 pauses it' },
+          ),
+        },
+        { additionalProperties: false },
+      ),
+      { minItems: 1 },
+    ),
+  },
+  { additionalProperties: false, description: 'Orange push SMS over UCP: one session per short code, logged in as the short code' },
 );
 
 const ShortCode = Type.Object(
@@ -53,7 +110,8 @@ export const ConfigSchema = Type.Object(
     roles: Type.Array(Type.Union(roles.map((r) => Type.Literal(r))), { default: [...roles], minItems: 1, uniqueItems: true }),
     simulator: Type.Object(
       {
-        enabled: Type.Optional(Type.Boolean({ description: 'Start the built-in SMPP SMSC simulator (default: when no route is configured)' })),
+        enabled: Type.Optional(Type.Boolean({ description: 'Start the built-in SMSC simulator (default: when no route is configured)' })),
+        protocol: Type.Union([Type.Literal('smpp'), Type.Literal('ucp')], { default: 'smpp', description: 'What the built-in simulator speaks' }),
         port: Port(0),
         receiptDelayMs: Type.Integer({ minimum: 0, default: 200 }),
         deliveredRatio: Type.Number({ minimum: 0, maximum: 1, default: 1 }),
@@ -63,6 +121,7 @@ export const ConfigSchema = Type.Object(
       { default: {}, additionalProperties: false },
     ),
     routes: Type.Array(Route, { default: [] }),
+    orange: Type.Optional(OrangeProfile),
     shortCodes: Type.Array(ShortCode, { default: [] }),
     dispatcher: Type.Object(
       {
@@ -97,3 +156,6 @@ export const ConfigSchema = Type.Object(
 
 export type Config = Static<typeof ConfigSchema>;
 export type RouteConfig = Static<typeof Route>;
+export type SmppRouteConfig = Static<typeof SmppRoute>;
+export type UcpRouteConfig = Static<typeof UcpRoute>;
+export type OrangeProfileConfig = Static<typeof OrangeProfile>;

@@ -1,16 +1,7 @@
-import { InvalidArgumentError, Option } from 'commander';
-import { simulatorDefaults, startSmppSimulator, type SimulatorStats, type SmppSimulatorOptions } from './smsc.ts';
+import { Option } from 'commander';
+import { ratio, runSimulatorFromCli, wholeNumber, type CliIo } from './cli-kit.ts';
+import { simulatorDefaults, startSmppSimulator } from './smsc.ts';
 
-const wholeNumber = (value: string): number => {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 0) throw new InvalidArgumentError('expected a whole number ≥ 0');
-  return n;
-};
-const ratio = (value: string): number => {
-  const n = Number(value);
-  if (!(n >= 0 && n <= 1)) throw new InvalidArgumentError('expected a number between 0 and 1');
-  return n;
-};
 const d = simulatorDefaults;
 
 /** The simulator's options for a command line (commander), with their defaults and descriptions. */
@@ -39,42 +30,7 @@ export const simulatorCliOptions: Option[] = [
   new Option('--arrivals', 'print one JSON line per submit_sm received: {"arrival":{"source","destination","at"}} (at: epoch ms)'),
 ];
 
-type CliValues = SmppSimulatorOptions & { statsIntervalMs?: number; arrivals?: boolean };
-
-/** The counters as printed: everything but the list of submits. */
-export function statsLine(stats: SimulatorStats): string {
-  const { submits: _submits, sessions, ...counters } = stats;
-  return JSON.stringify({ stats: { ...counters, openSessions: sessions.filter((s) => s.open).length } });
-}
-
-function untilSignal(): Promise<void> {
-  return new Promise((resolve) => {
-    const stop = (): void => {
-      process.off('SIGINT', stop);
-      process.off('SIGTERM', stop);
-      resolve();
-    };
-    process.on('SIGINT', stop);
-    process.on('SIGTERM', stop);
-  });
-}
-
-/**
- * Runs the simulator for `relais simulate smpp`: prints a "listening" line, the counters every
- * `statsIntervalMs` when asked, each arrival with `arrivals`; stops on SIGINT/SIGTERM (or when `until`
- * resolves) and prints the final counters.
- */
-export async function runSmppSimulatorFromCli(
-  opts: Record<string, unknown>,
-  io: { out?: (line: string) => void; until?: Promise<void> } = {},
-): Promise<void> {
-  const out = io.out ?? ((line: string) => void process.stdout.write(line + '\n'));
-  const { statsIntervalMs = 0, arrivals = false, ...options } = opts as CliValues;
-  const simulator = await startSmppSimulator({ ...options, ...(arrivals ? { onSubmit: (arrival) => out(JSON.stringify({ arrival })) } : {}) });
-  out(`SMPP SMSC simulator listening on 127.0.0.1:${simulator.port}`);
-  const timer = statsIntervalMs > 0 ? setInterval(() => out(statsLine(simulator.stats)), statsIntervalMs) : undefined;
-  await (io.until ?? untilSignal());
-  clearInterval(timer);
-  await simulator.close();
-  out(statsLine(simulator.stats));
+/** `relais simulate smpp`: see runSimulatorFromCli. */
+export function runSmppSimulatorFromCli(opts: Record<string, unknown>, io: CliIo = {}): Promise<void> {
+  return runSimulatorFromCli('SMPP SMSC simulator', startSmppSimulator, opts, io);
 }

@@ -19,7 +19,8 @@ import {
   type PduParams,
 } from '../../protocols/smpp/index.ts';
 import { PduSocket } from '../smpp-client/pdu-socket.ts';
-import { SlidingCount } from './sliding-count.ts';
+import { countIn, listenOnLoopback, peaksOf, seededRandom } from './kit.ts';
+import type { SlidingCount } from './sliding-count.ts';
 
 export type ReceiptFormat = 'text' | 'tlv' | 'both';
 
@@ -160,18 +161,6 @@ function withoutUndefined<T extends object>(value: T): Partial<T> {
   return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
 }
 
-/** Small seeded generator (mulberry32): repeatable draws in [0, 1). */
-function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /**
  * Unique opaque ids: a random prefix (ids stay unique across restarts) and a counter written with an alphabet
  * where each letter is followed by its capital, so ids that differ only by case come early and often.
@@ -247,20 +236,12 @@ class Smsc implements SmppSimulator {
     this.server = createServer((socket) => this.accept(socket));
   }
 
-  listen(): Promise<void> {
-    return new Promise((resolve, reject) => {
-      this.server.once('error', reject);
-      this.server.listen(this.o.port, '127.0.0.1', () => {
-        this.server.off('error', reject);
-        const address = this.server.address();
-        this.port = typeof address === 'object' && address ? address.port : 0;
-        resolve();
-      });
-    });
+  async listen(): Promise<void> {
+    this.port = await listenOnLoopback(this.server, this.o.port);
   }
 
   get stats(): SimulatorStats {
-    const peakPerSecond = Object.fromEntries([...this.arrivals].map(([source, count]) => [source, count.peak]));
+    const peakPerSecond = peaksOf(this.arrivals);
     const maxOutstanding = Math.max(0, ...this.sessionStats.map((s) => s.maxOutstanding));
     return { ...this.counters, maxOutstanding, peakPerSecond, sessions: this.sessionStats.map((s) => ({ ...s })), submits: this.submits };
   }
@@ -533,10 +514,4 @@ class Smsc implements SmppSimulator {
     }, ms);
     this.timers.add(timer);
   }
-}
-
-function countIn(counts: Map<string, SlidingCount>, key: string): SlidingCount {
-  let count = counts.get(key);
-  if (!count) counts.set(key, (count = new SlidingCount()));
-  return count;
 }

@@ -1,4 +1,5 @@
 import type { Socket } from 'node:net';
+import { FramedSocket } from '../framed-socket.ts';
 import {
   decodePdu,
   encodePdu,
@@ -17,19 +18,16 @@ import {
  * A request whose body cannot be decoded is answered with generic_nack; a broken stream closes the socket.
  * Used by both ends: the operator link and the simulator.
  */
-export class PduSocket {
+export class PduSocket extends FramedSocket {
   private readonly framer = new PduFramer();
   private sequence = 0;
-  private corked = false;
-  /** Why the socket closed, when we know. */
-  closeReason: string | undefined;
 
   constructor(
-    readonly socket: Socket,
+    socket: Socket,
     onPdu: (pdu: Pdu) => void,
     onMalformed?: (error: Error) => void,
   ) {
-    socket.setNoDelay(true);
+    super(socket);
     socket.on('data', (chunk: Buffer) => {
       try {
         this.framer.push(chunk, (frame) => this.receive(frame, onPdu, onMalformed));
@@ -37,11 +35,6 @@ export class PduSocket {
         socket.destroy(error as Error);
       }
     });
-    socket.on('error', (error) => (this.closeReason ??= error.message));
-  }
-
-  get writable(): boolean {
-    return this.socket.writable;
   }
 
   nextSequence(): number {
@@ -53,33 +46,6 @@ export class PduSocket {
   send<C extends CommandName>(command: C, sequence: number, params?: PduParams<C>, status = 0): boolean {
     return this.write(encodePdu(command, sequence, params, status));
   }
-
-  write(frame: Buffer): boolean {
-    if (!this.socket.writable) return false;
-    if (!this.corked) {
-      this.corked = true;
-      this.socket.cork();
-      process.nextTick(this.uncork);
-    }
-    this.socket.write(frame);
-    return true;
-  }
-
-  /** Closes after what was written has left. */
-  end(reason: string): void {
-    this.closeReason ??= reason;
-    this.socket.end();
-  }
-
-  destroy(reason: string): void {
-    this.closeReason ??= reason;
-    this.socket.destroy();
-  }
-
-  private readonly uncork = (): void => {
-    this.corked = false;
-    this.socket.uncork();
-  };
 
   private receive(frame: Buffer, onPdu: (pdu: Pdu) => void, onMalformed: ((error: Error) => void) | undefined): void {
     if (this.socket.destroyed) return; // dropped while reading this chunk: the rest never arrived

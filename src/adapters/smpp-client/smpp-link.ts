@@ -1,4 +1,5 @@
 import { connect } from 'node:net';
+import { ChangeSignal } from '../change-signal.ts';
 import type { LinkHandlers, LinkState, Logger, OperatorLink, OutboundPart, SubmitOutcome } from '../../app/ports.ts';
 import {
   deliverSmToMo,
@@ -102,7 +103,7 @@ export class SmppLink implements OperatorLink {
   private keepAliveTimer: NodeJS.Timeout | undefined;
   /** Receipts and MOs handed to the handlers and not yet answered. */
   private readonly inbound = new Set<Promise<void>>();
-  private readonly waiters = new Set<() => void>();
+  private readonly changes = new ChangeSignal();
   private stopping: Promise<void> | undefined;
 
   constructor(private readonly options: SmppLinkOptions) {
@@ -132,7 +133,7 @@ export class SmppLink implements OperatorLink {
   }
 
   waitForCapacity(maxWaitMs: number): Promise<void> {
-    return this.freeWindow() > 0 ? Promise.resolve() : this.nextChange(maxWaitMs);
+    return this.freeWindow() > 0 ? Promise.resolve() : this.changes.next(maxWaitMs);
   }
 
   submit(part: OutboundPart): Promise<SubmitOutcome> {
@@ -145,7 +146,7 @@ export class SmppLink implements OperatorLink {
         this.request('submit_sm', partToSubmitSm(part), 'submit', (response, reason) => {
           this.submitsOutstanding--;
           resolve(response ? submitOutcome(response) : { kind: 'in-doubt', reason });
-          this.notifyChange();
+          this.changes.notify();
         });
         this.submitsOutstanding++;
       } catch (error) {
@@ -190,7 +191,7 @@ export class SmppLink implements OperatorLink {
       this.failures = 0;
       this.keepAliveTimer = setInterval(this.keepAlive, this.settings.enquireLinkIntervalMs);
       this.setState('bound');
-      this.notifyChange();
+      this.changes.notify();
     });
   }
 
@@ -271,7 +272,7 @@ export class SmppLink implements OperatorLink {
       .then((status) => {
         if (this.wire === wire) wire.send('deliver_sm_resp', pdu.sequence, undefined, status);
         this.inbound.delete(answered);
-        this.notifyChange();
+        this.changes.notify();
       });
     this.inbound.add(answered);
   }
@@ -311,60 +312,37 @@ export class SmppLink implements OperatorLink {
       clearTimeout(pending.timer);
       pending.settle(undefined, `link lost after the PDU was written (${reason})`);
     }
-    if (this.stopping) return this.notifyChange();
+    if (this.stopping) return this.changes.notify();
     if (this.current === 'bound' || this.bindRefused) this.log?.warn({ link: this.name, reason }, 'SMPP link down');
     this.setState('down', reason);
     this.failures++;
     const delay = reconnectDelay(this.failures, this.bindRefused, this.policy);
     this.reconnectTimer = setTimeout(() => this.connect(), delay);
-    this.notifyChange();
+    this.changes.notify();
   }
 
   private async shutdown(): Promise<void> {
     clearTimeout(this.reconnectTimer);
-    this.notifyChange();
+    this.changes.notify();
     const wire = this.wire;
     if (wire && this.current === 'bound') {
       // Outstanding submits settle by their own time-outs at the latest; handlers get as long.
-      await this.until(() => this.submitsOutstanding === 0 && this.inbound.size === 0, this.settings.responseTimeoutMs);
+      await this.changes.until(() => this.submitsOutstanding === 0 && this.inbound.size === 0, this.settings.responseTimeoutMs);
       if (this.wire === wire && wire.writable) {
         await new Promise<void>((resolve) => this.request('unbind', {}, 'unbind', () => resolve()));
         wire.end('link stopped');
-        await this.until(() => this.wire !== wire, this.settings.responseTimeoutMs);
+        await this.changes.until(() => this.wire !== wire, this.settings.responseTimeoutMs);
       }
     }
     if (this.wire) {
       this.wire.destroy('link stopped');
-      await this.until(() => this.wire === undefined, 1_000);
+      await this.changes.until(() => this.wire === undefined, 1_000);
     }
     this.setState('stopped');
-    this.notifyChange();
+    this.changes.notify();
   }
 
-  // --- waiting --------------------------------------------------------------------------------------
-
-  /** Resolves at the next change of window or state, or after `maxWaitMs`. */
-  private nextChange(maxWaitMs: number): Promise<void> {
-    return new Promise((resolve) => {
-      const wake = (): void => {
-        clearTimeout(timer);
-        this.waiters.delete(wake);
-        resolve();
-      };
-      const timer = setTimeout(wake, maxWaitMs);
-      this.waiters.add(wake);
-    });
-  }
-
-  private notifyChange(): void {
-    if (this.waiters.size === 0) return;
-    for (const wake of [...this.waiters]) wake();
-  }
-
-  private async until(condition: () => boolean, maxWaitMs: number): Promise<void> {
-    const deadline = performance.now() + maxWaitMs;
-    while (!condition() && performance.now() < deadline) await this.nextChange(deadline - performance.now());
-  }
+  // --- state ----------------------------------------------------------------------------------------
 
   private setState(state: LinkState, detail?: string): void {
     if (state === this.current) return;

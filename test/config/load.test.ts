@@ -1,0 +1,95 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, parseConfig } from '../../src/config/load.ts';
+
+function problemsOf(input: unknown): string[] {
+  try {
+    parseConfig(input);
+  } catch (error) {
+    if (error instanceof ConfigError) return error.problems;
+    throw error;
+  }
+  throw new Error('the configuration was accepted');
+}
+
+describe('configuration', () => {
+  it('starts from nothing: embedded defaults, the simulator speaking SMPP', () => {
+    const config = parseConfig({});
+    expect(config.routes).toEqual([]);
+    expect(config.simulator.protocol).toBe('smpp');
+    expect(config.http.port).toBe(8080);
+  });
+
+  it('fills a UCP route with its defaults', () => {
+    const config = parseConfig({ routes: [{ name: 'orange', protocol: 'ucp', host: 'smsc.example.net', port: 3000, login: '36123', password: 'pw' }] });
+    expect(config.routes[0]).toEqual({
+      name: 'orange',
+      protocol: 'ucp',
+      host: 'smsc.example.net',
+      port: 3000,
+      login: '36123',
+      password: 'pw',
+      loginTon: '6',
+      loginNpi: '5',
+      window: 10,
+      responseTimeoutMs: 10_000,
+      keepAliveIntervalMs: 30_000,
+      internationalPrefix: '00',
+      bufferedNotifications: false,
+      expiredReasons: [],
+    });
+  });
+
+  it("names each problem of a route against its own protocol's fields", () => {
+    const problems = problemsOf({
+      routes: [
+        { name: 'o', protocol: 'ucp', host: 'h', port: 1, login: 'ORANGE', password: 'p', window: 101 },
+        { name: 's', protocol: 'smpp', host: 'h', port: 1, systemId: 'relais', password: 'far too long' },
+        { name: 'x', protocol: 'emi', host: 'h', port: 1 },
+      ],
+    });
+    expect(problems).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/^\/routes\/0\/login: .*OAdC of the login/),
+        expect.stringMatching(/^\/routes\/0\/window: /),
+        expect.stringMatching(/^\/routes\/1\/password: .*at most 8 characters/),
+        '/routes/2/protocol: expected "smpp" or "ucp"',
+      ]),
+    );
+    expect(problems.every((p) => /^\/routes\/[0-2]\//.test(p))).toBe(true);
+  });
+
+  it('turns the Orange profile into one UCP route per short code, logged in as the short code, at its rate', () => {
+    const config = parseConfig({
+      orange: {
+        host: '10.0.0.1',
+        port: 3000,
+        window: 1,
+        shortCodes: [
+          { number: '36123', password: 'a', ratePerSecond: 50 },
+          { number: '38001', password: 'b' },
+        ],
+      },
+    });
+    expect(config.routes.map((r) => ({ name: r.name, protocol: r.protocol, login: 'login' in r ? r.login : undefined, window: r.window }))).toEqual([
+      { name: 'orange-36123', protocol: 'ucp', login: '36123', window: 1 },
+      { name: 'orange-38001', protocol: 'ucp', login: '38001', window: 1 },
+    ]);
+    expect(config.shortCodes).toEqual([
+      { number: '36123', route: 'orange-36123', ratePerSecond: 50 },
+      { number: '38001', route: 'orange-38001', ratePerSecond: 10 },
+    ]);
+  });
+
+  it("refuses a rate Orange does not sell, and a short code declared both in the profile and by hand", () => {
+    expect(problemsOf({ orange: { host: 'h', port: 1, shortCodes: [{ number: '36123', password: 'a', ratePerSecond: 30 }] } })).toEqual([
+      expect.stringMatching(/^\/orange\/shortCodes\/0\/ratePerSecond: .*10 \(standard\), 20, 50, 100 or 150/),
+    ]);
+    expect(
+      problemsOf({
+        routes: [{ name: 'sfr', protocol: 'smpp', host: 'h', port: 1, systemId: 'relais', password: 'p' }],
+        shortCodes: [{ number: '36123', route: 'sfr', ratePerSecond: 10 }],
+        orange: { host: 'h', port: 1, shortCodes: [{ number: '36123', password: 'a' }] },
+      }),
+    ).toEqual(['/shortCodes: short code 36123 is declared twice']);
+  });
+});

@@ -1,0 +1,74 @@
+/**
+ * Relais over EMI/UCP end to end (issue "UCP/EMI to Orange"): the HTTP API, the outbox and the dispatcher
+ * unchanged, the operator link a UCP session — first to the built-in simulator speaking UCP, then through the
+ * Orange profile (one session per short code, logged in as the short code) to a separate UCP SMSC simulator.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startUcpSimulator, type UcpSimulator } from '../../src/adapters/simulator/ucp-simulator.ts';
+import { startTestRelais, type TestRelais } from '../support/relais.ts';
+
+const ackKey = /^\d{1,16}:\d{12}$/;
+
+describe('the built-in simulator speaking UCP', () => {
+  let t: TestRelais;
+  beforeAll(async () => {
+    t = await startTestRelais({ simulator: { protocol: 'ucp' } });
+  });
+  afterAll(() => t?.stop());
+
+  it('delivers a message: the SMSC id is the AdC:SCTS of the positive result, matched by the notification', async () => {
+    expect(t.relais.simulator?.protocol).toBe('ucp');
+    const sent = await t.api('POST', '/v1/messages', { to: '06 12 34 56 78', text: 'Colis livré demain', class: 'transactional' });
+    expect(sent.status).toBe(202);
+    const message = await t.waitFor(sent.body.id, (s) => s === 'delivered');
+    expect(message).toMatchObject({ status: 'delivered', from: '36001' });
+    expect(message.parts[0].smscMessageId).toMatch(ackKey);
+    expect(message.parts[0].smscMessageId.startsWith('0033612345678:')).toBe(true);
+    expect(message.parts[0].receipt.state).toBe('delivered');
+  });
+
+  it('delivers a long UCS-2 message as concatenated parts, each matched to its own notification', async () => {
+    const sent = await t.api('POST', '/v1/messages', { to: '+33698765432', text: 'Rendez-vous confirmé ✅ '.repeat(6), class: 'transactional' });
+    expect(sent.body.encoding).toBe('ucs2');
+    expect(sent.body.segments).toBeGreaterThan(1);
+    const message = await t.waitFor(sent.body.id, (s) => s === 'delivered');
+    expect(message.parts).toHaveLength(sent.body.segments);
+    expect(message.parts.every((p: { receipt: { state: string } }) => p.receipt.state === 'delivered')).toBe(true);
+  });
+});
+
+describe('the Orange profile', () => {
+  let t: TestRelais;
+  let smsc: UcpSimulator;
+  beforeAll(async () => {
+    smsc = await startUcpSimulator({ login: '36123', password: 'secret', notificationDelayMs: 20, deliveredRatio: 0.5, seed: 7 });
+    t = await startTestRelais({
+      orange: { host: '127.0.0.1', port: smsc.port, window: 20, shortCodes: [{ number: '36123', password: 'secret', ratePerSecond: 10 }] },
+    });
+  });
+  afterAll(async () => {
+    await t?.stop();
+    await smsc?.close();
+  });
+
+  it('logs in as the short code and never exceeds its 10 submits per second; notifications settle every message', async () => {
+    const messages = Array.from({ length: 25 }, (_, i) => ({ to: `+3361200${String(i).padStart(4, '0')}`, text: `Code ${i}`, class: 'transactional' }));
+    const sent = await t.api('POST', '/v1/messages', { messages });
+    expect(sent.status).toBe(202);
+    const ids: string[] = sent.body.messages.map((m: { id: string }) => m.id);
+    const done = await Promise.all(ids.map((id) => t.waitFor(id, (s) => s === 'delivered' || s === 'undeliverable', 15_000)));
+    expect(done.map((m) => m.status).sort()).toEqual(expect.arrayContaining(['delivered', 'undeliverable']));
+    expect(done.every((m) => m.status === 'delivered' || m.status === 'undeliverable')).toBe(true);
+    const failed = done.find((m) => m.status === 'undeliverable');
+    expect(failed.parts[0].receipt).toMatchObject({ state: 'undeliverable', errorCode: '108' });
+    expect(smsc.stats.sessions.map((s) => s.login)).toContain('36123');
+    expect(smsc.stats.submitsReceived).toBe(25);
+    expect(smsc.stats.peakPerSecond['36123']).toBeLessThanOrEqual(10);
+  }, 20_000);
+
+  it('stores an MO (operation 52) sent to the short code', async () => {
+    await smsc.sendMo({ from: '+33612345678', to: '36123', text: 'STOP' });
+    const rows = await t.relais.db.kysely.selectFrom('inbound_messages').selectAll().where('recipient', '=', '36123').execute();
+    expect(rows).toEqual([expect.objectContaining({ route: 'orange-36123', sender: '33612345678', body: 'STOP' })]);
+  });
+});
