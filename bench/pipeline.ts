@@ -64,7 +64,7 @@ try {
   for (let b = 0; b < batches; b++) {
     const messages = Array.from({ length: 10_000 }, (_, i) => ({
       to: `+3375${String(1_000_000 + b * 10_000 + i).slice(-7)}`,
-      text: `Offre ${i}`,
+      text: `Commande ${i} expédiée`,
       class: 'transactional',
       shortCode: SHORT_CODES[i % SHORT_CODES.length],
     }));

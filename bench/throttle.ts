@@ -27,7 +27,7 @@ try {
       const count = Math.min(left, 10_000);
       left -= count;
       const response = await api('POST', '/v1/messages', {
-        messages: Array.from({ length: count }, (_, i) => ({ to: `+3361${String(i).padStart(7, '0')}`, text: 'Throttle', class: 'marketing', shortCode, sendAt })),
+        messages: Array.from({ length: count }, (_, i) => ({ to: `+3361${String(i).padStart(7, '0')}`, text: 'Votre rendez-vous est confirmé', class: 'transactional', shortCode, sendAt })),
       });
       if (response.status !== 202) throw new Error(`HTTP ${response.status}: ${response.text.slice(0, 500)}`);
     }

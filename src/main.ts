@@ -15,6 +15,10 @@ import { UcpLink } from './adapters/ucp-client/ucp-link.ts';
 import { startUcpSimulator } from './adapters/simulator/ucp-simulator.ts';
 import { startSmppSimulator } from './adapters/simulator/smpp-simulator.ts';
 import { PgAccountStore } from './adapters/store/account-store.ts';
+import { PgConsentStore } from './adapters/store/consent-store.ts';
+import { PgMoStore } from './adapters/store/mo-store.ts';
+import { receiveMo, type MoDeps } from './app/receive-mo.ts';
+import type { SubmitDeps } from './app/submit-messages.ts';
 import { migrate, openDatabase, type Db } from './adapters/store/database.ts';
 import { startEmbeddedPostgres, type EmbeddedPostgres } from './adapters/store/embedded-postgres.ts';
 import { PgMessageStore } from './adapters/store/message-store.ts';
@@ -33,6 +37,8 @@ export const systemClock: Clock = { now: () => new Date() };
 export interface BuiltInSimulator {
   readonly protocol: 'smpp' | 'ucp';
   readonly port: number;
+  /** Sends an MO as a handset would; resolves once Relais acknowledged it. */
+  sendMo(mo: { from: string; to: string; text: string }): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -99,6 +105,12 @@ export async function startRelais(config: Config, options: { log?: Logger; clock
     const doorbell = new Doorbell();
     const messages = new PgMessageStore(db);
     const webhooks = new PgWebhookStore(db);
+    const consents = new PgConsentStore(db);
+    const accounts = new PgAccountStore(db);
+    const knownShortCodes = new Map((await routeStore.shortCodes()).map((s) => [s.number, s]));
+    const submit: SubmitDeps = { store: messages, consents, shortCodes: () => knownShortCodes, notify: () => doorbell.ring() };
+    const moStore = new PgMoStore(db);
+    const moDeps: MoDeps = { store: moStore, consents, findAccount: (id) => accounts.findById(id), submit, clock, log };
 
     if (config.roles.includes('dispatcher')) {
       const dispatcher = new Dispatcher({
@@ -110,6 +122,7 @@ export async function startRelais(config: Config, options: { log?: Logger; clock
         log,
         doorbell,
         receiptSweepMs: config.dispatcher.receiptSweepMs,
+        onMobileOriginated: (route, mo) => receiveMo(moDeps, route, mo),
         options: {
           ...defaultDispatchOptions,
           owner: `${process.pid}-${randomUUID()}`,
@@ -133,13 +146,13 @@ export async function startRelais(config: Config, options: { log?: Logger; clock
 
     let httpUrl: string | undefined;
     if (config.roles.includes('api')) {
-      const knownShortCodes = new Map((await routeStore.shortCodes()).map((s) => [s.number, s]));
-      const accounts = new PgAccountStore(db);
       const api: Api = await buildHttpServer({
         findAccountByApiKey: (key) => accounts.findByApiKey(key),
         messages,
         webhooks,
-        submit: { store: messages, shortCodes: () => knownShortCodes, notify: () => doorbell.ring() },
+        consents,
+        inbound: moStore,
+        submit,
         clock,
         logger: log,
       });
@@ -180,7 +193,7 @@ async function startBuiltInSimulator(config: Config, log: Logger): Promise<Built
       ? await startUcpSimulator({ port, notificationDelayMs: receiptDelayMs, deliveredRatio, keepBodies: false })
       : await startSmppSimulator({ port, receiptDelayMs, deliveredRatio, keepBodies: false });
   log.info({ port: simulator.port, protocol }, 'built-in SMSC simulator listening on 127.0.0.1');
-  return { protocol, port: simulator.port, close: () => simulator.close() };
+  return { protocol, port: simulator.port, sendMo: (mo) => simulator.sendMo(mo), close: () => simulator.close() };
 }
 
 const SIMULATOR_PASSWORD = 'relais';

@@ -3,6 +3,8 @@
  * The consumer declares them; adapters in src/adapters implement them. Each port documents its
  * contract as MUST / SHOULD; the contract test suites in test/contracts check every implementation.
  */
+import type { SendDay } from '../core/compliance/index.ts';
+import type { ConsentEvent, RecipientConsent } from '../core/consent/index.ts';
 import type { ReceiptState } from '../core/message/receipts.ts';
 import type { MessageClass } from '../core/message/status.ts';
 import type { LinkAddress, LinkFailure, MobileOriginated, OutboundPart, Receipt, SubmitOutcome } from '../core/message/wire.ts';
@@ -59,18 +61,45 @@ export interface OperatorLink {
 // Store: the outbox as the use cases (intake, reads) and the dispatcher see it.
 // ---------------------------------------------------------------------------------------------
 
-/** A message ready for the outbox: normalised, encoded, routed. */
+/** A message ready for the outbox: normalised, encoded, routed, decided by compliance. */
 export interface NewMessage {
   accountId: string;
   recipient: string;
   sender: string;
   shortCode: string;
   class: MessageClass;
+  brand: string;
   body: string;
   encoding: 'gsm7' | 'ucs2';
   segments: number;
   dueAt: Date;
   clientReference: string | null;
+  /** `suppressed`: accepted and kept, never sent (no consent, opted out, over the cap), with the rule and reason. */
+  status: 'queued' | 'suppressed';
+  error: { code: string; reason: string } | null;
+  /** The compliance decision, kept with the message as evidence. */
+  compliance: ComplianceRecord | null;
+  /**
+   * Marketing under the frequency cap: the store gives it the first day with a free slot, atomically, trying
+   * `first` then each `dayAfter` (at most `maxDays` days); none free → suppressed.
+   */
+  cap: CapPlan | null;
+}
+
+export interface CapPlan {
+  first: SendDay;
+  /** Messages a recipient may get per local day for the brand. */
+  perDay: number;
+  maxDays: number;
+  /** The next day the rules allow after `day` (core/compliance `nextSendDay`), or undefined. */
+  dayAfter(day: SendDay): SendDay | undefined;
+}
+
+/** What compliance decided for a message: the rule set and every rule that did not simply pass. */
+export interface ComplianceRecord {
+  ruleSet: string;
+  decision: 'allow' | 'defer' | 'reject';
+  notes: { rule: string; verdict: string; reason: string }[];
 }
 
 export interface IdempotencyClaim {
@@ -141,6 +170,7 @@ export interface ListCursor {
  * an idempotency key is bound to its first request for the account; reads never see another account's data.
  */
 export interface MessageStore {
+  /** Once inserted, each message's `dueAt`, `status` and `error` say where the frequency cap put it. */
   insertMessages(messages: NewMessage[], now: Date, idempotency?: IdempotencyClaim): Promise<InsertResult>;
   getMessage(accountId: string, id: string): Promise<MessageDetail | undefined>;
   listMessages(accountId: string, filter: MessageFilter, after: ListCursor | undefined, limit: number): Promise<MessageView[]>;
@@ -201,6 +231,65 @@ export interface OutboxStore {
   releaseLease(route: string, owner: string): Promise<void>;
   /** Settles messages left `submitting` on these short codes by a previous owner: in doubt, or queued again per account policy. */
   recoverOrphans(shortCodes: string[], now: Date): Promise<{ inDoubt: number; requeued: number }>;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Consent.
+// ---------------------------------------------------------------------------------------------
+
+/** An event to append to the consent ledger (core/consent). */
+export type NewConsentEvent = Omit<ConsentEvent, 'id' | 'recordedAt' | 'channel' | 'wording' | 'reference' | 'ip'> &
+  Partial<Pick<ConsentEvent, 'channel' | 'wording' | 'reference' | 'ip'>>;
+
+/**
+ * The consent ledger: append-only; `states` derives each recipient's state for a brand (its own events and
+ * those for every brand, '*').
+ */
+export interface ConsentStore {
+  record(events: NewConsentEvent[], now: Date): Promise<ConsentEvent[]>;
+  /** Every event of a recipient for the account, oldest first. */
+  history(accountId: string, recipient: string): Promise<ConsentEvent[]>;
+  states(accountId: string, brand: string, recipients: readonly string[]): Promise<Map<string, RecipientConsent>>;
+}
+
+/** Who an MO speaks to: an account, and the brand (or '*', every brand of the account). */
+export interface Attribution {
+  accountId: string;
+  brand: string;
+}
+
+/** A received MO as stored, with what it asked for and whom it was attributed to. */
+export interface InboundRecord {
+  route: string;
+  mo: MobileOriginated;
+  intent: string;
+  keyword: string | null;
+  attribution: Attribution | null;
+}
+
+export interface MoStore {
+  /** Stores an MO as received; returns its id. */
+  recordInbound(record: InboundRecord): Promise<string>;
+  /**
+   * Whom a reply from `recipient` to `shortCode` is for: the account and brand of the latest marketing sent to
+   * them on it (within `sinceDays`), else every account whose default short code it is, for all its brands.
+   */
+  attribute(shortCode: string, recipient: string, sinceDays: number): Promise<Attribution[]>;
+  /** Marketing messages to `recipient` on `shortCode` claimed and not yet answered by the SMSC. */
+  marketingInFlight(shortCode: string, recipient: string): Promise<number>;
+  /** The MOs attributed to an account, newest first, before the id `before` when given. */
+  listInbound(accountId: string, limit: number, before?: string): Promise<InboundView[]>;
+}
+
+export interface InboundView {
+  id: string;
+  from: string;
+  to: string;
+  text: string;
+  intent: string;
+  keyword: string | null;
+  brand: string | null;
+  receivedAt: Date;
 }
 
 // ---------------------------------------------------------------------------------------------

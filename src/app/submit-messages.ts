@@ -1,8 +1,11 @@
 import { createHash } from 'node:crypto';
 import { measure } from '../core/text/index.ts';
 import { MsisdnError, parseMsisdn } from '../core/numbers/index.ts';
-import { IdempotencyKeyReused, InvalidRequest, type FieldProblem } from './errors.ts';
-import type { MessageClass, MessageStore, NewMessage, ShortCode } from './ports.ts';
+import type { RecipientConsent } from '../core/consent/index.ts';
+import { checkAll, type Checked } from './check-all.ts';
+import { IdempotencyKeyReused, type FieldProblem } from './errors.ts';
+import { guardMessage, type AccountCompliance, type GuardInput } from './guard-message.ts';
+import type { ConsentStore, MessageClass, MessageStore, NewMessage, ShortCode } from './ports.ts';
 
 /** One message as a client asks for it, on any door (HTTP today; SMPP and e-mail feed the same use case). */
 export interface SendRequest {
@@ -15,15 +18,21 @@ export interface SendRequest {
   /** ISO 8601 instant; the message is held until then. */
   sendAt?: string;
   reference?: string;
+  /** The brand the message speaks for (STOP, the cap and "brand first" apply per brand); default the account's. */
+  brand?: string;
+  /** `false` leaves the STOP mention out of a transactional message; marketing always carries it. */
+  stopMention?: boolean;
 }
 
-export interface Sender {
+export interface Sender extends AccountCompliance {
   accountId: string;
   defaultShortCode: string | null;
 }
 
 export interface SubmitDeps {
   store: MessageStore;
+  /** The consent ledger: each recipient's consent and opposition for the brand. */
+  consents: Pick<ConsentStore, 'states'>;
   /** The short codes this deployment sends on. */
   shortCodes: () => ReadonlyMap<string, ShortCode>;
   /** Tells local dispatcher lanes that work arrived. */
@@ -32,7 +41,6 @@ export interface SubmitDeps {
 
 export const MAX_SEGMENTS = 10;
 export const MAX_BATCH = 10_000;
-const YIELD_EVERY = 250;
 
 export interface Submitted {
   ids: string[];
@@ -52,18 +60,11 @@ export async function submitMessages(
   now: Date,
   idempotencyKey?: string,
 ): Promise<Submitted> {
-  const problems: FieldProblem[] = [];
-  const messages: NewMessage[] = [];
   const known = deps.shortCodes();
-  for (const [index, request] of requests.entries()) {
-    // A batch of 10,000 takes a while to normalise: let the dispatcher's timers run in between.
-    if (index % YIELD_EVERY === YIELD_EVERY - 1) await new Promise((resolve) => setImmediate(resolve));
-    const at = requests.length === 1 ? '' : `/messages/${index}`;
-    const result = toNewMessage(request, sender, known, now);
-    if ('problems' in result) problems.push(...result.problems.map((p) => ({ ...p, field: at + p.field })));
-    else messages.push(result);
-  }
-  if (problems.length > 0) throw new InvalidRequest(problems);
+  const where = (index: number) => (requests.length === 1 ? '' : `/messages/${index}`);
+  const drafts = await checkAll(requests, (request) => toDraft(request, sender, known, now), where);
+  const consentOf = await consentsOf(deps, sender.accountId, drafts);
+  const messages = await checkAll(drafts, (draft) => remeasured(guardMessage(draft, sender, consentOf(draft))), where);
 
   const claim = idempotencyKey ? { key: idempotencyKey, requestHash: hashRequests(requests) } : undefined;
   const result = await deps.store.insertMessages(messages, now, claim);
@@ -72,7 +73,40 @@ export async function submitMessages(
   return { ids: result.ids, replayed: result.kind === 'replayed', messages };
 }
 
-function toNewMessage(request: SendRequest, sender: Sender, known: ReadonlyMap<string, ShortCode>, now: Date): NewMessage | { problems: FieldProblem[] } {
+type Draft = GuardInput;
+
+/**
+ * The consent of each marketing recipient for its brand: one read per brand of the batch. Transactional
+ * messages need no consent and go after a STOP (seed 003): they cost no read.
+ */
+async function consentsOf(deps: SubmitDeps, accountId: string, drafts: readonly Draft[]): Promise<(draft: Draft) => RecipientConsent> {
+  const byBrand = new Map<string, string[]>();
+  for (const draft of drafts) {
+    if (draft.class !== 'marketing') continue;
+    const recipients = byBrand.get(draft.brand);
+    if (recipients) recipients.push(draft.recipient);
+    else byBrand.set(draft.brand, [draft.recipient]);
+  }
+  const states = new Map(await Promise.all([...byBrand].map(async ([brand, recipients]) => [brand, await deps.consents.states(accountId, brand, recipients)] as const)));
+  return (draft) => states.get(draft.brand)?.get(draft.recipient) ?? NO_CONSENT_READ;
+}
+
+/** What a transactional message is decided with: no consent needed, no opposition read. */
+const NO_CONSENT_READ: RecipientConsent = { consent: 'none', optedOut: false, since: null };
+
+/** The final text (the STOP mention may have been added) measured again, and held to the limit. */
+function remeasured(guarded: Checked<NewMessage>): Checked<NewMessage> {
+  if ('problems' in guarded) return guarded;
+  const { encoding, segments } = measure(guarded.body);
+  if (segments > MAX_SEGMENTS) return { problems: [tooLong(segments, encoding, 'with the STOP mention')] };
+  return { ...guarded, encoding, segments };
+}
+
+function tooLong(segments: number, encoding: string, what = ''): FieldProblem {
+  return { field: '/text', reason: `the text needs ${segments} SMS parts in ${encoding}${what ? ` ${what}` : ''}; the maximum is ${MAX_SEGMENTS}` };
+}
+
+function toDraft(request: SendRequest, sender: Sender, known: ReadonlyMap<string, ShortCode>, now: Date): Checked<Draft> {
   const problems: FieldProblem[] = [];
   const recipient = recipientOf(request.to, problems);
 
@@ -85,9 +119,7 @@ function toNewMessage(request: SendRequest, sender: Sender, known: ReadonlyMap<s
 
   const measured = measure(request.text);
   if (request.text.length === 0) problems.push({ field: '/text', reason: 'the text is empty' });
-  if (measured.segments > MAX_SEGMENTS) {
-    problems.push({ field: '/text', reason: `the text needs ${measured.segments} SMS parts in ${measured.encoding}; the maximum is ${MAX_SEGMENTS}` });
-  }
+  if (measured.segments > MAX_SEGMENTS) problems.push(tooLong(measured.segments, measured.encoding));
 
   let dueAt = now;
   if (request.sendAt !== undefined) {
@@ -103,11 +135,13 @@ function toNewMessage(request: SendRequest, sender: Sender, known: ReadonlyMap<s
     sender: request.from ?? shortCode,
     shortCode,
     class: request.class,
+    brand: request.brand ?? sender.brand,
     body: request.text,
     encoding: measured.encoding,
     segments: measured.segments,
     dueAt,
     clientReference: request.reference ?? null,
+    ...(request.stopMention === undefined ? {} : { stopMention: request.stopMention }),
   };
 }
 

@@ -44,20 +44,52 @@ program
   });
 
 const account = program.command('account').description('manage client accounts and their API keys');
-account
-  .command('create <name>')
-  .description('create an account and print its first API key')
-  .option('--short-code <number>', 'default short code of the account')
-  .addOption(new Option('--in-doubt <policy>', 'what to do with a message whose fate is unknown after a crash or time-out').choices(['hold', 'retry']).default('hold'))
-  .addOption(configOption())
-  .action(async (name: string, opts: { shortCode?: string; inDoubt: 'hold' | 'retry'; config?: string }) => {
-    await withStore(load(opts.config), async (accounts) => {
-      if (await accounts.findByName(name)) fail(`an account named "${name}" already exists`);
-      const created = await accounts.createAccount({ name, defaultShortCode: opts.shortCode ?? null, inDoubtPolicy: opts.inDoubt }, systemClock.now());
-      const key = await accounts.createApiKey(created.id, 'created by relais account create', systemClock.now());
-      console.log(`account ${name} created (${created.id})\nAPI key (shown once): ${key}`);
-    });
+
+/** What an account says about itself, set at creation or later. */
+const accountOptions = () => [
+  new Option('--short-code <number>', 'default short code of the account'),
+  new Option('--in-doubt <policy>', 'what to do with a message whose fate is unknown after a crash or time-out').choices(['hold', 'retry']),
+  new Option('--brand <name>', 'the brand its messages speak for by default (default: the account name)'),
+  new Option('--contact-reply <text>', 'answer sent to a CONTACT MO: company name, postal address, e-mail or phone'),
+  new Option('--cap-policy <policy>', 'over the daily marketing cap: defer to the next free day, or suppress').choices(['defer', 'reject']),
+  new Option('--no-resubscribe', 'do not re-open consent when a recipient texts START'),
+];
+interface AccountOptions {
+  shortCode?: string;
+  inDoubt?: 'hold' | 'retry';
+  brand?: string;
+  contactReply?: string;
+  capPolicy?: 'defer' | 'reject';
+  resubscribe?: boolean;
+  config?: string;
+}
+const accountChanges = (opts: AccountOptions) => ({
+  ...(opts.shortCode !== undefined ? { defaultShortCode: opts.shortCode } : {}),
+  ...(opts.inDoubt ? { inDoubtPolicy: opts.inDoubt } : {}),
+  ...(opts.brand !== undefined ? { brand: opts.brand } : {}),
+  ...(opts.contactReply !== undefined ? { contactReply: opts.contactReply } : {}),
+  ...(opts.capPolicy ? { capPolicy: opts.capPolicy } : {}),
+  ...(opts.resubscribe === false ? { allowResubscribe: false } : {}),
+});
+
+const create = account.command('create <name>').description('create an account and print its first API key');
+for (const option of accountOptions()) create.addOption(option);
+create.addOption(configOption()).action(async (name: string, opts: AccountOptions) => {
+  await withStore(load(opts.config), async (accounts) => {
+    if (await accounts.findByName(name)) fail(`an account named "${name}" already exists`);
+    const created = await accounts.createAccount({ name, ...accountChanges(opts) }, systemClock.now());
+    const key = await accounts.createApiKey(created.id, 'created by relais account create', systemClock.now());
+    console.log(`account ${name} created (${created.id})\nAPI key (shown once): ${key}`);
   });
+});
+const set = account.command('set <name>').description("change an account's settings");
+for (const option of accountOptions()) set.addOption(option);
+set.addOption(configOption()).action(async (name: string, opts: AccountOptions) => {
+  await withStore(load(opts.config), async (accounts) => {
+    const updated = (await accounts.updateAccount(name, accountChanges(opts))) ?? fail(`no account named "${name}"`);
+    console.log(`account ${name}: brand ${updated.brand}, short code ${updated.defaultShortCode ?? '-'}, cap ${updated.capPolicy}, in doubt ${updated.inDoubtPolicy}`);
+  });
+});
 account
   .command('key <name>')
   .description('create another API key for an account')
@@ -75,7 +107,7 @@ account
   .addOption(configOption())
   .action(async (opts: { config?: string }) => {
     await withStore(load(opts.config), async (accounts) => {
-      for (const a of await accounts.listAccounts()) console.log(`${a.name}\tshort code ${a.defaultShortCode ?? '-'}\tin doubt: ${a.inDoubtPolicy}\t${a.id}`);
+      for (const a of await accounts.listAccounts()) console.log(`${a.name}\tbrand ${a.brand}\tshort code ${a.defaultShortCode ?? '-'}\tin doubt: ${a.inDoubtPolicy}\tcap: ${a.capPolicy}\t${a.id}`);
     });
   });
 

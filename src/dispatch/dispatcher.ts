@@ -1,7 +1,7 @@
 import type { Clock, Logger, OperatorLink, OutboxStore, Route, RouteStore } from '../app/ports.ts';
 import { Doorbell, sleep } from '../app/doorbell.ts';
 import { defaultAddressing } from './message-to-parts.ts';
-import { RouteDispatcher, type DispatchOptions } from './route-dispatcher.ts';
+import { RouteDispatcher, type DispatchOptions, type RouteDeps } from './route-dispatcher.ts';
 
 export interface DispatcherDeps {
   store: OutboxStore;
@@ -14,6 +14,7 @@ export interface DispatcherDeps {
   options: DispatchOptions;
   /** How often receipts kept pending are matched against parts recorded elsewhere. */
   receiptSweepMs: number;
+  onMobileOriginated?: RouteDeps['onMobileOriginated'];
 }
 
 /** The dispatcher role: one RouteDispatcher per route that has short codes, plus the receipt sweep. */

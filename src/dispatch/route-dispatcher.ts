@@ -1,6 +1,6 @@
 import { setMaxListeners } from 'node:events';
 import { defaultRetryPolicy, nextStep, type AttemptResult, type RetryPolicy } from '../core/message/retry.ts';
-import type { AcceptedPart, ClaimedMessage, Clock, LinkHandlers, Logger, OperatorLink, OutboundPart, OutboxStore, ShortCode, SubmitOutcome } from '../app/ports.ts';
+import type { AcceptedPart, ClaimedMessage, Clock, LinkHandlers, Logger, MobileOriginated, OperatorLink, OutboundPart, OutboxStore, ShortCode, SubmitOutcome } from '../app/ports.ts';
 import { Doorbell, sleep } from '../app/doorbell.ts';
 import { messageToParts, type AddressingOptions } from './message-to-parts.ts';
 import { ShortCodeThrottle } from './throttle.ts';
@@ -46,6 +46,8 @@ export interface RouteDeps {
   log: Logger;
   doorbell: Doorbell;
   options: DispatchOptions;
+  /** What to do with an MO before it is acknowledged (default: store it). */
+  onMobileOriginated?: (route: string, mo: MobileOriginated) => Promise<void>;
 }
 
 export interface RouteSpec {
@@ -185,7 +187,7 @@ export class RouteDispatcher {
     const route = this.spec.name;
     return {
       onReceipt: (receipt) => store.record({ outcomes: [], receipts: [{ route, receipt }] }, clock.now()),
-      onMobileOriginated: (mo) => store.recordInbound(route, mo),
+      onMobileOriginated: (mo) => (this.deps.onMobileOriginated ? this.deps.onMobileOriginated(route, mo) : store.recordInbound(route, mo)),
       onStateChange: (state, detail) => log.info({ route, state, detail }, 'operator link state'),
     };
   }

@@ -124,6 +124,11 @@ describe('route dispatcher', () => {
           segments: m.segments,
           dueAt: new Date(),
           clientReference: null,
+          brand: 'Relais',
+          status: 'queued' as const,
+          error: null,
+          compliance: null,
+          cap: null,
         };
       }),
       new Date(),

@@ -1,6 +1,7 @@
 import { PgAccountStore } from '../../src/adapters/store/account-store.ts';
 import { createLogger } from '../../src/adapters/log.ts';
 import { parseConfig } from '../../src/config/load.ts';
+import type { Clock } from '../../src/app/ports.ts';
 import { startRelais, systemClock, type Relais } from '../../src/main.ts';
 import { createTestDatabase, primaryTarget, type TestDatabase } from './db.ts';
 
@@ -15,11 +16,21 @@ export interface TestRelais {
   stop(): Promise<void>;
 }
 
+/** A clock that starts at `start` and runs at the real pace: tests of rules that depend on the time of day. */
+export function clockFrom(start: Date): Clock {
+  const offset = start.getTime() - Date.now();
+  return { now: () => new Date(Date.now() + offset) };
+}
+
 /**
  * Relais in-process on a fresh database (the external PostgreSQL when DATABASE_URL is set, else the
  * embedded test server), HTTP on a free port, built-in simulator unless routes are given.
  */
-export async function startTestRelais(config: Record<string, unknown> = {}, account: { inDoubtPolicy?: 'hold' | 'retry' } = {}): Promise<TestRelais> {
+export async function startTestRelais(
+  config: Record<string, unknown> = {},
+  account: Parameters<PgAccountStore['createAccount']>[0] extends infer A ? Omit<A, 'name'> : never = {},
+  clock: Clock = systemClock,
+): Promise<TestRelais> {
   const tdb = await createTestDatabase(primaryTarget());
   const parsed = parseConfig({
     http: { port: 0 },
@@ -29,11 +40,11 @@ export async function startTestRelais(config: Record<string, unknown> = {}, acco
     simulator: { receiptDelayMs: 20, ratePerSecond: 1000, ...(config.simulator as object) },
     dispatcher: { pollIntervalMs: 20, leaseTtlMs: 3000, receiptSweepMs: 1000, ...(config.dispatcher as object) },
   });
-  const relais = await startRelais(parsed, { log: createLogger('silent') });
+  const relais = await startRelais(parsed, { log: createLogger('silent'), clock });
   const accounts = new PgAccountStore(relais.db);
   const shortCodes = parsed.shortCodes.length > 0 ? parsed.shortCodes : [{ number: parsed.simulator.shortCode }];
-  const created = await accounts.createAccount({ name: 'test', defaultShortCode: shortCodes[0]!.number, ...account }, systemClock.now());
-  const key = await accounts.createApiKey(created.id, null, systemClock.now());
+  const created = await accounts.createAccount({ name: 'test', defaultShortCode: shortCodes[0]!.number, ...account }, clock.now());
+  const key = await accounts.createApiKey(created.id, null, clock.now());
 
   const api: TestRelais['api'] = async (method, path, body, headers = {}) => {
     const response = await fetch(relais.httpUrl + path, {

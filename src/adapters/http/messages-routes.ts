@@ -31,14 +31,14 @@ export async function messageRoutes(app: Api, deps: HttpDeps): Promise<void> {
       const requests = batch ? body.messages : [body];
       const result = await submitMessages(
         deps.submit,
-        { accountId: request.account.id, defaultShortCode: request.account.defaultShortCode },
+        { accountId: request.account.id, defaultShortCode: request.account.defaultShortCode, brand: request.account.brand, capPolicy: request.account.capPolicy },
         requests,
         deps.clock.now(),
         request.headers['idempotency-key'] as string | undefined,
       );
       const accepted = result.ids.map((id, i) => {
         const m = result.messages[i]!;
-        return { id, status: 'queued' as const, to: m.recipient, segments: m.segments, encoding: m.encoding, dueAt: m.dueAt.toISOString() };
+        return { id, status: m.status, to: m.recipient, segments: m.segments, encoding: m.encoding, dueAt: m.dueAt.toISOString(), error: m.error };
       });
       reply.status(result.replayed ? 200 : 202);
       return batch ? { count: accepted.length, replayed: result.replayed, messages: accepted } : { ...accepted[0]!, replayed: result.replayed };

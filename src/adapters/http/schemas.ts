@@ -17,6 +17,8 @@ export const SendMessage = Type.Object(
     shortCode: Type.Optional(Type.String({ pattern: '^[0-9]{5}$', description: 'Short code to send on; default the account’s' })),
     sendAt: Type.Optional(Type.String({ description: 'ISO 8601 instant to send at; earlier or absent means now' })),
     reference: Type.Optional(Type.String({ maxLength: 100, description: 'Your reference, returned in reads and webhooks' })),
+    brand: Type.Optional(Type.String({ minLength: 1, maxLength: 64, description: 'The brand the message speaks for: consent, STOP, the daily cap and "brand first" apply per brand. Default: the account’s brand' })),
+    stopMention: Type.Optional(Type.Boolean({ description: 'false leaves the STOP mention out of a transactional message; marketing always carries it' })),
   },
   { additionalProperties: false, $id: 'SendMessage' },
 );
@@ -27,7 +29,15 @@ export const SendBatch = Type.Object(
   { additionalProperties: false, $id: 'SendBatch' },
 );
 
-const Accepted = Type.Object({ id: Type.String(), status: Status, to: Type.String(), segments: Type.Integer(), encoding: Type.String(), dueAt: DateTime });
+const Accepted = Type.Object({
+  id: Type.String(),
+  status: Status,
+  to: Type.String(),
+  segments: Type.Integer({ description: 'Parts, the STOP mention included when it was added' }),
+  encoding: Type.String(),
+  dueAt: DateTime,
+  error: Nullable(Type.Object({ code: Nullable(Type.String()), reason: Type.String() }, { description: 'Why a suppressed message will not be sent (the rule and the reason)' })),
+});
 
 export const AcceptedMessage = Type.Composite([Accepted, Type.Object({ replayed: Type.Boolean() })], { $id: 'AcceptedMessage' });
 export const AcceptedBatch = Type.Object({ count: Type.Integer(), replayed: Type.Boolean(), messages: Type.Array(Accepted) }, { $id: 'AcceptedBatch' });

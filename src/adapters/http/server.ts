@@ -3,7 +3,7 @@ import swaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import pino from 'pino';
-import type { Clock, MessageStore } from '../../app/ports.ts';
+import type { Clock, ConsentStore, MessageStore, MoStore } from '../../app/ports.ts';
 import type { SubmitDeps } from '../../app/submit-messages.ts';
 import type { Account } from '../store/account-store.ts';
 import type { PgWebhookStore } from '../store/webhook-store.ts';
@@ -11,11 +11,15 @@ import { sendProblem, toProblem, Unauthorized } from './problem.ts';
 import { messageRoutes } from './messages-routes.ts';
 import { AcceptedBatch, AcceptedMessage, MessageDetail, MessageList, MessageSummary, Problem, SendBatch, SendMessage, Webhook } from './schemas.ts';
 import { webhookRoutes } from './webhooks-routes.ts';
+import { consentRoutes } from './consents-routes.ts';
+import { inboundRoutes } from './inbound-routes.ts';
 
 export interface HttpDeps {
   findAccountByApiKey: (key: string) => Promise<Account | undefined>;
   messages: MessageStore;
   webhooks: PgWebhookStore;
+  consents: ConsentStore;
+  inbound: Pick<MoStore, 'listInbound'>;
   submit: SubmitDeps;
   clock: Clock;
   logger: FastifyBaseLogger;
@@ -39,7 +43,9 @@ export async function openApiDocument(): Promise<unknown> {
     findAccountByApiKey: unused,
     messages: {} as HttpDeps['messages'],
     webhooks: {} as HttpDeps['webhooks'],
-    submit: { store: {} as HttpDeps['messages'], shortCodes: () => new Map(), notify: () => undefined },
+    consents: {} as HttpDeps['consents'],
+    inbound: {} as HttpDeps['inbound'],
+    submit: { store: {} as HttpDeps['messages'], consents: {} as HttpDeps['consents'], shortCodes: () => new Map(), notify: () => undefined },
     clock: { now: () => new Date(0) },
     logger: pino({ level: 'silent' }),
   });
@@ -115,6 +121,8 @@ export async function buildHttpServer(deps: HttpDeps): Promise<Api> {
       });
       await v1.register(messageRoutes, deps);
       await v1.register(webhookRoutes, deps);
+      await v1.register(consentRoutes, deps);
+      await v1.register(inboundRoutes, deps);
     },
     { prefix: '/v1' },
   );

@@ -1,5 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
-import type { Db } from './database.ts';
+import type { Selectable } from 'kysely';
+import type { AccountsTable, Db } from './database.ts';
 import { uuidv7 } from './ids.ts';
 
 export interface Account {
@@ -7,7 +8,17 @@ export interface Account {
   name: string;
   defaultShortCode: string | null;
   inDoubtPolicy: 'hold' | 'retry';
+  /** The brand its messages speak for unless they name another (default: the account's name). */
+  brand: string;
+  /** Over the frequency cap: defer to the next free day, or suppress. */
+  capPolicy: 'defer' | 'reject';
+  /** The answer to a CONTACT MO: who sends (company, postal address, e-mail or phone). */
+  contactReply: string | null;
+  /** Whether a START MO re-opens consent after a STOP. */
+  allowResubscribe: boolean;
 }
+
+type AccountChanges = Partial<Pick<Account, 'defaultShortCode' | 'inDoubtPolicy' | 'brand' | 'capPolicy' | 'contactReply' | 'allowResubscribe'>>;
 
 const KEY_PREFIX = 'rl_';
 
@@ -20,7 +31,7 @@ export class PgAccountStore {
   constructor(private readonly db: Db) {}
 
   async createAccount(
-    input: { name: string; defaultShortCode?: string | null; inDoubtPolicy?: 'hold' | 'retry' },
+    input: { name: string } & AccountChanges,
     now: Date,
   ): Promise<Account> {
     const row = await this.db.kysely
@@ -31,18 +42,26 @@ export class PgAccountStore {
         default_short_code: input.defaultShortCode ?? null,
         in_doubt_policy: input.inDoubtPolicy ?? 'hold',
         created_at: now,
+        brand: input.brand ?? null,
+        contact_reply: input.contactReply ?? null,
+        ...(input.capPolicy ? { cap_policy: input.capPolicy } : {}),
+        ...(input.allowResubscribe !== undefined ? { allow_resubscribe: input.allowResubscribe } : {}),
       })
       .returningAll()
       .executeTakeFirstOrThrow();
     return toAccount(row);
   }
 
-  async updateAccount(name: string, changes: { defaultShortCode?: string | null; inDoubtPolicy?: 'hold' | 'retry' }): Promise<Account | undefined> {
+  async updateAccount(name: string, changes: AccountChanges): Promise<Account | undefined> {
     const row = await this.db.kysely
       .updateTable('accounts')
       .set({
         ...(changes.defaultShortCode !== undefined ? { default_short_code: changes.defaultShortCode } : {}),
         ...(changes.inDoubtPolicy ? { in_doubt_policy: changes.inDoubtPolicy } : {}),
+        ...(changes.brand !== undefined ? { brand: changes.brand } : {}),
+        ...(changes.capPolicy ? { cap_policy: changes.capPolicy } : {}),
+        ...(changes.contactReply !== undefined ? { contact_reply: changes.contactReply } : {}),
+        ...(changes.allowResubscribe !== undefined ? { allow_resubscribe: changes.allowResubscribe } : {}),
       })
       .where('name', '=', name)
       .returningAll()
@@ -79,6 +98,11 @@ export class PgAccountStore {
     return row && toAccount(row);
   }
 
+  async findById(id: string): Promise<Account | undefined> {
+    const row = await this.db.kysely.selectFrom('accounts').selectAll().where('id', '=', id).executeTakeFirst();
+    return row && toAccount(row);
+  }
+
   async findByName(name: string): Promise<Account | undefined> {
     const row = await this.db.kysely.selectFrom('accounts').selectAll().where('name', '=', name).executeTakeFirst();
     return row && toAccount(row);
@@ -90,6 +114,15 @@ export class PgAccountStore {
   }
 }
 
-function toAccount(row: { id: string; name: string; default_short_code: string | null; in_doubt_policy: 'hold' | 'retry' }): Account {
-  return { id: row.id, name: row.name, defaultShortCode: row.default_short_code, inDoubtPolicy: row.in_doubt_policy };
+function toAccount(row: Selectable<AccountsTable>): Account {
+  return {
+    id: row.id,
+    name: row.name,
+    defaultShortCode: row.default_short_code,
+    inDoubtPolicy: row.in_doubt_policy,
+    brand: row.brand ?? row.name,
+    capPolicy: row.cap_policy,
+    contactReply: row.contact_reply,
+    allowResubscribe: row.allow_resubscribe,
+  };
 }

@@ -11,6 +11,11 @@ export interface AccountsTable {
   default_short_code: string | null;
   in_doubt_policy: 'hold' | 'retry';
   created_at: Timestamp;
+  brand: string | null;
+  contact_reply: string | null;
+  cap_policy: Generated<'defer' | 'reject'>;
+  allow_resubscribe: Generated<boolean>;
+  keywords: ColumnType<Record<string, string[]> | null, string | null, string | null>;
 }
 export interface ApiKeysTable {
   id: string;
@@ -60,6 +65,8 @@ export interface MessagesTable {
   submitted_at: Timestamp | null;
   done_at: Timestamp | null;
   updated_at: Timestamp;
+  brand: Generated<string>;
+  compliance: ColumnType<unknown, string | null, string | null>;
 }
 export interface MessagePartsTable {
   message_id: string;
@@ -97,6 +104,10 @@ export interface InboundMessagesTable {
   recipient: string;
   body: string;
   received_at: Timestamp;
+  intent: Generated<string>;
+  keyword: string | null;
+  account_id: string | null;
+  brand: string | null;
 }
 export interface WebhooksTable {
   id: string;
@@ -133,6 +144,29 @@ export interface IdempotencyKeysTable {
   message_ids: string[];
   created_at: Timestamp;
 }
+export interface ConsentEventsTable {
+  id: string;
+  account_id: string;
+  brand: string;
+  recipient: string;
+  kind: 'opt-in' | 'soft-opt-in' | 'opt-out';
+  source: string;
+  channel: string | null;
+  wording: string | null;
+  reference: string | null;
+  ip: string | null;
+  occurred_at: Timestamp;
+  recorded_at: Timestamp;
+}
+export interface MarketingSlotsTable {
+  account_id: string;
+  brand: string;
+  recipient: string;
+  local_day: ColumnType<string, string, string>;
+  slot: number;
+  short_code: string;
+  message_id: string;
+}
 export interface RouteLeasesTable {
   route: string;
   owner: string;
@@ -154,6 +188,8 @@ export interface Database {
   webhook_attempts: WebhookAttemptsTable;
   idempotency_keys: IdempotencyKeysTable;
   route_leases: RouteLeasesTable;
+  consent_events: ConsentEventsTable;
+  marketing_slots: MarketingSlotsTable;
 }
 
 export interface Db {

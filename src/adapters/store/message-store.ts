@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import type pg from 'pg';
+import type { SendDay } from '../../core/compliance/index.ts';
 import { priorityOf } from '../../core/message/status.ts';
 import type {
   IdempotencyClaim,
@@ -11,6 +12,7 @@ import type {
   MessageView,
   NewMessage,
   ReceiptState,
+  CapPlan,
 } from '../../app/ports.ts';
 import { Coalescer } from './coalescer.ts';
 import type { Db } from './database.ts';
@@ -32,7 +34,7 @@ export class PgMessageStore implements MessageStore {
     this.intake = new Coalescer(async (batches) => {
       // One statement, one commit for all requests of this moment; `now` of the first is close enough for
       // the queued event of each (every row keeps its own due time).
-      await insertRows(this.db.pool, batches.flatMap((b) => b.rows), batches[0]!.now);
+      await this.insertAtomically(batches.flatMap((b) => b.rows), batches[0]!.now);
     }, 50);
   }
 
@@ -40,7 +42,7 @@ export class PgMessageStore implements MessageStore {
     const rows = messages.map((message) => ({ id: uuidv7(now.getTime()), message }));
     if (idempotency) return this.insertIdempotent(rows, now, idempotency);
     if (rows.length <= COALESCE_MAX_ROWS) await this.intake.submit({ rows, now });
-    else await insertRows(this.db.pool, rows, now);
+    else await this.insertAtomically(rows, now);
     return { kind: 'inserted', ids: rows.map((r) => r.id) };
   }
 
@@ -60,9 +62,20 @@ export class PgMessageStore implements MessageStore {
         );
         return seen!.request_hash === claim.requestHash ? { kind: 'replayed', ids: seen!.message_ids } : { kind: 'key-conflict' };
       }
-      await insertRows(client, rows, now);
-      return { kind: 'inserted', ids: rows.map((r) => r.id) };
+      const placed = await takeCapSlots(client, rows);
+      await insertRows(client, placed, now);
+      return placedMessages(rows, placed);
     });
+  }
+
+  /** One statement when no message is under the cap; with the cap, its slots and the messages in one transaction. */
+  private insertAtomically(rows: Row[], now: Date): Promise<void> {
+    if (!rows.some((r) => r.message.cap)) return insertRows(this.db.pool, rows, now);
+    return transaction(this.db.pool, async (client) => {
+      const placed = await takeCapSlots(client, rows);
+      await insertRows(client, placed, now);
+      return placed;
+    }).then((placed) => void placedMessages(rows, placed));
   }
 
   async getMessage(accountId: string, id: string): Promise<MessageDetail | undefined> {
@@ -141,18 +154,22 @@ export class PgMessageStore implements MessageStore {
 
 type Queryable = Pick<pg.Pool, 'query'>;
 
-/** Multi-row insert of queued messages with their first event, in one statement. */
+/** Multi-row insert of messages (queued, or suppressed with their reason) with their first event, in one statement. */
 const insertSql = prepared(
-  'relais_insert_messages',
+  'relais_insert_messages_v2',
   `WITH inserted AS (
        INSERT INTO messages (id, account_id, recipient, sender, short_code, class, priority, body, encoding, segments,
-                             status, due_at, client_reference, created_at, updated_at)
+                             status, due_at, client_reference, created_at, updated_at, brand, compliance, error_code,
+                             error_reason, done_at)
        SELECT t.id, t.account_id, t.recipient, t.sender, t.short_code, t.class, t.priority, t.body, t.encoding, t.segments,
-              'queued', t.due_at, t.client_reference, $12, $12
+              t.status, t.due_at, t.client_reference, $12, $12, t.brand, t.compliance::jsonb, t.error_code, t.error_reason,
+              CASE WHEN t.status = 'suppressed' THEN $12::timestamptz END
        FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::text[], $5::text[], $6::text[], $7::smallint[], $8::text[],
-                   $9::text[], $10::int[], $11::timestamptz[], $13::text[])
-            AS t(id, account_id, recipient, sender, short_code, class, priority, body, encoding, segments, due_at, client_reference)
-       RETURNING id, account_id, status, NULL::text AS reason, created_at AS at)
+                   $9::text[], $10::int[], $11::timestamptz[], $13::text[], $14::text[], $15::text[], $16::text[],
+                   $17::text[], $18::text[])
+            AS t(id, account_id, recipient, sender, short_code, class, priority, body, encoding, segments, due_at,
+                 client_reference, status, brand, compliance, error_code, error_reason)
+       RETURNING id, account_id, status, error_reason AS reason, created_at AS at)
      ${eventsFrom('inserted')}
      SELECT 1`,
 );
@@ -174,9 +191,73 @@ async function insertRows(client: Queryable, rows: Row[], now: Date): Promise<vo
       column('dueAt'),
       now,
       column('clientReference'),
+      column('status'),
+      column('brand'),
+      rows.map((r) => (r.message.compliance ? JSON.stringify(r.message.compliance) : null)),
+      rows.map((r) => r.message.error?.code ?? null),
+      rows.map((r) => r.message.error?.reason ?? null),
     ]),
   );
 }
+
+/**
+ * The frequency cap, atomic whatever the door or the process: each marketing message takes a slot
+ * (account, brand, recipient, local day, n) — the primary key refuses a second taker, concurrent ones wait for
+ * the first to commit. A message whose day is full tries its next day (at that day's window opening); with
+ * none left it is suppressed. Rounds of one statement each; a batch usually needs one. Runs in the
+ * transaction that inserts the messages, so a slot is never held by a message that does not exist.
+ */
+async function takeCapSlots(client: Queryable, rows: Row[]): Promise<Row[]> {
+  const placed = new Map(rows.map((row) => [row.id, row]));
+  let waiting = rows.flatMap((row) => (row.message.cap && row.message.status === 'queued' ? [{ row, day: row.message.cap.first, dayIndex: 0, slot: 1 }] : []));
+  while (waiting.length > 0) {
+    const { rows: taken } = await client.query<{ message_id: string }>(
+      `INSERT INTO marketing_slots (account_id, brand, recipient, local_day, slot, short_code, message_id)
+       SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::date[], $5::smallint[], $6::text[], $7::uuid[])
+       ON CONFLICT DO NOTHING RETURNING message_id`,
+      [
+        waiting.map((w) => w.row.message.accountId),
+        waiting.map((w) => w.row.message.brand),
+        waiting.map((w) => w.row.message.recipient),
+        waiting.map((w) => w.day.localDay),
+        waiting.map((w) => w.slot),
+        waiting.map((w) => w.row.message.shortCode),
+        waiting.map((w) => w.row.id),
+      ],
+    );
+    const won = new Set(taken.map((t) => t.message_id));
+    const lost = waiting.filter((w) => !won.has(w.row.id));
+    for (const w of waiting) if (won.has(w.row.id)) placed.set(w.row.id, { id: w.row.id, message: { ...w.row.message, dueAt: w.day.at } });
+    waiting = [];
+    for (const w of lost) {
+      const cap = w.row.message.cap!;
+      const next = w.slot < cap.perDay ? { ...w, slot: w.slot + 1 } : nextDay(w, cap);
+      if (next) waiting.push(next);
+      else placed.set(w.row.id, { id: w.row.id, message: { ...w.row.message, status: 'suppressed', error: { code: 'frequency-cap', reason: capReason(w.row.message, w.day) } } });
+    }
+  }
+  return rows.map((row) => placed.get(row.id)!);
+}
+
+/** Slot 1 of the next day the rules allow, within the plan's days. */
+function nextDay<W extends { day: SendDay; dayIndex: number; slot: number }>(w: W, cap: CapPlan): W | undefined {
+  if (w.dayIndex + 1 >= cap.maxDays) return undefined;
+  const day = cap.dayAfter(w.day);
+  return day && { ...w, day, dayIndex: w.dayIndex + 1, slot: 1 };
+}
+
+function capReason(message: NewMessage, last: SendDay): string {
+  const { perDay, first } = message.cap!;
+  const days = first.localDay === last.localDay ? first.localDay : `every day from ${first.localDay} to ${last.localDay}`;
+  return `at most ${perDay} marketing SMS a day for ${message.brand} to this recipient, and ${days} is taken`;
+}
+
+/** Once committed, the caller's messages say where the cap put them (their due time, or suppressed). */
+function placedMessages(rows: Row[], placed: Row[]): InsertResult {
+  placed.forEach(({ message }, i) => Object.assign(rows[i]!.message, { dueAt: message.dueAt, status: message.status, error: message.error }));
+  return { kind: 'inserted', ids: rows.map((r) => r.id) };
+}
+
 
 function toView(row: {
   id: string;

@@ -116,24 +116,40 @@ export class PgOutboxStore implements OutboxStore {
   }
 }
 
+/** Why a queued message was suppressed at the claim. */
+const OPTED_OUT_REASON = 'the recipient opted out (STOP) for this brand after the message was accepted';
+
+/**
+ * The claim is the last gate before the SMSC: a marketing message whose recipient opted out since it was
+ * accepted (a STOP on any door, at any moment) is suppressed here instead of being handed out.
+ */
 const claimSql = prepared(
-  'relais_claim',
+  'relais_claim_v2',
   `WITH due AS (
-     SELECT d.id FROM unnest($1::text[], $2::int[]) AS w(short_code, lim)
+     SELECT d.id, d.opted_out FROM unnest($1::text[], $2::int[]) AS w(short_code, lim)
      CROSS JOIN LATERAL (
-       SELECT id FROM messages
-       WHERE short_code = w.short_code AND status = 'queued' AND due_at <= $3
-       ORDER BY priority, due_at
+       SELECT m.id, m.class = 'marketing' AND (
+                SELECT c.kind = 'opt-out' FROM consent_events c
+                WHERE c.account_id = m.account_id AND c.recipient = m.recipient AND c.brand IN (m.brand, '*')
+                ORDER BY c.occurred_at DESC, c.id DESC LIMIT 1) IS TRUE AS opted_out
+       FROM messages m
+       WHERE m.short_code = w.short_code AND m.status = 'queued' AND m.due_at <= $3
+       ORDER BY m.priority, m.due_at
        LIMIT w.lim
-       FOR UPDATE SKIP LOCKED) d),
+       FOR UPDATE OF m SKIP LOCKED) d),
    claimed AS (
-     UPDATE messages m SET status = 'submitting', updated_at = $3
+     UPDATE messages m
+     SET status = CASE WHEN due.opted_out THEN 'suppressed' ELSE 'submitting' END, updated_at = $3,
+         error_code = CASE WHEN due.opted_out THEN 'opposition' ELSE m.error_code END,
+         error_reason = CASE WHEN due.opted_out THEN '${OPTED_OUT_REASON}' ELSE m.error_reason END,
+         done_at = CASE WHEN due.opted_out THEN $3 ELSE m.done_at END
      FROM due WHERE m.id = due.id
      RETURNING m.id, m.account_id, m.recipient, m.sender, m.short_code, m.body, m.encoding, m.segments,
-               m.parts_accepted, m.attempts, m.priority, m.due_at, m.status, NULL::text AS reason, $3::timestamptz AS at)
+               m.parts_accepted, m.attempts, m.priority, m.due_at, m.status,
+               CASE WHEN due.opted_out THEN '${OPTED_OUT_REASON}' END AS reason, $3::timestamptz AS at)
    ${eventsFrom('claimed')}
    SELECT id, account_id, recipient, sender, short_code, body, encoding, segments, parts_accepted, attempts
-   FROM claimed ORDER BY priority, due_at`,
+   FROM claimed WHERE status = 'submitting' ORDER BY priority, due_at`,
 );
 
 /**

@@ -6,6 +6,7 @@
  *     └──retry (backoff)─┘  │  └──permanent refusal / too many attempts──► failed
  *                           └──timeout, link lost, crash──► in_doubt (or queued again, flagged, per account policy)
  *   queued ──cancel──► cancelled
+ *   queued ──claim finds the recipient opted out──► suppressed   (also at intake: no consent, opted out, cap)
  */
 export const messageStatuses = [
   'queued',
@@ -19,6 +20,7 @@ export const messageStatuses = [
   'failed',
   'in_doubt',
   'cancelled',
+  'suppressed',
 ] as const;
 export type MessageStatus = (typeof messageStatuses)[number];
 
@@ -31,10 +33,11 @@ export const finalStatuses: ReadonlySet<MessageStatus> = new Set([
   'unknown',
   'failed',
   'cancelled',
+  'suppressed',
 ]);
 
 export const transitions: Readonly<Record<MessageStatus, readonly MessageStatus[]>> = {
-  queued: ['submitting', 'cancelled'],
+  queued: ['submitting', 'cancelled', 'suppressed'],
   submitting: ['submitted', 'queued', 'failed', 'in_doubt'],
   submitted: ['delivered', 'undeliverable', 'expired', 'rejected', 'unknown'],
   in_doubt: ['queued', 'failed'],
@@ -45,6 +48,7 @@ export const transitions: Readonly<Record<MessageStatus, readonly MessageStatus[
   unknown: [],
   failed: [],
   cancelled: [],
+  suppressed: [],
 };
 
 export function canTransition(from: MessageStatus, to: MessageStatus): boolean {

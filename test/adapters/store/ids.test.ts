@@ -11,4 +11,12 @@ describe('message ids (UUID version 7)', () => {
     expect([...ids].sort()).toEqual(ids);
     expect(isUuid(id) && !isUuid('../../etc/passwd')).toBe(true);
   });
+
+  it('strictly grow within one millisecond and when the clock goes back, so events of one instant keep their order', () => {
+    const t = Date.UTC(2030, 0, 1);
+    const ids = [...Array.from({ length: 5_000 }, () => uuidv7(t)), uuidv7(t - 1_000), uuidv7(t + 1)];
+    expect([...ids].sort()).toEqual(ids);
+    expect(new Set(ids).size).toBe(ids.length);
+    for (const id of ids) expect(id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+  });
 });

@@ -56,6 +56,11 @@ describe.each(databaseTargets())('store contract on $name PostgreSQL', (target) 
       segments: 1,
       dueAt: t0,
       clientReference: null,
+      brand: 'Relais',
+      status: 'queued',
+      error: null,
+      compliance: null,
+      cap: null,
       ...overrides,
     };
   }

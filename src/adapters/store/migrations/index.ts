@@ -1,7 +1,9 @@
 import type { Migration } from 'kysely';
 import * as spine from './0001-spine.ts';
+import * as consent from './0002-consent.ts';
 
 /** Every migration, in order. Names are permanent: add new ones, never rename or edit applied ones. */
 export const migrations: Record<string, Migration> = {
   '0001-spine': spine,
+  '0002-consent': consent,
 };

@@ -1,0 +1,24 @@
+import { InvalidRequest, type FieldProblem } from './errors.ts';
+
+/** What checking one item of a request gives: the item as it will be used, or what is wrong with it. */
+export type Checked<T> = T | { problems: FieldProblem[] };
+
+/** A batch of 10,000 takes a while to check: let the other work of the process (timers, I/O) run in between. */
+const YIELD_EVERY = 250;
+
+/**
+ * Checks every item of a request, all or none: returns the results, or throws InvalidRequest listing every
+ * problem with its item's position (`where(index)`, e.g. "/messages/12", prepended to the field).
+ */
+export async function checkAll<I, O>(items: readonly I[], check: (item: I) => Checked<O>, where: (index: number) => string): Promise<O[]> {
+  const results: O[] = [];
+  const problems: FieldProblem[] = [];
+  for (const [index, item] of items.entries()) {
+    if (index % YIELD_EVERY === YIELD_EVERY - 1) await new Promise((resolve) => setImmediate(resolve));
+    const result = check(item);
+    if (typeof result === 'object' && result !== null && 'problems' in result) problems.push(...result.problems.map((p) => ({ ...p, field: where(index) + p.field })));
+    else results.push(result);
+  }
+  if (problems.length > 0) throw new InvalidRequest(problems);
+  return results;
+}

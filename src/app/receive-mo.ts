@@ -1,0 +1,101 @@
+/**
+ * What happens when a mobile user texts a short code (DOMAIN.md rules 2 and 10), before the MO is acknowledged
+ * to the SMSC — so that an acknowledged STOP has already taken effect:
+ * - STOP: an opt-out is appended to the consent ledger for the account and brand the reply is attributed to
+ *   (the latest marketing sent to that number on that short code, else every account whose short code it is,
+ *   for all its brands); queued marketing is then suppressed at the claim, and the acknowledgement waits for
+ *   marketing already handed to the SMSC, so none leaves after it.
+ * - START: an opt-in, where the account allows re-subscribing by SMS.
+ * - CONTACT: the account's identity is sent back as a transactional SMS from the same short code.
+ * - Anything else: stored, attributed, shown to the account.
+ */
+import { ALL_BRANDS } from '../core/consent/index.ts';
+import { classifyMo } from '../core/keywords/index.ts';
+import { MsisdnError, parseMsisdn } from '../core/numbers/index.ts';
+import type { Account } from '../adapters/store/account-store.ts';
+import type { Attribution, Clock, ConsentStore, Logger, MobileOriginated, MoStore } from './ports.ts';
+import { submitMessages, type SubmitDeps } from './submit-messages.ts';
+
+export interface MoDeps {
+  store: MoStore;
+  consents: Pick<ConsentStore, 'record'>;
+  findAccount: (id: string) => Promise<Account | undefined>;
+  submit: SubmitDeps;
+  clock: Clock;
+  log: Logger;
+  /** How long the acknowledgement of a STOP may wait for marketing in flight. */
+  stopSettleMs?: number;
+}
+
+/** Replies are attributed to marketing sent within this many days. */
+const ATTRIBUTION_DAYS = 30;
+const SETTLE_POLL_MS = 25;
+
+export async function receiveMo(deps: MoDeps, route: string, mo: MobileOriginated): Promise<void> {
+  const { intent, keyword } = classifyMo(mo.text);
+  const recipient = e164Of(mo.from);
+  const attributions = recipient ? await deps.store.attribute(mo.to, recipient, ATTRIBUTION_DAYS) : [];
+  const id = await deps.store.recordInbound({ route, mo, intent, keyword, attribution: attributions[0] ?? null });
+  if (!recipient) return deps.log.warn({ route, from: mo.from }, 'MO from a number that cannot be read: stored, nothing else done');
+  if (attributions.length === 0) return deps.log.warn({ route, shortCode: mo.to, intent }, 'MO on a short code no account uses: stored only');
+  const now = deps.clock.now();
+  switch (intent) {
+    case 'stop':
+      await deps.consents.record(attributions.map((a) => consentEvent(a, recipient, 'opt-out', 'stop-mo', mo, id, now)), now);
+      return settleInFlight(deps, mo.to, recipient);
+    case 'start':
+      return startAgain(deps, attributions, recipient, mo, id);
+    case 'contact':
+      // The reply is a courtesy: failing to queue it must not make the SMSC deliver the MO again.
+      return answerContact(deps, attributions, recipient, mo.to).catch((error: unknown) => deps.log.warn({ err: error }, 'CONTACT reply not queued'));
+  }
+}
+
+/** The sender as E.164: SMSCs write international numbers without '+' (33612345678) or national ones. */
+function e164Of(from: string): string | undefined {
+  const candidate = /^[1-9]\d{7,14}$/.test(from) ? `+${from}` : from;
+  try {
+    return parseMsisdn(candidate).e164;
+  } catch (error) {
+    if (error instanceof MsisdnError) return undefined;
+    throw error;
+  }
+}
+
+function consentEvent(a: Attribution, recipient: string, kind: 'opt-in' | 'opt-out', source: 'stop-mo' | 'start-mo', mo: MobileOriginated, id: string, at: Date) {
+  return { accountId: a.accountId, brand: a.brand, recipient, kind, source, channel: `sms ${mo.to}`, wording: mo.text, reference: `mo:${id}`, occurredAt: at };
+}
+
+/** Waits (bounded) until no marketing to this recipient on this short code is between claim and SMSC answer. */
+async function settleInFlight(deps: MoDeps, shortCode: string, recipient: string): Promise<void> {
+  const deadline = performance.now() + (deps.stopSettleMs ?? 5_000);
+  while ((await deps.store.marketingInFlight(shortCode, recipient)) > 0) {
+    if (performance.now() > deadline) return deps.log.warn({ shortCode }, 'STOP acknowledged while marketing to that recipient is still in flight');
+    await new Promise((resolve) => setTimeout(resolve, SETTLE_POLL_MS));
+  }
+}
+
+async function startAgain(deps: MoDeps, attributions: Attribution[], recipient: string, mo: MobileOriginated, id: string): Promise<void> {
+  const allowed: Attribution[] = [];
+  for (const a of attributions) if ((await deps.findAccount(a.accountId))?.allowResubscribe) allowed.push(a);
+  const now = deps.clock.now();
+  await deps.consents.record(allowed.map((a) => consentEvent(a, recipient, 'opt-in', 'start-mo', mo, id, now)), now);
+}
+
+/** The account's identity, as a transactional SMS from the short code the question came to. */
+async function answerContact(deps: MoDeps, attributions: Attribution[], recipient: string, shortCode: string): Promise<void> {
+  for (const accountId of new Set(attributions.map((a) => a.accountId))) {
+    const account = await deps.findAccount(accountId);
+    if (!account?.contactReply) {
+      deps.log.warn({ account: account?.name }, 'CONTACT received but the account has no contact reply configured');
+      continue;
+    }
+    const brand = attributions.find((a) => a.accountId === accountId && a.brand !== ALL_BRANDS)?.brand ?? account.brand;
+    await submitMessages(
+      deps.submit,
+      { accountId, defaultShortCode: shortCode, brand, capPolicy: account.capPolicy },
+      [{ to: recipient, text: account.contactReply, class: 'transactional', shortCode, brand, stopMention: false }],
+      deps.clock.now(),
+    );
+  }
+}

@@ -1,0 +1,2 @@
+/** core/consent: the consent ledger's rule (state derived from append-only events). Pure. */
+export * from './ledger.ts';
