@@ -25,6 +25,10 @@ import { PgMessageStore } from './adapters/store/message-store.ts';
 import { PgOutboxStore } from './adapters/store/outbox-store.ts';
 import { PgRouteStore } from './adapters/store/route-store.ts';
 import { PgWebhookStore } from './adapters/store/webhook-store.ts';
+import { PgEmailStore } from './adapters/smtp/email-store.ts';
+import { startSmtpDoor } from './adapters/smtp/smtp-door.ts';
+import { PgSmppAccountStore } from './adapters/store/smpp-account-store.ts';
+import { SmppServer } from './adapters/smpp-server/server.ts';
 import { WebhookSender } from './adapters/webhooks/sender.ts';
 import type { Config, RouteConfig } from './config/schema.ts';
 import { defaultRetryPolicy } from './core/message/retry.ts';
@@ -49,6 +53,10 @@ export interface Relais {
   /** Base URL of the HTTP API when the api role runs. */
   readonly httpUrl: string | undefined;
   readonly simulator: BuiltInSimulator | undefined;
+  /** Port of the e-mail to SMS door (SMTP) when it runs (with the api role). */
+  readonly smtpPort: number | undefined;
+  /** Port of the SMPP server for clients when it runs (with the api role). */
+  readonly smppServerPort: number | undefined;
   /** Set when this start created the first account: its API key, shown once. */
   readonly bootstrapApiKey: string | undefined;
   stop(): Promise<void>;
@@ -164,8 +172,28 @@ export async function startRelais(config: Config, options: { log?: Logger; clock
       log.info({ url: httpUrl, docs: `${httpUrl}/docs` }, 'HTTP API listening');
     }
 
+    let smppServerPort: number | undefined;
+    if (config.roles.includes('api') && config.smppServer.enabled) {
+      const { host, port, maxBindsPerAccount, throughputPerSecond } = config.smppServer;
+      const smppServer = new SmppServer(
+        { host, port, maxBindsPerAccount, throughputPerSecond },
+        { credentials: new PgSmppAccountStore(db), findAccount: (id) => accounts.findById(id), submit, clock, log },
+      );
+      smppServerPort = await smppServer.listen();
+      stops.push({ what: 'SMPP server', stop: () => smppServer.close() });
+      log.info({ host, port: smppServerPort }, 'SMPP server for clients listening');
+    }
+
+    let smtpPort: number | undefined;
+    if (config.roles.includes('api') && config.smtp.enabled) {
+      const { enabled: _, ...smtpOptions } = config.smtp;
+      const smtp = await startSmtpDoor(smtpOptions, { accounts, email: new PgEmailStore(db), submit, clock, log });
+      smtpPort = smtp.port;
+      stops.push({ what: 'SMTP door', stop: () => smtp.close() });
+    }
+
     let stopped: Promise<void> | undefined;
-    return { config, db, log, httpUrl, simulator, bootstrapApiKey, stop: () => (stopped ??= stopAll()) };
+    return { config, db, log, httpUrl, simulator, smppServerPort, smtpPort, bootstrapApiKey, stop: () => (stopped ??= stopAll()) };
   } catch (error) {
     await stopAll();
     throw error;

@@ -10,16 +10,25 @@
  * - Anything else: stored, attributed, shown to the account.
  */
 import { ALL_BRANDS } from '../core/consent/index.ts';
-import { classifyMo } from '../core/keywords/index.ts';
+import { classifyMo, compileKeywords, DEFAULT_COMPILED_KEYWORDS, DEFAULT_KEYWORDS, type CompiledKeywords, type KeywordSet } from '../core/keywords/index.ts';
 import { MsisdnError, parseMsisdn } from '../core/numbers/index.ts';
-import type { Account } from '../adapters/store/account-store.ts';
 import type { Attribution, Clock, ConsentStore, Logger, MobileOriginated, MoStore } from './ports.ts';
+import type { AccountCompliance } from './guard-message.ts';
 import { submitMessages, type SubmitDeps } from './submit-messages.ts';
+
+/** What the MO use case needs to know of an account. */
+export interface MoAccount extends AccountCompliance {
+  name: string;
+  contactReply: string | null;
+  allowResubscribe: boolean;
+  /** Keywords the account reads besides the defaults. */
+  keywords: Partial<KeywordSet> | null;
+}
 
 export interface MoDeps {
   store: MoStore;
   consents: Pick<ConsentStore, 'record'>;
-  findAccount: (id: string) => Promise<Account | undefined>;
+  findAccount: (id: string) => Promise<MoAccount | undefined>;
   submit: SubmitDeps;
   clock: Clock;
   log: Logger;
@@ -32,9 +41,10 @@ const ATTRIBUTION_DAYS = 30;
 const SETTLE_POLL_MS = 25;
 
 export async function receiveMo(deps: MoDeps, route: string, mo: MobileOriginated): Promise<void> {
-  const { intent, keyword } = classifyMo(mo.text);
   const recipient = e164Of(mo.from);
   const attributions = recipient ? await deps.store.attribute(mo.to, recipient, ATTRIBUTION_DAYS) : [];
+  const account = attributions[0] && (await deps.findAccount(attributions[0].accountId));
+  const { intent, keyword } = classifyMo(mo.text, keywordsOf(account));
   const id = await deps.store.recordInbound({ route, mo, intent, keyword, attribution: attributions[0] ?? null });
   if (!recipient) return deps.log.warn({ route, from: mo.from }, 'MO from a number that cannot be read: stored, nothing else done');
   if (attributions.length === 0) return deps.log.warn({ route, shortCode: mo.to, intent }, 'MO on a short code no account uses: stored only');
@@ -49,6 +59,30 @@ export async function receiveMo(deps: MoDeps, route: string, mo: MobileOriginate
       // The reply is a courtesy: failing to queue it must not make the SMSC deliver the MO again.
       return answerContact(deps, attributions, recipient, mo.to).catch((error: unknown) => deps.log.warn({ err: error }, 'CONTACT reply not queued'));
   }
+}
+
+/** The defaults, plus the words the account added (checked when they were set; compiled once). */
+function keywordsOf(account: MoAccount | undefined): CompiledKeywords {
+  if (!account?.keywords) return DEFAULT_COMPILED_KEYWORDS;
+  const key = JSON.stringify(account.keywords);
+  let compiled = compiledKeywords.get(key);
+  if (!compiled) {
+    compiled = compileKeywords(withAccountKeywords(account.keywords));
+    if (compiledKeywords.size > 1_000) compiledKeywords.clear();
+    compiledKeywords.set(key, compiled);
+  }
+  return compiled;
+}
+
+const compiledKeywords = new Map<string, CompiledKeywords>();
+
+/** An account adds keywords to the defaults; it cannot remove one (a recipient's STOP must always work). */
+export function withAccountKeywords(extra: Partial<KeywordSet>): KeywordSet {
+  return {
+    stop: [...DEFAULT_KEYWORDS.stop, ...(extra.stop ?? [])],
+    start: [...DEFAULT_KEYWORDS.start, ...(extra.start ?? [])],
+    contact: [...DEFAULT_KEYWORDS.contact, ...(extra.contact ?? [])],
+  };
 }
 
 /** The sender as E.164: SMSCs write international numbers without '+' (33612345678) or national ones. */

@@ -4,7 +4,12 @@ import { Command, Option } from 'commander';
 import { openApiDocument } from '../adapters/http/server.ts';
 import { createLogger } from '../adapters/log.ts';
 import { PgAccountStore } from '../adapters/store/account-store.ts';
+import { PgEmailStore } from '../adapters/smtp/email-store.ts';
+import { PgSmppAccountStore } from '../adapters/store/smpp-account-store.ts';
+import type { Db } from '../adapters/store/database.ts';
 import { ConfigError, loadConfig } from '../config/load.ts';
+import { withAccountKeywords } from '../app/receive-mo.ts';
+import { compileKeywords, KeywordSetError, type KeywordSet } from '../core/keywords/index.ts';
 import type { Config } from '../config/schema.ts';
 import { openStore, startRelais, systemClock, type BuiltInSimulator } from '../main.ts';
 import { simulatorCliOptions, runSmppSimulatorFromCli } from '../adapters/simulator/smpp-simulator.ts';
@@ -53,6 +58,9 @@ const accountOptions = () => [
   new Option('--contact-reply <text>', 'answer sent to a CONTACT MO: company name, postal address, e-mail or phone'),
   new Option('--cap-policy <policy>', 'over the daily marketing cap: defer to the next free day, or suppress').choices(['defer', 'reject']),
   new Option('--no-resubscribe', 'do not re-open consent when a recipient texts START'),
+  new Option('--stop-words <words>', 'comma-separated words read as STOP besides the defaults (docs/keywords.md)'),
+  new Option('--start-words <words>', 'comma-separated words read as START besides the defaults'),
+  new Option('--contact-words <words>', 'comma-separated words read as CONTACT besides the defaults'),
 ];
 interface AccountOptions {
   shortCode?: string;
@@ -61,7 +69,25 @@ interface AccountOptions {
   contactReply?: string;
   capPolicy?: 'defer' | 'reject';
   resubscribe?: boolean;
+  stopWords?: string;
+  startWords?: string;
+  contactWords?: string;
   config?: string;
+}
+
+/** The account's own MO keywords, checked against the defaults before they are stored. */
+function accountKeywords(opts: AccountOptions): { keywords?: Partial<KeywordSet> } {
+  const words = (list: string | undefined) => list?.split(',').map((w) => w.trim()).filter(Boolean);
+  const extra = { stop: words(opts.stopWords), start: words(opts.startWords), contact: words(opts.contactWords) };
+  if (!extra.stop && !extra.start && !extra.contact) return {};
+  const keywords = Object.fromEntries(Object.entries(extra).filter(([, list]) => list)) as Partial<KeywordSet>;
+  try {
+    compileKeywords(withAccountKeywords(keywords));
+  } catch (error) {
+    if (error instanceof KeywordSetError) fail(`keywords: ${error.message}`);
+    throw error;
+  }
+  return { keywords };
 }
 const accountChanges = (opts: AccountOptions) => ({
   ...(opts.shortCode !== undefined ? { defaultShortCode: opts.shortCode } : {}),
@@ -70,6 +96,7 @@ const accountChanges = (opts: AccountOptions) => ({
   ...(opts.contactReply !== undefined ? { contactReply: opts.contactReply } : {}),
   ...(opts.capPolicy ? { capPolicy: opts.capPolicy } : {}),
   ...(opts.resubscribe === false ? { allowResubscribe: false } : {}),
+  ...accountKeywords(opts),
 });
 
 const create = account.command('create <name>').description('create an account and print its first API key');
@@ -99,6 +126,48 @@ account
     await withStore(load(opts.config), async (accounts) => {
       const found = (await accounts.findByName(name)) ?? fail(`no account named "${name}"`);
       console.log(`API key (shown once): ${await accounts.createApiKey(found.id, opts.label ?? null, systemClock.now())}`);
+    });
+  });
+account
+  .command('smpp <name>')
+  .description("set the account's SMPP login for the SMPP server (replaces the previous one)")
+  .requiredOption('--system-id <id>', 'system_id the client binds with (at most 15 characters)')
+  .requiredOption('--password <password>', 'password (at most 8 characters, SMPP 3.4); stored hashed')
+  .option('--max-binds <n>', 'binds at once for this account (default: smppServer.maxBindsPerAccount)')
+  .option('--allow-ip <cidr...>', 'addresses or CIDR blocks binds may come from (default: anywhere)')
+  .addOption(configOption())
+  .action(async (name: string, opts: { systemId: string; password: string; maxBinds?: string; allowIp?: string[]; config?: string }) => {
+    if (opts.systemId.length > 15) fail('the system_id is at most 15 characters');
+    if (opts.password.length > 8) fail('SMPP passwords are at most 8 characters');
+    const maxBinds = opts.maxBinds === undefined ? null : Number(opts.maxBinds);
+    if (maxBinds !== null && !(Number.isInteger(maxBinds) && maxBinds >= 1)) fail('--max-binds takes a whole number, 1 or more');
+    await withStore(load(opts.config), async (accounts, db) => {
+      const found = (await accounts.findByName(name)) ?? fail(`no account named "${name}"`);
+      const credential = await new PgSmppAccountStore(db)
+        .setCredential(found.id, { systemId: opts.systemId, password: opts.password, allowedIps: opts.allowIp ?? [], maxBinds }, systemClock.now())
+        .catch((error: Error) => fail(/smpp_credentials_system_id_key/.test(error.message) ? `the system_id "${opts.systemId}" belongs to another account` : error.message));
+      console.log(`account ${name}: SMPP system_id ${credential.systemId}, binds ${credential.maxBinds ?? 'server default'}, from ${credential.allowedIps.join(', ') || 'anywhere'}`);
+    });
+  });
+account
+  .command('email <name>')
+  .description('e-mail to SMS (docs/email.md): allowlist sender addresses, choose where the SMS text comes from; prints the settings')
+  .option('--allow <address...>', 'sender addresses whose mails need no SMTP AUTH')
+  .option('--revoke <address...>', 'sender addresses to take off the allowlist')
+  .addOption(new Option('--text-from <part>', 'the SMS text is the body (default) or the subject of the mail').choices(['body', 'subject']))
+  .addOption(configOption())
+  .action(async (name: string, opts: { allow?: string[]; revoke?: string[]; textFrom?: 'body' | 'subject'; config?: string }) => {
+    const invalid = (opts.allow ?? []).find((a) => !/^[^@\s<>]+@[^@\s<>]+$/.test(a));
+    if (invalid) fail(`"${invalid}" is not an e-mail address`);
+    await withStore(load(opts.config), async (accounts, db) => {
+      const found = (await accounts.findByName(name)) ?? fail(`no account named "${name}"`);
+      const email = new PgEmailStore(db);
+      const { taken } = await email.allowSenders(found.id, opts.allow ?? [], systemClock.now());
+      await email.revokeSenders(found.id, opts.revoke ?? []);
+      if (opts.textFrom) await email.setTextFrom(found.id, opts.textFrom, systemClock.now());
+      const senders = await email.senders(found.id);
+      console.log(`account ${name}: SMS text from the ${await email.textFrom(found.id)}; allowlisted senders: ${senders.join(', ') || 'none'}`);
+      if (taken.length > 0) fail(`already allowlisted for another account, not changed: ${taken.join(', ')}`);
     });
   });
 account
@@ -142,11 +211,11 @@ function load(file: string | undefined): Config {
 }
 
 /** Runs an admin command on the store; beside a running Relais it shares its embedded PostgreSQL. */
-async function withStore(config: Config, work: (accounts: PgAccountStore) => Promise<void>): Promise<void> {
+async function withStore(config: Config, work: (accounts: PgAccountStore, db: Db) => Promise<void>): Promise<void> {
   const log = createLogger(config.log.level === 'info' ? 'warn' : config.log.level);
   const { db, embedded } = await openStore(config, log, 'share');
   try {
-    await work(new PgAccountStore(db));
+    await work(new PgAccountStore(db), db);
   } finally {
     await db.close();
     await embedded?.stop();

@@ -24,7 +24,7 @@ describe.each(['smpp', 'ucp'])('guards on every message, MOs over %s', (protocol
   const marketing = (to: string, extra: Record<string, unknown> = {}) => t.api('POST', '/v1/messages', { to, text: 'Dupont : -20 % sur tout le rayon jardin ce samedi', class: 'marketing', ...extra });
 
   beforeAll(async () => {
-    t = await startTestRelais({ simulator: { protocol } }, { brand: 'Dupont', contactReply: 'Dupont SAS, 1 rue de la Paix 75002 Paris, contact@dupont.example' }, clock);
+    t = await startTestRelais({ simulator: { protocol } }, { brand: 'Dupont', contactReply: 'Dupont SAS, 1 rue de la Paix 75002 Paris, contact@dupont.example', keywords: { stop: ['BASTA'] } }, clock);
     consents = new PgConsentStore(t.relais.db);
   });
   afterAll(() => t?.stop());
@@ -107,6 +107,14 @@ describe.each(['smpp', 'ucp'])('guards on every message, MOs over %s', (protocol
     expect(history.at(-1)).toMatchObject({ kind: 'opt-out', brand: 'Dupont', source: 'stop-mo' });
     const message = await t.waitFor(later.body.id, (s) => s === 'suppressed' || s === 'delivered', 10_000);
     expect(message).toMatchObject({ status: 'suppressed', error: { code: 'opposition' } });
+  });
+
+  it('reads the words the account added to the STOP keywords', async () => {
+    const to = fresh();
+    await consent(to);
+    await marketing(to);
+    await t.relais.simulator!.sendMo({ from: to.slice(1), to: '36001', text: 'Basta !' });
+    expect((await consents.history(t.accountId, to)).at(-1)).toMatchObject({ kind: 'opt-out', source: 'stop-mo', wording: 'Basta !' });
   });
 
   it('START by SMS re-opens consent', async () => {

@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { PgAccountStore } from '../../src/adapters/store/account-store.ts';
 import { createLogger } from '../../src/adapters/log.ts';
 import { parseConfig } from '../../src/config/load.ts';
@@ -32,11 +35,13 @@ export async function startTestRelais(
   clock: Clock = systemClock,
 ): Promise<TestRelais> {
   const tdb = await createTestDatabase(primaryTarget());
+  const dataDir = mkdtempSync(path.join(tmpdir(), 'relais-test-'));
   const parsed = parseConfig({
     http: { port: 0 },
     log: { level: 'silent' },
     ...config,
-    database: { url: tdb.url, maxConnections: 8 },
+    // The first start on an empty database writes the demo account's key under dataDir: keep it out of the repository.
+    database: { url: tdb.url, maxConnections: 8, dataDir },
     simulator: { receiptDelayMs: 20, ratePerSecond: 1000, ...(config.simulator as object) },
     dispatcher: { pollIntervalMs: 20, leaseTtlMs: 3000, receiptSweepMs: 1000, ...(config.dispatcher as object) },
   });
@@ -73,6 +78,7 @@ export async function startTestRelais(
     stop: async () => {
       await relais.stop();
       await tdb.drop();
+      rmSync(dataDir, { recursive: true, force: true });
     },
   };
 }

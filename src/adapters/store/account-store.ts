@@ -1,5 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { Selectable } from 'kysely';
+import type { KeywordSet } from '../../core/keywords/index.ts';
 import type { AccountsTable, Db } from './database.ts';
 import { uuidv7 } from './ids.ts';
 
@@ -16,9 +17,11 @@ export interface Account {
   contactReply: string | null;
   /** Whether a START MO re-opens consent after a STOP. */
   allowResubscribe: boolean;
+  /** MO keywords the account reads besides the defaults (core/keywords). */
+  keywords: Partial<KeywordSet> | null;
 }
 
-type AccountChanges = Partial<Pick<Account, 'defaultShortCode' | 'inDoubtPolicy' | 'brand' | 'capPolicy' | 'contactReply' | 'allowResubscribe'>>;
+type AccountChanges = Partial<Pick<Account, 'defaultShortCode' | 'inDoubtPolicy' | 'brand' | 'capPolicy' | 'contactReply' | 'allowResubscribe' | 'keywords'>>;
 
 const KEY_PREFIX = 'rl_';
 
@@ -46,6 +49,7 @@ export class PgAccountStore {
         contact_reply: input.contactReply ?? null,
         ...(input.capPolicy ? { cap_policy: input.capPolicy } : {}),
         ...(input.allowResubscribe !== undefined ? { allow_resubscribe: input.allowResubscribe } : {}),
+        keywords: input.keywords ? JSON.stringify(input.keywords) : null,
       })
       .returningAll()
       .executeTakeFirstOrThrow();
@@ -62,6 +66,7 @@ export class PgAccountStore {
         ...(changes.capPolicy ? { cap_policy: changes.capPolicy } : {}),
         ...(changes.contactReply !== undefined ? { contact_reply: changes.contactReply } : {}),
         ...(changes.allowResubscribe !== undefined ? { allow_resubscribe: changes.allowResubscribe } : {}),
+        ...(changes.keywords !== undefined ? { keywords: changes.keywords && JSON.stringify(changes.keywords) } : {}),
       })
       .where('name', '=', name)
       .returningAll()
@@ -124,5 +129,6 @@ function toAccount(row: Selectable<AccountsTable>): Account {
     capPolicy: row.cap_policy,
     contactReply: row.contact_reply,
     allowResubscribe: row.allow_resubscribe,
+    keywords: row.keywords as Partial<KeywordSet> | null,
   };
 }

@@ -173,6 +173,31 @@ export interface RouteLeasesTable {
   expires_at: Timestamp;
 }
 
+export interface SmppCredentialsTable {
+  account_id: string;
+  system_id: string;
+  password_hash: string;
+  allowed_ips: string[];
+  max_binds: number | null;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+export interface SmppSubmissionsTable {
+  message_id: string;
+  account_id: string;
+  registered_delivery: number;
+  source_addr: string;
+  source_addr_ton: number;
+  source_addr_npi: number;
+  submitted_at: Timestamp;
+  receipt_acked_at: Timestamp | null;
+}
+export interface SmppMoAcksTable {
+  inbound_id: string;
+  account_id: string;
+  acked_at: Timestamp;
+}
+
 export interface Database {
   accounts: AccountsTable;
   api_keys: ApiKeysTable;
@@ -190,6 +215,9 @@ export interface Database {
   route_leases: RouteLeasesTable;
   consent_events: ConsentEventsTable;
   marketing_slots: MarketingSlotsTable;
+  smpp_credentials: SmppCredentialsTable;
+  smpp_submissions: SmppSubmissionsTable;
+  smpp_mo_acks: SmppMoAcksTable;
 }
 
 export interface Db {

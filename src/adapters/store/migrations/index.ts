@@ -1,9 +1,13 @@
 import type { Migration } from 'kysely';
 import * as spine from './0001-spine.ts';
 import * as consent from './0002-consent.ts';
+import * as smppServer from './0003-smpp-server.ts';
+import * as email from './0004-email.ts';
 
 /** Every migration, in order. Names are permanent: add new ones, never rename or edit applied ones. */
 export const migrations: Record<string, Migration> = {
   '0001-spine': spine,
   '0002-consent': consent,
+  '0003-smpp-server': smppServer,
+  '0004-email': email,
 };

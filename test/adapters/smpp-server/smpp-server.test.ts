@@ -1,0 +1,323 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { PgSmppAccountStore, ipAllowed, verifySmppPassword } from '../../../src/adapters/store/smpp-account-store.ts';
+import { decodeGsm7 } from '../../../src/core/text/index.ts';
+import { parseReceiptText, tlvString, tlvTags, type Pdu, type PduOf } from '../../../src/protocols/smpp/index.ts';
+import { startTestRelais, type TestRelais } from '../../support/relais.ts';
+import { TestEsme, textSubmit } from './esme.ts';
+
+const TO = '33612345678';
+let t: TestRelais;
+let port: number;
+const open: TestEsme[] = [];
+
+async function esme(mode: 'bind_transmitter' | 'bind_receiver' | 'bind_transceiver' = 'bind_transceiver'): Promise<TestEsme> {
+  const client = await TestEsme.bound(port, 'acme', 'secret1', mode);
+  open.push(client);
+  return client;
+}
+
+beforeAll(async () => {
+  t = await startTestRelais({ smppServer: { enabled: true, port: 0 } });
+  port = t.relais.smppServerPort!;
+  await new PgSmppAccountStore(t.relais.db).setCredential(t.accountId, { systemId: 'acme', password: 'secret1' }, new Date());
+});
+
+afterAll(async () => {
+  for (const client of open) await client.close();
+  await t?.stop();
+});
+
+describe('credentials', () => {
+  it('stores the password as a salted scrypt hash', async () => {
+    const row = await t.relais.db.kysely.selectFrom('smpp_credentials').selectAll().executeTakeFirstOrThrow();
+    expect(row.password_hash).toMatch(/^scrypt\$16384\$/);
+    expect(row.password_hash).not.toContain('secret1');
+    expect(await verifySmppPassword('secret1', row.password_hash)).toBe(true);
+    expect(await verifySmppPassword('secret2', row.password_hash)).toBe(false);
+  });
+
+  it('reads IP allowlists as CIDR blocks, IPv4-mapped addresses included', () => {
+    expect(ipAllowed('10.1.2.3', [])).toBe(true);
+    expect(ipAllowed('10.1.2.3', ['10.1.0.0/16'])).toBe(true);
+    expect(ipAllowed('::ffff:10.1.2.3', ['10.1.0.0/16'])).toBe(true);
+    expect(ipAllowed('10.2.2.3', ['10.1.0.0/16', '192.0.2.7'])).toBe(false);
+    expect(ipAllowed('2001:db8::1', ['2001:db8::/32'])).toBe(true);
+  });
+});
+
+describe('binds', () => {
+  it.each(['bind_transmitter', 'bind_receiver', 'bind_transceiver'] as const)('accepts %s with the right credentials', async (mode) => {
+    const client = await TestEsme.connect(port);
+    open.push(client);
+    const resp = await client.request(mode, { system_id: 'acme', password: 'secret1' });
+    expect(resp.command).toBe(`${mode}_resp`);
+    expect(resp.status).toBe(0);
+    expect((resp as PduOf<'bind_transceiver_resp'>).fields.system_id).toBe('relais');
+    expect((await client.request('enquire_link')).status).toBe(0);
+    const again = await client.request(mode, { system_id: 'acme', password: 'secret1' });
+    expect(again.status).toBe(0x05); // ESME_RALYBND
+    const unbound = await client.request('unbind');
+    expect(unbound.command).toBe('unbind_resp');
+    await client.closed;
+  });
+
+  it('refuses a wrong password or an unknown system_id with ESME_RINVPASWD and closes', async () => {
+    for (const [systemId, password] of [['acme', 'wrong'], ['nobody', 'secret1']]) {
+      const client = await TestEsme.connect(port);
+      const resp = await client.request('bind_transceiver', { system_id: systemId, password });
+      expect(resp.status).toBe(0x0e);
+      await client.closed;
+    }
+  });
+
+  it('refuses a bind from outside the allowlist with ESME_RBINDFAIL', async () => {
+    const store = new PgSmppAccountStore(t.relais.db);
+    await store.setCredential(t.accountId, { systemId: 'acme', password: 'secret1', allowedIps: ['192.0.2.0/24'] }, new Date());
+    try {
+      const client = await TestEsme.connect(port);
+      expect((await client.request('bind_transmitter', { system_id: 'acme', password: 'secret1' })).status).toBe(0x0d);
+      await client.closed;
+    } finally {
+      await store.setCredential(t.accountId, { systemId: 'acme', password: 'secret1', allowedIps: ['127.0.0.0/8', '::1'] }, new Date());
+    }
+  });
+
+  it('answers requests before a bind with ESME_RINVBNDSTS, unknown commands with generic_nack', async () => {
+    const client = await TestEsme.connect(port);
+    open.push(client);
+    expect((await client.request('submit_sm', textSubmit(TO, 'hello'))).status).toBe(0x04);
+    client.raw(Buffer.from([0, 0, 0, 16, 0, 0, 0, 0x99, 0, 0, 0, 0, 0, 0, 0x12, 0x34]));
+    await client.until(() => client.log.some((p) => p.command === 'generic_nack' && p.sequence === 0x1234));
+    expect(client.log.find((p) => p.sequence === 0x1234)!.status).toBe(0x03); // ESME_RINVCMDID
+    // A receiver may not submit.
+    const receiver = await esme('bind_receiver');
+    expect((await receiver.request('submit_sm', textSubmit(TO, 'hello'))).status).toBe(0x04);
+  });
+});
+
+/** A receipt goes to any receiving bind of the account: tests about receipts start from none. */
+async function closeAll(): Promise<void> {
+  for (const client of open.splice(0)) await client.close();
+}
+
+function receiptsFor(client: TestEsme, id: string): PduOf<'deliver_sm'>[] {
+  return client.received.filter((p): p is PduOf<'deliver_sm'> => p.command === 'deliver_sm' && tlvString(p.tlvs.get(tlvTags.receipted_message_id)) === id);
+}
+
+describe('submit_sm', () => {
+  beforeEach(closeAll);
+  it('takes a message, answers with its id, then sends the receipt as text and TLVs', async () => {
+    const client = await esme();
+    const resp = await client.request('submit_sm', textSubmit(TO, 'Votre code est 1234', { source_addr: '36001' }));
+    expect(resp.status).toBe(0);
+    const id = (resp as PduOf<'submit_sm_resp'>).fields.message_id;
+    expect(id).toMatch(/^[0-9a-f-]{36}$/);
+    await client.until(() => receiptsFor(client, id).length > 0);
+    const [receipt] = receiptsFor(client, id);
+    expect(receipt!.fields.esm_class).toBe(0x04);
+    const text = parseReceiptText(receipt!.fields.short_message.toString('latin1'));
+    expect(text).toMatchObject({ id, stat: 'DELIVRD', err: '000', text: 'Votre code est 1234' });
+    expect(receipt!.tlvs.get(tlvTags.message_state)).toEqual(Buffer.from([2]));
+    expect(receipt!.fields.source_addr).toBe(TO);
+    expect(receipt!.fields.destination_addr).toBe('36001');
+    // The receipt came after the submit_sm_resp.
+    const order = client.log.map((p: Pdu) => p.command);
+    expect(order.indexOf('submit_sm_resp')).toBeLessThan(order.indexOf('deliver_sm'));
+    const { body } = await t.api('GET', `/v1/messages/${id}`);
+    expect(body).toMatchObject({ status: 'delivered', text: 'Votre code est 1234', shortCode: '36001' });
+    const row = await t.relais.db.kysely.selectFrom('smpp_submissions').selectAll().where('message_id', '=', id).executeTakeFirstOrThrow();
+    expect(row.receipt_acked_at).not.toBeNull();
+  });
+
+  it('sends no receipt when none is asked, and on failure only when registered_delivery is 2', async () => {
+    const client = await esme();
+    const none = (await client.request('submit_sm', textSubmit(TO, 'no receipt', { registered_delivery: 0 }))) as PduOf<'submit_sm_resp'>;
+    const onFailure = (await client.request('submit_sm', textSubmit(TO, 'failure only', { registered_delivery: 2 }))) as PduOf<'submit_sm_resp'>;
+    const always = (await client.request('submit_sm', textSubmit(TO, 'always', { registered_delivery: 1 }))) as PduOf<'submit_sm_resp'>;
+    await client.until(() => receiptsFor(client, always.fields.message_id).length > 0);
+    await t.waitFor(onFailure.fields.message_id, (s) => s === 'delivered');
+    await new Promise((r) => setTimeout(r, 500));
+    expect(receiptsFor(client, none.fields.message_id)).toHaveLength(0);
+    expect(receiptsFor(client, onFailure.fields.message_id)).toHaveLength(0);
+    const row = await t.relais.db.kysely.selectFrom('smpp_submissions').selectAll().where('message_id', '=', onFailure.fields.message_id).executeTakeFirstOrThrow();
+    expect(row.receipt_acked_at).not.toBeNull();
+  });
+
+  it('reassembles a long UCS-2 message sent in three parts into one message', async () => {
+    const client = await esme();
+    const text = 'Привет, это длинное сообщение 😀 '.repeat(5).trim();
+    const bytes = Buffer.from(text, 'utf16le').swap16();
+    const chunks = [bytes.subarray(0, 134), bytes.subarray(134, 268), bytes.subarray(268)];
+    expect(chunks[2]!.length).toBeGreaterThan(0);
+    const ids: string[] = [];
+    // Parts in any order; the 😀 surrogate pair may be split across parts.
+    for (const index of [2, 1, 3]) {
+      const udh = Buffer.from([0x05, 0x00, 0x03, 0x2a, 3, index]);
+      const resp = (await client.request('submit_sm', textSubmit(TO, '', { esm_class: 0x40, data_coding: 8, short_message: Buffer.concat([udh, chunks[index - 1]!]) }))) as PduOf<'submit_sm_resp'>;
+      expect(resp.status).toBe(0);
+      ids.push(resp.fields.message_id);
+    }
+    expect(ids[0]).toMatch(/^part-/);
+    expect(ids[1]).toMatch(/^part-/);
+    const { body } = await t.api('GET', `/v1/messages/${ids[2]}`);
+    expect(body.text).toBe(text);
+    expect(body.encoding).toBe('ucs2');
+    await client.until(() => receiptsFor(client, ids[2]!).length > 0);
+  });
+
+  it('also reassembles parts numbered with the sar_* TLVs, and takes message_payload', async () => {
+    const client = await esme();
+    const sar = (ref: number, total: number, index: number) =>
+      Buffer.concat([tlv(tlvTags.sar_msg_ref_num, Buffer.from([0, ref])), tlv(tlvTags.sar_total_segments, Buffer.from([total])), tlv(tlvTags.sar_segment_seqnum, Buffer.from([index]))]);
+    const first = await client.request('submit_sm', textSubmit(TO, 'Hello ', { registered_delivery: 0 }));
+    expect(first.status).toBe(0);
+    // sar TLVs through a raw frame (the encoder does not know them).
+    const frame = (await import('../../../src/protocols/smpp/index.ts')).encodePdu('submit_sm', 900, textSubmit(TO, 'Bonjour ', { registered_delivery: 0 }));
+    const partOne = withTlvs(frame, sar(7, 2, 1));
+    const partTwo = withTlvs((await import('../../../src/protocols/smpp/index.ts')).encodePdu('submit_sm', 901, textSubmit(TO, 'le monde', { registered_delivery: 0 })), sar(7, 2, 2));
+    client.raw(partOne);
+    client.raw(partTwo);
+    await client.until(() => client.log.filter((p) => p.command === 'submit_sm_resp' && p.sequence >= 900).length === 2);
+    const last = client.log.find((p) => p.command === 'submit_sm_resp' && p.sequence === 901) as PduOf<'submit_sm_resp'>;
+    expect((await t.api('GET', `/v1/messages/${last.fields.message_id}`)).body.text).toBe('Bonjour le monde');
+
+    const payload = (await client.request('submit_sm', { ...textSubmit(TO, '', { registered_delivery: 0 }), short_message: Buffer.alloc(0), message_payload: Buffer.from('Par message payload', 'latin1') })) as PduOf<'submit_sm_resp'>;
+    expect(payload.status).toBe(0);
+    expect((await t.api('GET', `/v1/messages/${payload.fields.message_id}`)).body.text).toBe('Par message payload');
+  });
+
+  it('maps refusals to command_status', async () => {
+    const client = await esme();
+    const status = async (params: Parameters<typeof textSubmit>[2], to = TO, text = 'hello') => (await client.request('submit_sm', textSubmit(to, text, params))).status;
+    expect(await status({}, '123')).toBe(0x0b); // ESME_RINVDSTADR
+    expect(await status({ source_addr: '99999' })).toBe(0x0a); // ESME_RINVSRCADR: not a short code of the platform
+    expect(await status({ schedule_delivery_time: 'tomorrow' })).toBe(0x61); // ESME_RINVSCHED
+    expect(await status({ data_coding: 4 })).toBe(0x104); // ESME_RINVDCS
+    expect(await status({}, TO, '')).toBe(0x01); // ESME_RINVMSGLEN: empty
+    expect(await status({}, TO, 'x'.repeat(200) + 'é'.repeat(0))).toBe(0); // a long GSM text in one submit is fine
+  });
+
+  it('reads an alphanumeric source_addr as the sender ID and a relative schedule_delivery_time as sendAt', async () => {
+    const client = await esme();
+    const resp = (await client.request('submit_sm', textSubmit(TO, 'plus tard', { source_addr_ton: 5, source_addr: 'ACME', schedule_delivery_time: '000000010000000R', registered_delivery: 0 }))) as PduOf<'submit_sm_resp'>;
+    expect(resp.status).toBe(0);
+    const { body } = await t.api('GET', `/v1/messages/${resp.fields.message_id}`);
+    expect(body.from).toBe('ACME');
+    const due = new Date(body.dueAt).getTime() - Date.now();
+    expect(due).toBeGreaterThan(50 * 60_000);
+    expect(due).toBeLessThan(61 * 60_000);
+    await t.api('POST', `/v1/messages/${resp.fields.message_id}/cancel`);
+  });
+
+  it('answers ESME_ROK for a suppressed message and says REJECTD err:103 in its receipt', async () => {
+    const client = await esme();
+    const resp = (await client.request('submit_sm', textSubmit(TO, 'test: promo du jour', { service_type: 'MKT' }))) as PduOf<'submit_sm_resp'>;
+    expect(resp.status).toBe(0);
+    const id = resp.fields.message_id;
+    const { body } = await t.api('GET', `/v1/messages/${id}`);
+    expect(body.status).toBe('suppressed');
+    await client.until(() => receiptsFor(client, id).length > 0);
+    const text = parseReceiptText(receiptsFor(client, id)[0]!.fields.short_message.toString('latin1'));
+    expect(text).toMatchObject({ stat: 'REJECTD', err: '103' });
+  });
+});
+
+describe('receipts', () => {
+  beforeEach(closeAll);
+  it('sends a receipt again after a reconnect when it was not acknowledged', async () => {
+    const sender = await esme('bind_transmitter');
+    const receiver = await esme('bind_receiver');
+    receiver.deliverStatus = null; // never answers
+    const resp = (await sender.request('submit_sm', textSubmit(TO, 'encore'))) as PduOf<'submit_sm_resp'>;
+    const id = resp.fields.message_id;
+    await receiver.until(() => receiptsFor(receiver, id).length > 0);
+    await receiver.close();
+    const again = await esme('bind_receiver');
+    await again.until(() => receiptsFor(again, id).length > 0);
+    await sender.close();
+  });
+
+  it('sends a receipt refused with an error again later', async () => {
+    const client = await esme();
+    client.deliverStatus = 0x08;
+    const resp = (await client.request('submit_sm', textSubmit(TO, 'refusé'))) as PduOf<'submit_sm_resp'>;
+    const id = resp.fields.message_id;
+    await client.until(() => receiptsFor(client, id).length > 0);
+    client.deliverStatus = 0;
+    await client.until(() => receiptsFor(client, id).length > 1, 15_000);
+  });
+});
+
+describe('MOs', () => {
+  beforeEach(closeAll);
+
+  it("delivers the account's MOs as deliver_sm to its receiver binds, until acknowledged", async () => {
+    // MOs on the short code go to the accounts using it: leave only the test account on it.
+    await t.relais.db.kysely.updateTable('accounts').set({ default_short_code: null }).where('id', '!=', t.accountId).execute();
+    const receiver = await esme('bind_receiver');
+    receiver.deliverStatus = null; // the first one is left unanswered: it comes again after a reconnect
+    await t.relais.simulator!.sendMo({ from: '+33612345678', to: '36001', text: 'Bonjour à vous' });
+    const mos = (client: TestEsme) => client.received.filter((p): p is PduOf<'deliver_sm'> => p.command === 'deliver_sm' && p.fields.esm_class === 0);
+    await receiver.until(() => mos(receiver).length > 0);
+    const [mo] = mos(receiver);
+    expect(mo!.fields).toMatchObject({ source_addr: '33612345678', source_addr_ton: 1, destination_addr: '36001', data_coding: 0 });
+    expect(decodeGsm7(mo!.fields.short_message)).toBe('Bonjour à vous');
+    await closeAll();
+
+    const again = await esme('bind_receiver');
+    await again.until(() => mos(again).length > 0);
+    await t.relais.simulator!.sendMo({ from: '+33612345678', to: '36001', text: 'Привет' });
+    await again.until(() => mos(again).length > 1);
+    expect(mos(again)[1]!.fields.data_coding).toBe(8);
+    expect(Buffer.from(mos(again)[1]!.fields.short_message).swap16().toString('utf16le')).toBe('Привет');
+    await new Promise((r) => setTimeout(r, 300)); // acknowledgements recorded
+    await closeAll();
+
+    const last = await esme('bind_receiver');
+    await new Promise((r) => setTimeout(r, 600));
+    expect(mos(last)).toHaveLength(0);
+  });
+});
+
+describe('robustness', () => {
+  it('closes a session whose framing is broken, and only that one', async () => {
+    const good = await esme();
+    const bad = await esme();
+    bad.raw(Buffer.from([0x00, 0x00, 0x00, 0x03, 0xde, 0xad]));
+    await bad.closed;
+    expect((await good.request('enquire_link')).status).toBe(0);
+    expect((await good.request('submit_sm', textSubmit(TO, 'toujours la', { registered_delivery: 0 }))).status).toBe(0);
+  });
+
+  it('answers an undecodable PDU with generic_nack and keeps the session', async () => {
+    const client = await esme();
+    // submit_sm whose body stops in the middle of its mandatory fields.
+    client.raw(Buffer.from([0, 0, 0, 20, 0, 0, 0, 4, 0, 0, 0, 0, 0, 0, 0x30, 0x39, 0x41, 0x42, 0x43, 0x44]));
+    await client.until(() => client.log.some((p) => p.command === 'generic_nack' && p.sequence === 0x3039));
+    expect((await client.request('enquire_link')).status).toBe(0);
+  });
+
+  it('refuses binds for a while after repeated failures from one address (last: it blocks this address)', async () => {
+    for (let i = 0; i < 5; i++) {
+      const client = await TestEsme.connect(port);
+      await client.request('bind_transmitter', { system_id: 'acme', password: `bad${i}` });
+      await client.closed;
+    }
+    const client = await TestEsme.connect(port);
+    expect((await client.request('bind_transmitter', { system_id: 'acme', password: 'secret1' })).status).toBe(0x0d);
+    await client.closed;
+  });
+});
+
+function tlv(tag: number, value: Buffer): Buffer {
+  const head = Buffer.alloc(4);
+  head.writeUInt16BE(tag, 0);
+  head.writeUInt16BE(value.length, 2);
+  return Buffer.concat([head, value]);
+}
+
+function withTlvs(frame: Buffer, tlvs: Buffer): Buffer {
+  const out = Buffer.concat([frame, tlvs]);
+  out.writeUInt32BE(out.length, 0);
+  return out;
+}
