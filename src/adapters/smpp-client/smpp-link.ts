@@ -1,6 +1,6 @@
-import { connect } from 'node:net';
-import { ChangeSignal } from '../change-signal.ts';
-import type { LinkHandlers, LinkState, Logger, OperatorLink, OutboundPart, SubmitOutcome } from '../../app/ports.ts';
+import type { Socket } from 'node:net';
+import type { Logger, OutboundPart, SubmitOutcome } from '../../app/ports.ts';
+import { defaultReconnectPolicy, OperatorSession, type ReconnectPolicy } from '../operator-session.ts';
 import {
   deliverSmToMo,
   describeCommandStatus,
@@ -22,25 +22,7 @@ import {
 } from '../../protocols/smpp/index.ts';
 import { PduSocket } from './pdu-socket.ts';
 
-export interface ReconnectPolicy {
-  /** First delay after a failure, doubled at each further failure… */
-  minMs: number;
-  /** …up to this. */
-  maxMs: number;
-  /** At least this long after the SMSC refused the bind: hammering it with wrong credentials can lock the account. */
-  afterBindRefusalMs: number;
-  /** Each delay is shortened by a random share up to this fraction, so links do not reconnect in step. */
-  jitter: number;
-}
-
-export const defaultReconnectPolicy: ReconnectPolicy = { minMs: 1_000, maxMs: 60_000, afterBindRefusalMs: 60_000, jitter: 0.3 };
-
-/** Delay before the next connection attempt, after `failures` consecutive failures (1 for the first). */
-export function reconnectDelay(failures: number, bindRefused: boolean, policy: ReconnectPolicy, random: () => number = Math.random): number {
-  const backoff = Math.min(policy.maxMs, policy.minMs * 2 ** Math.max(0, failures - 1));
-  const base = bindRefused ? Math.max(backoff, policy.afterBindRefusalMs) : backoff;
-  return Math.round(base * (1 - policy.jitter * random()));
-}
+export { reconnectDelay, type ReconnectPolicy } from '../operator-session.ts';
 
 export interface SmppLinkOptions {
   name: string;
@@ -83,116 +65,72 @@ function submitOutcome(response: Pdu): SubmitOutcome {
  * enquire_link and unbind, reconnection with backoff, and acknowledging receipts only once they are stored.
  * See the OperatorLink contract in app/ports.ts.
  */
-export class SmppLink implements OperatorLink {
-  readonly name: string;
-  private readonly settings: typeof defaultLinkSettings;
-  private readonly policy: ReconnectPolicy;
-  private readonly log: Logger | undefined;
-  private handlers: LinkHandlers | undefined;
-  private current: LinkState = 'down';
-  private wire: PduSocket | undefined;
+export class SmppLink extends OperatorSession<PduSocket> {
   private readonly pending = new Map<number, Pending>();
-  private submitsOutstanding = 0;
-  private enquiring = false;
-  private lastHeardAt = 0;
-  private failures = 0;
-  private bindRefused = false;
-  private dropReason: string | undefined;
-  private connectTimer: NodeJS.Timeout | undefined;
-  private reconnectTimer: NodeJS.Timeout | undefined;
-  private keepAliveTimer: NodeJS.Timeout | undefined;
-  /** Receipts and MOs handed to the handlers and not yet answered. */
-  private readonly inbound = new Set<Promise<void>>();
-  private readonly changes = new ChangeSignal();
-  private stopping: Promise<void> | undefined;
 
   constructor(private readonly options: SmppLinkOptions) {
-    this.name = options.name;
-    this.settings = {
-      window: options.window ?? defaultLinkSettings.window,
+    const window = options.window ?? defaultLinkSettings.window;
+    if (!(window >= 1)) throw new RangeError(`link ${options.name}: window must be at least 1`);
+    super({
+      name: options.name,
+      host: options.host,
+      port: options.port,
+      window,
       responseTimeoutMs: options.responseTimeoutMs ?? defaultLinkSettings.responseTimeoutMs,
-      enquireLinkIntervalMs: options.enquireLinkIntervalMs ?? defaultLinkSettings.enquireLinkIntervalMs,
-    };
-    if (!(this.settings.window >= 1)) throw new RangeError(`link ${this.name}: window must be at least 1`);
-    this.policy = { ...defaultReconnectPolicy, ...options.reconnect };
-    this.log = options.logger;
+      keepAliveIntervalMs: options.enquireLinkIntervalMs ?? defaultLinkSettings.enquireLinkIntervalMs,
+      reconnect: { ...defaultReconnectPolicy, ...options.reconnect },
+      protocol: 'SMPP',
+      logger: options.logger,
+    });
   }
 
-  start(handlers: LinkHandlers): void {
-    if (this.handlers || this.stopping) throw new Error(`link ${this.name} is started once and stopped once`);
-    this.handlers = handlers;
-    this.connect();
-  }
-
-  state(): LinkState {
-    return this.current;
-  }
-
-  freeWindow(): number {
-    return this.current === 'bound' && !this.stopping && this.wire?.writable ? this.settings.window - this.submitsOutstanding : 0;
-  }
-
-  waitForCapacity(maxWaitMs: number): Promise<void> {
-    return this.freeWindow() > 0 ? Promise.resolve() : this.changes.next(maxWaitMs);
-  }
-
-  submit(part: OutboundPart): Promise<SubmitOutcome> {
-    if (this.current !== 'bound' || this.stopping || !this.wire?.writable) {
-      return Promise.resolve({ kind: 'not-sent', reason: this.stopping ? 'link stopping' : `link ${this.current}` });
-    }
-    if (this.submitsOutstanding >= this.settings.window) return Promise.resolve({ kind: 'not-sent', reason: 'window full' });
+  protected sendSubmit(part: OutboundPart): Promise<SubmitOutcome> {
     return new Promise((resolve) => {
       try {
-        this.request('submit_sm', partToSubmitSm(part), 'submit', (response, reason) => {
-          this.submitsOutstanding--;
-          resolve(response ? submitOutcome(response) : { kind: 'in-doubt', reason });
-          this.changes.notify();
-        });
-        this.submitsOutstanding++;
+        this.request('submit_sm', partToSubmitSm(part), 'submit', (response, reason) => resolve(response ? submitOutcome(response) : { kind: 'in-doubt', reason }));
       } catch (error) {
         resolve({ kind: 'refused', failure: { kind: 'permanent', code: 'encoding', reason: (error as Error).message } });
       }
     });
   }
 
-  stop(): Promise<void> {
-    return (this.stopping ??= this.shutdown());
-  }
-
   // --- session ------------------------------------------------------------------------------------
 
-  private connect(): void {
-    this.bindRefused = false;
-    this.setState('connecting');
-    const socket = connect({ host: this.options.host, port: this.options.port });
-    const wire = new PduSocket(
+  protected openWire(socket: Socket): PduSocket {
+    return new PduSocket(
       socket,
       (pdu) => this.receive(pdu),
       (error) => this.log?.warn({ link: this.name, err: error }, 'malformed PDU from the SMSC'),
     );
-    this.wire = wire;
-    this.connectTimer = setTimeout(() => wire.destroy(`no TCP connection within ${this.settings.responseTimeoutMs} ms`), this.settings.responseTimeoutMs);
-    socket.once('connect', () => {
-      clearTimeout(this.connectTimer);
-      this.bind();
-    });
-    socket.once('close', () => this.closed(wire));
   }
 
-  private bind(): void {
+  protected login(): void {
     const { systemId, password, systemType } = this.options;
     this.request('bind_transceiver', { system_id: systemId, password, system_type: systemType ?? '', interface_version: 0x34 }, 'bind', (response, reason) => {
       if (!response) return this.drop(`bind: ${reason}`);
       if (response.status !== ESME_ROK) {
-        this.bindRefused = true;
         const { name, description } = describeCommandStatus(response.status);
-        return this.drop(`bind refused: ${name} (${formatCommandStatus(response.status)}) ${description}`);
+        return this.refuseLogin(`bind refused: ${name} (${formatCommandStatus(response.status)}) ${description}`);
       }
-      this.failures = 0;
-      this.keepAliveTimer = setInterval(this.keepAlive, this.settings.enquireLinkIntervalMs);
-      this.setState('bound');
-      this.changes.notify();
+      this.loggedIn();
     });
+  }
+
+  protected sendProbe(done: (answered: boolean, reason: string) => void): void {
+    this.request('enquire_link', {}, 'enquire_link', (response, reason) => done(response !== undefined, reason));
+  }
+
+  protected override async logout(): Promise<void> {
+    await new Promise<void>((resolve) => this.request('unbind', {}, 'unbind', () => resolve()));
+  }
+
+  protected sessionLost(reason: string): void {
+    const settling = [...this.pending.values()];
+    this.pending.clear();
+    for (const pending of settling) {
+      clearTimeout(pending.timer);
+      pending.settle(undefined, `link lost after the PDU was written (${reason})`);
+    }
   }
 
   /** Sends a request and waits for its response (or the time-out). Throws before sending if it cannot be encoded. */
@@ -200,7 +138,7 @@ export class SmppLink implements OperatorLink {
     const wire = this.wire!;
     const sequence = wire.nextSequence();
     const frame = encodePdu(command, sequence, params);
-    const timer = setTimeout(this.timedOut, this.settings.responseTimeoutMs, sequence);
+    const timer = setTimeout(this.timedOut, this.session.responseTimeoutMs, sequence);
     this.pending.set(sequence, { kind, timer, settle });
     wire.write(frame);
   }
@@ -209,13 +147,13 @@ export class SmppLink implements OperatorLink {
     const pending = this.pending.get(sequence);
     if (!pending) return;
     this.pending.delete(sequence);
-    pending.settle(undefined, `no response to ${pending.kind} within ${this.settings.responseTimeoutMs} ms`);
+    pending.settle(undefined, `no response to ${pending.kind} within ${this.session.responseTimeoutMs} ms`);
     // A missing answer may mean a dead link: check it now rather than at the next idle tick.
     if (pending.kind === 'submit') this.probe();
   };
 
   private receive(pdu: Pdu): void {
-    this.lastHeardAt = performance.now();
+    this.heard();
     if (isResponse(pdu.commandId)) {
       const pending = this.pending.get(pdu.sequence);
       if (!pending) return; // late answer to a request already settled as in doubt
@@ -260,93 +198,6 @@ export class SmppLink implements OperatorLink {
       wire.send('deliver_sm_resp', pdu.sequence, undefined, ESME_RX_P_APPN);
       return;
     }
-    const answered = Promise.resolve()
-      .then(hand)
-      .then(
-        () => ESME_ROK,
-        (error: unknown) => {
-          this.log?.warn({ link: this.name, err: error }, 'receipt or MO not stored: answered ESME_RX_T_APPN so the SMSC sends it again');
-          return ESME_RX_T_APPN;
-        },
-      )
-      .then((status) => {
-        if (this.wire === wire) wire.send('deliver_sm_resp', pdu.sequence, undefined, status);
-        this.inbound.delete(answered);
-        this.changes.notify();
-      });
-    this.inbound.add(answered);
-  }
-
-  private readonly keepAlive = (): void => {
-    if (performance.now() - this.lastHeardAt >= this.settings.enquireLinkIntervalMs) this.probe();
-  };
-
-  /** Sends an enquire_link unless one is on its way; no answer in time means the link is dead. */
-  private probe(): void {
-    if (this.enquiring || this.current !== 'bound' || !this.wire?.writable) return;
-    this.enquiring = true;
-    this.request('enquire_link', {}, 'enquire_link', (response, reason) => {
-      this.enquiring = false;
-      if (!response) this.drop(`enquire_link: ${reason}`);
-    });
-  }
-
-  private drop(reason: string): void {
-    if (!this.wire) return;
-    this.dropReason ??= reason;
-    this.wire.destroy(reason);
-  }
-
-  /** The socket is gone: everything still waiting for an answer is settled, then reconnect (unless stopping). */
-  private closed(wire: PduSocket): void {
-    if (this.wire !== wire) return;
-    this.wire = undefined;
-    clearTimeout(this.connectTimer);
-    clearInterval(this.keepAliveTimer);
-    const reason = this.dropReason ?? wire.closeReason ?? 'connection closed by the SMSC';
-    this.dropReason = undefined;
-    this.enquiring = false;
-    const settling = [...this.pending.values()];
-    this.pending.clear();
-    for (const pending of settling) {
-      clearTimeout(pending.timer);
-      pending.settle(undefined, `link lost after the PDU was written (${reason})`);
-    }
-    if (this.stopping) return this.changes.notify();
-    if (this.current === 'bound' || this.bindRefused) this.log?.warn({ link: this.name, reason }, 'SMPP link down');
-    this.setState('down', reason);
-    this.failures++;
-    const delay = reconnectDelay(this.failures, this.bindRefused, this.policy);
-    this.reconnectTimer = setTimeout(() => this.connect(), delay);
-    this.changes.notify();
-  }
-
-  private async shutdown(): Promise<void> {
-    clearTimeout(this.reconnectTimer);
-    this.changes.notify();
-    const wire = this.wire;
-    if (wire && this.current === 'bound') {
-      // Outstanding submits settle by their own time-outs at the latest; handlers get as long.
-      await this.changes.until(() => this.submitsOutstanding === 0 && this.inbound.size === 0, this.settings.responseTimeoutMs);
-      if (this.wire === wire && wire.writable) {
-        await new Promise<void>((resolve) => this.request('unbind', {}, 'unbind', () => resolve()));
-        wire.end('link stopped');
-        await this.changes.until(() => this.wire !== wire, this.settings.responseTimeoutMs);
-      }
-    }
-    if (this.wire) {
-      this.wire.destroy('link stopped');
-      await this.changes.until(() => this.wire === undefined, 1_000);
-    }
-    this.setState('stopped');
-    this.changes.notify();
-  }
-
-  // --- state ----------------------------------------------------------------------------------------
-
-  private setState(state: LinkState, detail?: string): void {
-    if (state === this.current) return;
-    this.current = state;
-    this.handlers?.onStateChange?.(state, detail);
+    this.answerOnceStored(hand, (answering, stored) => answering.send('deliver_sm_resp', pdu.sequence, undefined, stored ? ESME_ROK : ESME_RX_T_APPN));
   }
 }

@@ -1,6 +1,6 @@
-import { connect } from 'node:net';
-import { ChangeSignal } from '../change-signal.ts';
-import type { LinkHandlers, LinkState, Logger, OperatorLink, OutboundPart, SubmitOutcome } from '../../app/ports.ts';
+import type { Socket } from 'node:net';
+import type { Logger, OutboundPart, SubmitOutcome } from '../../app/ports.ts';
+import { defaultReconnectPolicy, OperatorSession, type ReconnectPolicy } from '../operator-session.ts';
 import {
   bytesToHex,
   deliverToMo,
@@ -21,7 +21,6 @@ import {
   type UcpOperation,
   type UcpResult,
 } from '../../protocols/ucp/index.ts';
-import { defaultReconnectPolicy, reconnectDelay, type ReconnectPolicy } from '../smpp-client/smpp-link.ts';
 import { TRN_COUNT, TrnPool } from './trn-pool.ts';
 import { UcpSocket } from './ucp-socket.ts';
 
@@ -79,16 +78,9 @@ interface Pending {
  * another message's). Alerts (31) keep an idle session alive and prove a silent one dead; a lost session is
  * opened again with backoff. See the OperatorLink contract in app/ports.ts.
  */
-export class UcpLink implements OperatorLink {
-  readonly name: string;
-  private readonly settings: typeof defaultUcpLinkSettings;
+export class UcpLink extends OperatorSession<UcpSocket> {
   private readonly submitSettings: SubmitSettings;
   private readonly notificationSettings: NotificationSettings;
-  private readonly policy: ReconnectPolicy;
-  private readonly log: Logger | undefined;
-  private handlers: LinkHandlers | undefined;
-  private current: LinkState = 'down';
-  private wire: UcpSocket | undefined;
   private readonly trns = new TrnPool();
   private readonly pending = new Map<number, Pending>();
   /**
@@ -97,32 +89,24 @@ export class UcpLink implements OperatorLink {
    * TRN, or the late result would come back to the next operation given it.
    */
   private readonly retired = new Map<number, OperationType>();
-  private submitsOutstanding = 0;
-  private alerting = false;
-  private lastHeardAt = 0;
-  private failures = 0;
-  private loginRefused = false;
-  private dropReason: string | undefined;
   private unkeyed = 0;
   private readonly startedAt = Date.now();
-  private connectTimer: NodeJS.Timeout | undefined;
-  private reconnectTimer: NodeJS.Timeout | undefined;
-  private keepAliveTimer: NodeJS.Timeout | undefined;
-  /** Notifications and MOs handed to the handlers and not yet answered. */
-  private readonly inbound = new Set<Promise<void>>();
-  private readonly changes = new ChangeSignal();
-  private stopping: Promise<void> | undefined;
 
   constructor(private readonly options: UcpLinkOptions) {
-    this.name = options.name;
-    this.settings = {
-      window: options.window ?? defaultUcpLinkSettings.window,
+    const window = options.window ?? defaultUcpLinkSettings.window;
+    if (!Number.isInteger(window) || window < 1 || window > TRN_COUNT) throw new RangeError(`link ${options.name}: window must be 1 to ${TRN_COUNT}`);
+    if (!/^[0-9]{1,16}$/.test(options.login)) throw new RangeError(`link ${options.name}: the login (OAdC) must be 1 to 16 digits`);
+    super({
+      name: options.name,
+      host: options.host,
+      port: options.port,
+      window,
       responseTimeoutMs: options.responseTimeoutMs ?? defaultUcpLinkSettings.responseTimeoutMs,
       keepAliveIntervalMs: options.keepAliveIntervalMs ?? defaultUcpLinkSettings.keepAliveIntervalMs,
-    };
-    const { window } = this.settings;
-    if (!Number.isInteger(window) || window < 1 || window > TRN_COUNT) throw new RangeError(`link ${this.name}: window must be 1 to ${TRN_COUNT}`);
-    if (!/^[0-9]{1,16}$/.test(options.login)) throw new RangeError(`link ${this.name}: the login (OAdC) must be 1 to 16 digits`);
+      reconnect: { ...defaultReconnectPolicy, ...options.reconnect },
+      protocol: 'UCP',
+      logger: options.logger,
+    });
     this.submitSettings = {
       internationalPrefix: options.internationalPrefix ?? '00',
       notificationType: options.bufferedNotifications ? '7' : '3',
@@ -130,43 +114,13 @@ export class UcpLink implements OperatorLink {
       ...(options.notificationAddress ? { notificationAddress: options.notificationAddress } : {}),
     };
     this.notificationSettings = { expiredReasons: options.expiredReasons ?? [] };
-    this.policy = { ...defaultReconnectPolicy, ...options.reconnect };
-    this.log = options.logger;
   }
 
-  start(handlers: LinkHandlers): void {
-    if (this.handlers || this.stopping) throw new Error(`link ${this.name} is started once and stopped once`);
-    this.handlers = handlers;
-    this.connect();
-  }
-
-  state(): LinkState {
-    return this.current;
-  }
-
-  freeWindow(): number {
-    if (this.current !== 'bound' || this.stopping || !this.wire?.writable) return 0;
-    return Math.min(this.settings.window - this.submitsOutstanding, this.trns.free);
-  }
-
-  waitForCapacity(maxWaitMs: number): Promise<void> {
-    return this.freeWindow() > 0 ? Promise.resolve() : this.changes.next(maxWaitMs);
-  }
-
-  submit(part: OutboundPart): Promise<SubmitOutcome> {
-    if (this.freeWindow() <= 0) {
-      const reason = this.stopping ? 'link stopping' : this.current !== 'bound' || !this.wire?.writable ? `link ${this.current}` : 'window full';
-      return Promise.resolve({ kind: 'not-sent', reason });
-    }
+  protected sendSubmit(part: OutboundPart): Promise<SubmitOutcome> {
     return new Promise((resolve) => {
       try {
         const fields = partToSubmit(part, this.submitSettings);
-        this.request(51, fields, 'submit', (result, reason) => {
-          this.submitsOutstanding--;
-          resolve(result ? this.submitOutcome(result, fields.AdC!) : { kind: 'in-doubt', reason });
-          this.changes.notify();
-        });
-        this.submitsOutstanding++;
+        this.request(51, fields, 'submit', (result, reason) => resolve(result ? this.submitOutcome(result, fields.AdC!) : { kind: 'in-doubt', reason }));
       } catch (error) {
         if (!(error instanceof UcpEncodeError)) throw error;
         resolve({ kind: 'refused', failure: { kind: 'permanent', code: 'encoding', reason: error.message } });
@@ -174,50 +128,55 @@ export class UcpLink implements OperatorLink {
     });
   }
 
-  stop(): Promise<void> {
-    return (this.stopping ??= this.shutdown());
+  protected override extraRoom(): number {
+    return this.trns.free;
+  }
+
+  protected override canProbe(): boolean {
+    return this.trns.free > 0;
   }
 
   // --- session ------------------------------------------------------------------------------------
 
-  private connect(): void {
-    this.loginRefused = false;
-    this.setState('connecting');
-    const socket = connect({ host: this.options.host, port: this.options.port });
-    const wire = new UcpSocket(
+  protected openWire(socket: Socket): UcpSocket {
+    return new UcpSocket(
       socket,
       (message) => this.receive(message),
       (failure) => this.malformed(failure),
     );
-    this.wire = wire;
-    this.connectTimer = setTimeout(() => wire.destroy(`no TCP connection within ${this.settings.responseTimeoutMs} ms`), this.settings.responseTimeoutMs);
-    socket.once('connect', () => {
-      clearTimeout(this.connectTimer);
-      this.login();
-    });
-    socket.once('close', () => this.closed(wire));
   }
 
-  private login(): void {
+  protected login(): void {
     const { login, password, loginTon, loginNpi } = this.options;
     const fields = { OAdC: login, OTON: loginTon ?? '6', ONPI: loginNpi ?? '5', STYP: '1', PWD: bytesToHex(Buffer.from(password, 'latin1')), VERS: '0100' };
     try {
       this.request(60, fields, 'login', (result, reason) => {
         if (!result) return this.drop(`login: ${reason}`);
         if (!result.ack) {
-          this.loginRefused = true;
           const { EC, SM } = result.fields;
-          return this.drop(`login refused: ${EC} ${describeErrorCode(EC).description}${SM ? ` (${SM})` : ''}`);
+          return this.refuseLogin(`login refused: ${EC} ${describeErrorCode(EC).description}${SM ? ` (${SM})` : ''}`);
         }
-        this.failures = 0;
-        this.keepAliveTimer = setInterval(this.keepAlive, this.settings.keepAliveIntervalMs);
-        this.setState('bound');
-        this.changes.notify();
+        this.loggedIn();
       });
     } catch (error) {
       // A password that does not fit PWD: no login can ever succeed with these settings.
-      this.loginRefused = true;
-      this.drop(`login not sent: ${(error as Error).message}`);
+      this.refuseLogin(`login not sent: ${(error as Error).message}`);
+    }
+  }
+
+  /** An alert (31): any result, even negative, proves the link alive. */
+  protected sendProbe(done: (answered: boolean, reason: string) => void): void {
+    this.request(31, { AdC: this.options.login, PID: PID_TCP_IP }, 'alert', (result, reason) => done(result !== undefined, reason));
+  }
+
+  protected sessionLost(reason: string): void {
+    const settling = [...this.pending.values()];
+    this.pending.clear();
+    this.retired.clear();
+    this.trns.reset();
+    for (const pending of settling) {
+      clearTimeout(pending.timer);
+      pending.settle(undefined, `link lost after the operation was written (${reason})`);
     }
   }
 
@@ -232,7 +191,7 @@ export class UcpLink implements OperatorLink {
       this.trns.release(trn);
       throw error;
     }
-    const timer = setTimeout(this.timedOut, this.settings.responseTimeoutMs, trn);
+    const timer = setTimeout(this.timedOut, this.session.responseTimeoutMs, trn);
     this.pending.set(trn, { ot, kind, timer, settle });
   }
 
@@ -241,14 +200,14 @@ export class UcpLink implements OperatorLink {
     if (!pending) return;
     this.pending.delete(trn);
     this.retired.set(trn, pending.ot);
-    pending.settle(undefined, `no result to ${pending.kind} within ${this.settings.responseTimeoutMs} ms`);
+    pending.settle(undefined, `no result to ${pending.kind} within ${this.session.responseTimeoutMs} ms`);
     if (this.retired.size > MAX_RETIRED_TRNS) return this.drop(`${this.retired.size} operations unanswered: a new session for a fresh TRN range`);
     // A missing result may mean a dead link: check it now rather than at the next idle tick.
     if (pending.kind === 'submit') this.probe();
   };
 
   private receive(message: UcpMessage): void {
-    this.lastHeardAt = performance.now();
+    this.heard();
     if (message.kind === 'R') return this.result(message);
     switch (message.ot) {
       case 31:
@@ -314,98 +273,9 @@ export class UcpLink implements OperatorLink {
       return;
     }
     const { AdC, OAdC, SCTS } = operation.fields;
-    const answered = Promise.resolve()
-      .then(hand)
-      .then(
-        () => true,
-        (error: unknown) => {
-          this.log?.warn({ link: this.name, err: error }, `notification or MO not stored: answered ${EC_NOT_STORED} so the SMSC sends it again`);
-          return false;
-        },
-      )
-      .then((stored) => {
-        if (this.wire === wire) {
-          const sm = SCTS ? `${ot === 53 ? OAdC : AdC}:${SCTS}` : '';
-          wire.send(stored ? { kind: 'R', ot, trn, ack: true, fields: { SM: sm } } : { kind: 'R', ot, trn, ack: false, fields: { EC: EC_NOT_STORED, SM: sm } });
-        }
-        this.inbound.delete(answered);
-        this.changes.notify();
-      });
-    this.inbound.add(answered);
-  }
-
-  private readonly keepAlive = (): void => {
-    if (performance.now() - this.lastHeardAt >= this.settings.keepAliveIntervalMs) this.probe();
-  };
-
-  /** Sends an alert unless one is on its way; no result in time means the link is dead. Any result proves it alive. */
-  private probe(): void {
-    if (this.alerting || this.current !== 'bound' || !this.wire?.writable || this.trns.free === 0) return;
-    this.alerting = true;
-    this.request(31, { AdC: this.options.login, PID: PID_TCP_IP }, 'alert', (result, reason) => {
-      this.alerting = false;
-      if (!result) this.drop(`alert: ${reason}`);
-    });
-  }
-
-  private drop(reason: string): void {
-    if (!this.wire) return;
-    this.dropReason ??= reason;
-    this.wire.destroy(reason);
-  }
-
-  /** The socket is gone: everything still waiting for a result is settled, then reconnect (unless stopping). */
-  private closed(wire: UcpSocket): void {
-    if (this.wire !== wire) return;
-    this.wire = undefined;
-    clearTimeout(this.connectTimer);
-    clearInterval(this.keepAliveTimer);
-    const reason = this.dropReason ?? wire.closeReason ?? 'connection closed by the SMSC';
-    this.dropReason = undefined;
-    this.alerting = false;
-    const settling = [...this.pending.values()];
-    this.pending.clear();
-    this.retired.clear();
-    this.trns.reset();
-    for (const pending of settling) {
-      clearTimeout(pending.timer);
-      pending.settle(undefined, `link lost after the operation was written (${reason})`);
-    }
-    if (this.stopping) return this.changes.notify();
-    if (this.current === 'bound' || this.loginRefused) this.log?.warn({ link: this.name, reason }, 'UCP link down');
-    this.setState('down', reason);
-    this.failures++;
-    const delay = reconnectDelay(this.failures, this.loginRefused, this.policy);
-    this.reconnectTimer = setTimeout(() => this.connect(), delay);
-    this.changes.notify();
-  }
-
-  private async shutdown(): Promise<void> {
-    clearTimeout(this.reconnectTimer);
-    this.changes.notify();
-    const wire = this.wire;
-    if (wire && this.current === 'bound') {
-      // Outstanding submits settle by their own time-outs at the latest; handlers get as long.
-      await this.changes.until(() => this.submitsOutstanding === 0 && this.inbound.size === 0, this.settings.responseTimeoutMs);
-      // UCP has no logout: the session ends with the connection.
-      if (this.wire === wire) {
-        wire.end('link stopped');
-        await this.changes.until(() => this.wire !== wire, this.settings.responseTimeoutMs);
-      }
-    }
-    if (this.wire) {
-      this.wire.destroy('link stopped');
-      await this.changes.until(() => this.wire === undefined, 1_000);
-    }
-    this.setState('stopped');
-    this.changes.notify();
-  }
-
-  // --- state ----------------------------------------------------------------------------------------
-
-  private setState(state: LinkState, detail?: string): void {
-    if (state === this.current) return;
-    this.current = state;
-    this.handlers?.onStateChange?.(state, detail);
+    const sm = SCTS ? `${ot === 53 ? OAdC : AdC}:${SCTS}` : '';
+    this.answerOnceStored(hand, (answering, stored) =>
+      answering.send(stored ? { kind: 'R', ot, trn, ack: true, fields: { SM: sm } } : { kind: 'R', ot, trn, ack: false, fields: { EC: EC_NOT_STORED, SM: sm } }),
+    );
   }
 }
