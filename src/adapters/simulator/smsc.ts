@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { createServer, type Server, type Socket } from 'node:net';
+import type { Socket } from 'node:net';
 import type { ReceiptState } from '../../app/ports.ts';
 import {
   decodeText,
@@ -19,8 +19,7 @@ import {
   type PduParams,
 } from '../../protocols/smpp/index.ts';
 import { PduSocket } from '../smpp-client/pdu-socket.ts';
-import { countIn, listenOnLoopback, peaksOf, seededRandom } from './kit.ts';
-import type { SlidingCount } from './sliding-count.ts';
+import { SimulatedSmsc } from './kit.ts';
 
 export type ReceiptFormat = 'text' | 'tlv' | 'both';
 
@@ -203,17 +202,10 @@ interface Delivery {
 const bindModes = { bind_transmitter: 'transmitter', bind_receiver: 'receiver', bind_transceiver: 'transceiver' } as const;
 type BindCommand = keyof typeof bindModes;
 
-class Smsc implements SmppSimulator {
-  private readonly server: Server;
-  private readonly sessions = new Set<Session>();
-  private readonly sessionStats: SessionStats[] = [];
+class Smsc extends SimulatedSmsc<Session, SessionStats> implements SmppSimulator {
   /** Deliveries with no receiving session bound yet. */
   private queued: Delivery[] = [];
-  private readonly timers = new Set<NodeJS.Timeout>();
-  private readonly random: () => number;
   private readonly nextId = messageIds();
-  private readonly arrivals = new Map<string, SlidingCount>();
-  private readonly acceptedPerSource = new Map<string, SlidingCount>();
   private readonly submits: ReceivedSubmit[] = [];
   private readonly counters = {
     bindsAccepted: 0,
@@ -228,26 +220,12 @@ class Smsc implements SmppSimulator {
     deliveriesRefused: 0,
     enquireLinksReceived: 0,
   };
-  private closing = false;
-  port = 0;
-
   constructor(private readonly o: typeof simulatorDefaults & SmppSimulatorOptions) {
-    this.random = seededRandom(o.seed);
-    this.server = createServer((socket) => this.accept(socket));
-  }
-
-  async listen(): Promise<void> {
-    this.port = await listenOnLoopback(this.server, this.o.port);
+    super(o);
   }
 
   get stats(): SimulatorStats {
-    const peakPerSecond = peaksOf(this.arrivals);
-    const maxOutstanding = Math.max(0, ...this.sessionStats.map((s) => s.maxOutstanding));
-    return { ...this.counters, maxOutstanding, peakPerSecond, sessions: this.sessionStats.map((s) => ({ ...s })), submits: this.submits };
-  }
-
-  connections(): number {
-    return this.sessions.size;
+    return { ...this.counters, ...this.sessionCounters(), submits: this.submits };
   }
 
   sendMo(mo: SimulatedMo): Promise<void> {
@@ -277,11 +255,7 @@ class Smsc implements SmppSimulator {
   }
 
   async close(): Promise<void> {
-    this.closing = true;
-    for (const timer of this.timers) clearTimeout(timer);
-    this.timers.clear();
-    const closed = new Promise<void>((resolve) => this.server.close(() => resolve()));
-    for (const session of this.sessions) session.wire.destroy('simulator closed');
+    const closed = this.closeAll();
     for (const delivery of this.queued) delivery.abandoned?.(new Error('simulator closed'));
     this.queued = [];
     await closed;
@@ -289,7 +263,7 @@ class Smsc implements SmppSimulator {
 
   // --- sessions -----------------------------------------------------------------------------------
 
-  private accept(socket: Socket): void {
+  protected accept(socket: Socket): void {
     const stats: SessionStats = { systemId: '', mode: null, submits: 0, maxOutstanding: 0, open: true };
     const session: Session = { wire: new PduSocket(socket, (pdu) => this.receive(session, pdu)), stats, unanswered: 0, inflight: new Map(), waiting: new Map() };
     this.sessions.add(session);
@@ -362,17 +336,16 @@ class Smsc implements SmppSimulator {
     session.stats.submits++;
     session.unanswered++;
     session.stats.maxOutstanding = Math.max(session.stats.maxOutstanding, session.unanswered);
-    countIn(this.arrivals, source).add(now);
     this.o.onSubmit?.({ source, destination, at: performance.timeOrigin + now });
 
-    if (this.throttles(source, now)) {
+    if (this.arrive(source, now, this.counters.submitsReceived)) {
       this.counters.throttled++;
       this.record(pdu, null);
       return this.respond(session, pdu.sequence, '', ESME_RTHROTTLED);
     }
     const messageId = this.nextId();
     this.counters.submitsAccepted++;
-    if (this.o.throttlePerSecond > 0) countIn(this.acceptedPerSource, source).add(now);
+    this.accepted(source, now);
     this.record(pdu, messageId);
     const receipt = pdu.fields.registered_delivery & 0x03 ? this.receiptFor(pdu, messageId) : undefined;
 
@@ -386,12 +359,6 @@ class Smsc implements SmppSimulator {
       return;
     }
     this.respond(session, pdu.sequence, messageId, ESME_ROK, receipt && !this.o.receiptBeforeResponse ? receipt : undefined);
-  }
-
-  private throttles(source: string, now: number): boolean {
-    const { throttleEvery, throttlePerSecond } = this.o;
-    if (throttleEvery > 0 && this.counters.submitsReceived % throttleEvery === 0) return true;
-    return throttlePerSecond > 0 && countIn(this.acceptedPerSource, source).count(now) >= throttlePerSecond;
   }
 
   private record(pdu: PduOf<'submit_sm'>, messageId: string | null): void {
@@ -504,14 +471,5 @@ class Smsc implements SmppSimulator {
           }),
       ),
     ).then(() => undefined);
-  }
-
-  private later(ms: number, run: () => void): void {
-    if (this.closing) return;
-    const timer = setTimeout(() => {
-      this.timers.delete(timer);
-      run();
-    }, ms);
-    this.timers.add(timer);
   }
 }

@@ -3,7 +3,7 @@
  * notifications, MOs) and the misbehaviours of real ones, each a small option. Its command line is
  * ucp-cli.ts.
  */
-import { createServer, type Server, type Socket } from 'node:net';
+import type { Socket } from 'node:net';
 import {
   formatTimeStamp,
   originatorOf,
@@ -19,8 +19,7 @@ import {
 } from '../../protocols/ucp/index.ts';
 import { TrnPool } from '../ucp-client/trn-pool.ts';
 import { UcpSocket } from '../ucp-client/ucp-socket.ts';
-import { countIn, listenOnLoopback, peaksOf, seededRandom } from './kit.ts';
-import type { SlidingCount } from './sliding-count.ts';
+import { SimulatedSmsc } from './kit.ts';
 
 export interface UcpSimulatorOptions {
   /** TCP port on 127.0.0.1; 0 picks a free one (see `port` on the simulator). */
@@ -185,16 +184,9 @@ interface Session {
   inflight: Map<number, Delivery>;
 }
 
-class UcpSmsc implements UcpSimulator {
-  private readonly server: Server;
-  private readonly sessions = new Set<Session>();
-  private readonly sessionStats: UcpSessionStats[] = [];
+class UcpSmsc extends SimulatedSmsc<Session, UcpSessionStats> implements UcpSimulator {
   /** Deliveries waiting for a session (or a free TRN), by login ('' for MOs any session may take). */
   private readonly queued = new Map<string, Delivery[]>();
-  private readonly timers = new Set<NodeJS.Timeout>();
-  private readonly random: () => number;
-  private readonly arrivals = new Map<string, SlidingCount>();
-  private readonly acceptedPerSource = new Map<string, SlidingCount>();
   /** Per recipient, the last SCTS given (epoch seconds): AdC:SCTS must name one message. */
   private readonly lastTimeStamp = new Map<string, number>();
   private readonly submits: ReceivedUcpSubmit[] = [];
@@ -212,26 +204,12 @@ class UcpSmsc implements UcpSimulator {
     alertsReceived: 0,
     malformedReceived: 0,
   };
-  private closing = false;
-  port = 0;
-
   constructor(private readonly o: typeof ucpSimulatorDefaults & UcpSimulatorOptions) {
-    this.random = seededRandom(o.seed);
-    this.server = createServer((socket) => this.accept(socket));
-  }
-
-  async listen(): Promise<void> {
-    this.port = await listenOnLoopback(this.server, this.o.port);
+    super(o);
   }
 
   get stats(): UcpSimulatorStats {
-    const peakPerSecond = peaksOf(this.arrivals);
-    const maxOutstanding = Math.max(0, ...this.sessionStats.map((s) => s.maxOutstanding));
-    return { ...this.counters, maxOutstanding, peakPerSecond, sessions: this.sessionStats.map((s) => ({ ...s })), submits: this.submits };
-  }
-
-  connections(): number {
-    return this.sessions.size;
+    return { ...this.counters, ...this.sessionCounters(), submits: this.submits };
   }
 
   sendMo(mo: SimulatedMo): Promise<void> {
@@ -247,11 +225,7 @@ class UcpSmsc implements UcpSimulator {
   }
 
   async close(): Promise<void> {
-    this.closing = true;
-    for (const timer of this.timers) clearTimeout(timer);
-    this.timers.clear();
-    const closed = new Promise<void>((resolve) => this.server.close(() => resolve()));
-    for (const session of this.sessions) session.wire.destroy('simulator closed');
+    const closed = this.closeAll();
     for (const deliveries of this.queued.values()) for (const delivery of deliveries) delivery.abandoned?.(new Error('simulator closed'));
     this.queued.clear();
     await closed;
@@ -259,7 +233,7 @@ class UcpSmsc implements UcpSimulator {
 
   // --- sessions -----------------------------------------------------------------------------------
 
-  private accept(socket: Socket): void {
+  protected accept(socket: Socket): void {
     const stats: UcpSessionStats = { login: '', submits: 0, maxOutstanding: 0, open: true };
     const session: Session = {
       wire: new UcpSocket(
@@ -339,10 +313,9 @@ class UcpSmsc implements UcpSimulator {
     session.stats.submits++;
     session.unanswered++;
     session.stats.maxOutstanding = Math.max(session.stats.maxOutstanding, session.unanswered);
-    countIn(this.arrivals, source).add(now);
     this.o.onSubmit?.({ source, destination: fields.AdC, at: performance.timeOrigin + now });
 
-    if (this.throttles(source, now)) {
+    if (this.arrive(source, now, this.counters.submitsReceived)) {
       this.counters.throttled++;
       this.record(operation, source, null);
       return this.respond(session, { kind: 'R', ot: 51, trn, ack: false, fields: { EC: EC.throttled, SM: 'throughput exceeded' } });
@@ -357,7 +330,7 @@ class UcpSmsc implements UcpSimulator {
     const scts = this.timeStampFor(fields.AdC);
     const messageId = `${fields.AdC}:${scts}`;
     this.counters.submitsAccepted++;
-    if (this.o.throttlePerSecond > 0) countIn(this.acceptedPerSource, source).add(now);
+    this.accepted(source, now);
     this.record(operation, source, messageId, userData);
     const notification = this.notificationFor(session, operation, scts);
 
@@ -371,12 +344,6 @@ class UcpSmsc implements UcpSimulator {
       return;
     }
     this.respond(session, { kind: 'R', ot: 51, trn, ack: true, fields: { SM: messageId } }, notification && !this.o.notificationBeforeResponse ? notification : undefined);
-  }
-
-  private throttles(source: string, now: number): boolean {
-    const { throttleEvery, throttlePerSecond } = this.o;
-    if (throttleEvery > 0 && this.counters.submitsReceived % throttleEvery === 0) return true;
-    return throttlePerSecond > 0 && countIn(this.acceptedPerSource, source).count(now) >= throttlePerSecond;
   }
 
   /** An SCTS for this recipient, one second after the last one given to it if need be: AdC:SCTS names one message. */
@@ -497,15 +464,6 @@ class UcpSmsc implements UcpSimulator {
       delivery.acknowledged?.();
     }
     this.flushQueued(session);
-  }
-
-  private later(ms: number, run: () => void): void {
-    if (this.closing) return;
-    const timer = setTimeout(() => {
-      this.timers.delete(timer);
-      run();
-    }, ms);
-    this.timers.add(timer);
   }
 }
 

@@ -183,6 +183,8 @@ describe('SmppLink', () => {
     const outcome = await link.submit(part());
     await eventually(() => handlers.receipts.length === 1, 'the receipt sent again');
     expect(handlers.receipts[0]).toMatchObject({ smscMessageId: outcome.kind === 'accepted' ? outcome.smscMessageId : '?', state: 'delivered' });
+    // The handler stored it before the link answered: the answer reaches the SMSC a moment later.
+    await eventually(() => sim.stats.receiptsAcknowledged === 1, 'the receipt acknowledged');
     expect(sim.stats).toMatchObject({ deliveriesRefused: 1, receiptsSent: 2, receiptsAcknowledged: 1 });
   });
 
