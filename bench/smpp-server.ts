@@ -12,6 +12,9 @@ import { createLogger } from '../src/adapters/log.ts';
 import { PduSocket } from '../src/adapters/smpp-client/pdu-socket.ts';
 import { PgAccountStore } from '../src/adapters/store/account-store.ts';
 import { PgSmppAccountStore } from '../src/adapters/store/smpp-account-store.ts';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { parseConfig } from '../src/config/load.ts';
 import { startRelais } from '../src/main.ts';
 import type { Pdu } from '../src/protocols/smpp/index.ts';
@@ -22,10 +25,12 @@ const total = Number(values.messages);
 const window = Number(values.window);
 
 const target = await benchDatabase();
+// The first start creates the "demo" account and writes its key under dataDir: a temporary one, removed at the end.
+const dataDir = mkdtempSync(path.join(tmpdir(), 'relais-bench-smpp-'));
 const config = parseConfig({
   http: { port: 0 },
   log: { level: 'silent' },
-  database: { url: target.url, maxConnections: 12 },
+  database: { url: target.url, maxConnections: 12, dataDir },
   smppServer: { enabled: true, port: 0 },
   simulator: { receiptDelayMs: 0, ratePerSecond: 100_000 },
   dispatcher: { pollIntervalMs: 20 },
@@ -102,4 +107,5 @@ try {
   socket?.destroy();
   await relais.stop();
   await target.drop();
+  rmSync(dataDir, { recursive: true, force: true });
 }
