@@ -22,6 +22,7 @@ import { PduSocket } from '../smpp-client/pdu-socket.ts';
 import type { Account } from '../store/account-store.ts';
 import { ipAllowed, type PgSmppAccountStore } from '../store/smpp-account-store.ts';
 import { moDeliverSm } from './mo.ts';
+import { ESME_RCANCELFAIL, queryAnswer } from './query-cancel.ts';
 import { receiptDeliverSm, receiptWanted } from './receipt.ts';
 import {
   decodeBody,
@@ -251,6 +252,8 @@ export class SmppServer {
     bind_receiver: (s, pdu) => void this.bind(s, pdu),
     bind_transceiver: (s, pdu) => void this.bind(s, pdu),
     submit_sm: (s, pdu) => void this.submit(s, pdu),
+    query_sm: (s, pdu) => void this.query(s, pdu).catch((error: unknown) => this.storeFailed(s, 'query_sm_resp', pdu.sequence, error)),
+    cancel_sm: (s, pdu) => void this.cancel(s, pdu).catch((error: unknown) => this.storeFailed(s, 'cancel_sm_resp', pdu.sequence, error)),
     enquire_link: (s, pdu) => void s.wire.send('enquire_link_resp', pdu.sequence),
     unbind: (s, pdu) => {
       s.wire.send('unbind_resp', pdu.sequence);
@@ -261,6 +264,29 @@ export class SmppServer {
     generic_nack: (s, pdu) => this.delivered(s, pdu.sequence, pdu.status || ESME_RINVCMDID),
     enquire_link_resp: () => undefined,
   };
+
+  // --- query_sm, cancel_sm -------------------------------------------------------------------------------
+
+  /** The state of a message of the account (any door), as a receipt would give it once final. */
+  private async query(session: Session, pdu: PduOf<'query_sm'>): Promise<void> {
+    if (session.state !== 'bound' || session.mode === 'receiver' || !session.account) return void session.wire.send('query_sm_resp', pdu.sequence, undefined, ESME_RINVBNDSTS);
+    const message = await this.deps.submit.store.getMessage(session.account.id, pdu.fields.message_id);
+    const { status, params } = queryAnswer(pdu.fields.message_id, message);
+    session.wire.send('query_sm_resp', pdu.sequence, params, status);
+  }
+
+  /** The store could not answer: a system error the client may try again. */
+  private storeFailed(session: Session, response: 'query_sm_resp' | 'cancel_sm_resp', sequence: number, error: unknown): void {
+    this.log.error({ account: session.account?.name, err: error }, `${response.replace('_resp', '')} failed`);
+    session.wire.send(response, sequence, undefined, ESME_RSYSERR);
+  }
+
+  /** Cancels a message of the account that has not left yet (queued); ESME_RCANCELFAIL otherwise. */
+  private async cancel(session: Session, pdu: PduOf<'cancel_sm'>): Promise<void> {
+    if (session.state !== 'bound' || session.mode === 'receiver' || !session.account) return void session.wire.send('cancel_sm_resp', pdu.sequence, undefined, ESME_RINVBNDSTS);
+    const cancelled = await this.deps.submit.store.cancelMessage(session.account.id, pdu.fields.message_id, this.deps.clock.now());
+    session.wire.send('cancel_sm_resp', pdu.sequence, undefined, cancelled ? ESME_ROK : ESME_RCANCELFAIL);
+  }
 
   // --- binds ------------------------------------------------------------------------------------------
 

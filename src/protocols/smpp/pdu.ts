@@ -18,12 +18,16 @@ export const commandIds = {
   bind_receiver_resp: 0x80000001,
   bind_transmitter: 0x00000002,
   bind_transmitter_resp: 0x80000002,
+  query_sm: 0x00000003,
+  query_sm_resp: 0x80000003,
   submit_sm: 0x00000004,
   submit_sm_resp: 0x80000004,
   deliver_sm: 0x00000005,
   deliver_sm_resp: 0x80000005,
   unbind: 0x00000006,
   unbind_resp: 0x80000006,
+  cancel_sm: 0x00000008,
+  cancel_sm_resp: 0x80000008,
   bind_transceiver: 0x00000009,
   bind_transceiver_resp: 0x80000009,
   outbind: 0x0000000b,
@@ -74,6 +78,31 @@ const shortMessageFields = [
 ] as const;
 
 const messageIdFields = [['message_id', 'cstring']] as const;
+
+const queryFields = [
+  ['message_id', 'cstring'],
+  ['source_addr_ton', 'u8'],
+  ['source_addr_npi', 'u8'],
+  ['source_addr', 'cstring'],
+] as const;
+
+const queryRespFields = [
+  ['message_id', 'cstring'],
+  ['final_date', 'cstring'],
+  ['message_state', 'u8'],
+  ['error_code', 'u8'],
+] as const;
+
+const cancelFields = [
+  ['service_type', 'cstring'],
+  ['message_id', 'cstring'],
+  ['source_addr_ton', 'u8'],
+  ['source_addr_npi', 'u8'],
+  ['source_addr', 'cstring'],
+  ['dest_addr_ton', 'u8'],
+  ['dest_addr_npi', 'u8'],
+  ['destination_addr', 'cstring'],
+] as const;
 const systemIdFields = [['system_id', 'cstring']] as const;
 
 /** Body layouts of the commands Relais reads; other commands are decoded as header (and TLVs) only. */
@@ -88,6 +117,9 @@ const bodies = {
   deliver_sm: shortMessageFields,
   submit_sm_resp: messageIdFields,
   deliver_sm_resp: messageIdFields,
+  query_sm: queryFields,
+  query_sm_resp: queryRespFields,
+  cancel_sm: cancelFields,
 } as const satisfies Partial<Record<CommandName, FieldTable>>;
 
 type Bodies = typeof bodies;

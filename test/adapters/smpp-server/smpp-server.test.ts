@@ -222,6 +222,35 @@ describe('submit_sm', () => {
   });
 });
 
+describe('query_sm and cancel_sm', () => {
+  beforeEach(closeAll);
+  it('answers query_sm with the state a receipt gives, ENROUTE before; ESME_RQUERYFAIL for an id not the account’s', async () => {
+    const client = await esme();
+    const resp = await client.request('submit_sm', textSubmit(TO, 'Votre code est 4321', { source_addr: '36001' }));
+    const id = (resp as PduOf<'submit_sm_resp'>).fields.message_id;
+    await client.until(() => receiptsFor(client, id).length > 0);
+    const query = (await client.request('query_sm', { message_id: id, source_addr: '36001' })) as PduOf<'query_sm_resp'>;
+    expect(query.status).toBe(0);
+    expect(query.fields).toMatchObject({ message_id: id, message_state: 2, error_code: 0 });
+    expect(query.fields.final_date).toMatch(/^\d{12}000\+$/);
+    const unknown = await client.request('query_sm', { message_id: '01a20886-1948-7155-ae0b-8b13bb741bb1', source_addr: '36001' });
+    expect(unknown.status).toBe(0x67);
+  });
+
+  it('cancels a message scheduled for later, once; the query then says DELETED', async () => {
+    const client = await esme();
+    const resp = await client.request('submit_sm', textSubmit(TO, 'Rappel demain', { source_addr: '36001', schedule_delivery_time: '000001000000000R' }));
+    const id = (resp as PduOf<'submit_sm_resp'>).fields.message_id;
+    const before = (await client.request('query_sm', { message_id: id, source_addr: '36001' })) as PduOf<'query_sm_resp'>;
+    expect(before.fields).toMatchObject({ message_state: 1, final_date: '' });
+    expect((await client.request('cancel_sm', { message_id: id, source_addr: '36001', destination_addr: TO })).status).toBe(0);
+    expect((await client.request('cancel_sm', { message_id: id, source_addr: '36001', destination_addr: TO })).status).toBe(0x11);
+    const after = (await client.request('query_sm', { message_id: id, source_addr: '36001' })) as PduOf<'query_sm_resp'>;
+    expect(after.fields.message_state).toBe(4);
+    expect((await t.api('GET', `/v1/messages/${id}`)).body.status).toBe('cancelled');
+  });
+});
+
 describe('receipts', () => {
   beforeEach(closeAll);
   it('sends a receipt again after a reconnect when it was not acknowledged', async () => {
