@@ -25,7 +25,7 @@ import { PgMessageStore } from './adapters/store/message-store.ts';
 import { PgOutboxStore } from './adapters/store/outbox-store.ts';
 import { PgRouteStore } from './adapters/store/route-store.ts';
 import { PgWebhookStore } from './adapters/store/webhook-store.ts';
-import { PgEmailStore } from './adapters/smtp/email-store.ts';
+import { PgEmailStore } from './adapters/store/email-store.ts';
 import { startSmtpDoor } from './adapters/smtp/smtp-door.ts';
 import { PgSmppAccountStore } from './adapters/store/smpp-account-store.ts';
 import { SmppServer } from './adapters/smpp-server/server.ts';

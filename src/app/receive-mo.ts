@@ -43,8 +43,8 @@ const SETTLE_POLL_MS = 25;
 export async function receiveMo(deps: MoDeps, route: string, mo: MobileOriginated): Promise<void> {
   const recipient = e164Of(mo.from);
   const attributions = recipient ? await deps.store.attribute(mo.to, recipient, ATTRIBUTION_DAYS) : [];
-  const account = attributions[0] && (await deps.findAccount(attributions[0].accountId));
-  const { intent, keyword } = classifyMo(mo.text, keywordsOf(account));
+  const accounts = await accountsOf(deps, attributions);
+  const { intent, keyword } = classifyMo(mo.text, keywordsOf(attributions[0] && accounts.get(attributions[0].accountId)));
   const id = await deps.store.recordInbound({ route, mo, intent, keyword, attribution: attributions[0] ?? null });
   if (!recipient) return deps.log.warn({ route, from: mo.from }, 'MO from a number that cannot be read: stored, nothing else done');
   if (attributions.length === 0) return deps.log.warn({ route, shortCode: mo.to, intent }, 'MO on a short code no account uses: stored only');
@@ -54,10 +54,10 @@ export async function receiveMo(deps: MoDeps, route: string, mo: MobileOriginate
       await deps.consents.record(attributions.map((a) => consentEvent(a, recipient, 'opt-out', 'stop-mo', mo, id, now)), now);
       return settleInFlight(deps, mo.to, recipient);
     case 'start':
-      return startAgain(deps, attributions, recipient, mo, id);
+      return startAgain(deps, attributions.filter((a) => accounts.get(a.accountId)?.allowResubscribe), recipient, mo, id, now);
     case 'contact':
       // The reply is a courtesy: failing to queue it must not make the SMSC deliver the MO again.
-      return answerContact(deps, attributions, recipient, mo.to).catch((error: unknown) => deps.log.warn({ err: error }, 'CONTACT reply not queued'));
+      return answerContact(deps, accounts, attributions, recipient, mo.to, now).catch((error: unknown) => deps.log.warn({ err: error }, 'CONTACT reply not queued'));
   }
 }
 
@@ -109,17 +109,27 @@ async function settleInFlight(deps: MoDeps, shortCode: string, recipient: string
   }
 }
 
-async function startAgain(deps: MoDeps, attributions: Attribution[], recipient: string, mo: MobileOriginated, id: string): Promise<void> {
-  const allowed: Attribution[] = [];
-  for (const a of attributions) if ((await deps.findAccount(a.accountId))?.allowResubscribe) allowed.push(a);
-  const now = deps.clock.now();
+/** Each attributed account, read once. */
+async function accountsOf(deps: MoDeps, attributions: readonly Attribution[]): Promise<Map<string, MoAccount | undefined>> {
+  const ids = [...new Set(attributions.map((a) => a.accountId))];
+  return new Map(await Promise.all(ids.map(async (id) => [id, await deps.findAccount(id)] as const)));
+}
+
+/** An opt-in again, for the accounts that allow re-subscribing by SMS. */
+async function startAgain(deps: MoDeps, allowed: Attribution[], recipient: string, mo: MobileOriginated, id: string, now: Date): Promise<void> {
   await deps.consents.record(allowed.map((a) => consentEvent(a, recipient, 'opt-in', 'start-mo', mo, id, now)), now);
 }
 
 /** The account's identity, as a transactional SMS from the short code the question came to. */
-async function answerContact(deps: MoDeps, attributions: Attribution[], recipient: string, shortCode: string): Promise<void> {
-  for (const accountId of new Set(attributions.map((a) => a.accountId))) {
-    const account = await deps.findAccount(accountId);
+async function answerContact(
+  deps: MoDeps,
+  accounts: ReadonlyMap<string, MoAccount | undefined>,
+  attributions: Attribution[],
+  recipient: string,
+  shortCode: string,
+  now: Date,
+): Promise<void> {
+  for (const [accountId, account] of accounts) {
     if (!account?.contactReply) {
       deps.log.warn({ account: account?.name }, 'CONTACT received but the account has no contact reply configured');
       continue;
@@ -129,7 +139,7 @@ async function answerContact(deps: MoDeps, attributions: Attribution[], recipien
       deps.submit,
       { accountId, defaultShortCode: shortCode, brand, capPolicy: account.capPolicy },
       [{ to: recipient, text: account.contactReply, class: 'transactional', shortCode, brand, stopMention: false }],
-      deps.clock.now(),
+      now,
     );
   }
 }

@@ -4,7 +4,7 @@ import { Command, Option } from 'commander';
 import { openApiDocument } from '../adapters/http/server.ts';
 import { createLogger } from '../adapters/log.ts';
 import { PgAccountStore } from '../adapters/store/account-store.ts';
-import { PgEmailStore } from '../adapters/smtp/email-store.ts';
+import { PgEmailStore } from '../adapters/store/email-store.ts';
 import { PgSmppAccountStore } from '../adapters/store/smpp-account-store.ts';
 import type { Db } from '../adapters/store/database.ts';
 import { ConfigError, loadConfig } from '../config/load.ts';

@@ -9,6 +9,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { LinkHandlers, LinkState, MobileOriginated, OperatorLink, OutboundPart, Receipt, SubmitOutcome } from '../../src/app/ports.ts';
+import { eventually, whenSignalled } from '../support/waiting.ts';
 
 /** Misbehaviours a simulator offers; each harness maps them onto its simulator's options. */
 export interface SimulatorBehaviour {
@@ -89,36 +90,12 @@ class Recorder implements LinkHandlers {
 
   /** Resolves when `condition` holds, checked at each handler call; fails after a generous deadline. */
   until(condition: () => boolean, what: string): Promise<void> {
-    if (condition()) return Promise.resolve();
-    return new Promise((resolve, reject) => {
-      const check = (): void => {
-        if (!condition()) return;
-        done();
-        resolve();
-      };
-      const timer = setTimeout(() => {
-        done();
-        reject(new Error(`timed out waiting for ${what}`));
-      }, DEADLINE_MS);
-      const done = (): void => {
-        clearTimeout(timer);
-        this.listeners.delete(check);
-      };
-      this.listeners.add(check);
-    });
+    return whenSignalled(condition, this.listeners, what, DEADLINE_MS);
   }
+
 
   private changed(): void {
     for (const listener of [...this.listeners]) listener();
-  }
-}
-
-/** For conditions only the simulator can see: checks every 10 ms up to a generous deadline. */
-async function eventually(condition: () => boolean, what: string): Promise<void> {
-  const deadline = Date.now() + DEADLINE_MS;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 10));
   }
 }
 

@@ -17,7 +17,7 @@ import { submitMessages, type SendRequest, type SubmitDeps, type Submitted } fro
 import { MsisdnError, parseMsisdn } from '../../core/numbers/index.ts';
 import type { Account } from '../store/account-store.ts';
 import { subjectText, trimmedBody } from './mail-text.ts';
-import type { TextFrom } from './email-store.ts';
+import type { TextFrom } from '../store/email-store.ts';
 
 export interface SmtpDoorOptions {
   host: string;

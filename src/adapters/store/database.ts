@@ -167,6 +167,18 @@ export interface MarketingSlotsTable {
   short_code: string;
   message_id: string;
 }
+/** Where an account's mails take the SMS text from. */
+export type TextFrom = 'body' | 'subject';
+export interface EmailSendersTable {
+  address: string;
+  account_id: string;
+  created_at: Timestamp;
+}
+export interface EmailSettingsTable {
+  account_id: string;
+  text_from: TextFrom;
+  updated_at: Timestamp;
+}
 export interface RouteLeasesTable {
   route: string;
   owner: string;
@@ -215,6 +227,8 @@ export interface Database {
   route_leases: RouteLeasesTable;
   consent_events: ConsentEventsTable;
   marketing_slots: MarketingSlotsTable;
+  email_senders: EmailSendersTable;
+  email_settings: EmailSettingsTable;
   smpp_credentials: SmppCredentialsTable;
   smpp_submissions: SmppSubmissionsTable;
   smpp_mo_acks: SmppMoAcksTable;

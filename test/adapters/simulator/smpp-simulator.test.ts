@@ -7,6 +7,7 @@ import type { OutboundPart, Receipt, SubmitOutcome } from '../../../src/app/port
 import { SmppLink } from '../../../src/adapters/smpp-client/smpp-link.ts';
 import { SlidingCount } from '../../../src/adapters/simulator/sliding-count.ts';
 import { runSmppSimulatorFromCli, simulatorCliOptions, startSmppSimulator, type SmppSimulator, type SmppSimulatorOptions } from '../../../src/adapters/simulator/smpp-simulator.ts';
+import { eventually } from '../../support/waiting.ts';
 
 const open: { link?: SmppLink; sim?: SmppSimulator }[] = [];
 afterEach(async () => {
@@ -15,14 +16,6 @@ afterEach(async () => {
     await sim?.close();
   }
 });
-
-async function eventually(condition: () => boolean, what: string): Promise<void> {
-  const deadline = Date.now() + 10_000;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 5));
-  }
-}
 
 const part = (i: number, source = '36001', over: Partial<OutboundPart> = {}): OutboundPart => ({
   source: { ton: 0, npi: 1, value: source },

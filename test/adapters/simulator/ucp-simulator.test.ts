@@ -13,6 +13,7 @@ import { startUcpSimulator, type UcpSimulator, type UcpSimulatorOptions } from '
 import { encodeGsm7 } from '../../../src/core/text/index.ts';
 import { textFields, type OperationFields, type UcpOperation, type UcpResult } from '../../../src/protocols/ucp/index.ts';
 import { RawSession } from '../ucp-client/raw-smsc.ts';
+import { eventually } from '../../support/waiting.ts';
 
 const open: { link?: UcpLink; sim?: UcpSimulator; client?: RawSession }[] = [];
 afterEach(async () => {
@@ -25,14 +26,6 @@ afterEach(async () => {
     await sim?.close();
   }
 });
-
-async function eventually(condition: () => boolean, what: string): Promise<void> {
-  const deadline = Date.now() + 10_000;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 5));
-  }
-}
 
 /** For checks of absence only: nothing can announce that a frame will not come, so wait this long. */
 const settle = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));

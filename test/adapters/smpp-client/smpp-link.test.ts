@@ -4,9 +4,11 @@
  */
 import { createServer } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { LinkHandlers, LinkState, MobileOriginated, OutboundPart, Receipt } from '../../../src/app/ports.ts';
+import type { OutboundPart } from '../../../src/app/ports.ts';
 import { reconnectDelay, SmppLink, type SmppLinkOptions } from '../../../src/adapters/smpp-client/smpp-link.ts';
 import { startSmppSimulator, type SmppSimulator, type SmppSimulatorOptions } from '../../../src/adapters/simulator/smpp-simulator.ts';
+import { eventually } from '../../support/waiting.ts';
+import { recorder } from '../../support/link-handlers.ts';
 
 const open: { link?: SmppLink; sim?: SmppSimulator }[] = [];
 afterEach(async () => {
@@ -15,34 +17,6 @@ afterEach(async () => {
     await sim?.close();
   }
 });
-
-/** Resolves when `condition` holds; checks every 5 ms, fails after a generous deadline. */
-async function eventually(condition: () => boolean, what: string, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 5));
-  }
-}
-
-interface Handlers extends LinkHandlers {
-  states: LinkState[];
-  receipts: Receipt[];
-  mos: MobileOriginated[];
-}
-
-function recorder(overrides: Partial<LinkHandlers> = {}): Handlers {
-  const h: Handlers = {
-    states: [],
-    receipts: [],
-    mos: [],
-    onReceipt: async (r) => void h.receipts.push(r),
-    onMobileOriginated: async (mo) => void h.mos.push(mo),
-    onStateChange: (s) => void h.states.push(s),
-    ...overrides,
-  };
-  return h;
-}
 
 async function setup(simOptions: SmppSimulatorOptions = {}, linkOptions: Partial<SmppLinkOptions> = {}, handlers = recorder()) {
   const sim = await startSmppSimulator({ receiptDelayMs: 0, redeliveryDelayMs: 20, ...simOptions });

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { PgEmailStore } from '../../../src/adapters/smtp/email-store.ts';
+import { PgEmailStore } from '../../../src/adapters/store/email-store.ts';
 import { PgAccountStore } from '../../../src/adapters/store/account-store.ts';
 import { createTestDatabase, primaryTarget, type TestDatabase } from '../../support/db.ts';
 

@@ -5,7 +5,7 @@
  */
 import nodemailer, { type Mail as Mailer } from 'nodemailer';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PgEmailStore } from '../../../src/adapters/smtp/email-store.ts';
+import { PgEmailStore } from '../../../src/adapters/store/email-store.ts';
 import { startSmtpDoor, type SmtpDoor } from '../../../src/adapters/smtp/smtp-door.ts';
 import { createLogger } from '../../../src/adapters/log.ts';
 import { clockFrom, startTestRelais, type TestRelais } from '../../support/relais.ts';

@@ -5,29 +5,7 @@
 import { createServer, type Server, type Socket } from 'node:net';
 import type { DecodeFailure, UcpMessage, UcpMessageInput } from '../../../src/protocols/ucp/index.ts';
 import { UcpSocket } from '../../../src/adapters/ucp-client/ucp-socket.ts';
-
-const DEADLINE_MS = 10_000;
-
-/** Resolves when `condition` holds, checked whenever `subscribe`'s listener is called; fails after a generous deadline. */
-function until(condition: () => boolean, subscribe: Set<() => void>, what: string): Promise<void> {
-  if (condition()) return Promise.resolve();
-  return new Promise((resolve, reject) => {
-    const check = (): void => {
-      if (!condition()) return;
-      done();
-      resolve();
-    };
-    const timer = setTimeout(() => {
-      done();
-      reject(new Error(`timed out waiting for ${what}`));
-    }, DEADLINE_MS);
-    const done = (): void => {
-      clearTimeout(timer);
-      subscribe.delete(check);
-    };
-    subscribe.add(check);
-  });
-}
+import { whenSignalled } from '../../support/waiting.ts';
 
 export class RawSession {
   readonly received: UcpMessage[] = [];
@@ -54,18 +32,18 @@ export class RawSession {
   /** The first message received (from `from` on) that matches, once it has arrived. */
   async next(match: (message: UcpMessage) => boolean, what: string, from = 0): Promise<UcpMessage> {
     let found: UcpMessage | undefined;
-    await until(() => (found = this.received.slice(from).find(match)) !== undefined, this.listeners, what);
+    await whenSignalled(() => (found = this.received.slice(from).find(match)) !== undefined, this.listeners, what);
     return found!;
   }
 
   /** Waits for the n-th message (0-based). */
   async nth(index: number): Promise<UcpMessage> {
-    await until(() => this.received.length > index, this.listeners, `message #${index}`);
+    await whenSignalled(() => this.received.length > index, this.listeners, `message #${index}`);
     return this.received[index]!;
   }
 
   whenClosed(): Promise<void> {
-    return until(() => this.closed, this.listeners, 'the connection to close');
+    return whenSignalled(() => this.closed, this.listeners, 'the connection to close');
   }
 
   send(message: UcpMessageInput): void {
@@ -106,7 +84,7 @@ export class RawSmsc {
   }
 
   async session(index: number): Promise<RawSession> {
-    await until(() => this.sessions.length > index, this.listeners, `connection #${index}`);
+    await whenSignalled(() => this.sessions.length > index, this.listeners, `connection #${index}`);
     return this.sessions[index]!;
   }
 

@@ -5,7 +5,7 @@
  * frames, and stop().
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import type { LinkHandlers, LinkState, MobileOriginated, OutboundPart, Receipt, SubmitOutcome } from '../../../src/app/ports.ts';
+import type { OutboundPart, Receipt, SubmitOutcome } from '../../../src/app/ports.ts';
 import { UcpLink, type UcpLinkOptions } from '../../../src/adapters/ucp-client/ucp-link.ts';
 import { encodeGsm7, encodeUcs2 } from '../../../src/core/text/index.ts';
 import {
@@ -23,6 +23,8 @@ import {
   type UcpResult,
 } from '../../../src/protocols/ucp/index.ts';
 import { RawSmsc, type RawSession } from './raw-smsc.ts';
+import { eventually } from '../../support/waiting.ts';
+import { recorder } from '../../support/link-handlers.ts';
 
 const open: { link?: UcpLink; smsc?: RawSmsc }[] = [];
 afterEach(async () => {
@@ -32,36 +34,8 @@ afterEach(async () => {
   }
 });
 
-/** Resolves when `condition` holds; checks every 5 ms, fails after a generous deadline. */
-async function eventually(condition: () => boolean, what: string, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 5));
-  }
-}
-
 /** For checks of absence only: nothing is awaited that could say "it will not happen", so wait this long. */
 const settle = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
-
-interface Handlers extends LinkHandlers {
-  states: LinkState[];
-  receipts: Receipt[];
-  mos: MobileOriginated[];
-}
-
-function recorder(overrides: Partial<LinkHandlers> = {}): Handlers {
-  const h: Handlers = {
-    states: [],
-    receipts: [],
-    mos: [],
-    onReceipt: async (r) => void h.receipts.push(r),
-    onMobileOriginated: async (mo) => void h.mos.push(mo),
-    onStateChange: (s) => void h.states.push(s),
-    ...overrides,
-  };
-  return h;
-}
 
 const LOGIN = '36001';
 const PASSWORD = 'secret';

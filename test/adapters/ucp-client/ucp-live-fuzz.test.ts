@@ -13,6 +13,7 @@ import { encodeGsm7 } from '../../../src/core/text/index.ts';
 import { MAX_FRAME_LENGTH, type UcpOperation } from '../../../src/protocols/ucp/index.ts';
 import { fuzzFrames, seededRandom } from '../../protocols/ucp/fuzz-frames.ts';
 import { RawSmsc, type RawSession } from './raw-smsc.ts';
+import { eventually } from '../../support/waiting.ts';
 
 const FRAMES = 100_000;
 /** Octets gathered before each write onto the socket. */
@@ -26,14 +27,6 @@ afterEach(async () => {
     await smsc?.close();
   }
 });
-
-async function eventually(condition: () => boolean, what: string, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 5));
-  }
-}
 
 /**
  * A full garbage collection, so that heap figures compare what is kept, not what is not yet collected. Without

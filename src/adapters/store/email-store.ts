@@ -1,25 +1,14 @@
-import type { ColumnType } from 'kysely';
-import type { Db } from '../store/database.ts';
+import type { Db, TextFrom } from './database.ts';
 
-/** Where an account's mails take the SMS text from. */
-export type TextFrom = 'body' | 'subject';
-
-type EmailTables = {
-  email_senders: { address: string; account_id: string; created_at: ColumnType<Date, Date, Date> };
-  email_settings: { account_id: string; text_from: TextFrom; updated_at: ColumnType<Date, Date, Date> };
-};
+export type { TextFrom };
 
 /** The e-mail door's own tables (migration 0004): allowlisted sender addresses and each account's text source. */
 export class PgEmailStore {
   constructor(private readonly db: Db) {}
 
-  private get kysely() {
-    return this.db.kysely.withTables<EmailTables>();
-  }
-
   /** The account a sender address is allowlisted for. */
   async accountOfSender(address: string): Promise<string | undefined> {
-    const row = await this.kysely.selectFrom('email_senders').select('account_id').where('address', '=', address.toLowerCase()).executeTakeFirst();
+    const row = await this.db.kysely.selectFrom('email_senders').select('account_id').where('address', '=', address.toLowerCase()).executeTakeFirst();
     return row?.account_id;
   }
 
@@ -27,7 +16,7 @@ export class PgEmailStore {
   async allowSenders(accountId: string, addresses: readonly string[], now: Date): Promise<{ taken: string[] }> {
     const taken: string[] = [];
     for (const address of addresses.map((a) => a.toLowerCase())) {
-      const row = await this.kysely
+      const row = await this.db.kysely
         .insertInto('email_senders')
         .values({ address, account_id: accountId, created_at: now })
         .onConflict((oc) => oc.column('address').doNothing())
@@ -40,7 +29,7 @@ export class PgEmailStore {
 
   async revokeSenders(accountId: string, addresses: readonly string[]): Promise<void> {
     if (addresses.length === 0) return;
-    await this.kysely
+    await this.db.kysely
       .deleteFrom('email_senders')
       .where('account_id', '=', accountId)
       .where('address', 'in', addresses.map((a) => a.toLowerCase()))
@@ -48,17 +37,17 @@ export class PgEmailStore {
   }
 
   async senders(accountId: string): Promise<string[]> {
-    const rows = await this.kysely.selectFrom('email_senders').select('address').where('account_id', '=', accountId).orderBy('address').execute();
+    const rows = await this.db.kysely.selectFrom('email_senders').select('address').where('account_id', '=', accountId).orderBy('address').execute();
     return rows.map((r) => r.address);
   }
 
   async textFrom(accountId: string): Promise<TextFrom> {
-    const row = await this.kysely.selectFrom('email_settings').select('text_from').where('account_id', '=', accountId).executeTakeFirst();
+    const row = await this.db.kysely.selectFrom('email_settings').select('text_from').where('account_id', '=', accountId).executeTakeFirst();
     return row?.text_from ?? 'body';
   }
 
   async setTextFrom(accountId: string, textFrom: TextFrom, now: Date): Promise<void> {
-    await this.kysely
+    await this.db.kysely
       .insertInto('email_settings')
       .values({ account_id: accountId, text_from: textFrom, updated_at: now })
       .onConflict((oc) => oc.column('account_id').doUpdateSet({ text_from: textFrom, updated_at: now }))

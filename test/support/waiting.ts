@@ -1,0 +1,34 @@
+/** Waiting in tests for something to happen, with a deadline that names what never came. */
+
+/** Resolves once `condition` holds, checked every `everyMs`; fails after `timeoutMs`. */
+export async function eventually(condition: () => boolean, what: string, timeoutMs = 10_000, everyMs = 5): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, everyMs));
+  }
+}
+
+/**
+ * Resolves when `condition` holds, checked whenever one of `listeners` is called (add to it, then call every
+ * listener when something changes); fails after `timeoutMs`.
+ */
+export function whenSignalled(condition: () => boolean, listeners: Set<() => void>, what: string, timeoutMs = 10_000): Promise<void> {
+  if (condition()) return Promise.resolve();
+  return new Promise((resolve, reject) => {
+    const check = (): void => {
+      if (!condition()) return;
+      done();
+      resolve();
+    };
+    const timer = setTimeout(() => {
+      done();
+      reject(new Error(`timed out waiting for ${what}`));
+    }, timeoutMs);
+    const done = (): void => {
+      clearTimeout(timer);
+      listeners.delete(check);
+    };
+    listeners.add(check);
+  });
+}
