@@ -14,9 +14,14 @@ import { SmppLink } from './adapters/smpp-client/smpp-link.ts';
 import { UcpLink } from './adapters/ucp-client/ucp-link.ts';
 import { startUcpSimulator } from './adapters/simulator/ucp-simulator.ts';
 import { startSmppSimulator } from './adapters/simulator/smpp-simulator.ts';
-import { PgAccountStore } from './adapters/store/account-store.ts';
+import { PgAccountStore, senderOf } from './adapters/store/account-store.ts';
 import { PgConsentStore } from './adapters/store/consent-store.ts';
 import { PgMoStore } from './adapters/store/mo-store.ts';
+import { PgContactStore } from './adapters/store/contact-store.ts';
+import { PgCampaignStore } from './adapters/store/campaign-store.ts';
+import type { CampaignDeps } from './app/campaigns.ts';
+import { CampaignRunner } from './app/run-campaigns.ts';
+import { BUILT_IN_GRIDS, type TariffGrid } from './core/pricing/index.ts';
 import { receiveMo, type MoDeps } from './app/receive-mo.ts';
 import type { SubmitDeps } from './app/submit-messages.ts';
 import { migrate, openDatabase, type Db } from './adapters/store/database.ts';
@@ -119,6 +124,8 @@ export async function startRelais(config: Config, options: { log?: Logger; clock
     const submit: SubmitDeps = { store: messages, consents, shortCodes: () => knownShortCodes, notify: () => doorbell.ring() };
     const moStore = new PgMoStore(db);
     const moDeps: MoDeps = { store: moStore, consents, findAccount: (id) => accounts.findById(id), submit, clock, log };
+    const contacts = new PgContactStore(db);
+    const campaignDeps: CampaignDeps = { campaigns: new PgCampaignStore(db), contacts, submit, clock, tariff: campaignTariff(config.campaigns.tariff) };
 
     if (config.roles.includes('dispatcher')) {
       const dispatcher = new Dispatcher({
@@ -146,6 +153,17 @@ export async function startRelais(config: Config, options: { log?: Logger; clock
       stops.push({ what: 'dispatcher', stop: () => dispatcher.stop() });
     }
 
+    if (config.roles.includes('campaigns')) {
+      const { tariff: _, ...options } = config.campaigns;
+      const findSender = async (id: string) => {
+        const account = await accounts.findById(id);
+        return account && senderOf(account);
+      };
+      const runner = new CampaignRunner({ ...campaignDeps, findSender, log }, options);
+      runner.start();
+      stops.push({ what: 'campaign runner', stop: () => runner.stop() });
+    }
+
     if (config.roles.includes('webhooks')) {
       const sender = new WebhookSender(webhooks, clock, log, { ...config.webhooks, pollIntervalMs: 500 });
       sender.start();
@@ -160,6 +178,8 @@ export async function startRelais(config: Config, options: { log?: Logger; clock
         webhooks,
         consents,
         inbound: moStore,
+        contacts,
+        campaigns: campaignDeps,
         submit,
         clock,
         logger: log,
@@ -174,14 +194,14 @@ export async function startRelais(config: Config, options: { log?: Logger; clock
 
     let smppServerPort: number | undefined;
     if (config.roles.includes('api') && config.smppServer.enabled) {
-      const { host, port, maxBindsPerAccount, throughputPerSecond } = config.smppServer;
+      const { host, port, maxBindsPerAccount, throughputPerSecond, tlsKeyFile, tlsCertFile, tlsPort } = config.smppServer;
       const smppServer = new SmppServer(
-        { host, port, maxBindsPerAccount, throughputPerSecond },
+        { host, port, maxBindsPerAccount, throughputPerSecond, tlsKeyFile, tlsCertFile, tlsPort },
         { credentials: new PgSmppAccountStore(db), findAccount: (id) => accounts.findById(id), submit, clock, log },
       );
       smppServerPort = await smppServer.listen();
       stops.push({ what: 'SMPP server', stop: () => smppServer.close() });
-      log.info({ host, port: smppServerPort }, 'SMPP server for clients listening');
+      log.info({ host, port: smppServerPort, tlsPort: smppServer.tlsPort }, 'SMPP server for clients listening');
     }
 
     let smtpPort: number | undefined;
@@ -198,6 +218,16 @@ export async function startRelais(config: Config, options: { log?: Logger; clock
     await stopAll();
     throw error;
   }
+}
+
+/** The tariff grid campaigns are priced with: one of the built-in grids, with a per-SMS price. */
+export function campaignTariff(id: string): TariffGrid {
+  const grid = BUILT_IN_GRIDS.find((g) => g.id === id && g.charges.some((c) => c.kind === 'per-unit' && c.unit === 'sms'));
+  if (!grid) {
+    const usable = BUILT_IN_GRIDS.filter((g) => g.charges.some((c) => c.kind === 'per-unit' && c.unit === 'sms')).map((g) => g.id);
+    throw new Error(`campaigns.tariff "${id}" is not a built-in grid with a per-SMS price (one of ${[...new Set(usable)].join(', ')})`);
+  }
+  return grid;
 }
 
 /**

@@ -1,3 +1,4 @@
+import { MsisdnError, parseMsisdn } from '../core/numbers/index.ts';
 import { InvalidRequest, type FieldProblem } from './errors.ts';
 
 /** What checking one item of a request gives: the item as it will be used, or what is wrong with it. */
@@ -21,4 +22,23 @@ export async function checkAll<I, O>(items: readonly I[], check: (item: I) => Ch
   }
   if (problems.length > 0) throw new InvalidRequest(problems);
   return results;
+}
+
+/** What a client typed → an E.164 mobile number, or a problem at `field` saying why not (every door reads numbers so). */
+export function mobileOf(typed: string, field: string, problems: FieldProblem[]): string | undefined {
+  try {
+    return parseMsisdn(typed, { requireMobile: true }).e164;
+  } catch (error) {
+    if (!(error instanceof MsisdnError)) throw error;
+    problems.push({ field, reason: error.message });
+    return undefined;
+  }
+}
+
+/** One number a request names (in its path, say): E.164 mobile, or InvalidRequest with the reason at `field`. */
+export function requiredMobile(typed: string, field: string): string {
+  const problems: FieldProblem[] = [];
+  const mobile = mobileOf(typed, field, problems);
+  if (!mobile) throw new InvalidRequest(problems);
+  return mobile;
 }

@@ -5,11 +5,14 @@
  */
 import type { SendDay } from '../core/compliance/index.ts';
 import type { ConsentEvent, RecipientConsent } from '../core/consent/index.ts';
+import type { ColumnTarget, Contact, CustomFieldDef, ImportedRow } from '../core/contacts/types.ts';
+import type { SegmentFilter } from '../core/contacts/segment.ts';
+import type { CampaignStatus } from '../core/campaign/lifecycle.ts';
 import type { ReceiptState } from '../core/message/receipts.ts';
 import type { MessageClass } from '../core/message/status.ts';
 import type { LinkAddress, LinkFailure, MobileOriginated, OutboundPart, Receipt, SubmitOutcome } from '../core/message/wire.ts';
 
-export type { LinkAddress, LinkFailure, MessageClass, MobileOriginated, OutboundPart, Receipt, ReceiptState, SubmitOutcome };
+export type { CampaignStatus, LinkAddress, LinkFailure, MessageClass, MobileOriginated, OutboundPart, Receipt, ReceiptState, SubmitOutcome };
 
 /** Time source. Everything that needs "now" gets it from here, so tests can drive time. */
 export interface Clock {
@@ -84,6 +87,8 @@ export interface NewMessage {
    * `first` then each `dayAfter` (at most `maxDays` days); none free → suppressed.
    */
   cap: CapPlan | null;
+  /** Set on the messages a campaign queued. */
+  campaignId?: string | null;
 }
 
 export interface CapPlan {
@@ -344,4 +349,226 @@ export interface Logger {
   info(obj: object, msg?: string): void;
   warn(obj: object, msg?: string): void;
   error(obj: object, msg?: string): void;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Contacts, imports and campaigns.
+// ---------------------------------------------------------------------------------------------
+
+export interface ContactBase {
+  id: string;
+  accountId: string;
+  name: string;
+  customFields: CustomFieldDef[];
+  createdAt: Date;
+}
+
+export interface ContactList {
+  id: string;
+  baseId: string;
+  name: string;
+}
+
+export interface Segment {
+  id: string;
+  baseId: string;
+  name: string;
+  filter: SegmentFilter;
+}
+
+/** A stored contact, with its id (ordered: campaigns walk their audience by it). */
+export interface StoredContact extends Contact {
+  id: string;
+  lastActivityAt: Date | null;
+}
+
+/** How an import reads its file and what it records. */
+export interface ImportSettings {
+  encoding: string;
+  delimiter: string;
+  headers: string[] | null;
+  targets: ColumnTarget[];
+  /** Consent columns are recorded for this brand, with this channel and wording (the evidence). */
+  consent: { brand: string; channel: string | null; wording: string | null };
+}
+
+export type ImportStatus = 'running' | 'completed' | 'rolled-back';
+
+export interface ImportRecord {
+  id: string;
+  accountId: string;
+  baseId: string;
+  listId: string | null;
+  fileName: string | null;
+  status: ImportStatus;
+  settings: ImportSettings;
+  /** The furthest line of the file settled (stored or rejected); a resumed import skips every settled range. */
+  linesDone: number;
+  rowsInserted: number;
+  rowsMerged: number;
+  rowsRejected: number;
+  consents: number;
+  createdAt: Date;
+  finishedAt: Date | null;
+}
+
+export interface ImportRejection {
+  line: number;
+  reason: string;
+  raw: string;
+}
+
+/** The rows of the file's lines `firstLine`..`lastLine`, settled in one transaction. */
+export interface ImportChunk {
+  rows: { line: number; row: ImportedRow }[];
+  rejections: ImportRejection[];
+  firstLine: number;
+  lastLine: number;
+}
+
+/** Who a campaign (or a segment count) is for: contacts of these bases, in any of the lists, matching the segment. */
+export interface Audience {
+  baseIds: string[];
+  listIds: string[];
+  segment: SegmentFilter | null;
+  /** The custom fields of the bases: the segment's conditions compare values of their types. */
+  customFields: CustomFieldDef[];
+}
+
+/** A contact of an audience, with what the guards need to know of it. */
+export interface AudienceMember {
+  contact: StoredContact;
+  /** The latest kind of consent event for the brand (or every brand), null when there is none. */
+  consent: 'opt-in' | 'soft-opt-in' | 'opt-out' | null;
+  /** Local days (YYYY-MM-DD), from yesterday on, on which the recipient already has marketing slots for the brand. */
+  capDays: string[];
+}
+
+export interface AudienceScope {
+  accountId: string;
+  brand: string;
+  now: Date;
+}
+
+/**
+ * Contract: every read and write is scoped to the account (a base of another account is not found); an import
+ * chunk is settled whole or not at all (contacts, consent events, rejections and its line range together).
+ */
+export interface ContactStore {
+  createBase(accountId: string, name: string, customFields: CustomFieldDef[], now: Date): Promise<ContactBase>;
+  /** By id or by name. */
+  findBase(accountId: string, idOrName: string): Promise<ContactBase | undefined>;
+  listBases(accountId: string): Promise<(ContactBase & { contacts: number })[]>;
+  /** Adds custom fields (a field of the same name must have the same type). */
+  addCustomFields(base: ContactBase, fields: CustomFieldDef[]): Promise<ContactBase>;
+  /** Inserts or merges contacts (non-empty fields replace the stored ones); how many were new and merged. */
+  upsertContacts(base: ContactBase, contacts: Contact[], now: Date): Promise<{ inserted: number; merged: number }>;
+  getContact(base: ContactBase, mobile: string): Promise<StoredContact | undefined>;
+  listContacts(base: ContactBase, afterId: string | undefined, limit: number): Promise<StoredContact[]>;
+  /** Deletes the numbers from the base, or from every base of the account; each removal audited with the reason. How many contacts. */
+  removeNumbers(accountId: string, mobiles: string[], reason: string, now: Date, base?: ContactBase): Promise<number>;
+
+  /**
+   * Number hygiene: removes, from every base of their account, the recipients whose messages failed with one of
+   * `errors` (receipt error codes per protocol) more than `limit` times since `since`; each removal audited.
+   */
+  removeUnreachable(errors: Readonly<Record<string, readonly string[]>>, limit: number, since: Date, reason: string, now: Date): Promise<number>;
+
+  createList(base: ContactBase, name: string, now: Date): Promise<ContactList>;
+  findList(base: ContactBase, idOrName: string): Promise<ContactList | undefined>;
+  listLists(base: ContactBase): Promise<(ContactList & { members: number })[]>;
+  addToList(list: ContactList, mobiles: string[]): Promise<number>;
+
+  saveSegment(base: ContactBase, name: string, filter: SegmentFilter, now: Date): Promise<Segment>;
+  findSegment(base: ContactBase, idOrName: string): Promise<Segment | undefined>;
+  listSegments(base: ContactBase): Promise<Segment[]>;
+
+  /** Contacts in the audience, and distinct mobiles among them. */
+  countAudience(audience: Audience, scope: AudienceScope): Promise<{ contacts: number; recipients: number }>;
+  /** The next `limit` contacts of the audience after the contact id `afterId` ('0' for the first), by id. */
+  audience(audience: Audience, scope: AudienceScope, afterId: string, limit: number): Promise<AudienceMember[]>;
+
+  startImport(input: { accountId: string; baseId: string; listId: string | null; fileName: string | null; settings: ImportSettings }, now: Date): Promise<ImportRecord>;
+  getImport(accountId: string, id: string): Promise<ImportRecord | undefined>;
+  /**
+   * Settles a chunk whole (contacts, consent events, rejected rows, its line range, the counters); chunks of one
+   * import may be settled concurrently. InvalidState when the import is no longer running or the range is taken.
+   */
+  settleImportChunk(record: ImportRecord, chunk: ImportChunk, now: Date): Promise<ImportRecord>;
+  /** The line ranges already settled, in order: what a resume skips. */
+  settledRanges(record: ImportRecord): Promise<{ firstLine: number; lastLine: number }[]>;
+  finishImport(record: ImportRecord, now: Date): Promise<ImportRecord>;
+  /** Removes the contacts the import created, restores those it merged, retracts the opt-ins it declared. */
+  rollbackImport(record: ImportRecord, now: Date): Promise<ImportRecord>;
+  rejections(record: ImportRecord): AsyncIterable<ImportRejection>;
+}
+
+/** What a client writes of a campaign (everything but its life). */
+export interface CampaignDraft {
+  name: string;
+  class: MessageClass;
+  brand: string;
+  shortCode: string;
+  /** The short code, or an alphanumeric sender ID. */
+  sender: string;
+  /** The message, with merge fields (core/campaign). */
+  template: string;
+  audience: { baseIds: string[]; listIds: string[]; segmentId: string | null };
+  /** When it should start; null: when launched. */
+  sendAt: Date | null;
+}
+
+export interface Campaign extends CampaignDraft {
+  id: string;
+  accountId: string;
+  status: CampaignStatus;
+  /** The last contact id queued: sending resumes after it. */
+  cursor: string;
+  /** Messages queued so far (suppressed ones included). */
+  queued: number;
+  createdAt: Date;
+  startedAt: Date | null;
+  finishedAt: Date | null;
+}
+
+export interface CampaignStats {
+  /** Messages by status (queued, held, submitting, submitted, delivered, undeliverable…, suppressed). */
+  byStatus: Record<string, number>;
+  /** Messages not delivered, by reason (error code or the compliance rule that suppressed them). */
+  failedByReason: Record<string, number>;
+  /** SMS parts by message status (what is billed: sent or delivered ones, per the tariff). */
+  partsByStatus: Record<string, number>;
+  /** Recipients of the campaign who sent STOP after it started. */
+  stopsAfter: number;
+}
+
+/**
+ * Contract: reads are scoped to the account; `move` changes a campaign's status only from the status the caller
+ * saw (a concurrent change wins, the caller gets undefined); `queueChunk` queues a campaign's next recipients
+ * exactly once, in one transaction with the cursor.
+ */
+export interface CampaignStore {
+  create(accountId: string, draft: CampaignDraft, now: Date): Promise<Campaign>;
+  get(accountId: string, id: string): Promise<Campaign | undefined>;
+  list(accountId: string): Promise<Campaign[]>;
+  /** Replaces the draft's content while the campaign is still in `campaign.status`. */
+  update(campaign: Campaign, draft: CampaignDraft, now: Date): Promise<Campaign | undefined>;
+  move(campaign: Campaign, to: CampaignStatus, now: Date): Promise<Campaign | undefined>;
+  /** Running campaigns, and scheduled ones whose time has come. */
+  active(now: Date): Promise<Campaign[]>;
+  /**
+   * Queues messages for the contacts after `campaign.cursor` up to `toCursor`; false (nothing written) when the
+   * cursor moved or the campaign is no longer running. Recipients already queued by this campaign (the same
+   * number in two bases) are skipped.
+   */
+  queueChunk(campaign: Campaign, toCursor: string, messages: NewMessage[], now: Date): Promise<boolean>;
+  /** The campaign's messages waiting in the outbox (queued) and due before `dueBefore`: what the links have ahead. */
+  backlog(campaign: Campaign, dueBefore: Date): Promise<number>;
+  /** Messages not yet settled with the operator (queued, held or being submitted). */
+  unsettled(campaign: Campaign): Promise<number>;
+  /** Paused: queued messages are held back; resumed: released; cancelled: held and queued ones cancelled. */
+  holdMessages(campaign: Campaign, now: Date): Promise<number>;
+  releaseMessages(campaign: Campaign, now: Date): Promise<number>;
+  cancelMessages(campaign: Campaign, now: Date): Promise<number>;
+  stats(campaign: Campaign): Promise<CampaignStats>;
 }

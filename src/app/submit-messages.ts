@@ -1,8 +1,7 @@
 import { createHash } from 'node:crypto';
 import { measure } from '../core/text/index.ts';
-import { MsisdnError, parseMsisdn } from '../core/numbers/index.ts';
 import type { RecipientConsent } from '../core/consent/index.ts';
-import { checkAll, type Checked } from './check-all.ts';
+import { checkAll, mobileOf, type Checked } from './check-all.ts';
 import { IdempotencyKeyReused, type FieldProblem } from './errors.ts';
 import { guardMessage, type AccountCompliance, type GuardInput } from './guard-message.ts';
 import type { ConsentStore, MessageClass, MessageStore, NewMessage, ShortCode } from './ports.ts';
@@ -62,9 +61,9 @@ export async function submitMessages(
 ): Promise<Submitted> {
   const known = deps.shortCodes();
   const where = (index: number) => (requests.length === 1 ? '' : `/messages/${index}`);
-  const drafts = await checkAll(requests, (request) => toDraft(request, sender, known, now), where);
+  const drafts = await checkAll(requests, (request) => draftOf(request, sender, known, now), where);
   const consentOf = await consentsOf(deps, sender.accountId, drafts);
-  const messages = await checkAll(drafts, (draft) => remeasured(guardMessage(draft, sender, consentOf(draft))), where);
+  const messages = await checkAll(drafts, (draft) => guarded(draft, sender, consentOf(draft)), where);
 
   const claim = idempotencyKey ? { key: idempotencyKey, requestHash: hashRequests(requests) } : undefined;
   const result = await deps.store.insertMessages(messages, now, claim);
@@ -73,13 +72,14 @@ export async function submitMessages(
   return { ids: result.ids, replayed: result.kind === 'replayed', messages };
 }
 
-type Draft = GuardInput;
+/** A request read and checked, not yet decided by compliance. */
+export type Draft = GuardInput;
 
 /**
  * The consent of each marketing recipient for its brand: one read per brand of the batch. Transactional
  * messages need no consent and go after a STOP (seed 003): they cost no read.
  */
-async function consentsOf(deps: SubmitDeps, accountId: string, drafts: readonly Draft[]): Promise<(draft: Draft) => RecipientConsent> {
+export async function consentsOf(deps: Pick<SubmitDeps, 'consents'>, accountId: string, drafts: readonly Draft[]): Promise<(draft: Draft) => RecipientConsent> {
   const byBrand = new Map<string, string[]>();
   for (const draft of drafts) {
     if (draft.class !== 'marketing') continue;
@@ -94,6 +94,11 @@ async function consentsOf(deps: SubmitDeps, accountId: string, drafts: readonly 
 /** What a transactional message is decided with: no consent needed, no opposition read. */
 const NO_CONSENT_READ: RecipientConsent = { consent: 'none', optedOut: false, since: null };
 
+/** A draft decided by compliance for its recipient's consent: the message for the outbox, or why it is refused. */
+export function guarded(draft: Draft, sender: AccountCompliance, consent: RecipientConsent): Checked<NewMessage> {
+  return remeasured(guardMessage(draft, sender, consent));
+}
+
 /** The final text (the STOP mention may have been added) measured again, and held to the limit. */
 function remeasured(guarded: Checked<NewMessage>): Checked<NewMessage> {
   if ('problems' in guarded) return guarded;
@@ -106,9 +111,10 @@ function tooLong(segments: number, encoding: string, what = ''): FieldProblem {
   return { field: '/text', reason: `the text needs ${segments} SMS parts in ${encoding}${what ? ` ${what}` : ''}; the maximum is ${MAX_SEGMENTS}` };
 }
 
-function toDraft(request: SendRequest, sender: Sender, known: ReadonlyMap<string, ShortCode>, now: Date): Checked<Draft> {
+/** One request read against the account and the platform's short codes; `now` is when it was asked. */
+export function draftOf(request: SendRequest, sender: Sender, known: ReadonlyMap<string, ShortCode>, now: Date): Checked<Draft> {
   const problems: FieldProblem[] = [];
-  const recipient = recipientOf(request.to, problems);
+  const recipient = mobileOf(request.to, '/to', problems);
 
   const shortCode = request.shortCode ?? sender.defaultShortCode ?? (known.size === 1 ? [...known.keys()][0]! : undefined);
   if (!shortCode) {
@@ -145,16 +151,6 @@ function toDraft(request: SendRequest, sender: Sender, known: ReadonlyMap<string
   };
 }
 
-/** What the client typed → E.164 mobile number, or a problem saying why not. */
-function recipientOf(to: string, problems: FieldProblem[]): string | undefined {
-  try {
-    return parseMsisdn(to, { requireMobile: true }).e164;
-  } catch (error) {
-    if (!(error instanceof MsisdnError)) throw error;
-    problems.push({ field: '/to', reason: error.message });
-    return undefined;
-  }
-}
 
 function hashRequests(requests: SendRequest[]): string {
   return createHash('sha256').update(JSON.stringify(requests)).digest('base64url');

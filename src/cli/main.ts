@@ -2,21 +2,18 @@ import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node
 import path from 'node:path';
 import { Command, Option } from 'commander';
 import { openApiDocument } from '../adapters/http/server.ts';
-import { createLogger } from '../adapters/log.ts';
-import { PgAccountStore } from '../adapters/store/account-store.ts';
 import { PgEmailStore } from '../adapters/store/email-store.ts';
 import { PgSmppAccountStore } from '../adapters/store/smpp-account-store.ts';
-import type { Db } from '../adapters/store/database.ts';
-import { ConfigError, loadConfig } from '../config/load.ts';
 import { withAccountKeywords } from '../app/receive-mo.ts';
 import { compileKeywords, KeywordSetError, type KeywordSet } from '../core/keywords/index.ts';
 import type { Config } from '../config/schema.ts';
-import { openStore, startRelais, systemClock, type BuiltInSimulator } from '../main.ts';
+import { startRelais, systemClock, type BuiltInSimulator } from '../main.ts';
+import { configOption, fail, load, withStore } from './common.ts';
+import { registerContactCommands } from './contacts-cli.ts';
 import { simulatorCliOptions, runSmppSimulatorFromCli } from '../adapters/simulator/smpp-simulator.ts';
 import { runUcpSimulatorFromCli, ucpSimulatorCliOptions } from '../adapters/simulator/ucp-cli.ts';
 
 const program = new Command('relais').description('Relais: push-SMS platform (HTTP API, dispatcher, operator links)').showHelpAfterError();
-const configOption = () => new Option('-c, --config <file>', 'configuration file (JSON); default relais.config.json when present');
 
 program
   .command('start')
@@ -187,6 +184,8 @@ program
     console.log(JSON.stringify(await openApiDocument(), null, 2));
   });
 
+registerContactCommands(program);
+
 const simulate = program.command('simulate').description('run an SMSC simulator, for development and tests');
 const smpp = simulate.command('smpp').description('SMPP 3.4 SMSC simulator on 127.0.0.1: accepts binds, answers submits, sends receipts and MOs, misbehaves on request');
 for (const option of simulatorCliOptions) smpp.addOption(option);
@@ -200,27 +199,6 @@ for (const option of ucpSimulatorCliOptions) ucp.addOption(option);
 ucp.action(async (opts: Record<string, unknown>) => {
   await runUcpSimulatorFromCli(opts);
 });
-
-function load(file: string | undefined): Config {
-  try {
-    return loadConfig(file ? { file } : {});
-  } catch (error) {
-    if (error instanceof ConfigError) fail(error.message);
-    throw error;
-  }
-}
-
-/** Runs an admin command on the store; beside a running Relais it shares its embedded PostgreSQL. */
-async function withStore(config: Config, work: (accounts: PgAccountStore, db: Db) => Promise<void>): Promise<void> {
-  const log = createLogger(config.log.level === 'info' ? 'warn' : config.log.level);
-  const { db, embedded } = await openStore(config, log, 'share');
-  try {
-    await work(new PgAccountStore(db), db);
-  } finally {
-    await db.close();
-    await embedded?.stop();
-  }
-}
 
 /** One Relais per data directory: a second `start` would fight over the embedded PostgreSQL. */
 function claimDataDir(config: Config): string | undefined {
@@ -255,11 +233,6 @@ function printBanner(httpUrl: string | undefined, apiKey: string | undefined, si
     }
   }
   console.log(lines.join('\n') + '\n');
-}
-
-function fail(message: string): never {
-  console.error(`relais: ${message}`);
-  process.exit(1);
 }
 
 program.parseAsync(process.argv).catch((error: unknown) => fail(error instanceof Error ? error.message : String(error)));

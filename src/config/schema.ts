@@ -91,7 +91,7 @@ const ShortCode = Type.Object(
   { additionalProperties: false },
 );
 
-export const roles = ['api', 'dispatcher', 'webhooks'] as const;
+export const roles = ['api', 'dispatcher', 'webhooks', 'campaigns'] as const;
 
 export const ConfigSchema = Type.Object(
   {
@@ -127,6 +127,9 @@ export const ConfigSchema = Type.Object(
         port: Port(2775),
         maxBindsPerAccount: Type.Optional(Type.Integer({ minimum: 1, description: 'Binds at once per account unless its SMPP credential says otherwise' })),
         throughputPerSecond: Type.Optional(Type.Integer({ minimum: 1, description: 'submit_sm per second per account; over it: ESME_RTHROTTLED' })),
+        tlsKeyFile: Type.Optional(Type.String({ minLength: 1, description: 'PEM private key: with tlsCertFile, SMPP over TLS (on port, or on tlsPort beside plain SMPP)' })),
+        tlsCertFile: Type.Optional(Type.String({ minLength: 1, description: 'PEM certificate chain for SMPP over TLS' })),
+        tlsPort: Type.Optional(Type.Integer({ minimum: 0, maximum: 65535, description: 'SMPP over TLS on this port, plain SMPP staying on port (needs tlsKeyFile and tlsCertFile)' })),
       },
       { default: {}, additionalProperties: false },
     ),
@@ -155,6 +158,16 @@ export const ConfigSchema = Type.Object(
         leaseTtlMs: Type.Integer({ minimum: 1000, default: 15_000 }),
         maxAttempts: Type.Integer({ minimum: 1, default: 10 }),
         receiptSweepMs: Type.Integer({ minimum: 1000, default: 30_000 }),
+      },
+      { default: {}, additionalProperties: false },
+    ),
+    campaigns: Type.Object(
+      {
+        tariff: Type.String({ default: 'projetcom-bulk-sms', description: 'Id of the tariff grid campaigns are priced with (dry run, cost so far)' }),
+        pollIntervalMs: Type.Integer({ minimum: 10, default: 500, description: 'How often the campaigns role looks for work' }),
+        chunk: Type.Integer({ minimum: 1, maximum: 10_000, default: 500, description: 'Recipients queued per transaction' }),
+        aheadSeconds: Type.Integer({ minimum: 1, default: 5, description: "Seconds of the short code's rate kept queued ahead of the links" }),
+        hygieneIntervalMs: Type.Integer({ minimum: 1000, default: 3_600_000, description: 'How often numbers with more than 2 unknown-subscriber failures in 30 days leave the contacts' }),
       },
       { default: {}, additionalProperties: false },
     ),

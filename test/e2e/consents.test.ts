@@ -5,27 +5,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PgAccountStore } from '../../src/adapters/store/account-store.ts';
 import { startTestRelais, type TestRelais } from '../support/relais.ts';
+import { parseCsv } from '../support/csv.ts';
 
-/** RFC 4180 → rows of fields (quoted fields may hold commas, doubled quotes, CR and LF). */
-function parseCsv(text: string): string[][] {
-  const rows: string[][] = [];
-  let row: string[] = [];
-  let field = '';
-  let quoted = false;
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i]!;
-    if (quoted) {
-      if (c === '"' && text[i + 1] === '"') (field += '"'), i++;
-      else if (c === '"') quoted = false;
-      else field += c;
-    } else if (c === '"') quoted = true;
-    else if (c === ',') row.push(field), (field = '');
-    else if (c === '\r' && text[i + 1] === '\n') row.push(field), rows.push(row), (row = []), (field = ''), i++;
-    else field += c;
-  }
-  if (field !== '' || row.length > 0) throw new Error(`the CSV does not end with CRLF: ${JSON.stringify(text.slice(-20))}`);
-  return rows;
-}
 
 describe('the consent ledger over HTTP', () => {
   let t: TestRelais;

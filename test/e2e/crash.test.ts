@@ -3,51 +3,15 @@
  * count what reached the SMSC simulator. No accepted message is lost; none is silently sent twice; those
  * whose fate is unknown are in doubt, surfaced, and handled per the account's policy.
  */
-import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { PgAccountStore } from '../../src/adapters/store/account-store.ts';
-import { startSmppSimulator, type SmppSimulator } from '../../src/adapters/simulator/smpp-simulator.ts';
 import { canTransition, type MessageStatus } from '../../src/core/message/status.ts';
 import { decodeGsm7 } from '../../src/core/text/index.ts';
 import { createTestDatabase, primaryTarget, type TestDatabase } from '../support/db.ts';
+import { startCrashRig, startRelaisProcess } from '../support/relais-process.ts';
+import { eventually } from '../support/waiting.ts';
 
-const bin = path.resolve(import.meta.dirname, '../../bin/relais.js');
 const TOTAL = 20_000;
-
-interface Run {
-  child: ChildProcessWithoutNullStreams;
-  output: () => string;
-  url: Promise<string>;
-}
-
-function startRelais(configFile: string, databaseUrl: string, dataDir: string): Run {
-  const child = spawn(process.execPath, [bin, 'start', '--config', configFile], {
-    env: { ...process.env, DATABASE_URL: databaseUrl, RELAIS_DATA_DIR: dataDir },
-  });
-  let out = '';
-  const url = new Promise<string>((resolve, reject) => {
-    child.stdout.on('data', (chunk: Buffer) => {
-      out += chunk.toString();
-      const match = /HTTP API\s+(http:\/\/\S+)/.exec(out);
-      if (match) resolve(match[1]!);
-    });
-    child.stderr.on('data', (chunk: Buffer) => (out += chunk.toString()));
-    child.on('exit', (code, signal) => reject(new Error(`relais exited (${code ?? signal}):\n${out}`)));
-  });
-  url.catch(() => undefined);
-  return { child, output: () => out, url };
-}
-
-async function until(check: () => Promise<boolean> | boolean, timeoutMs: number, what: string): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 describe('kill -9 during a 20,000-message run, then restart', () => {
   const cleanups: (() => Promise<unknown> | unknown)[] = [];
@@ -62,25 +26,11 @@ describe('kill -9 during a 20,000-message run, then restart', () => {
     const account = await accounts.createAccount({ name: 'crash', defaultShortCode: '36001', inDoubtPolicy: policy }, new Date());
     const key = await accounts.createApiKey(account.id, null, new Date());
 
-    const simulator: SmppSimulator = await startSmppSimulator({ port: 0, receiptDelayMs: 30 });
-    cleanups.push(() => simulator.close());
-    const dir = mkdtempSync(path.join(tmpdir(), 'relais-crash-'));
-    cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
-    const configFile = path.join(dir, 'relais.config.json');
-    writeFileSync(
-      configFile,
-      JSON.stringify({
-        http: { port: 0 },
-        log: { level: 'warn' },
-        simulator: { enabled: false },
-        routes: [{ name: 'sim', protocol: 'smpp', host: '127.0.0.1', port: simulator.port, systemId: 'relais', password: 'relais', window: 50 }],
-        shortCodes: [{ number: '36001', route: 'sim', ratePerSecond: 2000 }],
-        dispatcher: { pollIntervalMs: 20, leaseTtlMs: 2000 },
-      }),
-    );
+    const { simulator, dir, configFile, close } = await startCrashRig();
+    cleanups.push(close);
 
-    const first = startRelais(configFile, tdb.url, dir);
-    cleanups.push(() => first.child.kill('SIGKILL'));
+    const first = startRelaisProcess(configFile, tdb.url, dir);
+    cleanups.push(() => first.kill());
     const url = await first.url;
     for (let batch = 0; batch < TOTAL / 10_000; batch++) {
       const messages = Array.from({ length: 10_000 }, (_, i) => ({ to: '+33612345678', text: `crash ${batch * 10_000 + i}`, class: 'transactional' }));
@@ -91,22 +41,26 @@ describe('kill -9 during a 20,000-message run, then restart', () => {
       });
       expect(response.status).toBe(202);
     }
-    await until(() => simulator.stats.submitsReceived >= 5_000, 30_000, 'the first submits');
-    first.child.kill('SIGKILL');
-    await new Promise((resolve) => first.child.once('exit', resolve));
+    await eventually(() => simulator.stats.submitsReceived >= 5_000, 'the first submits', 30_000, 50);
+    await first.kill();
     const reachedBeforeCrash = simulator.stats.submitsReceived;
 
-    const second = startRelais(configFile, tdb.url, dir);
-    cleanups.push(() => new Promise((resolve) => (second.child.exitCode !== null ? resolve(null) : (second.child.once('exit', resolve), second.child.kill('SIGTERM')))));
+    const second = startRelaisProcess(configFile, tdb.url, dir);
+    cleanups.push(() => second.stop());
     await second.url;
     const counts = async () =>
       Object.fromEntries(
         (await tdb.db.pool.query<{ status: string; n: number }>('SELECT status, count(*)::int AS n FROM messages GROUP BY status')).rows.map((r) => [r.status, r.n]),
       ) as Record<string, number>;
-    await until(async () => {
-      const c = await counts();
-      return (c.queued ?? 0) + (c.submitting ?? 0) + (c.submitted ?? 0) === 0;
-    }, 60_000, 'every message to be delivered or in doubt');
+    await eventually(
+      async () => {
+        const c = await counts();
+        return (c.queued ?? 0) + (c.submitting ?? 0) + (c.submitted ?? 0) === 0;
+      },
+      'every message to be delivered or in doubt',
+      60_000,
+      50,
+    );
 
     const byStatus = await counts();
     const rows = (await tdb.db.pool.query<{ body: string; status: string; possible_duplicate: boolean }>('SELECT body, status, possible_duplicate FROM messages')).rows;

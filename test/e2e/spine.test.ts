@@ -5,6 +5,7 @@
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { verifySignature } from '../../src/adapters/webhooks/signature.ts';
+import { eventually } from '../support/waiting.ts';
 import { startTestRelais, type TestRelais } from '../support/relais.ts';
 
 describe('one SMS from the API to the handset and back', () => {
@@ -160,6 +161,31 @@ describe('webhooks', () => {
     const attempts = history.body.deliveries.flatMap((d: { attempts: { httpStatus: number }[] }) => d.attempts.map((a) => a.httpStatus));
     expect(attempts.filter((s: number) => s === 503)).toHaveLength(2);
     expect(history.body.deliveries.every((d: { status: string }) => d.status === 'delivered')).toBe(true);
+  });
+
+  it('posts the MOs attributed to the account (a reply, a STOP) to the webhooks that subscribed to "inbound"', async () => {
+    const created = await t.api('POST', '/v1/webhooks', { url, events: ['inbound'] });
+    expect(created.status).toBe(201);
+    failuresLeft = 0;
+    // Two accounts send on this short code (the demo one and ours): our marketing SMS is what attributes the replies to us.
+    await t.api('POST', '/v1/consents', { msisdn: '+33698765432', brand: 'test', kind: 'opt-in', channel: 'web form' });
+    const offer = await t.api('POST', '/v1/messages', { to: '+33698765432', text: 'test : portes ouvertes samedi', class: 'marketing' });
+    await t.waitFor(offer.body.id, (s) => s === 'delivered');
+    await t.relais.simulator!.sendMo({ from: '33698765432', to: '36001', text: 'Oui, je serai là samedi' });
+    await t.relais.simulator!.sendMo({ from: '33698765432', to: '36001', text: 'stop' });
+    const inbound = () => received.map((r) => JSON.parse(r.body)).filter((p) => p.type === 'inbound');
+    await eventually(() => inbound().length === 2, 'the two MOs at the webhook', 10_000, 20);
+    const [reply, stop] = inbound().sort((a, b) => a.at.localeCompare(b.at) || (a.inbound.intent === 'stop' ? 1 : -1));
+    expect(reply.inbound).toMatchObject({ from: '33698765432', to: '36001', text: 'Oui, je serai là samedi', intent: 'other' });
+    expect(stop.inbound).toMatchObject({ text: 'stop', intent: 'stop', keyword: 'STOP' });
+    for (const r of received.filter((r) => JSON.parse(r.body).type === 'inbound')) {
+      expect(verifySignature(created.body.secret, r.body, r.signature, Math.floor(Date.now() / 1000))).toBe(true);
+    }
+    const history = await t.api('GET', `/v1/webhooks/${created.body.id}/deliveries`);
+    expect(history.body.deliveries.map((d: { inboundId: string | null; messageId: string | null }) => [Boolean(d.inboundId), d.messageId])).toEqual([
+      [true, null],
+      [true, null],
+    ]);
   });
 
   it('supports listing, pausing and deleting webhooks', async () => {

@@ -1,9 +1,9 @@
 /** Waiting in tests for something to happen, with a deadline that names what never came. */
 
 /** Resolves once `condition` holds, checked every `everyMs`; fails after `timeoutMs`. */
-export async function eventually(condition: () => boolean, what: string, timeoutMs = 10_000, everyMs = 5): Promise<void> {
+export async function eventually(condition: () => boolean | Promise<boolean>, what: string, timeoutMs = 10_000, everyMs = 5): Promise<void> {
   const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
+  while (!(await condition())) {
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     await new Promise((resolve) => setTimeout(resolve, everyMs));
   }

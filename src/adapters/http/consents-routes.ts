@@ -1,10 +1,9 @@
 import { isIP } from 'node:net';
 import { Type } from '@sinclair/typebox';
-import { checkAll } from '../../app/check-all.ts';
-import { InvalidRequest, type FieldProblem } from '../../app/errors.ts';
+import { checkAll, mobileOf, requiredMobile } from '../../app/check-all.ts';
+import type { FieldProblem } from '../../app/errors.ts';
 import type { NewConsentEvent } from '../../app/ports.ts';
 import { ALL_BRANDS, consentByBrand, type ConsentEvent } from '../../core/consent/index.ts';
-import { MsisdnError, parseMsisdn } from '../../core/numbers/index.ts';
 import type { Account } from '../store/account-store.ts';
 import { consentCsv } from './consent-export.ts';
 import { ConsentExport, consentSchemas, ExportQuery, MsisdnParams, NewConsent, NewConsentBatch, RecipientConsents } from './consent-schemas.ts';
@@ -58,7 +57,7 @@ export async function consentRoutes(app: Api, deps: HttpDeps): Promise<void> {
       },
     },
     async (request) => {
-      const msisdn = pathMsisdn(request.params.msisdn);
+      const msisdn = requiredMobile(request.params.msisdn, '/msisdn');
       const history = await deps.consents.history(request.account.id, msisdn);
       return { msisdn, brands: presentStates(history), history: history.map(presentEvent) } satisfies typeof RecipientConsents.static;
     },
@@ -88,7 +87,7 @@ export async function consentRoutes(app: Api, deps: HttpDeps): Promise<void> {
       },
     },
     async (request, reply) => {
-      const msisdn = pathMsisdn(request.params.msisdn);
+      const msisdn = requiredMobile(request.params.msisdn, '/msisdn');
       const history = await deps.consents.history(request.account.id, msisdn);
       const exportedAt = deps.clock.now();
       const events = history.map(presentEvent);
@@ -105,7 +104,7 @@ export async function consentRoutes(app: Api, deps: HttpDeps): Promise<void> {
 /** One event as a client sent it → an event for the ledger, or the problems (fields relative to the event). */
 function toNewEvent(input: NewConsent, account: Pick<Account, 'id' | 'brand'>, now: Date): NewConsentEvent | { problems: FieldProblem[] } {
   const problems: FieldProblem[] = [];
-  const recipient = mobile(input.msisdn, '/msisdn', problems);
+  const recipient = mobileOf(input.msisdn, '/msisdn', problems);
   const brand = input.brand ?? account.brand;
   if (brand === ALL_BRANDS && input.kind !== 'opt-out') {
     problems.push({ field: '/brand', reason: `"*" (every brand of the account) is for an opt-out only; an ${input.kind} is given to one brand` });
@@ -137,23 +136,6 @@ function toNewEvent(input: NewConsent, account: Pick<Account, 'id' | 'brand'>, n
   };
 }
 
-/** What was typed → E.164 mobile number (as for messages), or a problem saying why not. */
-function mobile(typed: string, field: string, problems: FieldProblem[]): string | undefined {
-  try {
-    return parseMsisdn(typed, { requireMobile: true }).e164;
-  } catch (error) {
-    if (!(error instanceof MsisdnError)) throw error;
-    problems.push({ field, reason: error.message });
-    return undefined;
-  }
-}
-
-function pathMsisdn(typed: string): string {
-  const problems: FieldProblem[] = [];
-  const msisdn = mobile(typed, '/msisdn', problems);
-  if (!msisdn) throw new InvalidRequest(problems);
-  return msisdn;
-}
 
 function presentEvent(e: ConsentEvent) {
   return {

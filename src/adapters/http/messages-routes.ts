@@ -6,6 +6,7 @@ import { InvalidRequest } from '../../app/errors.ts';
 import { presentMessage, presentMessageDetail } from './presenters.ts';
 import { IdParams, ListQuery, SendBatch, SendMessage } from './schemas.ts';
 import type { Api, HttpDeps } from './server.ts';
+import { senderOf } from '../store/account-store.ts';
 
 const problem = { $ref: 'Problem#' };
 
@@ -31,7 +32,7 @@ export async function messageRoutes(app: Api, deps: HttpDeps): Promise<void> {
       const requests = batch ? body.messages : [body];
       const result = await submitMessages(
         deps.submit,
-        { accountId: request.account.id, defaultShortCode: request.account.defaultShortCode, brand: request.account.brand, capPolicy: request.account.capPolicy },
+        senderOf(request.account),
         requests,
         deps.clock.now(),
         request.headers['idempotency-key'] as string | undefined,

@@ -45,6 +45,7 @@ export function presentDelivery(d: WebhookDelivery) {
   return {
     id: d.id,
     messageId: d.messageId,
+    inboundId: d.inboundId,
     status: d.status,
     nextAttemptAt: d.nextAttemptAt?.toISOString() ?? null,
     createdAt: d.createdAt.toISOString(),

@@ -1,5 +1,6 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { IdempotencyKeyReused, InvalidRequest, InvalidState, NotFound, type FieldProblem } from '../../app/errors.ts';
+import { IllegalTransition, TemplateError } from '../../core/campaign/index.ts';
 
 export class Unauthorized extends Error {}
 
@@ -24,7 +25,10 @@ export function toProblem(error: unknown): ProblemBody {
   if (error instanceof InvalidRequest) return problem(422, 'Invalid request', error.message, error.problems);
   if (error instanceof NotFound) return problem(404, 'Not found', error.message);
   if (error instanceof IdempotencyKeyReused) return problem(422, 'Idempotency key reused', error.message);
-  if (error instanceof InvalidState) return problem(409, 'Not possible in this state', error.message);
+  if (error instanceof TemplateError) {
+    return problem(422, 'Invalid template', error.message, error.problems.map((p) => ({ field: '/text', reason: `${p.reason} (position ${p.position})` })));
+  }
+  if (error instanceof InvalidState || error instanceof IllegalTransition) return problem(409, 'Not possible in this state', error.message);
   if (error instanceof Unauthorized) return problem(401, 'Unauthorized', error.message);
   const fastifyError = error as FastifyError;
   if (fastifyError.validation) {

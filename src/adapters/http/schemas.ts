@@ -5,6 +5,8 @@ import { MAX_BATCH } from '../../app/submit-messages.ts';
 /** Request and response schemas of the HTTP API v1; the OpenAPI document is generated from them. */
 
 const Status = Type.Union(messageStatuses.map((s) => Type.Literal(s)), { description: 'Message status' });
+/** What a webhook can subscribe to: message statuses, and "inbound" (MOs attributed to the account). */
+const WebhookEvent = Type.Union([...messageStatuses, 'inbound'].map((s) => Type.Literal(s)), { description: 'A message status, or "inbound" for received MOs' });
 const DateTime = Type.String({ format: 'date-time' });
 const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(t: T) => Type.Union([t, Type.Null()]);
 
@@ -100,7 +102,9 @@ export const IdParams = Type.Object({ id: Type.String() });
 export const WebhookInput = Type.Object(
   {
     url: Type.String({ format: 'uri', pattern: '^https?://', description: 'Where status changes are POSTed' }),
-    events: Type.Optional(Type.Array(Status, { minItems: 1, uniqueItems: true, description: 'Statuses to receive; default all but submitting' })),
+    events: Type.Optional(
+      Type.Array(WebhookEvent, { minItems: 1, uniqueItems: true, description: 'Statuses to receive, and "inbound" for MOs; default all but submitting, and inbound' }),
+    ),
     secret: Type.Optional(Type.String({ minLength: 16, description: 'HMAC secret; generated when absent and shown once' })),
   },
   { additionalProperties: false },
@@ -108,7 +112,7 @@ export const WebhookInput = Type.Object(
 export const WebhookPatch = Type.Object(
   {
     url: Type.Optional(WebhookInput.properties.url),
-    events: Type.Optional(Type.Array(Status, { minItems: 1, uniqueItems: true })),
+    events: Type.Optional(Type.Array(WebhookEvent, { minItems: 1, uniqueItems: true })),
     active: Type.Optional(Type.Boolean()),
   },
   { additionalProperties: false },
@@ -121,7 +125,8 @@ export const WebhookDeliveries = Type.Object({
   deliveries: Type.Array(
     Type.Object({
       id: Type.String(),
-      messageId: Type.String(),
+      messageId: Nullable(Type.String({ description: 'The message whose status change it tells' })),
+      inboundId: Nullable(Type.String({ description: 'The received MO it tells (event "inbound")' })),
       status: Type.String({ description: 'pending, delivered or failed' }),
       nextAttemptAt: Nullable(DateTime),
       createdAt: DateTime,

@@ -3,7 +3,8 @@ import swaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import pino from 'pino';
-import type { Clock, ConsentStore, MessageStore, MoStore } from '../../app/ports.ts';
+import type { Clock, ConsentStore, ContactStore, MessageStore, MoStore } from '../../app/ports.ts';
+import type { CampaignDeps } from '../../app/campaigns.ts';
 import type { SubmitDeps } from '../../app/submit-messages.ts';
 import type { Account } from '../store/account-store.ts';
 import type { PgWebhookStore } from '../store/webhook-store.ts';
@@ -13,6 +14,9 @@ import { AcceptedBatch, AcceptedMessage, MessageDetail, MessageList, MessageSumm
 import { webhookRoutes } from './webhooks-routes.ts';
 import { consentRoutes } from './consents-routes.ts';
 import { inboundRoutes } from './inbound-routes.ts';
+import { contactRoutes } from './contacts-routes.ts';
+import { importRoutes } from './imports-routes.ts';
+import { campaignRoutes } from './campaigns-routes.ts';
 
 export interface HttpDeps {
   findAccountByApiKey: (key: string) => Promise<Account | undefined>;
@@ -20,6 +24,8 @@ export interface HttpDeps {
   webhooks: PgWebhookStore;
   consents: ConsentStore;
   inbound: Pick<MoStore, 'listInbound'>;
+  contacts: ContactStore;
+  campaigns: CampaignDeps;
   submit: SubmitDeps;
   clock: Clock;
   logger: FastifyBaseLogger;
@@ -45,6 +51,8 @@ export async function openApiDocument(): Promise<unknown> {
     webhooks: {} as HttpDeps['webhooks'],
     consents: {} as HttpDeps['consents'],
     inbound: {} as HttpDeps['inbound'],
+    contacts: {} as HttpDeps['contacts'],
+    campaigns: {} as HttpDeps['campaigns'],
     submit: { store: {} as HttpDeps['messages'], consents: {} as HttpDeps['consents'], shortCodes: () => new Map(), notify: () => undefined },
     clock: { now: () => new Date(0) },
     logger: pino({ level: 'silent' }),
@@ -94,6 +102,9 @@ export async function buildHttpServer(deps: HttpDeps): Promise<Api> {
     }
   });
 
+  // A contact file is streamed to the import as it arrives (a million rows is never held in memory, nor bound by bodyLimit).
+  app.addContentTypeParser(['text/csv', 'application/csv', 'text/plain'], (_request, payload, done) => done(null, payload));
+
   app.setErrorHandler((error, request, reply) => sendProblem(reply, toProblem(error), request, error));
   app.setNotFoundHandler((request, reply) =>
     sendProblem(reply, { type: 'about:blank', title: 'Not found', status: 404, detail: `no route ${request.method} ${request.url}` }),
@@ -123,6 +134,9 @@ export async function buildHttpServer(deps: HttpDeps): Promise<Api> {
       await v1.register(webhookRoutes, deps);
       await v1.register(consentRoutes, deps);
       await v1.register(inboundRoutes, deps);
+      await v1.register(contactRoutes, deps);
+      await v1.register(importRoutes, deps);
+      await v1.register(campaignRoutes, deps);
     },
     { prefix: '/v1' },
   );

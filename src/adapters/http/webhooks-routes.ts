@@ -7,17 +7,17 @@ import { IdParams, WebhookDeliveries, WebhookInput, WebhookPatch } from './schem
 import type { Api, HttpDeps } from './server.ts';
 
 const problem = { $ref: 'Problem#' };
-/** By default a webhook hears every status change but the internal "submitting" step. */
-const defaultEvents = messageStatuses.filter((s) => s !== 'submitting');
+/** By default a webhook hears every status change but the internal "submitting" step, and every MO. */
+const defaultEvents = [...messageStatuses.filter((s) => s !== 'submitting'), 'inbound'];
 
 export async function webhookRoutes(app: Api, deps: HttpDeps): Promise<void> {
   app.post(
     '/webhooks',
     {
       schema: {
-        summary: 'Register a webhook for message status changes',
+        summary: 'Register a webhook for message status changes and received MOs',
         description:
-          'Each status change is POSTed as JSON, at least once, retried with backoff until a 2xx answer. ' +
+          'Each status change (and, with the event "inbound", each MO attributed to the account: replies, STOP, START, CONTACT) is POSTed as JSON, at least once, retried with backoff until a 2xx answer. ' +
           'The `Relais-Signature: t=<unix time>,v1=<hex HMAC-SHA256 of "<t>.<body>" with the secret>` header proves it comes from Relais; ' +
           '`Relais-Delivery` identifies the delivery (the same on retries).',
         tags: ['webhooks'],

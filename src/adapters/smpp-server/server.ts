@@ -1,9 +1,11 @@
 import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { createServer, type Server, type Socket } from 'node:net';
+import { createServer as createTlsServer } from 'node:tls';
 import type { Logger } from 'pino';
 import { InvalidRequest } from '../../app/errors.ts';
 import type { Clock } from '../../app/ports.ts';
-import { submitMessages, type Sender, type SubmitDeps } from '../../app/submit-messages.ts';
+import { submitMessages, type SendRequest, type Sender, type SubmitDeps } from '../../app/submit-messages.ts';
 import {
   ESME_RALYBND,
   ESME_RBINDFAIL,
@@ -20,7 +22,7 @@ import {
 import { SlidingCount } from '../simulator/sliding-count.ts';
 import { PduSocket } from '../smpp-client/pdu-socket.ts';
 import type { Account } from '../store/account-store.ts';
-import { ipAllowed, type PgSmppAccountStore } from '../store/smpp-account-store.ts';
+import { ipAllowed, type PgSmppAccountStore, type SmppSubmission } from '../store/smpp-account-store.ts';
 import { moDeliverSm } from './mo.ts';
 import { ESME_RCANCELFAIL, queryAnswer } from './query-cancel.ts';
 import { receiptDeliverSm, receiptWanted } from './receipt.ts';
@@ -30,6 +32,7 @@ import {
   ESME_RMSGQFUL,
   ESME_RSUBMITFAIL,
   ESME_RSYSERR,
+  problemsByPosition,
   readSubmitSm,
   statusOfProblems,
   type Concatenation,
@@ -39,13 +42,19 @@ import {
 /**
  * The SMPP 3.4 server clients (ESMEs) bind to: binds checked against the accounts' SMPP credentials, each
  * submit_sm taken by the same intake use case as the HTTP API (concatenated parts reassembled first), receipts
- * and the account's MOs sent as deliver_sm to its receiver binds until the client acknowledges them.
+ * and the account's MOs sent as deliver_sm to its receiver binds until the client acknowledges them; plain TCP,
+ * TLS, or both on two ports (the same sessions either way).
  * docs/smpp-server.md describes the behaviour a client sees.
  */
 export interface SmppServerOptions {
   host: string;
-  /** 0 picks a free port (see `port` once listening). */
+  /** 0 picks a free port (see `port` once listening). SMPP over TLS when the TLS files are given without `tlsPort`. */
   port: number;
+  /** PEM private key and certificate chain (both or neither): SMPP over TLS. */
+  tlsKeyFile?: string | undefined;
+  tlsCertFile?: string | undefined;
+  /** With the TLS files: TLS on this port (0: any free one, see `tlsPort` once listening), plain SMPP staying on `port`. */
+  tlsPort?: number | undefined;
   /** Binds at once per account unless its credential says otherwise; undefined = no limit. */
   maxBindsPerAccount?: number | undefined;
   /** submit_sm per second per account (parts count one each); over it: ESME_RTHROTTLED. undefined = no limit. */
@@ -91,6 +100,11 @@ const defaults = {
 /** A receipt the client refused (deliver_sm_resp with an error) is offered again after this. */
 const REFUSED_RETRY_MS = 5_000;
 const DELIVERIES_PER_POLL = 500;
+/**
+ * At most this many submit_sm of a session in one intake call: the message store merges requests up to 500
+ * messages with concurrent ones into one INSERT.
+ */
+const MAX_SUBMITS_PER_INTAKE = 500;
 
 type BindMode = 'transmitter' | 'receiver' | 'transceiver';
 const bindModes = { bind_transmitter: 'transmitter', bind_receiver: 'receiver', bind_transceiver: 'transceiver' } as const;
@@ -102,6 +116,14 @@ interface PendingConcatenation {
   timer: NodeJS.Timeout;
 }
 
+/** A submit_sm read and checked, waiting for its session's next intake call. */
+interface QueuedSubmit {
+  sequence: number;
+  request: SendRequest;
+  registeredDelivery: number;
+  source: Pick<SmppSubmission, 'sourceAddr' | 'sourceAddrTon' | 'sourceAddrNpi'>;
+}
+
 interface Session {
   wire: PduSocket;
   ip: string;
@@ -111,7 +133,11 @@ interface Session {
   sender: Sender | null;
   /** deliver_sm written and not answered: sequence → what it carries (a message id or an MO id). */
   inflight: Map<number, Delivery>;
+  /** submit_sm taken and not answered yet (queued or being stored). */
   outstanding: number;
+  queued: QueuedSubmit[];
+  /** Set while queued submits wait for the end of this turn of the event loop. */
+  takeQueued: NodeJS.Immediate | undefined;
   concatenations: Map<string, PendingConcatenation>;
   /** Concatenations that ran out of time: key → until when their late parts are refused. */
   expired: Map<string, number>;
@@ -130,14 +156,18 @@ interface AccountState {
   inflight: Set<string>;
   refusedUntil: Map<string, number>;
   polling: boolean;
-  /** The last poll filled the window: poll again as soon as an acknowledgement frees room. */
-  more: boolean;
+  /** The last read of MOs, of receipts, filled the window: read them again as soon as acknowledgements free room. */
+  moreMos: boolean;
+  moreReceipts: boolean;
   next: number;
 }
 
 export class SmppServer {
   private readonly o: SmppServerOptions & typeof defaults;
-  private readonly server: Server;
+  /** What listens: plain TCP and/or TLS, each on its port. */
+  private readonly listeners: { server: Server; tls: boolean; port: number }[] = [];
+  /** Sockets of the TLS listener, from their first byte (a handshake that never ends is closed by close()). */
+  private readonly tlsSockets = new Set<Socket>();
   private readonly sessions = new Set<Session>();
   private readonly accounts = new Map<string, AccountState>();
   /** Messages whose submit_sm_resp is not written yet: no receipt may go before it. */
@@ -145,9 +175,13 @@ export class SmppServer {
   private readonly bindFailures = new Map<string, number[]>();
   private readonly blocked = new Map<string, number>();
   private readonly log: Logger;
+  private shortCodes: { of: ReadonlyMap<string, unknown> | undefined; set: ReadonlySet<string> } = { of: undefined, set: new Set() };
   private poller: NodeJS.Timeout | undefined;
   private closing = false;
+  /** The listening port of `port` (plain SMPP, or TLS when TLS has no port of its own). */
   port = 0;
+  /** The port SMPP over TLS listens on (the same as `port` when it has no port of its own); undefined without TLS. */
+  tlsPort: number | undefined;
 
   constructor(
     options: SmppServerOptions,
@@ -155,22 +189,35 @@ export class SmppServer {
   ) {
     this.o = { ...defaults, ...Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined)) } as SmppServerOptions & typeof defaults;
     this.log = deps.log.child({ component: 'smpp-server' });
-    this.server = createServer((socket) => this.accept(socket));
-    this.server.on('error', (error) => this.log.error({ err: error }, 'SMPP server error'));
+    const tls = tlsFiles(options);
+    if (!tls || options.tlsPort !== undefined) this.listeners.push({ server: createServer((socket) => this.accept(socket)), tls: false, port: this.o.port });
+    if (tls) {
+      const server = createTlsServer({ key: tls.key, cert: tls.cert, handshakeTimeout: this.o.bindTimeoutMs }, (socket) => this.accept(socket));
+      server.on('connection', (socket: Socket) => {
+        this.tlsSockets.add(socket);
+        socket.once('close', () => this.tlsSockets.delete(socket));
+      });
+      server.on('tlsClientError', (error, socket) => this.log.debug({ ip: socket.remoteAddress, err: error.message }, 'TLS handshake failed'));
+      this.listeners.push({ server, tls: true, port: options.tlsPort ?? this.o.port });
+    }
+    for (const { server } of this.listeners) server.on('error', (error) => this.log.error({ err: error }, 'SMPP server error'));
   }
 
-  listen(): Promise<number> {
-    return new Promise((resolve, reject) => {
-      this.server.once('error', reject);
-      this.server.listen(this.o.port, this.o.host, () => {
-        this.server.off('error', reject);
-        const address = this.server.address();
-        this.port = typeof address === 'object' && address ? address.port : this.o.port;
-        this.poller = setInterval(() => this.pollReceipts(), this.o.pollIntervalMs);
-        this.poller.unref();
-        resolve(this.port);
-      });
-    });
+  /** Starts listening (both ports when TLS has its own); resolves with `port`. */
+  async listen(): Promise<number> {
+    try {
+      for (const listener of this.listeners) {
+        const port = await listenOn(listener.server, listener.port, this.o.host);
+        if (listener === this.listeners[0]) this.port = port;
+        if (listener.tls) this.tlsPort = port;
+      }
+    } catch (error) {
+      for (const { server } of this.listeners) if (server.listening) server.close();
+      throw error;
+    }
+    this.poller = setInterval(() => this.pollReceipts(), this.o.pollIntervalMs);
+    this.poller.unref();
+    return this.port;
   }
 
   /** Open client connections. */
@@ -181,13 +228,14 @@ export class SmppServer {
   async close(): Promise<void> {
     this.closing = true;
     if (this.poller) clearInterval(this.poller);
-    const closed = new Promise<void>((resolve) => this.server.close(() => resolve()));
+    const closed = Promise.all(this.listeners.map(({ server }) => new Promise<void>((resolve) => (server.listening ? server.close(() => resolve()) : resolve()))));
     for (const session of this.sessions) {
       if (session.state === 'bound') session.wire.send('unbind', session.wire.nextSequence());
       session.wire.end('server stopping');
     }
     const force = setTimeout(() => {
       for (const session of this.sessions) session.wire.destroy('server stopping');
+      for (const socket of this.tlsSockets) socket.destroy();
     }, 1_000);
     await closed;
     clearTimeout(force);
@@ -210,6 +258,8 @@ export class SmppServer {
       sender: null,
       inflight: new Map(),
       outstanding: 0,
+      queued: [],
+      takeQueued: undefined,
       concatenations: new Map(),
       expired: new Map(),
       bindTimer: setTimeout(() => session.wire.destroy('no bind in time'), this.o.bindTimeoutMs),
@@ -251,7 +301,7 @@ export class SmppServer {
     bind_transmitter: (s, pdu) => void this.bind(s, pdu),
     bind_receiver: (s, pdu) => void this.bind(s, pdu),
     bind_transceiver: (s, pdu) => void this.bind(s, pdu),
-    submit_sm: (s, pdu) => void this.submit(s, pdu),
+    submit_sm: (s, pdu) => this.submit(s, pdu),
     query_sm: (s, pdu) => void this.query(s, pdu).catch((error: unknown) => this.storeFailed(s, 'query_sm_resp', pdu.sequence, error)),
     cancel_sm: (s, pdu) => void this.cancel(s, pdu).catch((error: unknown) => this.storeFailed(s, 'cancel_sm_resp', pdu.sequence, error)),
     enquire_link: (s, pdu) => void s.wire.send('enquire_link_resp', pdu.sequence),
@@ -348,7 +398,7 @@ export class SmppServer {
   private accountState(accountId: string): AccountState {
     let state = this.accounts.get(accountId);
     if (!state) {
-      state = { sessions: new Set(), rate: new SlidingCount(), inflight: new Set(), refusedUntil: new Map(), polling: false, more: false, next: 0 };
+      state = { sessions: new Set(), rate: new SlidingCount(), inflight: new Set(), refusedUntil: new Map(), polling: false, moreMos: false, moreReceipts: false, next: 0 };
       this.accounts.set(accountId, state);
     }
     return state;
@@ -356,65 +406,131 @@ export class SmppServer {
 
   // --- submits ----------------------------------------------------------------------------------------
 
-  private async submit(session: Session, pdu: PduOf<'submit_sm'>): Promise<void> {
-    const answer = (status: number, messageId = ''): void => void session.wire.send('submit_sm_resp', pdu.sequence, { message_id: messageId }, status);
-    if (session.state !== 'bound' || session.mode === 'receiver' || !session.account || !session.sender) return answer(ESME_RINVBNDSTS);
-    const refuse = (status: number, reason: string): void => {
-      this.log.info({ account: session.account?.name, sequence: pdu.sequence, status: formatCommandStatus(status), reason }, 'submit_sm refused');
-      answer(status);
-    };
-    if (session.outstanding >= this.o.maxOutstandingSubmits) return refuse(ESME_RMSGQFUL, `more than ${this.o.maxOutstandingSubmits} submit_sm in progress on this session`);
-    const state = this.accountState(session.account.id);
+  /**
+   * Checks a submit_sm at once (bind, window, throughput, fields, concatenation) and answers a refusal at once;
+   * a message to take joins the session's queue, taken at the end of this turn of the event loop together with
+   * the other submit_sm that arrived in it (one intake call for them all).
+   */
+  private submit(session: Session, pdu: PduOf<'submit_sm'>): void {
+    const sequence = pdu.sequence;
+    if (session.state !== 'bound' || session.mode === 'receiver' || !session.account || !session.sender) return this.answer(session, sequence, ESME_RINVBNDSTS);
+    if (session.outstanding >= this.o.maxOutstandingSubmits) return this.refuse(session, sequence, ESME_RMSGQFUL, `more than ${this.o.maxOutstandingSubmits} submit_sm in progress on this session`);
     const limit = this.o.throughputPerSecond;
-    const tick = performance.now();
     if (limit !== undefined) {
-      if (state.rate.count(tick) >= limit) return refuse(ESME_RTHROTTLED, `over ${limit} submit_sm per second for this account`);
+      const state = this.accountState(session.account.id);
+      const tick = performance.now();
+      if (state.rate.count(tick) >= limit) return this.refuse(session, sequence, ESME_RTHROTTLED, `over ${limit} submit_sm per second for this account`);
       state.rate.add(tick);
     }
-    const now = this.deps.clock.now();
-    const read = readSubmitSm(pdu, new Set(this.deps.submit.shortCodes().keys()), now);
-    if ('status' in read) return refuse(read.status, read.reason);
+    const read = readSubmitSm(pdu, this.platformShortCodes(), this.deps.clock.now());
+    if ('status' in read) return this.refuse(session, sequence, read.status, read.reason);
 
     let whole: ReadSubmit = read;
     if (read.concatenation) {
       const assembled = this.reassemble(session, pdu, read, read.concatenation);
-      if (assembled.kind === 'refused') return refuse(assembled.status, assembled.reason);
-      if (assembled.kind === 'waiting') return answer(ESME_ROK, assembled.provisionalId);
+      if (assembled.kind === 'refused') return this.refuse(session, sequence, assembled.status, assembled.reason);
+      if (assembled.kind === 'waiting') return this.answer(session, sequence, ESME_ROK, assembled.provisionalId);
       whole = assembled.message;
     }
-    if (whole.dataCoding === 0x08 && whole.body.length % 2 !== 0) return refuse(0x01, 'UCS-2 text with an odd number of octets');
-
-    session.outstanding++;
+    if (whole.dataCoding === 0x08 && whole.body.length % 2 !== 0) return this.refuse(session, sequence, 0x01, 'UCS-2 text with an odd number of octets');
+    let text: string;
     try {
-      const text = decodeBody(whole.dataCoding, whole.body);
-      const result = await submitMessages(this.deps.submit, session.sender, [{ ...whole.request, text }], now);
-      const id = result.ids[0]!;
-      if (whole.registeredDelivery !== 0) {
-        this.unanswered.add(id);
-        try {
-          const f = pdu.fields;
-          await this.deps.credentials.recordSubmission({
-            messageId: id,
-            accountId: session.account.id,
-            registeredDelivery: whole.registeredDelivery,
-            sourceAddr: f.source_addr,
-            sourceAddrTon: f.source_addr_ton,
-            sourceAddrNpi: f.source_addr_npi,
-            submittedAt: now,
-          });
-        } catch (error) {
-          this.log.error({ err: error, messageId: id }, 'could not record the receipt request of an SMPP submit; the message is queued but no receipt will be sent');
-        }
-      }
-      answer(ESME_ROK, id);
-      this.unanswered.delete(id);
+      text = decodeBody(whole.dataCoding, whole.body);
     } catch (error) {
-      if (error instanceof InvalidRequest) return refuse(statusOfProblems(error.problems), error.message);
-      this.log.error({ err: error, account: session.account.name }, 'submit_sm failed on an internal error');
-      answer(ESME_RSYSERR);
-    } finally {
-      session.outstanding--;
+      this.log.error({ err: error, account: session.account.name }, 'submit_sm text could not be decoded');
+      return this.answer(session, sequence, ESME_RSYSERR);
     }
+    const f = pdu.fields;
+    session.outstanding++;
+    session.queued.push({
+      sequence,
+      request: { ...whole.request, text },
+      registeredDelivery: whole.registeredDelivery,
+      source: { sourceAddr: f.source_addr, sourceAddrTon: f.source_addr_ton, sourceAddrNpi: f.source_addr_npi },
+    });
+    session.takeQueued ??= setImmediate(this.takeQueued, session);
+  }
+
+  /** The platform's short codes as a set, built again only when the list given by the deps changes. */
+  private platformShortCodes(): ReadonlySet<string> {
+    const known = this.deps.submit.shortCodes();
+    if (known !== this.shortCodes.of) this.shortCodes = { of: known, set: new Set(known.keys()) };
+    return this.shortCodes.set;
+  }
+
+  private readonly takeQueued = (session: Session): void => {
+    session.takeQueued = undefined;
+    while (session.queued.length > 0) {
+      this.take(session, session.queued.splice(0, MAX_SUBMITS_PER_INTAKE)).catch((error: unknown) => this.log.error({ err: error }, 'submit_sm batch failed'));
+    }
+  };
+
+  /**
+   * One intake call for submit_sm queued together (one message each, in order). Each is answered once its
+   * message and its receipt request are stored, with its own id; a refusal of the batch (all or none) is
+   * answered for the refused ones only, and the others are taken again without them.
+   */
+  private async take(session: Session, batch: QueuedSubmit[]): Promise<void> {
+    const now = this.deps.clock.now();
+    let ids: string[];
+    try {
+      ids = (await submitMessages(this.deps.submit, session.sender!, batch.map((q) => q.request), now)).ids;
+    } catch (error) {
+      if (error instanceof InvalidRequest) return this.takeValid(session, batch, error);
+      this.log.error({ err: error, account: session.account?.name, submits: batch.length }, 'submit_sm failed on an internal error');
+      for (const q of batch) this.settle(session, q.sequence, ESME_RSYSERR);
+      return;
+    }
+    const receipts: Promise<void>[] = [];
+    for (const [i, q] of batch.entries()) {
+      if (q.registeredDelivery === 0) continue;
+      const messageId = ids[i]!;
+      this.unanswered.add(messageId);
+      receipts.push(this.recordReceiptRequest({ messageId, accountId: session.sender!.accountId, registeredDelivery: q.registeredDelivery, ...q.source, submittedAt: now }));
+    }
+    if (receipts.length > 0) await Promise.all(receipts);
+    for (const [i, q] of batch.entries()) {
+      this.settle(session, q.sequence, ESME_ROK, ids[i]);
+      this.unanswered.delete(ids[i]!);
+    }
+  }
+
+  /** The batch was refused: answer the refused submit_sm with their own status, take the others again. */
+  private async takeValid(session: Session, batch: QueuedSubmit[], refusal: InvalidRequest): Promise<void> {
+    const byPosition = problemsByPosition(refusal.problems, batch.length);
+    if (!byPosition) {
+      await Promise.all(batch.map((q) => this.take(session, [q])));
+      return;
+    }
+    for (const [position, problems] of byPosition) {
+      session.outstanding--;
+      this.refuse(session, batch[position]!.sequence, statusOfProblems(problems), new InvalidRequest(problems).message);
+    }
+    const rest = batch.filter((_, i) => !byPosition.has(i));
+    if (rest.length > 0) await this.take(session, rest);
+  }
+
+  private async recordReceiptRequest(submission: SmppSubmission): Promise<void> {
+    try {
+      await this.deps.credentials.recordSubmission(submission);
+    } catch (error) {
+      this.log.error({ err: error, messageId: submission.messageId }, 'could not record the receipt request of an SMPP submit; the message is queued but no receipt will be sent');
+    }
+  }
+
+  /** Answers a queued submit_sm: it no longer counts as in progress. */
+  private settle(session: Session, sequence: number, status: number, messageId = ''): void {
+    session.outstanding--;
+    this.answer(session, sequence, status, messageId);
+  }
+
+  private answer(session: Session, sequence: number, status: number, messageId = ''): void {
+    session.wire.send('submit_sm_resp', sequence, { message_id: messageId }, status);
+  }
+
+  private refuse(session: Session, sequence: number, status: number, reason: string): void {
+    this.log.info({ account: session.account?.name, sequence, status: formatCommandStatus(status), reason }, 'submit_sm refused');
+    this.answer(session, sequence, status);
   }
 
   /**
@@ -481,33 +597,46 @@ export class SmppServer {
     }
   }
 
-  private pollOne(accountId: string, state: AccountState): void {
+  /**
+   * Reads what is due for the account and sends it: MOs and receipts on the timer; on a refill (acknowledgements
+   * freed room) only what the last read left behind, so a stream of receipts costs no read of MOs.
+   */
+  private pollOne(accountId: string, state: AccountState, refill = false): void {
     if (state.polling || this.closing) return;
     const receivers = [...state.sessions].filter((s) => s.mode !== 'transmitter' && s.wire.writable);
     if (receivers.length === 0) return;
+    const mos = !refill || state.moreMos;
+    const receipts = !refill || state.moreReceipts;
+    if (!mos && !receipts) return;
     state.polling = true;
-    state.more = false;
-    this.pollAccount(accountId, state, receivers)
+    this.pollAccount(accountId, state, receivers, mos, receipts)
       .catch((error) => this.log.error({ err: error }, 'could not read the receipts and MOs due'))
       .finally(() => (state.polling = false));
   }
 
-  private async pollAccount(accountId: string, state: AccountState, receivers: Session[]): Promise<void> {
+  private async pollAccount(accountId: string, state: AccountState, receivers: Session[], readMos: boolean, readReceipts: boolean): Promise<void> {
     const room = (): number => receivers.reduce((sum, s) => sum + (s.wire.writable ? Math.max(0, this.o.deliverWindow - s.inflight.size) : 0), 0);
     if (room() === 0) return;
     const now = Date.now();
     for (const [id, until] of state.refusedUntil) if (until <= now) state.refusedUntil.delete(id);
     const skip = [...state.inflight, ...state.refusedUntil.keys()];
-    const mos = await this.deps.credentials.dueMos(accountId, skip, Math.min(room(), DELIVERIES_PER_POLL));
-    if (mos.length >= Math.min(room(), DELIVERIES_PER_POLL)) state.more = true;
-    for (const mo of mos) {
-      if (state.inflight.has(mo.id) || state.refusedUntil.has(mo.id)) continue;
-      if (!this.send(state, { kind: 'mo', id: mo.id }, moDeliverSm(mo))) return;
+    if (readMos) {
+      const limit = Math.min(room(), DELIVERIES_PER_POLL);
+      const mos = await this.deps.credentials.dueMos(accountId, skip, limit);
+      state.moreMos = mos.length >= limit;
+      for (const mo of mos) {
+        if (state.inflight.has(mo.id) || state.refusedUntil.has(mo.id)) continue;
+        if (!this.send(state, { kind: 'mo', id: mo.id }, moDeliverSm(mo))) return;
+      }
     }
-    if (room() === 0) return;
+    if (!readReceipts) return;
+    if (room() === 0) {
+      state.moreReceipts = true;
+      return;
+    }
     const limit = Math.min(room(), DELIVERIES_PER_POLL);
     const due = await this.deps.credentials.dueReceipts(accountId, skip, limit);
-    if (due.length >= limit) state.more = true;
+    state.moreReceipts = due.length >= limit;
     for (const receipt of due) {
       const id = receipt.messageId;
       if (this.unanswered.has(id) || state.inflight.has(id) || state.refusedUntil.has(id)) continue;
@@ -557,7 +686,29 @@ export class SmppServer {
       .finally(() => {
         state.inflight.delete(id);
         // Refill once half the window is free: fewer, larger reads than one per acknowledgement.
-        if (state.more && session.inflight.size <= this.o.deliverWindow / 2) this.pollOne(session.account!.id, state);
+        if ((state.moreMos || state.moreReceipts) && session.inflight.size <= this.o.deliverWindow / 2) this.pollOne(session.account!.id, state, true);
       });
   }
+}
+
+/** The TLS key and certificate, read at start (both files or none). */
+function tlsFiles(options: SmppServerOptions): { key: Buffer; cert: Buffer } | undefined {
+  const { tlsKeyFile, tlsCertFile, tlsPort } = options;
+  if (!tlsKeyFile && !tlsCertFile) {
+    if (tlsPort !== undefined) throw new Error('smppServer.tlsPort needs smppServer.tlsKeyFile and smppServer.tlsCertFile');
+    return undefined;
+  }
+  if (!tlsKeyFile || !tlsCertFile) throw new Error('smppServer.tlsKeyFile and smppServer.tlsCertFile go together: give both PEM files, or neither');
+  return { key: readFileSync(tlsKeyFile), cert: readFileSync(tlsCertFile) };
+}
+
+function listenOn(server: Server, port: number, host: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      const address = server.address();
+      resolve(typeof address === 'object' && address ? address.port : port);
+    });
+  });
 }

@@ -165,6 +165,26 @@ export function parseSmppTime(value: string, now: Date): Date | undefined {
   return new Date(local - offsetMs);
 }
 
+/**
+ * The problems of a refused batch (submitMessages is all or none, problems by position "/messages/<i>/…"),
+ * per position, each field as a one-message call would name it ("/to"). Undefined when a problem names no
+ * position of the batch: then the batch must be taken again message by message.
+ */
+export function problemsByPosition(problems: readonly FieldProblem[], count: number): Map<number, FieldProblem[]> | undefined {
+  if (count === 1) return new Map([[0, [...problems]]]);
+  const byPosition = new Map<number, FieldProblem[]>();
+  for (const problem of problems) {
+    const match = /^\/messages\/(\d+)(?=\/|$)/.exec(problem.field);
+    const position = match ? Number(match[1]) : -1;
+    if (position < 0 || position >= count) return undefined;
+    const own = { ...problem, field: problem.field.slice(match![0].length) };
+    const list = byPosition.get(position);
+    if (list) list.push(own);
+    else byPosition.set(position, [own]);
+  }
+  return byPosition.size > 0 ? byPosition : undefined;
+}
+
 /** The command_status that says best why the use case refused a message (the first problem decides). */
 export function statusOfProblems(problems: readonly FieldProblem[]): number {
   const field = problems[0]?.field.replace(/^\/messages\/\d+/, '') ?? '';

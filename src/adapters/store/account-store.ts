@@ -1,6 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { Selectable } from 'kysely';
 import type { KeywordSet } from '../../core/keywords/index.ts';
+import type { Sender } from '../../app/submit-messages.ts';
 import type { AccountsTable, Db } from './database.ts';
 import { uuidv7 } from './ids.ts';
 
@@ -24,6 +25,11 @@ export interface Account {
 type AccountChanges = Partial<Pick<Account, 'defaultShortCode' | 'inDoubtPolicy' | 'brand' | 'capPolicy' | 'contactReply' | 'allowResubscribe' | 'keywords'>>;
 
 const KEY_PREFIX = 'rl_';
+
+/** The account as the intake sees it: whose messages, which short code and brand by default, the cap policy. */
+export function senderOf(account: Account): Sender {
+  return { accountId: account.id, defaultShortCode: account.defaultShortCode, brand: account.brand, capPolicy: account.capPolicy };
+}
 
 /** API keys are shown once; only their SHA-256 is stored (they are 256-bit random, so a fast hash is enough). */
 export function hashApiKey(key: string): Buffer {

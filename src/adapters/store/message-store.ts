@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import type pg from 'pg';
 import type { SendDay } from '../../core/compliance/index.ts';
-import { priorityOf } from '../../core/message/status.ts';
+import { CAMPAIGN_PRIORITY, priorityOf } from '../../core/message/status.ts';
 import type {
   IdempotencyClaim,
   InsertResult,
@@ -19,7 +19,7 @@ import type { Db } from './database.ts';
 import { isUuid, uuidv7 } from './ids.ts';
 import { eventsFrom, prepared, transaction } from './sql.ts';
 
-interface Row {
+export interface Row {
   id: string;
   message: NewMessage;
 }
@@ -152,29 +152,29 @@ export class PgMessageStore implements MessageStore {
   }
 }
 
-type Queryable = Pick<pg.Pool, 'query'>;
+export type Queryable = Pick<pg.Pool, 'query'>;
 
 /** Multi-row insert of messages (queued, or suppressed with their reason) with their first event, in one statement. */
 const insertSql = prepared(
-  'relais_insert_messages_v2',
+  'relais_insert_messages_v3',
   `WITH inserted AS (
        INSERT INTO messages (id, account_id, recipient, sender, short_code, class, priority, body, encoding, segments,
                              status, due_at, client_reference, created_at, updated_at, brand, compliance, error_code,
-                             error_reason, done_at)
+                             error_reason, done_at, campaign_id)
        SELECT t.id, t.account_id, t.recipient, t.sender, t.short_code, t.class, t.priority, t.body, t.encoding, t.segments,
               t.status, t.due_at, t.client_reference, $12, $12, t.brand, t.compliance::jsonb, t.error_code, t.error_reason,
-              CASE WHEN t.status = 'suppressed' THEN $12::timestamptz END
+              CASE WHEN t.status = 'suppressed' THEN $12::timestamptz END, t.campaign_id
        FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::text[], $5::text[], $6::text[], $7::smallint[], $8::text[],
                    $9::text[], $10::int[], $11::timestamptz[], $13::text[], $14::text[], $15::text[], $16::text[],
-                   $17::text[], $18::text[])
+                   $17::text[], $18::text[], $19::uuid[])
             AS t(id, account_id, recipient, sender, short_code, class, priority, body, encoding, segments, due_at,
-                 client_reference, status, brand, compliance, error_code, error_reason)
+                 client_reference, status, brand, compliance, error_code, error_reason, campaign_id)
        RETURNING id, account_id, status, error_reason AS reason, created_at AS at)
      ${eventsFrom('inserted')}
      SELECT 1`,
 );
 
-async function insertRows(client: Queryable, rows: Row[], now: Date): Promise<void> {
+export async function insertRows(client: Queryable, rows: Row[], now: Date): Promise<void> {
   const column = <K extends keyof NewMessage>(key: K) => rows.map((r) => r.message[key]);
   await client.query(
     insertSql([
@@ -184,7 +184,7 @@ async function insertRows(client: Queryable, rows: Row[], now: Date): Promise<vo
       column('sender'),
       column('shortCode'),
       column('class'),
-      rows.map((r) => priorityOf[r.message.class]),
+      rows.map((r) => (r.message.campaignId ? CAMPAIGN_PRIORITY : priorityOf[r.message.class])),
       column('body'),
       column('encoding'),
       column('segments'),
@@ -196,6 +196,7 @@ async function insertRows(client: Queryable, rows: Row[], now: Date): Promise<vo
       rows.map((r) => (r.message.compliance ? JSON.stringify(r.message.compliance) : null)),
       rows.map((r) => r.message.error?.code ?? null),
       rows.map((r) => r.message.error?.reason ?? null),
+      rows.map((r) => r.message.campaignId ?? null),
     ]),
   );
 }
@@ -207,7 +208,7 @@ async function insertRows(client: Queryable, rows: Row[], now: Date): Promise<vo
  * none left it is suppressed. Rounds of one statement each; a batch usually needs one. Runs in the
  * transaction that inserts the messages, so a slot is never held by a message that does not exist.
  */
-async function takeCapSlots(client: Queryable, rows: Row[]): Promise<Row[]> {
+export async function takeCapSlots(client: Queryable, rows: Row[]): Promise<Row[]> {
   const placed = new Map(rows.map((row) => [row.id, row]));
   let waiting = rows.flatMap((row) => (row.message.cap && row.message.status === 'queued' ? [{ row, day: row.message.cap.first, dayIndex: 0, slot: 1 }] : []));
   while (waiting.length > 0) {

@@ -7,24 +7,32 @@ import { isUuid, uuidv7 } from './ids.ts';
 export class PgMoStore implements MoStore {
   constructor(private readonly db: Db) {}
 
+  /**
+   * The MO, and one delivery per active webhook of the attributed account that subscribed to "inbound", in one
+   * statement: an MO that is stored is also on its way to the client.
+   */
   async recordInbound({ route, mo, intent, keyword, attribution }: InboundRecord): Promise<string> {
     const id = uuidv7(mo.receivedAt.getTime());
-    await this.db.kysely
-      .insertInto('inbound_messages')
-      .values({
-        id,
-        route,
-        sender: mo.from,
-        recipient: mo.to,
-        body: mo.text,
-        received_at: mo.receivedAt,
-        intent,
-        keyword,
-        account_id: attribution?.accountId ?? null,
-        brand: attribution?.brand ?? null,
-      })
-      .execute();
+    await this.db.pool.query(
+      `WITH inbound AS (
+         INSERT INTO inbound_messages (id, route, sender, recipient, body, received_at, intent, keyword, account_id, brand)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id, account_id, received_at)
+       INSERT INTO webhook_deliveries (webhook_id, inbound_id, next_attempt_at, created_at)
+       SELECT w.id, i.id, i.received_at, i.received_at FROM inbound i
+       JOIN webhooks w ON w.account_id = i.account_id AND w.active AND 'inbound' = ANY (w.events)`,
+      [id, route, mo.from, mo.to, mo.text, mo.receivedAt, intent, keyword, attribution?.accountId ?? null, attribution?.brand ?? null],
+    );
+    if (attribution) await this.touchContacts(attribution.accountId, mo.from, mo.receivedAt);
     return id;
+  }
+
+  /** A reply is activity: segments on last activity (and the hygiene rules) read it from the contact. */
+  private async touchContacts(accountId: string, mobile: string, at: Date): Promise<void> {
+    await this.db.pool.query(
+      `UPDATE contacts c SET last_activity_at = $3 FROM contact_bases b
+       WHERE c.base_id = b.id AND b.account_id = $1 AND c.mobile = $2 AND (c.last_activity_at IS NULL OR c.last_activity_at < $3)`,
+      [accountId, mobile, at],
+    );
   }
 
   async attribute(shortCode: string, recipient: string, sinceDays: number): Promise<Attribution[]> {

@@ -19,8 +19,9 @@ export interface WebhookAttempt {
 
 export interface WebhookDelivery {
   id: string;
-  eventId: string;
-  messageId: string;
+  /** The message status change it tells, or the received MO. */
+  messageId: string | null;
+  inboundId: string | null;
   status: string;
   attempts: WebhookAttempt[];
   nextAttemptAt: Date | null;
@@ -29,14 +30,19 @@ export interface WebhookDelivery {
 }
 
 /** A delivery the sender has claimed, with everything needed to build and sign the request. */
-export interface DueDelivery {
+export type DueDelivery = {
   id: string;
   attempts: number;
   url: string;
   secret: string;
-  event: { status: string; reason: string | null; at: Date };
-  message: { id: string; recipient: string; shortCode: string; clientReference: string | null; status: string; errorCode: string | null; errorReason: string | null };
-}
+} & (
+  | {
+      kind: 'message.status';
+      event: { status: string; reason: string | null; at: Date };
+      message: { id: string; recipient: string; shortCode: string; clientReference: string | null; status: string; errorCode: string | null; errorReason: string | null };
+    }
+  | { kind: 'inbound'; inbound: { id: string; from: string; to: string; text: string; intent: string; keyword: string | null; brand: string | null; receivedAt: Date } }
+);
 
 export class PgWebhookStore {
   constructor(private readonly db: Db) {}
@@ -83,13 +89,13 @@ export class PgWebhookStore {
   /** Delivery history of one webhook, newest first, with every attempt. */
   async deliveries(accountId: string, webhookId: string, limit: number): Promise<WebhookDelivery[]> {
     const { rows } = await this.db.pool.query(
-      `SELECT d.id, d.event_id, e.message_id, d.status, d.next_attempt_at, d.created_at, d.delivered_at,
+      `SELECT d.id, e.message_id, d.inbound_id, d.status, d.next_attempt_at, d.created_at, d.delivered_at,
               coalesce(json_agg(json_build_object('attempt', a.attempt, 'at', a.at, 'httpStatus', a.http_status,
                                                   'error', a.error, 'durationMs', a.duration_ms) ORDER BY a.attempt)
                        FILTER (WHERE a.attempt IS NOT NULL), '[]') AS attempts
        FROM webhook_deliveries d
        JOIN webhooks w ON w.id = d.webhook_id AND w.account_id = $1
-       JOIN message_events e ON e.id = d.event_id
+       LEFT JOIN message_events e ON e.id = d.event_id
        LEFT JOIN webhook_attempts a ON a.delivery_id = d.id
        WHERE d.webhook_id = $2
        GROUP BY d.id, e.message_id
@@ -99,8 +105,8 @@ export class PgWebhookStore {
     );
     return rows.map((r) => ({
       id: r.id,
-      eventId: r.event_id,
       messageId: r.message_id,
+      inboundId: r.inbound_id,
       status: r.status,
       attempts: r.attempts.map((a: WebhookAttempt & { at: string }) => ({ ...a, at: new Date(a.at) })),
       nextAttemptAt: r.status === 'pending' ? r.next_attempt_at : null,
@@ -121,32 +127,39 @@ export class PgWebhookStore {
          FROM (SELECT id FROM webhook_deliveries WHERE status = 'pending' AND next_attempt_at <= $2
                ORDER BY next_attempt_at LIMIT $1 FOR UPDATE SKIP LOCKED) c
          WHERE d.id = c.id
-         RETURNING d.id, d.webhook_id, d.event_id, d.attempts)
+         RETURNING d.id, d.webhook_id, d.event_id, d.inbound_id, d.attempts)
        SELECT due.id, due.attempts, w.url, w.secret, e.status AS event_status, e.reason AS event_reason, e.at AS event_at,
-              m.id AS message_id, m.recipient, m.short_code, m.client_reference, m.status, m.error_code, m.error_reason
+              m.id AS message_id, m.recipient, m.short_code, m.client_reference, m.status, m.error_code, m.error_reason,
+              i.id AS inbound_id, i.sender AS mo_from, i.recipient AS mo_to, i.body AS mo_text, i.intent, i.keyword, i.brand, i.received_at
        FROM due
        JOIN webhooks w ON w.id = due.webhook_id
-       JOIN message_events e ON e.id = due.event_id
-       JOIN messages m ON m.id = e.message_id
+       LEFT JOIN message_events e ON e.id = due.event_id
+       LEFT JOIN messages m ON m.id = e.message_id
+       LEFT JOIN inbound_messages i ON i.id = due.inbound_id
        ORDER BY due.id`,
       [limit, now, new Date(now.getTime() + leaseMs)],
     );
-    return rows.map((r) => ({
-      id: r.id,
-      attempts: r.attempts,
-      url: r.url,
-      secret: r.secret,
-      event: { status: r.event_status, reason: r.event_reason, at: r.event_at },
-      message: {
-        id: r.message_id,
-        recipient: r.recipient,
-        shortCode: r.short_code,
-        clientReference: r.client_reference,
-        status: r.status,
-        errorCode: r.error_code,
-        errorReason: r.error_reason,
-      },
-    }));
+    return rows.map((r): DueDelivery => {
+      const delivery = { id: r.id, attempts: r.attempts, url: r.url, secret: r.secret };
+      if (r.inbound_id) {
+        const inbound = { id: r.inbound_id, from: r.mo_from, to: r.mo_to, text: r.mo_text, intent: r.intent, keyword: r.keyword, brand: r.brand, receivedAt: r.received_at };
+        return { ...delivery, kind: 'inbound', inbound };
+      }
+      return {
+        ...delivery,
+        kind: 'message.status',
+        event: { status: r.event_status, reason: r.event_reason, at: r.event_at },
+        message: {
+          id: r.message_id,
+          recipient: r.recipient,
+          shortCode: r.short_code,
+          clientReference: r.client_reference,
+          status: r.status,
+          errorCode: r.error_code,
+          errorReason: r.error_reason,
+        },
+      };
+    });
   }
 
   /** Records one attempt; `next` is when to try again, or null when delivered or given up (see `outcome`). */

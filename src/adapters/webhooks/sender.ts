@@ -84,8 +84,12 @@ export class WebhookSender {
   }
 }
 
-/** The JSON a webhook receives (docs/webhooks.md). */
+/** The JSON a webhook receives (docs/api.md, Webhooks). */
 function payload(d: DueDelivery) {
+  if (d.kind === 'inbound') {
+    const { receivedAt, ...inbound } = d.inbound;
+    return { id: d.id, type: 'inbound', at: receivedAt.toISOString(), inbound: { ...inbound, receivedAt: receivedAt.toISOString() } };
+  }
   return {
     id: d.id,
     type: 'message.status',

@@ -25,8 +25,25 @@ export function recipientZone(e164: string, departement?: string): string {
 /** The day a message going at `at` counts against. */
 export function sendDayOf(input: Pick<DecisionInput, 'recipient'>, at: Date): SendDay {
   const zone = recipientZone(input.recipient.e164, input.recipient.departement);
-  return { localDay: DateTime.fromJSDate(at, { zone }).toISODate()!, at };
+  return { localDay: localDayOf(at, zone), at };
 }
+
+/**
+ * The calendar day of an instant in a zone. A batch or a campaign asks it for the same few instants thousands of
+ * times, and luxon's zone arithmetic is the costliest step of a decision: the last answers are remembered.
+ */
+function localDayOf(at: Date, zone: string): string {
+  const key = `${zone} ${at.getTime()}`;
+  let day = recentLocalDays.get(key);
+  if (day === undefined) {
+    day = DateTime.fromJSDate(at, { zone }).toISODate()!;
+    if (recentLocalDays.size >= RECENT_LOCAL_DAYS) recentLocalDays.clear();
+    recentLocalDays.set(key, day);
+  }
+  return day;
+}
+const RECENT_LOCAL_DAYS = 1_024;
+const recentLocalDays = new Map<string, string>();
 
 /**
  * The first day after `after` the rules allow the message, with the instant it would go (the window's
@@ -41,7 +58,7 @@ export function nextSendDay(input: DecisionInput, after: SendDay, catalogue: rea
     const { decision } = decide({ ...input, now: start, facts: { ...input.facts, marketingSentTodayForBrand: 0 } }, catalogue);
     if (decision.kind === 'reject') return undefined;
     const at = decision.kind === 'defer' ? decision.until : start;
-    const localDay = DateTime.fromJSDate(at, { zone }).toISODate()!;
+    const localDay = localDayOf(at, zone);
     if (localDay > after.localDay) return { localDay, at };
   }
   return undefined;

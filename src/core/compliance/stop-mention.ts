@@ -19,6 +19,11 @@ export const STOP_WORDINGS = {
 
 /** "STOP" as a word of its own, any case ("non-stop" and "stopper" are not a mention). */
 const STOP_WORD = /(?<![\p{L}\p{N}-])stop(?![\p{L}\p{N}-])/iu;
+
+/** Whether the text already names STOP (as a word): then no mention is added. */
+export function hasStopWord(text: string): boolean {
+  return STOP_WORD.test(text);
+}
 const NO_SURCHARGE = /sans\s+surco[uû]t|non[\s-]+surtax|sans\s+surtaxe|sans\s+frais|gratuit/iu;
 
 export interface StopPlan {

@@ -7,6 +7,7 @@
  *                           └──timeout, link lost, crash──► in_doubt (or queued again, flagged, per account policy)
  *   queued ──cancel──► cancelled
  *   queued ──claim finds the recipient opted out──► suppressed   (also at intake: no consent, opted out, cap)
+ *   queued ◄──campaign paused / resumed──► held ──campaign cancelled──► cancelled
  */
 export const messageStatuses = [
   'queued',
@@ -21,6 +22,7 @@ export const messageStatuses = [
   'in_doubt',
   'cancelled',
   'suppressed',
+  'held',
 ] as const;
 export type MessageStatus = (typeof messageStatuses)[number];
 
@@ -37,7 +39,8 @@ export const finalStatuses: ReadonlySet<MessageStatus> = new Set([
 ]);
 
 export const transitions: Readonly<Record<MessageStatus, readonly MessageStatus[]>> = {
-  queued: ['submitting', 'cancelled', 'suppressed'],
+  queued: ['submitting', 'cancelled', 'suppressed', 'held'],
+  held: ['queued', 'cancelled'],
   submitting: ['submitted', 'queued', 'failed', 'in_doubt'],
   submitted: ['delivered', 'undeliverable', 'expired', 'rejected', 'unknown'],
   in_doubt: ['queued', 'failed'],
@@ -57,4 +60,6 @@ export function canTransition(from: MessageStatus, to: MessageStatus): boolean {
 
 /** Transactional traffic is claimed before marketing on the same short code (DOMAIN.md, "informer prioritairement", seed 000). */
 export const priorityOf = { transactional: 0, marketing: 1 } as const;
+/** Campaign messages come after every single message: a running campaign never delays an OTP (DOMAIN.md). */
+export const CAMPAIGN_PRIORITY = 2;
 export type MessageClass = keyof typeof priorityOf;

@@ -71,6 +71,36 @@ function fail(input: string, problem: MsisdnError['problem'], why: string): neve
  * country code, not an allocated number range, or not a mobile when `requireMobile` is set.
  */
 export function parseMsisdn(input: string, options: ParseMsisdnOptions = {}): Msisdn {
+  return metropolitanMobile(input) ?? parseMsisdnWithMetadata(input, options);
+}
+
+/**
+ * The fast path: the metropolitan mobiles that make up nearly every contact file (`06…`, `07…`, `+336…`,
+ * `00337…`, `336…`, with or without spaces, dots or dashes), answered without libphonenumber (some 70 times
+ * faster: imports parse a million numbers). The national significant number must match libphonenumber's FR
+ * mobile pattern (metadata.max.json of 1.13.16: `(?:6(?:[0-24-8]\d|3[0-8]|9[589])|7[3-9]\d)\d{6}`), which
+ * leaves out Mayotte's 639, the overseas 690–694 and 696–697, and the unallocated 070–072; anything else goes
+ * the slow way. A property test checks that both paths give the same answer for every shape.
+ */
+const FAST_SHAPE = /^(?:0|\+33|0033|33)[ .-]*[67][\d .-]*$/;
+const FAST_SEPARATORS = /[ .-]/g;
+const METROPOLITAN_MOBILE = /^(?:6(?:[0-24-8]\d|3[0-8]|9[589])|7[3-9]\d)\d{6}$/;
+/** What comes before the 9-digit national significant number, by the length of the digits: the length decides. */
+const PREFIX_BY_LENGTH: Readonly<Record<number, string>> = { 10: '0', 11: '33', 12: '+33', 13: '0033' };
+
+function metropolitanMobile(input: string): Msisdn | undefined {
+  const typed = input.trim();
+  if (!FAST_SHAPE.test(typed)) return undefined;
+  const digits = typed.replace(FAST_SEPARATORS, '');
+  const prefix = PREFIX_BY_LENGTH[digits.length];
+  if (prefix === undefined || !digits.startsWith(prefix)) return undefined;
+  const national = digits.slice(prefix.length);
+  if (!METROPOLITAN_MOBILE.test(national)) return undefined;
+  return { e164: `+33${national}`, country: 'FR', lineType: 'mobile', region: 'metropolitan-france', frenchMobile: true };
+}
+
+/** The full parse, with libphonenumber's metadata: what parseMsisdn does for every number off the fast path. */
+export function parseMsisdnWithMetadata(input: string, options: ParseMsisdnOptions = {}): Msisdn {
   const typed = input.trim();
   if (typed === '') fail(input, 'empty', 'is empty: give a phone number such as 06 12 34 56 78 or +33612345678');
   if (!TYPED_NUMBER.test(typed)) fail(input, 'not-a-number', 'is not a phone number: only digits, a leading + and separators (spaces, dots, dashes, slashes, brackets) are accepted');

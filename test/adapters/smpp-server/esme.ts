@@ -1,4 +1,5 @@
-import { connect } from 'node:net';
+import { connect, type Socket } from 'node:net';
+import { connect as connectTls, type ConnectionOptions } from 'node:tls';
 import { PduSocket } from '../../../src/adapters/smpp-client/pdu-socket.ts';
 import type { CommandName, Pdu, PduParams } from '../../../src/protocols/smpp/index.ts';
 
@@ -16,9 +17,10 @@ export class TestEsme {
     this.closed = new Promise((resolve) => wire.socket.once('close', () => resolve()));
   }
 
-  static async connect(port: number): Promise<TestEsme> {
-    const socket = connect(port, '127.0.0.1');
-    await new Promise<void>((resolve, reject) => socket.once('connect', resolve).once('error', reject));
+  /** Connects over TCP, or over TLS when `tls` is given (e.g. `{ ca, servername: 'localhost' }`). */
+  static async connect(port: number, tls?: ConnectionOptions): Promise<TestEsme> {
+    const socket: Socket = tls ? connectTls({ ...tls, port, host: '127.0.0.1' }) : connect(port, '127.0.0.1');
+    await new Promise<void>((resolve, reject) => socket.once(tls ? 'secureConnect' : 'connect', resolve).once('error', reject));
     let esme!: TestEsme;
     const wire = new PduSocket(socket, (pdu) => esme.onPdu(pdu));
     socket.on('error', () => undefined);
@@ -26,8 +28,14 @@ export class TestEsme {
     return esme;
   }
 
-  static async bound(port: number, systemId: string, password: string, mode: 'bind_transmitter' | 'bind_receiver' | 'bind_transceiver' = 'bind_transceiver'): Promise<TestEsme> {
-    const esme = await TestEsme.connect(port);
+  static async bound(
+    port: number,
+    systemId: string,
+    password: string,
+    mode: 'bind_transmitter' | 'bind_receiver' | 'bind_transceiver' = 'bind_transceiver',
+    tls?: ConnectionOptions,
+  ): Promise<TestEsme> {
+    const esme = await TestEsme.connect(port, tls);
     const resp = await esme.request(mode, { system_id: systemId, password, interface_version: 0x34 });
     if (resp.status !== 0) throw new Error(`bind refused: 0x${resp.status.toString(16)}`);
     return esme;

@@ -129,6 +129,37 @@ describe('submit_sm', () => {
     expect(row.receipt_acked_at).not.toBeNull();
   });
 
+  it('takes submit_sm arriving together in one intake call, each answered with its own status and id, receipts after', async () => {
+    const client = await esme();
+    const { encodePdu } = await import('../../../src/protocols/smpp/index.ts');
+    const submits: [sequence: number, to: string, text: string, status: number][] = [
+      [2001, TO, 'Premier message', 0],
+      [2002, '123', 'Numero invalide', 0x0b], // ESME_RINVDSTADR
+      [2003, '33612345679', 'Deuxieme message', 0],
+      [2004, TO, '', 0x01], // ESME_RINVMSGLEN: empty
+      [2005, '33612345670', 'Troisieme message', 0],
+    ];
+    // One write: the server reads them in the same turn of its event loop.
+    client.raw(Buffer.concat(submits.map(([sequence, to, text]) => encodePdu('submit_sm', sequence, textSubmit(to, text)))));
+    const resps = () => client.log.filter((p): p is PduOf<'submit_sm_resp'> => p.command === 'submit_sm_resp' && p.sequence >= 2001 && p.sequence <= 2005);
+    await client.until(() => resps().length === submits.length);
+    const ids = new Set<string>();
+    for (const [sequence, , text, status] of submits) {
+      const resp = resps().find((p) => p.sequence === sequence)!;
+      expect(resp.status).toBe(status);
+      if (status !== 0) continue;
+      const id = resp.fields.message_id;
+      ids.add(id);
+      expect((await t.api('GET', `/v1/messages/${id}`)).body.text).toBe(text);
+    }
+    expect(ids.size).toBe(3);
+    for (const id of ids) {
+      await client.until(() => receiptsFor(client, id).length > 0);
+      const answered = client.log.findIndex((p) => p.command === 'submit_sm_resp' && (p as PduOf<'submit_sm_resp'>).fields.message_id === id);
+      expect(answered).toBeLessThan(client.log.indexOf(receiptsFor(client, id)[0]!));
+    }
+  });
+
   it('sends no receipt when none is asked, and on failure only when registered_delivery is 2', async () => {
     const client = await esme();
     const none = (await client.request('submit_sm', textSubmit(TO, 'no receipt', { registered_delivery: 0 }))) as PduOf<'submit_sm_resp'>;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { decodeBody, parseSmppTime, readSubmitSm, statusOfProblems, type ReadSubmit } from '../../../src/adapters/smpp-server/submit-sm.ts';
+import { decodeBody, parseSmppTime, problemsByPosition, readSubmitSm, statusOfProblems, type ReadSubmit } from '../../../src/adapters/smpp-server/submit-sm.ts';
 import { receiptDeliverSm, receiptWanted } from '../../../src/adapters/smpp-server/receipt.ts';
 import { moDeliverSm } from '../../../src/adapters/smpp-server/mo.ts';
 import { decodePdu, encodePdu, parseReceiptText, type PduOf, type PduParams } from '../../../src/protocols/smpp/index.ts';
@@ -59,6 +59,34 @@ describe('statusOfProblems', () => {
     expect(statusOfProblems([{ field: '/text', reason: 'the text needs 12 SMS parts in gsm7; the maximum is 10' }])).toBe(0x01);
     expect(statusOfProblems([{ field: '/text', reason: 'a marketing SMS must start with the brand name' }])).toBe(0x45);
     expect(statusOfProblems([{ field: '/sendAt', reason: 'x' }])).toBe(0x61);
+  });
+});
+
+describe('problemsByPosition', () => {
+  it('splits the problems of a refused batch by position, fields named as for one message', () => {
+    const split = problemsByPosition(
+      [
+        { field: '/messages/1/to', reason: 'not a mobile' },
+        { field: '/messages/3/text', reason: 'the text is empty' },
+        { field: '/messages/1/shortCode', reason: 'unknown' },
+      ],
+      4,
+    );
+    expect([...split!.keys()]).toEqual([1, 3]);
+    expect(split!.get(1)).toEqual([
+      { field: '/to', reason: 'not a mobile' },
+      { field: '/shortCode', reason: 'unknown' },
+    ]);
+    expect(statusOfProblems(split!.get(3)!)).toBe(0x01);
+  });
+  it('gives every problem of a one-message call to that message', () => {
+    expect(problemsByPosition([{ field: '/to', reason: 'x' }], 1)).toEqual(new Map([[0, [{ field: '/to', reason: 'x' }]]]));
+  });
+  it('gives up when a problem names no position of the batch (the batch is then taken message by message)', () => {
+    expect(problemsByPosition([{ field: '/to', reason: 'x' }], 2)).toBeUndefined();
+    expect(problemsByPosition([{ field: '/messages/2/to', reason: 'x' }], 2)).toBeUndefined();
+    expect(problemsByPosition([{ field: '/messages/10/to', reason: 'x' }], 2)).toBeUndefined();
+    expect(problemsByPosition([], 2)).toBeUndefined();
   });
 });
 

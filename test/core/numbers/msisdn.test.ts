@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { isFrenchMobile, MsisdnError, parseMsisdn, type MsisdnProblem } from '../../../src/core/numbers/index.ts';
+import { parseMsisdnWithMetadata } from '../../../src/core/numbers/msisdn.ts';
 
 function problemOf(input: string, requireMobile = false): MsisdnProblem | undefined {
   try {
@@ -108,5 +109,73 @@ describe('property: every usual notation of a metropolitan 06 mobile gives the s
         for (const form of typed) expect(parseMsisdn(form, { requireMobile: true })).toMatchObject({ e164, region: 'metropolitan-france', frenchMobile: true });
       }),
     );
+  });
+});
+
+describe('property: the fast path for metropolitan mobiles answers exactly what libphonenumber answers', () => {
+  type Outcome = { ok: unknown } | { problem: string; message: string };
+  function outcome(parse: typeof parseMsisdn, typed: string, requireMobile: boolean): Outcome {
+    try {
+      return { ok: parse(typed, { requireMobile }) };
+    } catch (error) {
+      if (error instanceof MsisdnError) return { problem: error.problem, message: error.message };
+      throw error;
+    }
+  }
+
+  // Every national prefix 060–079 (metropolitan, Mayotte's 0639, the overseas 069x, the unallocated 070–072) plus
+  // a few neighbours, followed by enough digits (sometimes one too few or too many).
+  const prefix = fc.oneof(
+    fc.integer({ min: 60, max: 79 }).map((n) => `0${n}`),
+    fc.constantFrom('0639', '0690', '0691', '0692', '0693', '0694', '0695', '0696', '0697', '0698', '0699', '0700', '0710', '0720', '0730', '0590', '0140', '0800'),
+  );
+  const national = fc
+    .tuple(prefix, fc.integer({ min: -1, max: 1 }), fc.stringMatching(/^\d{9}$/))
+    .map(([start, delta, filler]) => (start + filler).slice(0, 10 + delta));
+  const separator = fc.constantFrom('', ' ', '.', '-', '  ', ' - ', '/', '\u00a0');
+  const international = fc.constantFrom('national', '+33', '0033', '33', '+33 ', '0033 ', '+262', '+590');
+  const typed = fc.tuple(national, international, separator, fc.boolean(), fc.constantFrom('', ' ', '\t')).map(([digits, form, sep, pairs, pad]) => {
+    const body = form === 'national' ? digits : `${form}${digits.slice(1)}`;
+    const grouped = pairs ? (body.match(/\+?\d{1,2}/g) ?? [body]).join(sep) : body.split('').join(sep);
+    return `${pad}${grouped}${pad}`;
+  });
+
+  it('for every notation of 060–079 and the overseas prefixes, parseMsisdn and the slow path agree (or both refuse)', () => {
+    fc.assert(
+      fc.property(typed, fc.boolean(), (input, requireMobile) => {
+        expect(outcome(parseMsisdn, input, requireMobile)).toEqual(outcome(parseMsisdnWithMetadata, input, requireMobile));
+      }),
+      { numRuns: 3000 },
+    );
+  });
+
+  it('arbitrary digits and separators agree too', () => {
+    const noise = fc.stringMatching(/^\+?[0-9 .\-]{0,16}$/);
+    fc.assert(
+      fc.property(noise, (input) => {
+        expect(outcome(parseMsisdn, input, true)).toEqual(outcome(parseMsisdnWithMetadata, input, true));
+      }),
+      { numRuns: 3000 },
+    );
+  });
+
+  it('the fast answer is the object libphonenumber gives for a metropolitan mobile', () => {
+    expect(parseMsisdnWithMetadata('06 12 34 56 78')).toEqual({
+      e164: '+33612345678',
+      country: 'FR',
+      lineType: 'mobile',
+      region: 'metropolitan-france',
+      frenchMobile: true,
+    });
+    expect(parseMsisdn('06 12 34 56 78')).toEqual(parseMsisdnWithMetadata('06 12 34 56 78'));
+  });
+
+  it('parses at least 300,000 common metropolitan mobiles a second', () => {
+    const forms = ['06 12 34 56 78', '0756123456', '+33612345678', '0033 7 56 12 34 56', '33612345678', '06.12.34.56.78'];
+    const count = 60_000;
+    const started = performance.now();
+    for (let i = 0; i < count; i++) parseMsisdn(forms[i % forms.length]!, { requireMobile: true });
+    const perSecond = count / ((performance.now() - started) / 1000);
+    expect(perSecond).toBeGreaterThan(300_000);
   });
 });

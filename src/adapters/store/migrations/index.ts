@@ -3,6 +3,7 @@ import * as spine from './0001-spine.ts';
 import * as consent from './0002-consent.ts';
 import * as smppServer from './0003-smpp-server.ts';
 import * as email from './0004-email.ts';
+import * as campaigns from './0005-campaigns.ts';
 
 /** Every migration, in order. Names are permanent: add new ones, never rename or edit applied ones. */
 export const migrations: Record<string, Migration> = {
@@ -10,4 +11,5 @@ export const migrations: Record<string, Migration> = {
   '0002-consent': consent,
   '0003-smpp-server': smppServer,
   '0004-email': email,
+  '0005-campaigns': campaigns,
 };

@@ -1,0 +1,27 @@
+/**
+ * COPY … FROM STDIN in text format: the fastest way into a table (no parameters to parse, no plan), for the
+ * bulk appends of an import. Runs on the caller's client, inside its transaction.
+ */
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import type pg from 'pg';
+import { from as copyFrom } from 'pg-copy-streams';
+
+export type CopyValue = string | number | boolean | Date | null;
+
+/** Rows of values, in `columns` order; null is \N, dates are ISO 8601, text is escaped as COPY's text format wants. */
+export async function copyRows(client: pg.PoolClient, table: string, columns: readonly string[], rows: Iterable<readonly CopyValue[]>): Promise<void> {
+  let text = '';
+  for (const row of rows) text += row.map(copyField).join('\t') + '\n';
+  await pipeline(Readable.from([text]), client.query(copyFrom(`COPY ${table} (${columns.join(', ')}) FROM STDIN`)));
+}
+
+const SPECIAL = /[\\\t\n\r]/g;
+const ESCAPES: Record<string, string> = { '\\': '\\\\', '\t': '\\t', '\n': '\\n', '\r': '\\r' };
+
+function copyField(value: CopyValue): string {
+  if (value === null) return '\\N';
+  if (value instanceof Date) return value.toISOString();
+  if (typeof value !== 'string') return String(value);
+  return value.replace(SPECIAL, (c) => ESCAPES[c]!);
+}

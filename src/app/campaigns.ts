@@ -1,0 +1,237 @@
+/**
+ * Campaigns as a client drives them: write a draft (message with merge fields, audience, short code), change it
+ * until it starts, launch it now or at a time, pause, resume, cancel, and read its statistics. Sending itself is
+ * run-campaigns.ts; the dry run is plan-campaign.ts.
+ */
+import { compileTemplate, nextStatus, TemplateError, type CampaignAction, type Template } from '../core/campaign/index.ts';
+import type { CustomFieldDef } from '../core/contacts/types.ts';
+import { estimateMessage, type TariffGrid } from '../core/pricing/index.ts';
+import { InvalidRequest, InvalidState, NotFound, type FieldProblem } from './errors.ts';
+import type { Audience, Campaign, CampaignDraft, CampaignStats, CampaignStore, Clock, ContactBase, ContactStore, MessageClass } from './ports.ts';
+import type { Sender, SubmitDeps } from './submit-messages.ts';
+import { campaignMessage } from './campaign-message.ts';
+
+export interface CampaignDeps {
+  campaigns: CampaignStore;
+  contacts: ContactStore;
+  submit: Pick<SubmitDeps, 'shortCodes' | 'consents' | 'notify'>;
+  clock: Clock;
+  /** The grid campaigns are priced with (dry run, cost so far). */
+  tariff: TariffGrid;
+}
+
+/** A campaign as a client writes it: bases, lists and segment by id or name. */
+export interface CampaignInput extends AudienceInput {
+  name: string;
+  text: string;
+  class?: MessageClass;
+  brand?: string;
+  shortCode?: string;
+  /** Sender shown on the handset: the short code (default) or an alphanumeric sender ID. */
+  from?: string;
+  /** ISO 8601: when the campaign starts once launched; absent: at launch. */
+  sendAt?: string;
+}
+
+export async function createCampaign(deps: CampaignDeps, sender: Sender, input: CampaignInput): Promise<Campaign> {
+  const draft = await draftOf(deps, sender, input);
+  return deps.campaigns.create(sender.accountId, draft, deps.clock.now());
+}
+
+export async function editCampaign(deps: CampaignDeps, sender: Sender, id: string, input: CampaignInput): Promise<Campaign> {
+  const campaign = await findCampaign(deps, sender.accountId, id);
+  nextStatus('edit', campaign.status);
+  const updated = await deps.campaigns.update(campaign, await draftOf(deps, sender, input), deps.clock.now());
+  return updated ?? raced(campaign);
+}
+
+export async function findCampaign(deps: Pick<CampaignDeps, 'campaigns'>, accountId: string, id: string): Promise<Campaign> {
+  const campaign = await deps.campaigns.get(accountId, id);
+  if (!campaign) throw new NotFound(`campaign ${id}`);
+  return campaign;
+}
+
+/**
+ * Launch (now, or at its send time when that is still ahead: scheduled), pause, resume or cancel. Messages already
+ * queued follow: held back by a pause, released by a resume, cancelled with the campaign.
+ */
+export async function actOnCampaign(deps: CampaignDeps, sender: Sender, id: string, action: 'launch' | 'pause' | 'resume' | 'cancel'): Promise<Campaign> {
+  const campaign = await findCampaign(deps, sender.accountId, id);
+  const now = deps.clock.now();
+  if (action === 'launch') await refuseIfEveryMessageBreaksARule(deps, sender, campaign, now);
+  const sendTimeInFuture = campaign.sendAt !== null && campaign.sendAt > now;
+  const step: CampaignAction = action === 'launch' && sendTimeInFuture ? 'schedule' : action;
+  const moved = await deps.campaigns.move(campaign, nextStatus(step, campaign.status, { sendTimeInFuture }), now);
+  if (!moved) return raced(campaign);
+  if (action === 'pause') await deps.campaigns.holdMessages(moved, now);
+  if (action === 'resume') await deps.campaigns.releaseMessages(moved, now);
+  if (action === 'cancel') await deps.campaigns.cancelMessages(moved, now);
+  if (moved.status === 'running') deps.submit.notify();
+  return moved;
+}
+
+/** Recipients tried before a launch: enough to tell a text that breaks a rule for everyone. */
+const LAUNCH_PROBE = 20;
+
+/**
+ * A text that breaks a message rule (say, marketing not starting with the brand) would have every recipient
+ * refused: say so at launch, with the rule, rather than send a campaign of suppressed messages.
+ */
+async function refuseIfEveryMessageBreaksARule(deps: CampaignDeps, sender: Sender, campaign: Campaign, now: Date): Promise<void> {
+  const { audience, bases } = await audienceOf(deps, campaign);
+  const template = templateOf(campaign, bases);
+  const members = await deps.contacts.audience(audience, { accountId: campaign.accountId, brand: campaign.brand, now }, '0', LAUNCH_PROBE);
+  const messages = members.map((member) => campaignMessage(campaign, template, sender, deps.submit.shortCodes(), member, now));
+  if (messages.length === 0 || messages.some((m) => m.error?.code !== 'refused')) return;
+  throw new InvalidRequest([{ field: '/text', reason: `every recipient tried would be refused: ${messages[0]!.error!.reason}` }]);
+}
+
+export interface CampaignReport extends CampaignStats {
+  campaign: Campaign;
+  sent: number;
+  delivered: number;
+  failed: number;
+  suppressed: number;
+  /** Not final yet: queued, held, being submitted, or submitted and waiting for the receipt. */
+  pending: number;
+  /** SMS parts billed so far: sent ones, or delivered ones when the tariff bills on delivery. */
+  billedParts: number;
+  /** The billed parts at the campaign tariff, micro-euros. */
+  costSoFar: number;
+}
+
+const PENDING = ['queued', 'held', 'submitting', 'submitted', 'in_doubt'];
+const FAILED = ['undeliverable', 'expired', 'rejected', 'unknown', 'failed'];
+const SENT = ['submitted', 'delivered', ...FAILED.filter((s) => s !== 'failed')];
+
+export async function campaignReport(deps: CampaignDeps, accountId: string, id: string): Promise<CampaignReport> {
+  const campaign = await findCampaign(deps, accountId, id);
+  const stats = await deps.campaigns.stats(campaign);
+  const sum = (statuses: string[], of: Record<string, number> = stats.byStatus) => statuses.reduce((total, status) => total + (of[status] ?? 0), 0);
+  const billedParts = sum(billedStatuses(deps.tariff), stats.partsByStatus);
+  return {
+    ...stats,
+    campaign,
+    sent: sum(SENT),
+    delivered: stats.byStatus.delivered ?? 0,
+    failed: sum(FAILED),
+    suppressed: stats.byStatus.suppressed ?? 0,
+    pending: sum(PENDING),
+    billedParts,
+    costSoFar: billedParts > 0 ? estimateMessage({ grid: deps.tariff, segments: billedParts }).amount : 0,
+  };
+}
+
+/** The statuses whose parts the tariff bills: delivered ones, or every one that left for the operator. */
+function billedStatuses(tariff: TariffGrid): string[] {
+  const sms = tariff.charges.find((c) => c.kind === 'per-unit' && c.unit === 'sms');
+  return sms && 'billable' in sms && sms.billable === 'when-delivered' ? ['delivered'] : SENT;
+}
+
+/** The audience the store reads: bases, lists, the segment's filter, and the custom fields of the bases. */
+export async function audienceOf(deps: Pick<CampaignDeps, 'contacts'>, campaign: Pick<Campaign, 'accountId' | 'audience'>): Promise<{ audience: Audience; bases: ContactBase[] }> {
+  const bases = await basesOf(deps, campaign.accountId, campaign.audience.baseIds);
+  const segment = campaign.audience.segmentId ? await findInBases(bases, (base) => deps.contacts.findSegment(base, campaign.audience.segmentId!)) : undefined;
+  return {
+    audience: { baseIds: bases.map((b) => b.id), listIds: campaign.audience.listIds, segment: segment?.filter ?? null, customFields: customFieldsOf(bases) },
+    bases,
+  };
+}
+
+/** The message template, compiled against the fields of the campaign's bases. */
+export function templateOf(campaign: Pick<Campaign, 'template'>, bases: readonly ContactBase[]): Template {
+  return compileTemplate(campaign.template, customFieldsOf(bases));
+}
+
+async function draftOf(deps: CampaignDeps, sender: Sender, input: CampaignInput): Promise<CampaignDraft> {
+  const problems: FieldProblem[] = [];
+  if (!input.name?.trim()) problems.push({ field: '/name', reason: 'a campaign needs a name' });
+  const { bases, listIds, segmentId } = await resolveAudience(deps, sender.accountId, input, problems);
+  try {
+    compileTemplate(input.text ?? '', customFieldsOf(bases));
+  } catch (error) {
+    if (!(error instanceof TemplateError)) throw error;
+    problems.push(...error.problems.map((p) => ({ field: '/text', reason: `${p.reason} (position ${p.position})` })));
+  }
+  const known = deps.submit.shortCodes();
+  const shortCode = input.shortCode ?? sender.defaultShortCode ?? (known.size === 1 ? [...known.keys()][0]! : '');
+  if (!known.has(shortCode)) problems.push({ field: '/shortCode', reason: `choose a short code of this platform (${[...known.keys()].join(', ') || 'none configured'})` });
+  const sendAt = input.sendAt === undefined ? null : new Date(input.sendAt);
+  if (sendAt && Number.isNaN(sendAt.getTime())) problems.push({ field: '/sendAt', reason: `"${input.sendAt}" is not an ISO 8601 date-time` });
+  if (problems.length > 0) throw new InvalidRequest(problems);
+  return {
+    name: input.name.trim(),
+    class: input.class ?? 'marketing',
+    brand: input.brand ?? sender.brand,
+    shortCode,
+    sender: input.from ?? shortCode,
+    template: input.text,
+    audience: { baseIds: bases.map((b) => b.id), listIds, segmentId },
+    sendAt,
+  };
+}
+
+/** What a client names an audience with: bases, lists and a segment, each by id or name. */
+export interface AudienceInput {
+  bases: string[];
+  lists?: string[];
+  segment?: string;
+}
+
+/** The bases, lists and segment an audience names; what cannot be found goes to `problems`, with its field. */
+export async function resolveAudience(
+  deps: Pick<CampaignDeps, 'contacts'>,
+  accountId: string,
+  input: AudienceInput,
+  problems: FieldProblem[],
+): Promise<{ bases: ContactBase[]; listIds: string[]; segmentId: string | null }> {
+  if (!Array.isArray(input.bases) || input.bases.length === 0) problems.push({ field: '/bases', reason: 'name at least one contact base' });
+  const bases = (await Promise.all((input.bases ?? []).map((b) => deps.contacts.findBase(accountId, b)))).flatMap((base, i) => {
+    if (base) return [base];
+    problems.push({ field: `/bases/${i}`, reason: `no contact base "${input.bases[i]}" in this account` });
+    return [];
+  });
+  const listIds = await resolveAll(bases, input.lists ?? [], (base, name) => deps.contacts.findList(base, name), '/lists', 'list', problems);
+  const [segmentId] = input.segment ? await resolveAll(bases, [input.segment], (base, name) => deps.contacts.findSegment(base, name), '/segment', 'segment', problems) : [];
+  return { bases, listIds, segmentId: segmentId ?? null };
+}
+
+/** Lists or segments named by id or name, each looked up in the campaign's bases. */
+async function resolveAll<T extends { id: string }>(
+  bases: ContactBase[],
+  names: string[],
+  find: (base: ContactBase, name: string) => Promise<T | undefined>,
+  field: string,
+  what: string,
+  problems: FieldProblem[],
+): Promise<string[]> {
+  const found = await Promise.all(names.map((name) => findInBases(bases, (base) => find(base, name))));
+  return found.flatMap((item, i) => {
+    if (item) return [item.id];
+    problems.push({ field: names.length === 1 && field === '/segment' ? field : `${field}/${i}`, reason: `no ${what} "${names[i]}" in the campaign's bases` });
+    return [];
+  });
+}
+
+export async function findInBases<T>(bases: readonly ContactBase[], find: (base: ContactBase) => Promise<T | undefined>): Promise<T | undefined> {
+  for (const base of bases) {
+    const found = await find(base);
+    if (found) return found;
+  }
+  return undefined;
+}
+
+async function basesOf(deps: Pick<CampaignDeps, 'contacts'>, accountId: string, ids: string[]): Promise<ContactBase[]> {
+  const bases = await Promise.all(ids.map((id) => deps.contacts.findBase(accountId, id)));
+  return bases.filter((b): b is ContactBase => b !== undefined);
+}
+
+function customFieldsOf(bases: readonly ContactBase[]): CustomFieldDef[] {
+  const byName = new Map<string, CustomFieldDef>();
+  for (const base of bases) for (const field of base.customFields) if (!byName.has(field.name)) byName.set(field.name, field);
+  return [...byName.values()];
+}
+
+function raced(campaign: Campaign): never {
+  throw new InvalidState(`campaign ${campaign.id} changed meanwhile (it was ${campaign.status}): read it again`);
+}

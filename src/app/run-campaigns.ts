@@ -1,0 +1,115 @@
+/**
+ * Sending campaigns: starts scheduled ones when their time comes and feeds running ones into the outbox a chunk
+ * at a time, each chunk queued in one transaction with the campaign's cursor (exactly once, whatever the
+ * crashes or the processes). It keeps only a few seconds of the short code's rate queued ahead, so a pause or a
+ * cancellation takes effect at once and the outbox stays small; campaign messages are claimed after every
+ * single message, so a campaign never delays an OTP on its short code.
+ */
+import { nextStatus } from '../core/campaign/index.ts';
+import { HYGIENE_WINDOW_DAYS, UNKNOWN_SUBSCRIBER_ERRORS, UNKNOWN_SUBSCRIBER_LIMIT, UNREACHABLE_REASON } from '../core/contacts/index.ts';
+import { audienceOf, templateOf, type CampaignDeps } from './campaigns.ts';
+import { campaignMessage } from './campaign-message.ts';
+import type { Campaign, Logger } from './ports.ts';
+import type { Sender } from './submit-messages.ts';
+
+export interface RunnerDeps extends CampaignDeps {
+  findSender(accountId: string): Promise<Sender | undefined>;
+  log: Logger;
+}
+
+export interface RunnerOptions {
+  pollIntervalMs: number;
+  /** Recipients per transaction. */
+  chunk: number;
+  /** Seconds of the short code's rate kept queued ahead. */
+  aheadSeconds: number;
+  /** How often unreachable numbers are removed from the contacts (number hygiene). */
+  hygieneIntervalMs: number;
+}
+
+export const defaultRunnerOptions: RunnerOptions = { pollIntervalMs: 500, chunk: 500, aheadSeconds: 5, hygieneIntervalMs: 3_600_000 };
+
+export class CampaignRunner {
+  private timer: NodeJS.Timeout | undefined;
+  private current: Promise<void> | undefined;
+  private stopped = false;
+  private hygieneDoneAt = 0;
+
+  constructor(
+    private readonly deps: RunnerDeps,
+    private readonly options: RunnerOptions = defaultRunnerOptions,
+  ) {}
+
+  start(): void {
+    this.stopped = false;
+    const loop = () => {
+      this.current = this.tick().finally(() => {
+        if (!this.stopped) this.timer = setTimeout(loop, this.options.pollIntervalMs);
+      });
+    };
+    loop();
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    clearTimeout(this.timer);
+    await this.current;
+  }
+
+  /** One pass over the active campaigns (and the number hygiene when due); errors are logged, and the next pass tries again. */
+  async tick(): Promise<void> {
+    await this.hygiene();
+    try {
+      for (const campaign of await this.deps.campaigns.active(this.deps.clock.now())) {
+        if (this.stopped) return;
+        await this.advance(campaign).catch((error) => this.deps.log.error({ err: error, campaign: campaign.id }, 'campaign step failed; will retry'));
+      }
+    } catch (error) {
+      this.deps.log.error({ err: error }, 'could not read the active campaigns; will retry');
+    }
+  }
+
+  private async advance(found: Campaign): Promise<void> {
+    const { campaigns, contacts, clock } = this.deps;
+    let campaign: Campaign | undefined = found;
+    if (campaign.status === 'scheduled') campaign = await campaigns.move(campaign, nextStatus('start', campaign.status), clock.now());
+    if (!campaign) return;
+    const sender = await this.deps.findSender(campaign.accountId);
+    if (!sender) throw new Error(`account ${campaign.accountId} not found`);
+    const { audience, bases } = await audienceOf(this.deps, campaign);
+    const template = templateOf(campaign, bases);
+    const known = this.deps.submit.shortCodes();
+    const ahead = Math.max(this.options.chunk, (known.get(campaign.shortCode)?.ratePerSecond ?? 0) * this.options.aheadSeconds);
+    while (!this.stopped && (await campaigns.backlog(campaign, new Date(clock.now().getTime() + this.options.aheadSeconds * 1_000))) < ahead) {
+      const now = clock.now();
+      const members = await contacts.audience(audience, { accountId: campaign.accountId, brand: campaign.brand, now }, campaign.cursor, this.options.chunk);
+      if (members.length === 0) return this.completeWhenSettled(campaign);
+      const messages = members.map((member) => campaignMessage(campaign!, template, sender, known, member, now));
+      const cursor = members.at(-1)!.contact.id;
+      if (!(await campaigns.queueChunk(campaign, cursor, messages, now))) return;
+      this.deps.submit.notify();
+      campaign = { ...campaign, cursor };
+    }
+  }
+
+  /** More than 2 unknown-subscriber failures within a month: the number leaves the account's contacts (core/contacts/hygiene.ts). */
+  private async hygiene(): Promise<void> {
+    const now = this.deps.clock.now();
+    if (now.getTime() - this.hygieneDoneAt < this.options.hygieneIntervalMs) return;
+    this.hygieneDoneAt = now.getTime();
+    const since = new Date(now.getTime() - HYGIENE_WINDOW_DAYS * 86_400_000);
+    try {
+      const removed = await this.deps.contacts.removeUnreachable(UNKNOWN_SUBSCRIBER_ERRORS, UNKNOWN_SUBSCRIBER_LIMIT, since, UNREACHABLE_REASON, now);
+      if (removed > 0) this.deps.log.info({ removed }, 'unreachable numbers removed from the contacts');
+    } catch (error) {
+      this.deps.log.error({ err: error }, 'number hygiene failed; will retry');
+    }
+  }
+
+  /** Every recipient queued: the campaign is completed once none of its messages waits to be sent. */
+  private async completeWhenSettled(campaign: Campaign): Promise<void> {
+    if ((await this.deps.campaigns.unsettled(campaign)) > 0) return;
+    const completed = await this.deps.campaigns.move(campaign, nextStatus('complete', campaign.status), this.deps.clock.now());
+    if (completed) this.deps.log.info({ campaign: campaign.id, queued: completed.queued }, 'campaign completed');
+  }
+}
