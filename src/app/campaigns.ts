@@ -58,10 +58,11 @@ export async function findCampaign(deps: Pick<CampaignDeps, 'campaigns'>, accoun
 export async function actOnCampaign(deps: CampaignDeps, sender: Sender, id: string, action: 'launch' | 'pause' | 'resume' | 'cancel'): Promise<Campaign> {
   const campaign = await findCampaign(deps, sender.accountId, id);
   const now = deps.clock.now();
-  if (action === 'launch') await refuseIfEveryMessageBreaksARule(deps, sender, campaign, now);
   const sendTimeInFuture = campaign.sendAt !== null && campaign.sendAt > now;
   const step: CampaignAction = action === 'launch' && sendTimeInFuture ? 'schedule' : action;
-  const moved = await deps.campaigns.move(campaign, nextStatus(step, campaign.status, { sendTimeInFuture }), now);
+  const to = nextStatus(step, campaign.status, { sendTimeInFuture });
+  if (action === 'launch') await refuseIfEveryMessageBreaksARule(deps, sender, campaign, now);
+  const moved = await deps.campaigns.move(campaign, to, now);
   if (!moved) return raced(campaign);
   if (action === 'pause') await deps.campaigns.holdMessages(moved, now);
   if (action === 'resume') await deps.campaigns.releaseMessages(moved, now);

@@ -280,6 +280,8 @@ export interface MoStore {
    * them on it (within `sinceDays`), else every account whose default short code it is, for all its brands.
    */
   attribute(shortCode: string, recipient: string, sinceDays: number): Promise<Attribution[]>;
+  /** Every account and brand that sent marketing to `recipient` on `shortCode` within `sinceDays`, latest first. */
+  recentSenders(shortCode: string, recipient: string, sinceDays: number): Promise<Attribution[]>;
   /** Marketing messages to `recipient` on `shortCode` claimed and not yet answered by the SMSC. */
   marketingInFlight(shortCode: string, recipient: string): Promise<number>;
   /** The MOs attributed to an account, newest first, before the id `before` when given. */

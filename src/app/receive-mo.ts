@@ -42,9 +42,15 @@ const SETTLE_POLL_MS = 25;
 
 export async function receiveMo(deps: MoDeps, route: string, mo: MobileOriginated): Promise<void> {
   const recipient = e164Of(mo.from);
-  const attributions = recipient ? await deps.store.attribute(mo.to, recipient, ATTRIBUTION_DAYS) : [];
-  const accounts = await accountsOf(deps, attributions);
-  const { intent, keyword } = classifyMo(mo.text, keywordsOf(attributions[0] && accounts.get(attributions[0].accountId)));
+  const [latest, recent] = recipient
+    ? await Promise.all([deps.store.attribute(mo.to, recipient, ATTRIBUTION_DAYS), deps.store.recentSenders(mo.to, recipient, ATTRIBUTION_DAYS)])
+    : [[], []];
+  const accounts = await accountsOf(deps, [...latest, ...recent]);
+  const brands = [...new Set(recent.map((a) => a.brand))];
+  const { intent, keyword, argument } = classifyMo(mo.text, keywordsOf(latest[0] && accounts.get(latest[0].accountId)), { brands });
+  // "STOP Jardins" from a number that had marketing from several brands on this short code: that brand only.
+  const named = argument === null ? [] : recent.filter((a) => a.brand === argument);
+  const attributions = named.length > 0 ? named : latest;
   const id = await deps.store.recordInbound({ route, mo, intent, keyword, attribution: attributions[0] ?? null });
   if (!recipient) return deps.log.warn({ route, from: mo.from }, 'MO from a number that cannot be read: stored, nothing else done');
   if (attributions.length === 0) return deps.log.warn({ route, shortCode: mo.to, intent }, 'MO on a short code no account uses: stored only');

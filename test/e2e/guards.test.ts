@@ -109,6 +109,19 @@ describe.each(['smpp', 'ucp'])('guards on every message, MOs over %s', (protocol
     expect(message).toMatchObject({ status: 'suppressed', error: { code: 'opposition' } });
   });
 
+  it('STOP naming a brand opts out of that brand only, when the number had marketing from several', async () => {
+    const to = fresh();
+    await consent(to);
+    await consent(to, 'opt-in', 'Jardins');
+    await marketing(to);
+    await marketing(to, { brand: 'Jardins', text: 'Jardins : semis offerts ce week-end' });
+    await t.relais.simulator!.sendMo({ from: to.slice(1), to: '36001', text: 'STOP Jardins' });
+    const history = await consents.history(t.accountId, to);
+    expect(history.at(-1)).toMatchObject({ kind: 'opt-out', brand: 'Jardins', source: 'stop-mo' });
+    expect(history.filter((e) => e.kind === 'opt-out')).toHaveLength(1);
+    expect((await marketing(to)).body.status).toBe('queued');
+  });
+
   it('reads the words the account added to the STOP keywords', async () => {
     const to = fresh();
     await consent(to);

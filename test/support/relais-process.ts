@@ -1,6 +1,7 @@
 /** Relais as a separate process (`relais start`), for the tests that kill it with SIGKILL and start it again. */
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { startSmppSimulator, type SmppSimulator } from '../../src/adapters/simulator/smpp-simulator.ts';
@@ -79,4 +80,13 @@ export async function startCrashRig(extra: Record<string, unknown> = {}): Promis
       rmSync(dir, { recursive: true, force: true });
     },
   };
+}
+
+/** A TCP port free on 127.0.0.1 right now. */
+export async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  await new Promise((resolve) => server.close(resolve));
+  return port;
 }

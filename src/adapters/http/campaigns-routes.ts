@@ -1,13 +1,11 @@
 import { Type } from '@sinclair/typebox';
 import { actOnCampaign, campaignReport, createCampaign, editCampaign, findCampaign, type CampaignReport as Report } from '../../app/campaigns.ts';
-import { InvalidRequest } from '../../app/errors.ts';
 import { planCampaign, type DryRun as Plan } from '../../app/plan-campaign.ts';
 import type { Campaign } from '../../app/ports.ts';
 import { previewText } from '../../app/preview-text.ts';
-import { allowedActions, TemplateError } from '../../core/campaign/index.ts';
+import { allowedActions } from '../../core/campaign/index.ts';
 import { senderOf } from '../store/account-store.ts';
 import { campaignSchemas, CampaignInput, money, PreviewRequest } from './campaign-schemas.ts';
-import { sendProblem, toProblem } from './problem.ts';
 import type { Api, HttpDeps } from './server.ts';
 
 const problem = { $ref: 'Problem#' };
@@ -39,10 +37,9 @@ export async function campaignRoutes(app: Api, deps: HttpDeps): Promise<void> {
         response: { 200: Type.Ref('TextPreview'), 400: problem, 422: Type.Union([Type.Ref('TemplateProblem'), Type.Ref('Problem')]) },
       },
     },
-    async (request, reply) => {
+    async (request) => {
       const input = request.body as PreviewRequest;
-      try {
-        const preview = await previewText(deps.campaigns, request.account.id, {
+      const preview = await previewText(deps.campaigns, request.account.id, {
           text: input.text,
           bases: input.bases,
           ...(input.lists === undefined ? {} : { lists: input.lists }),
@@ -50,25 +47,20 @@ export async function campaignRoutes(app: Api, deps: HttpDeps): Promise<void> {
           ...(input.class === undefined ? {} : { class: input.class }),
           brand: input.brand ?? request.account.brand,
           sample: input.sample ?? 10_000,
-        });
-        return {
-          recipients: preview.audience.recipients,
-          contacts: preview.audience.contacts,
-          previewed: preview.recipients,
-          byEncoding: preview.byEncoding,
-          segments: preview.segments,
-          maxSegments: preview.maxSegments,
-          totalSegments: preview.totalSegments,
-          ucs2Because: preview.ucs2Because.map((u) => ({ recipient: u.contact, characters: u.characters })),
-          fromTemplate: preview.fromTemplate,
-          stopMentionAdded: preview.stopMentionAdded,
-          samples: preview.samples,
-        };
-      } catch (error) {
-        if (!(error instanceof TemplateError)) throw error;
-        const body = toProblem(new InvalidRequest(error.problems.map((p) => ({ field: '/text', reason: `${p.reason} (position ${p.position})` }))));
-        return sendProblem(reply, { ...body, errors: error.problems.map((p) => ({ field: '/text', reason: p.reason, position: p.position, length: p.length, code: p.code })) });
-      }
+      });
+      return {
+        recipients: preview.audience.recipients,
+        contacts: preview.audience.contacts,
+        previewed: preview.recipients,
+        byEncoding: preview.byEncoding,
+        segments: preview.segments,
+        maxSegments: preview.maxSegments,
+        totalSegments: preview.totalSegments,
+        ucs2Because: preview.ucs2Because.map((u) => ({ recipient: u.contact, characters: u.characters })),
+        fromTemplate: preview.fromTemplate,
+        stopMentionAdded: preview.stopMentionAdded,
+        samples: preview.samples,
+      };
     },
   );
 

@@ -9,10 +9,11 @@ interface ProblemBody {
   title: string;
   status: number;
   detail: string;
-  errors?: FieldProblem[];
+  /** Each problem; a template's also say where it is (`position`, `length`) and what it is (`code`). */
+  errors?: (FieldProblem & { position?: number; length?: number; code?: string })[];
 }
 
-const problem = (status: number, title: string, detail: string, errors?: FieldProblem[]): ProblemBody => ({
+const problem = (status: number, title: string, detail: string, errors?: ProblemBody['errors']): ProblemBody => ({
   type: 'about:blank',
   title,
   status,
@@ -26,7 +27,8 @@ export function toProblem(error: unknown): ProblemBody {
   if (error instanceof NotFound) return problem(404, 'Not found', error.message);
   if (error instanceof IdempotencyKeyReused) return problem(422, 'Idempotency key reused', error.message);
   if (error instanceof TemplateError) {
-    return problem(422, 'Invalid template', error.message, error.problems.map((p) => ({ field: '/text', reason: `${p.reason} (position ${p.position})` })));
+    const errors = error.problems.map(({ reason, position, length, code }) => ({ field: '/text', reason, position, length, code }));
+    return problem(422, 'Invalid request', error.message, errors);
   }
   if (error instanceof InvalidState || error instanceof IllegalTransition) return problem(409, 'Not possible in this state', error.message);
   if (error instanceof Unauthorized) return problem(401, 'Unauthorized', error.message);

@@ -50,6 +50,16 @@ export class PgMoStore implements MoStore {
     return owners.map((o) => ({ accountId: o.id, brand: ALL_BRANDS }));
   }
 
+  async recentSenders(shortCode: string, recipient: string, sinceDays: number): Promise<Attribution[]> {
+    const { rows } = await this.db.pool.query<{ account_id: string; brand: string }>(
+      `SELECT account_id, brand FROM marketing_slots
+       WHERE recipient = $1 AND short_code = $2 AND local_day >= current_date - $3::int
+       GROUP BY account_id, brand ORDER BY max(local_day) DESC`,
+      [recipient, shortCode, sinceDays],
+    );
+    return rows.map((r) => ({ accountId: r.account_id, brand: r.brand }));
+  }
+
   async listInbound(accountId: string, limit: number, before?: string): Promise<InboundView[]> {
     let query = this.db.kysely.selectFrom('inbound_messages').selectAll().where('account_id', '=', accountId);
     if (before && isUuid(before)) query = query.where('id', '<', before);
