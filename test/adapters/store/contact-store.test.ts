@@ -110,6 +110,14 @@ describe.each(databaseTargets())('contacts and imports on $name PostgreSQL', (ta
     expect(event!.occurredAt.toISOString()).toBe('2026-03-14T23:00:00.000Z');
   });
 
+  it('keeps consent evidence with tabs, line breaks and backslashes exactly as given (the ledger is written by COPY)', async () => {
+    const base = await freshBase();
+    const wording = 'CGU v3\tart. 4\r\n« J’accepte » \\N \\ fin';
+    await run(base, `mobile;opt-in\n${mobile(600)};oui\n`, { consent: { brand: 'Acme', channel: 'salon\tstand 12', wording } });
+    const [event] = await consents.history(accountId, e164(600));
+    expect(event).toMatchObject({ wording, channel: 'salon\tstand 12' });
+  });
+
   it('resumes an interrupted import after the last settled line: nothing lost, nothing counted twice', async () => {
     const base = await freshBase();
     const lines = ['mobile,prénom', ...Array.from({ length: 12_000 }, (_, i) => `${mobile(i)},N${i}`)];
