@@ -1,7 +1,3 @@
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLogger } from '../../../src/adapters/log.ts';
 import { SmppServer, type SmppServerOptions } from '../../../src/adapters/smpp-server/server.ts';
@@ -10,11 +6,12 @@ import { PgConsentStore } from '../../../src/adapters/store/consent-store.ts';
 import { PgMessageStore } from '../../../src/adapters/store/message-store.ts';
 import { PgSmppAccountStore } from '../../../src/adapters/store/smpp-account-store.ts';
 import { tlvString, tlvTags, type PduOf } from '../../../src/protocols/smpp/index.ts';
+import { makeCertificate, type TestCertificate } from '../../support/certificate.ts';
 import { startTestRelais, type TestRelais } from '../../support/relais.ts';
 import { TestEsme, textSubmit } from './esme.ts';
 
 const TO = '33612345678';
-let dir: string;
+let certificate: TestCertificate | undefined;
 let keyFile: string;
 let certFile: string;
 /** The client trusts the self-signed certificate itself: the server's certificate is really checked. */
@@ -22,30 +19,9 @@ let trust: { ca: Buffer; servername: string };
 let t: TestRelais;
 const open: TestEsme[] = [];
 
-/** A self-signed key and certificate for localhost, made for this run. */
-function makeCertificate(into: string): void {
-  try {
-    execFileSync(
-      'openssl',
-      ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-subj', '/CN=localhost', '-addext', 'subjectAltName=DNS:localhost,IP:127.0.0.1', '-days', '1', '-keyout', keyFile, '-out', certFile],
-      { cwd: into, stdio: 'pipe' },
-    );
-  } catch (error) {
-    const missing = (error as NodeJS.ErrnoException).code === 'ENOENT';
-    throw new Error(
-      missing
-        ? 'the SMPP TLS tests need the openssl command to make a self-signed certificate: install OpenSSL (e.g. apt-get install openssl)'
-        : `openssl could not make the test certificate: ${(error as { stderr?: Buffer }).stderr?.toString() ?? error}`,
-    );
-  }
-}
-
 beforeAll(async () => {
-  dir = mkdtempSync(path.join(tmpdir(), 'relais-smpp-tls-'));
-  keyFile = path.join(dir, 'key.pem');
-  certFile = path.join(dir, 'cert.pem');
-  makeCertificate(dir);
-  trust = { ca: readFileSync(certFile), servername: 'localhost' };
+  certificate = makeCertificate();
+  ({ keyFile, certFile, trust } = certificate);
   // TLS without a port of its own: the server's one port speaks SMPP over TLS only.
   t = await startTestRelais({ smppServer: { enabled: true, port: 0, tlsKeyFile: keyFile, tlsCertFile: certFile } });
   await new PgSmppAccountStore(t.relais.db).setCredential(t.accountId, { systemId: 'acme', password: 'secret1' }, new Date());
@@ -54,7 +30,7 @@ beforeAll(async () => {
 afterAll(async () => {
   for (const client of open) await client.close();
   await t?.stop();
-  if (dir) rmSync(dir, { recursive: true, force: true });
+  certificate?.remove();
 });
 
 describe('SMPP over TLS', () => {

@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PgEmailStore } from '../../../src/adapters/store/email-store.ts';
 import { startSmtpDoor, type SmtpDoor } from '../../../src/adapters/smtp/smtp-door.ts';
 import { createLogger } from '../../../src/adapters/log.ts';
+import { makeCertificate, type TestCertificate } from '../../support/certificate.ts';
 import { clockFrom, startTestRelais, type TestRelais } from '../../support/relais.ts';
 
 const TUESDAY_10H_PARIS = new Date('2026-11-24T09:00:00Z');
@@ -180,6 +181,45 @@ describe('the e-mail door off loopback', () => {
     const error = await nodemailer
       .createTransport({ host: '127.0.0.1', port: door.port, secure: false, ignoreTLS: true, auth: { user: 'test', pass: 'rl_x' } })
       .sendMail({ from: 'a@client.example', to: `0612345678@${DOMAIN}`, text: 'x' })
+      .then(() => undefined, (e: { responseCode?: number }) => e);
+    expect(error?.responseCode).toBe(538);
+  });
+});
+
+describe('the e-mail door with STARTTLS', () => {
+  let t: TestRelais;
+  let certificate: TestCertificate;
+  beforeAll(async () => {
+    certificate = makeCertificate();
+    const { keyFile, certFile } = certificate;
+    t = await startTestRelais(
+      { smtp: { enabled: true, port: 0, domain: DOMAIN, allowInsecureAuth: false, tlsKeyFile: keyFile, tlsCertFile: certFile } },
+      { brand: 'Dupont' },
+      clock,
+    );
+  });
+  afterAll(async () => {
+    await t?.stop();
+    certificate?.remove();
+  });
+  const transport = (tls: boolean) =>
+    nodemailer.createTransport({
+      host: '127.0.0.1',
+      port: t.relais.smtpPort!,
+      secure: false,
+      ...(tls ? { requireTLS: true, tls: certificate.trust } : { ignoreTLS: true }),
+      auth: { user: 'test', pass: t.key },
+    });
+
+  it('takes an authenticated mail after STARTTLS (the certificate checked), and delivers it', async () => {
+    const info = await transport(true).sendMail({ from: 'alerts@client.example', to: `0761239001@${DOMAIN}`, text: 'Votre colis arrive demain' });
+    const [id] = [...info.response.matchAll(/([0-9a-f-]{36}) queued/g)].map((m) => m[1]!);
+    expect((await t.waitFor(id!, (s) => s === 'delivered')).status).toBe('delivered');
+  });
+
+  it('refuses AUTH on the same door before STARTTLS', async () => {
+    const error = await transport(false)
+      .sendMail({ from: 'alerts@client.example', to: `0761239002@${DOMAIN}`, text: 'x' })
       .then(() => undefined, (e: { responseCode?: number }) => e);
     expect(error?.responseCode).toBe(538);
   });
