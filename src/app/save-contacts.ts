@@ -6,11 +6,12 @@
 import {
   customFieldTypes,
   isCustomFieldName,
-  toImportedRow,
+  readFieldValue,
   type ColumnTarget,
   type Contact,
   type CustomFieldDef,
   type CustomValue,
+  type TextField,
 } from '../core/contacts/index.ts';
 import { checkSegmentFilter, type Condition, type SegmentFilter } from '../core/contacts/segment.ts';
 import { checkAll, mobileOf, requiredMobile, type Checked } from './check-all.ts';
@@ -111,13 +112,8 @@ export async function saveContacts(
   return deps.contacts.upsertContacts(base, contacts, deps.clock.now());
 }
 
-const TEXT_FIELDS = ['lastName', 'firstName', 'landline', 'email', 'birthday'] as const;
+const TEXT_FIELDS: readonly TextField[] = ['lastName', 'firstName', 'landline', 'email', 'birthday'];
 const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
-/**
- * Any valid mobile: each value is read by the import's own row reading (core/contacts toImportedRow), one value at
- * a time next to this number, so that the API and the import accept and store exactly the same values.
- */
-const PROBE_MOBILE = '+33612345678';
 
 /** One contact as sent → a contact, or its problems (fields relative to the contact). */
 export function contactOf(input: ContactInput, customFields: ReadonlyMap<string, CustomFieldDef>): Checked<Contact> {
@@ -130,40 +126,32 @@ export function contactOf(input: ContactInput, customFields: ReadonlyMap<string,
       problems.push({ field: '/birthday', reason: `"${value}" is not a date: write it YYYY-MM-DD` });
       continue;
     }
-    const read = readValue(field, value, customFields);
-    if (typeof read === 'object') problems.push({ field: `/${field}`, reason: read.problem });
-    else contact[field] = read === '' ? null : String(read);
+    const read = readFieldValue(field, value, customFields);
+    if (read !== null && typeof read === 'object') problems.push({ field: `/${field}`, reason: read.problem });
+    else contact[field] = read === null ? null : String(read);
   }
   for (const [name, value] of Object.entries(input.custom ?? {})) {
     const read = customValueOf(name, value, customFields);
-    if (typeof read === 'object') problems.push({ field: `/custom/${name}`, reason: read.problem });
-    else if (read !== '') contact.custom[name] = read;
+    if (read !== null && typeof read === 'object') problems.push({ field: `/custom/${name}`, reason: read.problem });
+    else if (read !== null) contact.custom[name] = read;
   }
   return problems.length > 0 ? { problems } : contact;
 }
 
-function customValueOf(name: string, value: CustomValue | null, customFields: ReadonlyMap<string, CustomFieldDef>): CustomValue | { problem: string } {
+function customValueOf(name: string, value: CustomValue | null, customFields: ReadonlyMap<string, CustomFieldDef>): CustomValue | null | { problem: string } {
   const def = customFields.get(name);
   if (!def) {
     const names = [...customFields.keys()];
     return { problem: `the base has no field "${name}" (${names.length > 0 ? `its fields: ${names.join(', ')}` : 'it has no custom field'}; add it with POST /v1/bases/{base}/fields)` };
   }
-  if (value === null) return '';
+  if (value === null) return null;
   if (def.type === 'number' && typeof value === 'number') return Number.isFinite(value) ? value : { problem: `${name} is a number field: send a finite number` };
   if (def.type === 'boolean' && typeof value === 'boolean') return value;
   if (typeof value !== 'string') return { problem: `${name} is a ${def.type} field: send ${def.type === 'number' ? 'a number' : def.type === 'boolean' ? 'true or false' : 'a string'}` };
   if (def.type === 'date' && !ISO_DATE.test(value.trim())) return { problem: `${name} is a date field: write "${value}" as YYYY-MM-DD` };
-  return readValue(`custom.${name}`, value, customFields);
+  return readFieldValue(`custom.${name}`, value, customFields);
 }
 
-/** One value read as the import reads it: the stored form, '' for an empty value, or the problem. */
-function readValue(target: ColumnTarget, value: string, customFields: ReadonlyMap<string, CustomFieldDef>): CustomValue | { problem: string } {
-  const read = toImportedRow([PROBE_MOBILE, value], ['mobile', target], customFields);
-  if ('problem' in read) return read;
-  const { contact } = read.row;
-  if (target.startsWith('custom.')) return contact.custom[target.slice('custom.'.length)] ?? '';
-  return contact[target as (typeof TEXT_FIELDS)[number]] ?? '';
-}
 
 
 /** Mobile numbers as typed → E.164, all or none (problems at `/mobiles/<i>`). */

@@ -4,6 +4,6 @@
  */
 export * from './types.ts';
 export { checkMapping, customFieldName, isCustomFieldName, suggestMapping } from './mapping.ts';
-export { MAX_TEXT_LENGTH, toImportedRow, type RowReading } from './row.ts';
+export { MAX_TEXT_LENGTH, readFieldValue, toImportedRow, type RowReading, type TextField } from './row.ts';
 export { HYGIENE_WINDOW_DAYS, UNKNOWN_SUBSCRIBER_ERRORS, UNKNOWN_SUBSCRIBER_LIMIT, UNREACHABLE_REASON } from './hygiene.ts';
 export * from './segment.ts';

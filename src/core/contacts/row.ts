@@ -223,7 +223,7 @@ const CUSTOM_READERS: Readonly<Record<CustomFieldType, Reader<CustomValue>>> = {
 // Rows
 // ---------------------------------------------------------------------------------------------
 
-type TextField = 'lastName' | 'firstName' | 'landline' | 'email' | 'birthday';
+export type TextField = 'lastName' | 'firstName' | 'landline' | 'email' | 'birthday';
 
 const STANDARD_READERS: Readonly<Record<TextField, Reader<string>>> = {
   lastName: readText,
@@ -237,6 +237,20 @@ const STANDARD_READERS: Readonly<Record<TextField, Reader<string>>> = {
 function problemOf(target: string, value: string, refusal: Refusal): string {
   const shown = value.length > 60 ? `${value.slice(0, 57)}…` : value;
   return `${target} ${JSON.stringify(shown)}: ${refusal.why}`;
+}
+
+/**
+ * One value of a contact field read as an import reads it (the API's contacts go through here too, so both accept
+ * and store the same values): the stored form, null for an empty value, or the problem.
+ */
+export function readFieldValue(target: TextField | `custom.${string}`, value: string, customFields: ReadonlyMap<string, CustomFieldDef>): CustomValue | null | { problem: string } {
+  const trimmed = value.trim();
+  if (trimmed === '') return null;
+  const read: Reader<CustomValue> = target.startsWith('custom.')
+    ? CUSTOM_READERS[customFields.get(target.slice('custom.'.length))?.type ?? 'text']
+    : STANDARD_READERS[target as TextField];
+  const result = read(trimmed);
+  return result instanceof Refusal ? { problem: problemOf(target, trimmed, result) } : result;
 }
 
 interface RowState {

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { DateTime } from 'luxon';
 import { describe, expect, it } from 'vitest';
-import { toImportedRow, type ColumnTarget, type CustomFieldDef, type ImportedRow, type RowReading } from '../../../src/core/contacts/index.ts';
+import { readFieldValue, toImportedRow, type ColumnTarget, type CustomFieldDef, type ImportedRow, type RowReading } from '../../../src/core/contacts/index.ts';
 
 const customFields: ReadonlyMap<string, CustomFieldDef> = new Map(
   (
@@ -309,5 +309,16 @@ describe('problems', () => {
     expect(row(toImportedRow(['0612345678', '12'], targets, customFields)).contact.custom).toEqual({ score: '12' });
     const withScore = new Map([...customFields, ['score', { name: 'score', type: 'number' } as const]]);
     expect(row(toImportedRow(['0612345678', '12'], targets, withScore)).contact.custom).toEqual({ score: 12 });
+  });
+});
+
+describe('readFieldValue (one value, as the API sends it)', () => {
+  const fields = new Map([['points', { name: 'points', type: 'number' as const }]]);
+  it('reads a value exactly as an import would, empty as null, and names the field and value of a refusal', () => {
+    expect(readFieldValue('custom.points', ' 1 234,5 ', fields)).toBe(1234.5);
+    expect(readFieldValue('birthday', '15/03/1980', fields)).toBe('1980-03-15');
+    expect(readFieldValue('firstName', '   ', fields)).toBeNull();
+    expect(readFieldValue('custom.unknown', 'texte libre', fields)).toBe('texte libre');
+    expect(readFieldValue('email', 'pas-une-adresse', fields)).toEqual({ problem: expect.stringMatching(/^email "pas-une-adresse": /) });
   });
 });
