@@ -82,7 +82,8 @@ async function refuseIfEveryMessageBreaksARule(deps: CampaignDeps, sender: Sende
   const { audience, bases } = await audienceOf(deps, campaign);
   const template = templateOf(campaign, bases);
   const members = await deps.contacts.audience(audience, { accountId: campaign.accountId, brand: campaign.brand, now }, '0', LAUNCH_PROBE);
-  const messages = members.map((member) => campaignMessage(campaign, template, sender, deps.submit.shortCodes(), member, now));
+  const known = deps.submit.shortCodes();
+  const messages = members.map((member) => campaignMessage(campaign, template, sender, known, member, now));
   if (messages.length === 0 || messages.some((m) => m.error?.code !== 'refused')) return;
   throw new InvalidRequest([{ field: '/text', reason: `every recipient tried would be refused: ${messages[0]!.error!.reason}` }]);
 }
@@ -214,7 +215,7 @@ async function resolveAll<T extends { id: string }>(
   });
 }
 
-export async function findInBases<T>(bases: readonly ContactBase[], find: (base: ContactBase) => Promise<T | undefined>): Promise<T | undefined> {
+async function findInBases<T>(bases: readonly ContactBase[], find: (base: ContactBase) => Promise<T | undefined>): Promise<T | undefined> {
   for (const base of bases) {
     const found = await find(base);
     if (found) return found;

@@ -7,7 +7,6 @@ import { copyRows } from './copy.ts';
 import { uuidv7 } from './ids.ts';
 
 type Row = Selectable<ConsentEventsTable>;
-type Queryable = Pick<pg.Pool, 'query'>;
 
 /** The consent ledger in PostgreSQL: appended to, never updated (a trigger refuses it), states derived in core. */
 export class PgConsentStore implements ConsentStore {
@@ -56,7 +55,7 @@ const COLUMNS = ['id', 'account_id', 'brand', 'recipient', 'kind', 'source', 'ch
  * One statement whatever the number of events (arrays, not one parameter per value: PostgreSQL takes at most
  * 65,535 parameters), hence all the events or none.
  */
-async function insertConsentRows(client: Queryable, events: NewConsentEvent[], now: Date): Promise<Row[]> {
+async function insertConsentRows(pool: pg.Pool, events: NewConsentEvent[], now: Date): Promise<Row[]> {
   if (events.length === 0) return [];
   const rows: Row[] = events.map((e) => ({
     id: uuidv7(now.getTime()),
@@ -73,7 +72,7 @@ async function insertConsentRows(client: Queryable, events: NewConsentEvent[], n
     recorded_at: now,
   }));
   const column = <K extends keyof Row>(key: K) => rows.map((r) => r[key]);
-  await client.query(
+  await pool.query(
     `INSERT INTO consent_events (id, account_id, brand, recipient, kind, source, channel, wording, reference, ip, occurred_at, recorded_at)
      SELECT t.*, $12::timestamptz
      FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[],

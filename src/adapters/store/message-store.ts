@@ -19,7 +19,7 @@ import type { Db } from './database.ts';
 import { isUuid, uuidv7 } from './ids.ts';
 import { eventsFrom, prepared, transaction } from './sql.ts';
 
-export interface Row {
+interface Row {
   id: string;
   message: NewMessage;
 }
@@ -152,7 +152,7 @@ export class PgMessageStore implements MessageStore {
   }
 }
 
-export type Queryable = Pick<pg.Pool, 'query'>;
+type Queryable = Pick<pg.Pool, 'query'>;
 
 /** Multi-row insert of messages (queued, or suppressed with their reason) with their first event, in one statement. */
 const insertSql = prepared(
