@@ -89,6 +89,16 @@ export interface NewMessage {
   cap: CapPlan | null;
   /** Set on the messages a campaign queued. */
   campaignId?: string | null;
+  /** Taken over SMPP asking for a receipt: stored with the message, in the same statement. */
+  smppReceipt?: SmppReceiptRequest | null;
+}
+
+/** An SMPP client's registered_delivery (1 always, 2 on failure) and the source address its receipt names. */
+export interface SmppReceiptRequest {
+  registeredDelivery: number;
+  sourceAddr: string;
+  sourceAddrTon: number;
+  sourceAddrNpi: number;
 }
 
 export interface CapPlan {

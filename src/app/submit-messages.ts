@@ -4,7 +4,7 @@ import type { RecipientConsent } from '../core/consent/index.ts';
 import { checkAll, mobileOf, type Checked } from './check-all.ts';
 import { IdempotencyKeyReused, type FieldProblem } from './errors.ts';
 import { guardMessage, type AccountCompliance, type GuardInput } from './guard-message.ts';
-import type { ConsentStore, MessageClass, MessageStore, NewMessage, ShortCode } from './ports.ts';
+import type { ConsentStore, MessageClass, MessageStore, NewMessage, ShortCode, SmppReceiptRequest } from './ports.ts';
 
 /** One message as a client asks for it, on any door (HTTP today; SMPP and e-mail feed the same use case). */
 export interface SendRequest {
@@ -21,6 +21,8 @@ export interface SendRequest {
   brand?: string;
   /** `false` leaves the STOP mention out of a transactional message; marketing always carries it. */
   stopMention?: boolean;
+  /** SMPP only: the receipt the client asked for, stored with the message. */
+  smppReceipt?: SmppReceiptRequest;
 }
 
 export interface Sender extends AccountCompliance {
@@ -148,6 +150,7 @@ export function draftOf(request: SendRequest, sender: Sender, known: ReadonlyMap
     dueAt,
     clientReference: request.reference ?? null,
     ...(request.stopMention === undefined ? {} : { stopMention: request.stopMention }),
+    ...(request.smppReceipt ? { smppReceipt: request.smppReceipt } : {}),
   };
 }
 

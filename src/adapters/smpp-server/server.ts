@@ -22,7 +22,7 @@ import {
 import { SlidingCount } from '../simulator/sliding-count.ts';
 import { PduSocket } from '../smpp-client/pdu-socket.ts';
 import type { Account } from '../store/account-store.ts';
-import { ipAllowed, type PgSmppAccountStore, type SmppSubmission } from '../store/smpp-account-store.ts';
+import { ipAllowed, type PgSmppAccountStore } from '../store/smpp-account-store.ts';
 import { moDeliverSm } from './mo.ts';
 import { ESME_RCANCELFAIL, queryAnswer } from './query-cancel.ts';
 import { receiptDeliverSm, receiptWanted } from './receipt.ts';
@@ -99,7 +99,8 @@ const defaults = {
 
 /** A receipt the client refused (deliver_sm_resp with an error) is offered again after this. */
 const REFUSED_RETRY_MS = 5_000;
-const DELIVERIES_PER_POLL = 500;
+/** Receipts and MOs read ahead per account, beyond what the windows of its receiver binds hold. */
+const READ_AHEAD = 500;
 /**
  * At most this many submit_sm of a session in one intake call: the message store merges requests up to 500
  * messages with concurrent ones into one INSERT.
@@ -120,8 +121,6 @@ interface PendingConcatenation {
 interface QueuedSubmit {
   sequence: number;
   request: SendRequest;
-  registeredDelivery: number;
-  source: Pick<SmppSubmission, 'sourceAddr' | 'sourceAddrTon' | 'sourceAddrNpi'>;
 }
 
 interface Session {
@@ -152,8 +151,10 @@ interface Delivery {
 interface AccountState {
   sessions: Set<Session>;
   rate: SlidingCount;
-  /** Receipts and MOs on the wire (sent, not yet acknowledged and recorded), by id. */
+  /** Receipts and MOs read and not yet acknowledged and recorded (waiting in `ready`, or on the wire), by id. */
   inflight: Set<string>;
+  /** Read ahead, waiting for room in a receiver's window: written as soon as a deliver_sm_resp frees some. */
+  ready: { delivery: Delivery; params: PduParams<'deliver_sm'> }[];
   refusedUntil: Map<string, number>;
   polling: boolean;
   /** The last read of MOs, of receipts, filled the window: read them again as soon as acknowledgements free room. */
@@ -170,8 +171,6 @@ export class SmppServer {
   private readonly tlsSockets = new Set<Socket>();
   private readonly sessions = new Set<Session>();
   private readonly accounts = new Map<string, AccountState>();
-  /** Messages whose submit_sm_resp is not written yet: no receipt may go before it. */
-  private readonly unanswered = new Set<string>();
   private readonly bindFailures = new Map<string, number[]>();
   private readonly blocked = new Map<string, number>();
   private readonly log: Logger;
@@ -284,6 +283,7 @@ export class SmppServer {
       // Receipts sent on this session and not acknowledged go again on the next receiving bind.
       for (const { id } of session.inflight.values()) state.inflight.delete(id);
       state.sessions.delete(session);
+      if (this.receivers(state).length === 0) this.dropReady(state);
     }
     session.inflight.clear();
     if (wasBound) this.log.info({ account: session.account?.name, mode: session.mode, ip: session.ip, reason: session.wire.closeReason }, 'SMPP session closed');
@@ -398,7 +398,7 @@ export class SmppServer {
   private accountState(accountId: string): AccountState {
     let state = this.accounts.get(accountId);
     if (!state) {
-      state = { sessions: new Set(), rate: new SlidingCount(), inflight: new Set(), refusedUntil: new Map(), polling: false, moreMos: false, moreReceipts: false, next: 0 };
+      state = { sessions: new Set(), rate: new SlidingCount(), inflight: new Set(), ready: [], refusedUntil: new Map(), polling: false, moreMos: false, moreReceipts: false, next: 0 };
       this.accounts.set(accountId, state);
     }
     return state;
@@ -442,12 +442,8 @@ export class SmppServer {
     }
     const f = pdu.fields;
     session.outstanding++;
-    session.queued.push({
-      sequence,
-      request: { ...whole.request, text },
-      registeredDelivery: whole.registeredDelivery,
-      source: { sourceAddr: f.source_addr, sourceAddrTon: f.source_addr_ton, sourceAddrNpi: f.source_addr_npi },
-    });
+    const smppReceipt = { registeredDelivery: whole.registeredDelivery, sourceAddr: f.source_addr, sourceAddrTon: f.source_addr_ton, sourceAddrNpi: f.source_addr_npi };
+    session.queued.push({ sequence, request: { ...whole.request, text, ...(whole.registeredDelivery === 0 ? {} : { smppReceipt }) } });
     session.takeQueued ??= setImmediate(this.takeQueued, session);
   }
 
@@ -467,8 +463,10 @@ export class SmppServer {
 
   /**
    * One intake call for submit_sm queued together (one message each, in order). Each is answered once its
-   * message and its receipt request are stored, with its own id; a refusal of the batch (all or none) is
-   * answered for the refused ones only, and the others are taken again without them.
+   * message and its receipt request are stored (one statement), with its own id; a refusal of the batch (all
+   * or none) is answered for the refused ones only, and the others are taken again without them. The answers
+   * are written in the same turn of the event loop as the insert's commit is read, before any receipt poll can
+   * run: a receipt never overtakes its submit_sm_resp.
    */
   private async take(session: Session, batch: QueuedSubmit[]): Promise<void> {
     const now = this.deps.clock.now();
@@ -481,18 +479,7 @@ export class SmppServer {
       for (const q of batch) this.settle(session, q.sequence, ESME_RSYSERR);
       return;
     }
-    const receipts: Promise<void>[] = [];
-    for (const [i, q] of batch.entries()) {
-      if (q.registeredDelivery === 0) continue;
-      const messageId = ids[i]!;
-      this.unanswered.add(messageId);
-      receipts.push(this.recordReceiptRequest({ messageId, accountId: session.sender!.accountId, registeredDelivery: q.registeredDelivery, ...q.source, submittedAt: now }));
-    }
-    if (receipts.length > 0) await Promise.all(receipts);
-    for (const [i, q] of batch.entries()) {
-      this.settle(session, q.sequence, ESME_ROK, ids[i]);
-      this.unanswered.delete(ids[i]!);
-    }
+    for (const [i, q] of batch.entries()) this.settle(session, q.sequence, ESME_ROK, ids[i]);
   }
 
   /** The batch was refused: answer the refused submit_sm with their own status, take the others again. */
@@ -508,14 +495,6 @@ export class SmppServer {
     }
     const rest = batch.filter((_, i) => !byPosition.has(i));
     if (rest.length > 0) await this.take(session, rest);
-  }
-
-  private async recordReceiptRequest(submission: SmppSubmission): Promise<void> {
-    try {
-      await this.deps.credentials.recordSubmission(submission);
-    } catch (error) {
-      this.log.error({ err: error, messageId: submission.messageId }, 'could not record the receipt request of an SMPP submit; the message is queued but no receipt will be sent');
-    }
   }
 
   /** Answers a queued submit_sm: it no longer counts as in progress. */
@@ -598,70 +577,82 @@ export class SmppServer {
   }
 
   /**
-   * Reads what is due for the account and sends it: MOs and receipts on the timer; on a refill (acknowledgements
-   * freed room) only what the last read left behind, so a stream of receipts costs no read of MOs.
+   * Reads what is due for the account, up to READ_AHEAD ahead of the windows, and writes what the windows take:
+   * MOs and receipts on the timer; on a refill (the read-ahead ran low) only what the last read left behind,
+   * so a stream of receipts costs no read of MOs.
    */
   private pollOne(accountId: string, state: AccountState, refill = false): void {
-    if (state.polling || this.closing) return;
-    const receivers = [...state.sessions].filter((s) => s.mode !== 'transmitter' && s.wire.writable);
-    if (receivers.length === 0) return;
+    if (state.polling || this.closing || this.receivers(state).length === 0) return;
     const mos = !refill || state.moreMos;
     const receipts = !refill || state.moreReceipts;
     if (!mos && !receipts) return;
     state.polling = true;
-    this.pollAccount(accountId, state, receivers, mos, receipts)
+    this.pollAccount(accountId, state, mos, receipts)
       .catch((error) => this.log.error({ err: error }, 'could not read the receipts and MOs due'))
       .finally(() => (state.polling = false));
   }
 
-  private async pollAccount(accountId: string, state: AccountState, receivers: Session[], readMos: boolean, readReceipts: boolean): Promise<void> {
-    const room = (): number => receivers.reduce((sum, s) => sum + (s.wire.writable ? Math.max(0, this.o.deliverWindow - s.inflight.size) : 0), 0);
-    if (room() === 0) return;
+  private async pollAccount(accountId: string, state: AccountState, readMos: boolean, readReceipts: boolean): Promise<void> {
+    const room = (): number => READ_AHEAD - state.ready.length;
+    if (room() <= 0) return;
     const now = Date.now();
     for (const [id, until] of state.refusedUntil) if (until <= now) state.refusedUntil.delete(id);
     const skip = [...state.inflight, ...state.refusedUntil.keys()];
+    const taken = (id: string) => state.inflight.has(id) || state.refusedUntil.has(id);
     if (readMos) {
-      const limit = Math.min(room(), DELIVERIES_PER_POLL);
+      const limit = room();
       const mos = await this.deps.credentials.dueMos(accountId, skip, limit);
       state.moreMos = mos.length >= limit;
-      for (const mo of mos) {
-        if (state.inflight.has(mo.id) || state.refusedUntil.has(mo.id)) continue;
-        if (!this.send(state, { kind: 'mo', id: mo.id }, moDeliverSm(mo))) return;
-      }
+      for (const mo of mos) if (!taken(mo.id)) this.ready(state, { kind: 'mo', id: mo.id }, moDeliverSm(mo));
     }
-    if (!readReceipts) return;
-    if (room() === 0) {
-      state.moreReceipts = true;
-      return;
-    }
-    const limit = Math.min(room(), DELIVERIES_PER_POLL);
-    const due = await this.deps.credentials.dueReceipts(accountId, skip, limit);
-    state.moreReceipts = due.length >= limit;
-    for (const receipt of due) {
-      const id = receipt.messageId;
-      if (this.unanswered.has(id) || state.inflight.has(id) || state.refusedUntil.has(id)) continue;
-      if (!receiptWanted(receipt.registeredDelivery, receipt.status)) {
+    if (readReceipts) {
+      const limit = room();
+      if (limit <= 0) return void (state.moreReceipts = true);
+      const due = await this.deps.credentials.dueReceipts(accountId, skip, limit);
+      state.moreReceipts = due.length >= limit;
+      for (const receipt of due) {
+        const id = receipt.messageId;
+        if (taken(id)) continue;
+        if (receiptWanted(receipt.registeredDelivery, receipt.status)) {
+          this.ready(state, { kind: 'receipt', id }, receiptDeliverSm(receipt));
+          continue;
+        }
         state.inflight.add(id);
         this.deps.credentials.acknowledge(id, new Date()).finally(() => state.inflight.delete(id)).catch(() => undefined);
-        continue;
       }
-      if (!this.send(state, { kind: 'receipt', id }, receiptDeliverSm(receipt))) return;
+    }
+    this.pump(state);
+  }
+
+  private ready(state: AccountState, delivery: Delivery, params: PduParams<'deliver_sm'>): void {
+    state.inflight.add(delivery.id);
+    state.ready.push({ delivery, params });
+  }
+
+  /** Writes what was read ahead while a receiver bind of the account has room in its window. */
+  private pump(state: AccountState): void {
+    while (state.ready.length > 0) {
+      const session = this.receiverWithRoom(state);
+      if (!session) return;
+      const { delivery, params } = state.ready.shift()!;
+      const sequence = session.wire.nextSequence();
+      session.inflight.set(sequence, delivery);
+      session.wire.send('deliver_sm', sequence, params);
     }
   }
 
-  /** Writes a deliver_sm on a receiver bind of the account with room; false when none has. */
-  private send(state: AccountState, delivery: Delivery, params: PduParams<'deliver_sm'>): boolean {
-    const session = this.receiverWithRoom(state);
-    if (!session) return false;
-    const sequence = session.wire.nextSequence();
-    session.inflight.set(sequence, delivery);
-    state.inflight.add(delivery.id);
-    session.wire.send('deliver_sm', sequence, params);
-    return true;
+  /** No receiver left: what was read ahead is forgotten, and read again on the next receiving bind. */
+  private dropReady(state: AccountState): void {
+    for (const { delivery } of state.ready) state.inflight.delete(delivery.id);
+    state.ready = [];
+  }
+
+  private receivers(state: AccountState): Session[] {
+    return [...state.sessions].filter((s) => s.mode !== 'transmitter' && s.wire.writable);
   }
 
   private receiverWithRoom(state: AccountState): Session | undefined {
-    const receivers = [...state.sessions].filter((s) => s.mode !== 'transmitter' && s.wire.writable && s.inflight.size < this.o.deliverWindow);
+    const receivers = this.receivers(state).filter((s) => s.inflight.size < this.o.deliverWindow);
     if (receivers.length === 0) return undefined;
     return receivers[state.next++ % receivers.length];
   }
@@ -673,6 +664,9 @@ export class SmppServer {
     session.inflight.delete(sequence);
     const { id, kind } = delivery;
     const state = this.accountState(session.account.id);
+    this.pump(state);
+    // Read more once half the read-ahead is gone: fewer, larger reads than one per acknowledgement.
+    if ((state.moreMos || state.moreReceipts) && state.ready.length <= READ_AHEAD / 2) this.pollOne(session.account.id, state, true);
     if (status !== ESME_ROK) {
       this.log.info({ account: session.account.name, kind, id, status: formatCommandStatus(status) }, 'deliver_sm refused by the client; offered again later');
       state.refusedUntil.set(id, Date.now() + REFUSED_RETRY_MS);
@@ -683,11 +677,7 @@ export class SmppServer {
     const recorded = kind === 'receipt' ? this.deps.credentials.acknowledge(id, now) : this.deps.credentials.acknowledgeMo(id, session.account.id, now);
     recorded
       .catch((error) => this.log.error({ err: error, kind, id }, 'could not record a deliver_sm acknowledgement; it will be sent again'))
-      .finally(() => {
-        state.inflight.delete(id);
-        // Refill once half the window is free: fewer, larger reads than one per acknowledgement.
-        if ((state.moreMos || state.moreReceipts) && session.inflight.size <= this.o.deliverWindow / 2) this.pollOne(session.account!.id, state, true);
-      });
+      .finally(() => state.inflight.delete(id));
   }
 }
 

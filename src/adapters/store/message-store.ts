@@ -13,6 +13,7 @@ import type {
   NewMessage,
   ReceiptState,
   CapPlan,
+  SmppReceiptRequest,
 } from '../../app/ports.ts';
 import { Coalescer } from './coalescer.ts';
 import type { Db } from './database.ts';
@@ -155,8 +156,9 @@ export class PgMessageStore implements MessageStore {
 type Queryable = Pick<pg.Pool, 'query'>;
 
 /** Multi-row insert of messages (queued, or suppressed with their reason) with their first event, in one statement. */
+/** The messages, their queued (or suppressed) event, and the receipt requests of those taken over SMPP. */
 const insertSql = prepared(
-  'relais_insert_messages_v3',
+  'relais_insert_messages_v4',
   `WITH inserted AS (
        INSERT INTO messages (id, account_id, recipient, sender, short_code, class, priority, body, encoding, segments,
                              status, due_at, client_reference, created_at, updated_at, brand, compliance, error_code,
@@ -169,7 +171,12 @@ const insertSql = prepared(
                    $17::text[], $18::text[], $19::uuid[])
             AS t(id, account_id, recipient, sender, short_code, class, priority, body, encoding, segments, due_at,
                  client_reference, status, brand, compliance, error_code, error_reason, campaign_id)
-       RETURNING id, account_id, status, error_reason AS reason, created_at AS at)
+       RETURNING id, account_id, status, error_reason AS reason, created_at AS at),
+     receipt_requests AS (
+       INSERT INTO smpp_submissions (message_id, account_id, registered_delivery, source_addr, source_addr_ton, source_addr_npi, submitted_at)
+       SELECT t.message_id, t.account_id, t.registered_delivery, t.source_addr, t.source_addr_ton, t.source_addr_npi, $12
+       FROM unnest($20::uuid[], $21::uuid[], $22::smallint[], $23::text[], $24::smallint[], $25::smallint[])
+            AS t(message_id, account_id, registered_delivery, source_addr, source_addr_ton, source_addr_npi))
      ${eventsFrom('inserted')}
      SELECT 1`,
 );
@@ -197,8 +204,22 @@ export async function insertRows(client: Queryable, rows: Row[], now: Date): Pro
       rows.map((r) => r.message.error?.code ?? null),
       rows.map((r) => r.message.error?.reason ?? null),
       rows.map((r) => r.message.campaignId ?? null),
+      ...receiptRequestColumns(rows),
     ]),
   );
+}
+
+function receiptRequestColumns(rows: Row[]): unknown[][] {
+  const asking = rows.filter((r) => r.message.smppReceipt);
+  const column = <K extends keyof SmppReceiptRequest>(key: K) => asking.map((r) => r.message.smppReceipt![key]);
+  return [
+    asking.map((r) => r.id),
+    asking.map((r) => r.message.accountId),
+    column('registeredDelivery'),
+    column('sourceAddr'),
+    column('sourceAddrTon'),
+    column('sourceAddrNpi'),
+  ];
 }
 
 /**

@@ -23,7 +23,7 @@ export class PgOutboxStore implements OutboxStore {
       const outcomes = batches.flatMap((b) => b.outcomes);
       const newParts = outcomes.length > 0 ? await applyOutcomes(this.db.pool, outcomes, now) : [];
       await applyReceipts(this.db.pool, batches.flatMap((b) => b.receipts), newParts, now);
-    }, 500);
+    }, 2_000);
   }
 
   /**

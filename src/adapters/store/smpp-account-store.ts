@@ -1,6 +1,7 @@
 import { randomBytes, scrypt, timingSafeEqual } from 'node:crypto';
 import { BlockList, isIP } from 'node:net';
 import { finalStatuses } from '../../core/message/status.ts';
+import type { SmppReceiptRequest } from '../../app/ports.ts';
 import { Coalescer } from './coalescer.ts';
 import type { Db } from './database.ts';
 
@@ -76,19 +77,11 @@ export function ipAllowed(ip: string, blocks: readonly string[]): boolean {
   return list.check(plain, isIP(plain) === 6 ? 'ipv6' : 'ipv4');
 }
 
-/** A message submitted over SMPP that asked for a receipt. */
-export interface SmppSubmission {
+/** A final message, submitted over SMPP asking for a receipt, whose receipt the client has not acknowledged yet. */
+export interface DueReceipt extends SmppReceiptRequest {
   messageId: string;
   accountId: string;
-  registeredDelivery: number;
-  sourceAddr: string;
-  sourceAddrTon: number;
-  sourceAddrNpi: number;
   submittedAt: Date;
-}
-
-/** A final message whose receipt the client has not acknowledged yet. */
-export interface DueReceipt extends SmppSubmission {
   recipient: string;
   body: string;
   status: string;
@@ -111,27 +104,10 @@ export interface DueMo {
 const MO_HORIZON_DAYS = 7;
 
 export class PgSmppAccountStore {
-  private readonly submissions: Coalescer<SmppSubmission>;
   private readonly acks: Coalescer<{ messageId: string; at: Date }>;
   private readonly moAcks: Coalescer<{ id: string; accountId: string; at: Date }>;
 
   constructor(private readonly db: Db) {
-    this.submissions = new Coalescer(async (rows) => {
-      await this.db.pool.query(
-        `INSERT INTO smpp_submissions (message_id, account_id, registered_delivery, source_addr, source_addr_ton, source_addr_npi, submitted_at)
-         SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::smallint[], $4::text[], $5::smallint[], $6::smallint[], $7::timestamptz[])
-         ON CONFLICT (message_id) DO NOTHING`,
-        [
-          rows.map((r) => r.messageId),
-          rows.map((r) => r.accountId),
-          rows.map((r) => r.registeredDelivery),
-          rows.map((r) => r.sourceAddr),
-          rows.map((r) => r.sourceAddrTon),
-          rows.map((r) => r.sourceAddrNpi),
-          rows.map((r) => r.submittedAt),
-        ],
-      );
-    }, 1_000);
     this.acks = new Coalescer(async (rows) => {
       await this.db.pool.query(`UPDATE smpp_submissions SET receipt_acked_at = $2 WHERE message_id = ANY($1::uuid[]) AND receipt_acked_at IS NULL`, [
         rows.map((r) => r.messageId),
@@ -182,11 +158,6 @@ export class PgSmppAccountStore {
     const matches = await verifySmppPassword(password, row?.password_hash ?? NOBODY);
     if (!row || !matches) return undefined;
     return { accountId: row.account_id, systemId: row.system_id, allowedIps: row.allowed_ips, maxBinds: row.max_binds };
-  }
-
-  /** Records messages that asked for a receipt (merged with concurrent calls into one INSERT). */
-  recordSubmission(submission: SmppSubmission): Promise<void> {
-    return this.submissions.submit(submission);
   }
 
   /** Final messages of the account whose receipt is not acknowledged, oldest first, except those in `skip`. */

@@ -1,5 +1,16 @@
-import smpp from 'smpp';
-import type { BodyOf, CommandName } from './pdu.ts';
+import { bodyOf, commandIds, HEADER_LENGTH, tlvTags, type BodyOf, type CommandName, type FieldType, type TlvName } from './pdu.ts';
+
+/** How each optional parameter Relais writes is laid out: C-octet string, one octet, or raw octets. */
+const outgoingTlvTypes = {
+  receipted_message_id: 'cstring',
+  message_state: 'u8',
+  network_error_code: 'octets',
+  message_payload: 'octets',
+  sc_interface_version: 'u8',
+} as const satisfies Partial<Record<TlvName, 'cstring' | 'u8' | 'octets'>>;
+
+type OutgoingTlvName = keyof typeof outgoingTlvTypes;
+const outgoingTlvNames = Object.keys(outgoingTlvTypes) as OutgoingTlvName[];
 
 /** Optional parameters Relais writes, by their SMPP names. */
 export interface OutgoingTlvs {
@@ -13,11 +24,58 @@ export interface OutgoingTlvs {
 
 export type PduParams<C extends CommandName> = Partial<BodyOf<C>> & OutgoingTlvs;
 
+type Value = number | string | Buffer | undefined;
+
 /**
- * Encodes one PDU with the `smpp` package. `short_message` and `message_payload` must be bytes (a Buffer):
- * the package then writes them as given and leaves data_coding and esm_class to us. A PDU with a non-zero
- * status is written as a header only (SMPP 3.4 §3.3).
+ * Encodes one PDU from the body table decodePdu reads (pdu.ts), then the optional parameters given. Missing
+ * fields are written as 0, an empty string or an empty short_message. A PDU with a non-zero status is written
+ * as a header only (SMPP 3.4 §3.3). Throws a RangeError when a value does not fit its field (short_message over
+ * 254 octets, an optional parameter over 65,535).
  */
 export function encodePdu<C extends CommandName>(command: C, sequence: number, params?: PduParams<C>, status = 0): Buffer {
-  return new smpp.PDU(command, { ...params, sequence_number: sequence, command_status: status }).toBuffer();
+  const values = (params ?? {}) as Record<string, Value>;
+  const table = status === 0 ? bodyOf(command) : [];
+  const tlvs = status === 0 ? outgoingTlvNames.filter((name) => values[name] !== undefined) : [];
+  let length = HEADER_LENGTH;
+  for (const [name, type] of table) length += fieldSize(type, values[name]);
+  for (const name of tlvs) length += 4 + fieldSize(outgoingTlvTypes[name], values[name]);
+  const frame = Buffer.allocUnsafe(length);
+  frame.writeUInt32BE(length, 0);
+  frame.writeUInt32BE(commandIds[command], 4);
+  frame.writeUInt32BE(status, 8);
+  frame.writeUInt32BE(sequence, 12);
+  let offset = HEADER_LENGTH;
+  for (const [name, type] of table) offset = writeField(frame, offset, type, values[name]);
+  for (const name of tlvs) {
+    const type = outgoingTlvTypes[name];
+    const size = fieldSize(type, values[name]);
+    if (size > 0xffff) throw new RangeError(`optional parameter ${name} is ${size} octets, more than 65,535`);
+    frame.writeUInt16BE(tlvTags[name], offset);
+    frame.writeUInt16BE(size, offset + 2);
+    offset = writeField(frame, offset + 4, type, values[name]);
+  }
+  return frame;
+}
+
+function fieldSize(type: FieldType | 'octets', value: Value): number {
+  if (type === 'u8') return 1;
+  if (type === 'cstring') return ((value as string | undefined)?.length ?? 0) + 1;
+  const octets = (value as Buffer | undefined)?.length ?? 0;
+  return type === 'sm' ? octets + 1 : octets;
+}
+
+function writeField(frame: Buffer, offset: number, type: FieldType | 'octets', value: Value): number {
+  if (type === 'u8') return frame.writeUInt8((value as number | undefined) ?? 0, offset);
+  if (type === 'cstring') {
+    const text = (value as string | undefined) ?? '';
+    offset += frame.write(text, offset, 'latin1');
+    frame[offset] = 0;
+    return offset + 1;
+  }
+  const octets = (value as Buffer | undefined) ?? Buffer.alloc(0);
+  if (type === 'sm') {
+    if (octets.length > 254) throw new RangeError(`short_message is ${octets.length} octets, more than 254 (use message_payload)`);
+    frame[offset++] = octets.length;
+  }
+  return offset + octets.copy(frame, offset);
 }

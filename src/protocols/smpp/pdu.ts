@@ -5,7 +5,7 @@
  * Why decode here rather than with the `smpp` package: its decoder turns `short_message` into text through its
  * own guess of the alphabet (data_coding 1 read as GSM, bytes ≥ 0x80 replaced by spaces, split UTF-16
  * surrogates lost), so the bytes as sent are gone. Receipts, MOs and the simulator's record need those bytes.
- * Encoding goes through the package (see encode.ts), with `short_message` always given as bytes.
+ * The encoder (encode.ts) writes from the same table.
  */
 
 export class SmppDecodeError extends Error {
@@ -43,8 +43,8 @@ export type CommandName = keyof typeof commandIds;
 const commandNames = new Map<number, CommandName>(Object.entries(commandIds).map(([name, id]) => [id, name as CommandName]));
 
 /** `sm` is sm_length (one octet) followed by that many octets of short_message. */
-type FieldType = 'u8' | 'cstring' | 'sm';
-type FieldTable = readonly (readonly [name: string, type: FieldType])[];
+export type FieldType = 'u8' | 'cstring' | 'sm';
+export type FieldTable = readonly (readonly [name: string, type: FieldType])[];
 
 const bindFields = [
   ['system_id', 'cstring'],
@@ -105,7 +105,7 @@ const cancelFields = [
 ] as const;
 const systemIdFields = [['system_id', 'cstring']] as const;
 
-/** Body layouts of the commands Relais reads; other commands are decoded as header (and TLVs) only. */
+/** Body layouts of the commands Relais reads and writes; other commands are header (and TLVs) only. */
 const bodies = {
   bind_receiver: bindFields,
   bind_transmitter: bindFields,
@@ -121,6 +121,11 @@ const bodies = {
   query_sm_resp: queryRespFields,
   cancel_sm: cancelFields,
 } as const satisfies Partial<Record<CommandName, FieldTable>>;
+
+/** The body layout of a command; empty for the commands that have none (enquire_link, unbind, generic_nack…). */
+export function bodyOf(command: CommandName): FieldTable {
+  return (bodies as Partial<Record<CommandName, FieldTable>>)[command] ?? [];
+}
 
 type Bodies = typeof bodies;
 type FieldValue<T extends FieldType> = T extends 'u8' ? number : T extends 'cstring' ? string : Buffer;
@@ -170,11 +175,11 @@ export function decodePdu(frame: Buffer): Pdu {
   const status = frame.readUInt32BE(8);
   const sequence = frame.readUInt32BE(12);
   const command = commandNames.get(commandId) ?? 'unknown';
-  const table: FieldTable | undefined = command === 'unknown' ? undefined : (bodies as Partial<Record<CommandName, FieldTable>>)[command];
+  const table = command === 'unknown' ? [] : bodyOf(command);
   const fields: Record<string, number | string | Buffer> = {};
   let offset = HEADER_LENGTH;
   // A response with an error status may come without its body (SMPP 3.4 §3.3): read what is there.
-  if (table && frame.length > HEADER_LENGTH) offset = readFields(frame, offset, table, fields);
+  if (frame.length > HEADER_LENGTH) offset = readFields(frame, offset, table, fields);
   return { command, commandId, status, sequence, fields, tlvs: readTlvs(frame, offset) } as Pdu;
 }
 

@@ -297,6 +297,38 @@ describe('receipts', () => {
     await sender.close();
   });
 
+  it('keeps at most 100 deliver_sm unanswered per session, sends the rest as answers free room, each receipt once', async () => {
+    const sender = await esme('bind_transmitter');
+    const receiver = await esme('bind_receiver');
+    receiver.deliverStatus = null;
+    const { encodePdu } = await import('../../../src/protocols/smpp/index.ts');
+    const sequences = Array.from({ length: 150 }, (_, i) => 5_000 + i);
+    sender.raw(Buffer.concat(sequences.map((sequence, i) => encodePdu('submit_sm', sequence, textSubmit(`336${String(20_000_000 + i)}`, 'fenetre')))));
+    await sender.until(() => sequences.every((s) => sender.log.some((p) => p.command === 'submit_sm_resp' && p.sequence === s)));
+    const ids = new Set(sender.log.filter((p): p is PduOf<'submit_sm_resp'> => p.command === 'submit_sm_resp' && sequences.includes(p.sequence)).map((p) => p.fields.message_id));
+    expect(ids.size).toBe(150);
+
+    await receiver.until(() => receiver.received.length >= 100);
+    await new Promise((r) => setTimeout(r, 600)); // three polls: the window stays full
+    expect(receiver.received).toHaveLength(100);
+
+    const seen: string[] = [];
+    const answer = () => {
+      for (const pdu of receiver.received.splice(0)) {
+        const id = tlvString(pdu.tlvs.get(tlvTags.receipted_message_id));
+        if (id && ids.has(id)) seen.push(id);
+        receiver.wire.send('deliver_sm_resp', pdu.sequence, { message_id: '' });
+      }
+    };
+    while (seen.length < 150) {
+      answer();
+      await receiver.until(() => receiver.received.length > 0 || seen.length >= 150, 5_000).catch(() => undefined);
+      expect(receiver.received.length).toBeLessThanOrEqual(100);
+    }
+    expect(new Set(seen).size).toBe(150);
+    expect(seen).toHaveLength(150);
+  });
+
   it('sends a receipt refused with an error again later', async () => {
     const client = await esme();
     client.deliverStatus = 0x08;

@@ -1,10 +1,11 @@
 import fc from 'fast-check';
+import smpp from 'smpp';
 import { describe, expect, it } from 'vitest';
 import { decodePdu, encodePdu, PduFramer, SmppDecodeError, tlvTags } from '../../../src/protocols/smpp/index.ts';
 import { fixturePdu } from './fixtures.ts';
 
 describe('PDU codec', () => {
-  it('decodes a submit_sm written by the smpp package field by field, short_message as the exact bytes', () => {
+  it('decodes a submit_sm field by field, short_message as the exact bytes', () => {
     const body = Buffer.from([0x00, 0x1b, 0x65, 0x41, 0x7f]); // @, €, A, à as GSM septets: no text guessing
     const frame = encodePdu('submit_sm', 42, {
       source_addr_ton: 5,
@@ -49,6 +50,49 @@ describe('PDU codec', () => {
     expect(() => decodePdu(truncated)).toThrow(SmppDecodeError);
     const unterminated = Buffer.concat([Buffer.from('000000160000000900000000000000015858585858', 'hex'), Buffer.from([0x58])]);
     expect(() => decodePdu(unterminated)).toThrow(/NUL/);
+  });
+});
+
+describe('PDU encoder', () => {
+  const ascii = (maxLength: number) => fc.string({ unit: fc.integer({ min: 0x20, max: 0x7e }).map((c) => String.fromCharCode(c)), maxLength });
+  const octet = fc.integer({ min: 0, max: 255 });
+  const shortMessage = {
+    source_addr_ton: octet,
+    source_addr: ascii(20),
+    dest_addr_ton: octet,
+    destination_addr: ascii(20),
+    esm_class: octet,
+    registered_delivery: octet,
+    protocol_id: octet,
+    service_type: ascii(5),
+    data_coding: octet,
+    short_message: fc.uint8Array({ maxLength: 254 }).map((bytes) => Buffer.from(bytes)),
+  };
+  const tlvs = {
+    receipted_message_id: ascii(64),
+    message_state: fc.integer({ min: 0, max: 8 }),
+    network_error_code: fc.uint8Array({ minLength: 3, maxLength: 3 }).map((bytes) => Buffer.from(bytes)),
+  };
+
+  it('writes the same octets as the smpp package (a reference implementation) for what Relais sends', () => {
+    const cases = fc.oneof(
+      fc.record({ command: fc.constant('submit_sm' as const), params: fc.record(shortMessage, { requiredKeys: ['short_message'] }) }),
+      fc.record({ command: fc.constant('deliver_sm' as const), params: fc.record({ ...shortMessage, ...tlvs }, { requiredKeys: ['short_message'] }) }),
+      fc.record({ command: fc.constantFrom('submit_sm_resp' as const, 'deliver_sm_resp' as const), params: fc.record({ message_id: ascii(64) }) }),
+      fc.record({ command: fc.constantFrom('bind_transceiver' as const, 'bind_receiver' as const), params: fc.record({ system_id: ascii(15), password: ascii(8), interface_version: octet }) }),
+      fc.record({ command: fc.constantFrom('enquire_link' as const, 'unbind_resp' as const, 'generic_nack' as const), params: fc.constant({}) }),
+    );
+    fc.assert(
+      fc.property(cases, fc.integer({ min: 1, max: 0x7fffffff }), fc.constantFrom(0, 0, 0x58), ({ command, params }, sequence, status) => {
+        const reference = new smpp.PDU(command, { ...params, sequence_number: sequence, command_status: status }).toBuffer();
+        expect(encodePdu(command, sequence, params, status).toString('hex')).toBe(reference.toString('hex'));
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
+  it('refuses a short_message that does not fit sm_length', () => {
+    expect(() => encodePdu('submit_sm', 1, { short_message: Buffer.alloc(255) })).toThrow(/254/);
   });
 });
 

@@ -1,4 +1,4 @@
-/** The part of the `smpp` package (CommonJS, untyped) that Relais uses: its PDU encoder. */
+/** The part of the `smpp` package (CommonJS, untyped) the codec tests compare Relais's encoder with: its PDU encoder. */
 declare module 'smpp' {
   class PDU {
     constructor(command: string, options?: Record<string, unknown>);
