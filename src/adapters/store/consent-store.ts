@@ -43,13 +43,30 @@ export class PgConsentStore implements ConsentStore {
   }
 }
 
-/** Appends events to the ledger inside the caller's transaction, by COPY (an import's thousands at once); how many. */
-export async function copyConsentEvents(client: pg.PoolClient, events: NewConsentEvent[], now: Date): Promise<number> {
-  const rows = events.map((e) => [uuidv7(now.getTime()), e.accountId, e.brand, e.recipient, e.kind, e.source, e.channel ?? null, e.wording ?? null, e.reference ?? null, e.ip ?? null, e.occurredAt, now]);
-  if (rows.length > 0) await copyRows(client, 'consent_events', COLUMNS, rows);
+/** What every event of one batch shares (an import's brand, channel, wording, reference). */
+export type SharedConsentFields = Omit<NewConsentEvent, 'recipient' | 'kind' | 'occurredAt'>;
+export type OwnConsentFields = Pick<NewConsentEvent, 'recipient' | 'kind' | 'occurredAt'>;
+
+/**
+ * Appends events to the ledger inside the caller's transaction, by COPY (an import's thousands at once), the
+ * fields they share written once; how many.
+ */
+export async function copyConsentEvents(client: pg.PoolClient, shared: SharedConsentFields, events: readonly OwnConsentFields[], now: Date): Promise<number> {
+  if (events.length === 0) return 0;
+  const rows = events.map((e) => [uuidv7(now.getTime()), e.recipient, e.kind, e.occurredAt]);
+  const { accountId, brand, source, channel, wording, reference, ip } = shared;
+  await copyRows(client, 'consent_events', ['id', 'recipient', 'kind', 'occurred_at'], rows, {
+    account_id: accountId,
+    brand,
+    source,
+    channel: channel ?? null,
+    wording: wording ?? null,
+    reference: reference ?? null,
+    ip: ip ?? null,
+    recorded_at: now,
+  });
   return rows.length;
 }
-const COLUMNS = ['id', 'account_id', 'brand', 'recipient', 'kind', 'source', 'channel', 'wording', 'reference', 'ip', 'occurred_at', 'recorded_at'];
 
 /**
  * One statement whatever the number of events (arrays, not one parameter per value: PostgreSQL takes at most

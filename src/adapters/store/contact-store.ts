@@ -10,18 +10,17 @@ import type {
   ImportRecord,
   ImportRejection,
   ImportSettings,
-  NewConsentEvent,
   Segment,
   StoredContact,
 } from '../../app/ports.ts';
-import type { Contact, CustomFieldDef } from '../../core/contacts/types.ts';
+import type { Contact, CustomFieldDef, StandardField } from '../../core/contacts/types.ts';
 import type { SegmentFilter } from '../../core/contacts/segment.ts';
-import { copyConsentEvents } from './consent-store.ts';
+import { copyConsentEvents, type OwnConsentFields, type SharedConsentFields } from './consent-store.ts';
 import { InvalidRequest, InvalidState } from '../../app/errors.ts';
 import type { Db } from './database.ts';
 import { isUuid, uuidv7 } from './ids.ts';
 import { audienceWhere, latestConsentSql, Params } from './audience-sql.ts';
-import { transaction } from './sql.ts';
+import { arrayLiteral, transaction } from './sql.ts';
 
 type Queryable = Pick<pg.Pool, 'query'>;
 
@@ -315,7 +314,7 @@ async function settle(client: pg.PoolClient, record: ImportRecord, chunk: Import
   const entries = chunk.rows.map(({ row }) => ({ contact: row.contact, activity: row.consent?.at ?? null }));
   const unique = mergedByMobile(entries).sort((a, b) => (a.contact.mobile < b.contact.mobile ? -1 : 1));
   const { inserted, merged } = await upsertContacts(client, record.baseId, unique, now, record.id, record.listId);
-  const consents = await copyConsentEvents(client, consentEventsOf(record, chunk), now);
+  const consents = await copyConsentEvents(client, importConsent(record), consentEventsOf(record, chunk), now);
   if (chunk.rejections.length > 0) {
     await client.query(
       `INSERT INTO import_rejections (import_id, line, reason, raw)
@@ -379,25 +378,32 @@ function mergeEntries(a: Entry, b: Entry): Entry {
  * Inserts new contacts and merges known ones (non-empty fields win, custom fields are merged), keeping — for an
  * import — what a merged contact was before, the first time this import touched it (import_undo), and adding
  * the contacts to the import's list. Returns how many were new and how many merged.
+ *
+ * Holds the base's row (FOR KEY SHARE) for the transaction and writes only if it is there: what a foreign key
+ * on contacts.base_id would check for each row, once (migration 0006 says why).
  */
 async function upsertContacts(client: Queryable, baseId: string, entries: Entry[], now: Date, importId: string | null, listId: string | null): Promise<{ inserted: number; merged: number }> {
   if (entries.length === 0) return { inserted: 0, merged: 0 };
-  const column = <K extends keyof Contact>(key: K) => entries.map((e) => e.contact[key]);
-  const { rows } = await client.query<{ inserted: number; merged: number }>(
-    `WITH input AS (
+  // `before` looks each number up on its own (the LATERAL … LIMIT 1 cannot be turned into a join): a join let the
+  // planner read the whole base per chunk — every contact has the same base_id — which made a large import
+  // quadratic.
+  const column = (key: StandardField) => arrayLiteral(entries.map((e) => e.contact[key]));
+  const { rows } = await client.query<{ base: number; inserted: number; merged: number }>(
+    `WITH base AS (SELECT id FROM contact_bases WHERE id = $1 FOR KEY SHARE),
+     input AS (
        SELECT * FROM unnest($2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::date[], $8::jsonb[], $9::timestamptz[])
          AS t(mobile, last_name, first_name, landline, email, birthday, custom, activity)),
      before AS (
        INSERT INTO import_undo (import_id, contact_id, previous)
        SELECT $10, c.id, jsonb_build_object('last_name', c.last_name, 'first_name', c.first_name, 'landline', c.landline,
                 'email', c.email, 'birthday', c.birthday, 'custom', c.custom, 'last_activity_at', c.last_activity_at)
-       FROM contacts c JOIN input i ON c.base_id = $1 AND c.mobile = i.mobile
+       FROM input i CROSS JOIN LATERAL (SELECT * FROM contacts c WHERE c.base_id = $1 AND c.mobile = i.mobile LIMIT 1) c
        WHERE $10::uuid IS NOT NULL AND c.import_id IS DISTINCT FROM $10::uuid
        ON CONFLICT DO NOTHING),
      upserted AS (
        INSERT INTO contacts AS c (base_id, mobile, last_name, first_name, landline, email, birthday, custom, created_at, updated_at,
                                  last_activity_at, import_id)
-       SELECT $1, mobile, last_name, first_name, landline, email, birthday, custom, $11, $11, activity, $10 FROM input
+       SELECT base.id, mobile, last_name, first_name, landline, email, birthday, custom, $11, $11, activity, $10 FROM input, base
        ON CONFLICT (base_id, mobile) DO UPDATE SET
          last_name = COALESCE(EXCLUDED.last_name, c.last_name),
          first_name = COALESCE(EXCLUDED.first_name, c.first_name),
@@ -411,7 +417,8 @@ async function upsertContacts(client: Queryable, baseId: string, entries: Entry[
      listed AS (
        INSERT INTO contact_list_members (list_id, contact_id) SELECT $12, id FROM upserted WHERE $12::uuid IS NOT NULL
        ON CONFLICT DO NOTHING)
-     SELECT (count(*) FILTER (WHERE inserted))::int AS inserted, (count(*) FILTER (WHERE NOT inserted))::int AS merged FROM upserted`,
+     SELECT (SELECT count(*) FROM base)::int AS base,
+            (count(*) FILTER (WHERE inserted))::int AS inserted, (count(*) FILTER (WHERE NOT inserted))::int AS merged FROM upserted`,
     [
       baseId,
       column('mobile'),
@@ -420,14 +427,16 @@ async function upsertContacts(client: Queryable, baseId: string, entries: Entry[
       column('landline'),
       column('email'),
       column('birthday'),
-      entries.map((e) => JSON.stringify(e.contact.custom)),
-      entries.map((e) => e.activity),
+      arrayLiteral(entries.map((e) => JSON.stringify(e.contact.custom))),
+      arrayLiteral(entries.map((e) => e.activity?.toISOString())),
       importId,
       now,
       listId,
     ],
   );
-  return rows[0]!;
+  const { base, inserted, merged } = rows[0]!;
+  if (base === 0) throw new InvalidState('the contact base was deleted');
+  return { inserted, merged };
 }
 
 /** The reference an import's consent events carry, to prove them and to retract them on rollback. */
@@ -435,25 +444,18 @@ function importReference(record: ImportRecord): string {
   return `import:${record.id}`;
 }
 
-function consentEventsOf(record: ImportRecord, chunk: ImportChunk): NewConsentEvent[] {
+/** What every consent event of an import says: the brand, the channel and wording the client gave, the import. */
+function importConsent(record: ImportRecord): SharedConsentFields {
   const { brand, channel, wording } = record.settings.consent;
-  return chunk.rows.flatMap(({ row }) =>
-    row.consent
-      ? [
-          {
-            accountId: record.accountId,
-            brand,
-            recipient: row.contact.mobile,
-            kind: row.consent.kind,
-            source: 'import' as const,
-            channel: channel ?? 'import',
-            wording,
-            reference: importReference(record),
-            occurredAt: row.consent.at ?? record.createdAt,
-          },
-        ]
-      : [],
-  );
+  return { accountId: record.accountId, brand, source: 'import', channel: channel ?? 'import', wording, reference: importReference(record) };
+}
+
+function consentEventsOf(record: ImportRecord, chunk: ImportChunk): OwnConsentFields[] {
+  const events: OwnConsentFields[] = [];
+  for (const { row } of chunk.rows) {
+    if (row.consent) events.push({ recipient: row.contact.mobile, kind: row.consent.kind, occurredAt: row.consent.at ?? record.createdAt });
+  }
+  return events;
 }
 
 function toBase(row: { id: string; account_id: string; name: string; custom_fields: CustomFieldDef[]; created_at: Date }): ContactBase {

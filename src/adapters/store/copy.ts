@@ -9,11 +9,26 @@ import { from as copyFrom } from 'pg-copy-streams';
 
 export type CopyValue = string | number | boolean | Date | null;
 
-/** Rows of values, in `columns` order; null is \N, dates are ISO 8601, text is escaped as COPY's text format wants. */
-export async function copyRows(client: pg.PoolClient, table: string, columns: readonly string[], rows: Iterable<readonly CopyValue[]>): Promise<void> {
+/**
+ * Rows of values, in `columns` order, after the `shared` columns (the same value in every row: written out once);
+ * null is \N, dates are ISO 8601, text is escaped as COPY's text format wants.
+ */
+export async function copyRows(
+  client: pg.PoolClient,
+  table: string,
+  columns: readonly string[],
+  rows: Iterable<readonly CopyValue[]>,
+  shared: Readonly<Record<string, CopyValue>> = {},
+): Promise<void> {
+  const sharedColumns = Object.entries(shared);
+  const prefix = sharedColumns.map(([, value]) => copyField(value) + '\t').join('');
   let text = '';
-  for (const row of rows) text += row.map(copyField).join('\t') + '\n';
-  await pipeline(Readable.from([text]), client.query(copyFrom(`COPY ${table} (${columns.join(', ')}) FROM STDIN`)));
+  for (const row of rows) {
+    text += prefix;
+    for (let i = 0; i < row.length; i++) text += (i === 0 ? '' : '\t') + copyField(row[i]!);
+    text += '\n';
+  }
+  await pipeline(Readable.from([text]), client.query(copyFrom(`COPY ${table} (${[...sharedColumns.map(([column]) => column), ...columns].join(', ')}) FROM STDIN`)));
 }
 
 const SPECIAL = /[\\\t\n\r]/g;

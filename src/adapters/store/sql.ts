@@ -40,3 +40,21 @@ export async function transaction<T>(pool: pg.Pool, work: (client: pg.PoolClient
 export function prepared(name: string, text: string): (values: unknown[]) => pg.QueryConfig {
   return (values) => ({ name, text, values });
 }
+
+const ARRAY_SPECIAL = /[\\"]/;
+
+/**
+ * An array parameter written out as PostgreSQL's array literal (`{"a",NULL}`), for `$n::text[]`, `::date[]`,
+ * `::jsonb[]`…: the driver escapes every element with two replacements, which costs an import of a million rows
+ * about a second; most values have nothing to escape, and testing is cheaper than replacing.
+ */
+export function arrayLiteral(values: readonly (string | null | undefined)[]): string {
+  let literal = '{';
+  for (let i = 0; i < values.length; i++) {
+    const value = values[i];
+    if (i > 0) literal += ',';
+    if (value === null || value === undefined) literal += 'NULL';
+    else literal += '"' + (ARRAY_SPECIAL.test(value) ? value.replace(/[\\"]/g, '\\$&') : value) + '"';
+  }
+  return literal + '}';
+}

@@ -169,6 +169,30 @@ describe.each(databaseTargets())('contacts and imports on $name PostgreSQL', (ta
     expect((await tdb.db.pool.query('SELECT count(*)::int AS n FROM imports WHERE base_id = $1', [base.id])).rows[0].n).toBe(0);
   });
 
+  it('deletes the contacts of a deleted base, and refuses to write to it — also when the delete was under way', async () => {
+    const contact = (i: number) => ({ mobile: e164(i), lastName: null, firstName: `N${i}`, landline: null, email: null, birthday: null, custom: {} });
+    const base = await freshBase();
+    await contacts.upsertContacts(base, [contact(1), contact(2)], t0);
+    await tdb.db.pool.query('DELETE FROM contact_bases WHERE id = $1', [base.id]);
+    expect(await count(base)).toBe(0);
+    await expect(contacts.upsertContacts(base, [contact(3)], t0)).rejects.toThrow(/base was deleted/);
+
+    const other = await freshBase();
+    const deleting = await tdb.db.pool.connect();
+    try {
+      await deleting.query('BEGIN');
+      await deleting.query('DELETE FROM contact_bases WHERE id = $1', [other.id]);
+      const writing = contacts.upsertContacts(other, [contact(4)], t0);
+      const outcome = writing.then(() => 'written', (error: Error) => error.message);
+      await new Promise((r) => setTimeout(r, 200));
+      await deleting.query('COMMIT');
+      expect(await outcome).toMatch(/base was deleted/);
+    } finally {
+      deleting.release();
+    }
+    expect(await count(other)).toBe(0);
+  });
+
   it('rolls back: removes the contacts it created, restores those it changed, withdraws its opt-ins but keeps its opt-outs', async () => {
     const base = await freshBase();
     await run(base, `mobile;prénom\n${mobile(200)};Avant\n`);

@@ -4,6 +4,7 @@ import * as consent from './0002-consent.ts';
 import * as smppServer from './0003-smpp-server.ts';
 import * as email from './0004-email.ts';
 import * as campaigns from './0005-campaigns.ts';
+import * as contactsBaseLock from './0006-contacts-base-lock.ts';
 
 /** Every migration, in order. Names are permanent: add new ones, never rename or edit applied ones. */
 export const migrations: Record<string, Migration> = {
@@ -12,4 +13,5 @@ export const migrations: Record<string, Migration> = {
   '0003-smpp-server': smppServer,
   '0004-email': email,
   '0005-campaigns': campaigns,
+  '0006-contacts-base-lock': contactsBaseLock,
 };
