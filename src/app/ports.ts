@@ -279,12 +279,16 @@ export interface InboundRecord {
   mo: MobileOriginated;
   intent: string;
   keyword: string | null;
-  attribution: Attribution | null;
+  /** Whom it is for, one attribution per account (none: stored unattributed). */
+  attributions: readonly Attribution[];
 }
 
 export interface MoStore {
-  /** Stores an MO as received; returns its id. */
-  recordInbound(record: InboundRecord): Promise<string>;
+  /**
+   * Stores an MO as received: a copy for each attributed account (each lists it, and its webhooks and SMPP
+   * receiver binds get it), or one unattributed. Returns the id of each account's copy (key null: unattributed).
+   */
+  recordInbound(record: InboundRecord): Promise<Map<string | null, string>>;
   /**
    * Whom a reply from `recipient` to `shortCode` is for: the account and brand of the latest marketing sent to
    * them on it (within `sinceDays`), else every account whose default short code it is, for all its brands.

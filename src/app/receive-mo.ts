@@ -51,16 +51,17 @@ export async function receiveMo(deps: MoDeps, route: string, mo: MobileOriginate
   // "STOP Jardins" from a number that had marketing from several brands on this short code: that brand only.
   const named = argument === null ? [] : recent.filter((a) => a.brand === argument);
   const attributions = named.length > 0 ? named : latest;
-  const id = await deps.store.recordInbound({ route, mo, intent, keyword, attribution: attributions[0] ?? null });
+  const copies = await deps.store.recordInbound({ route, mo, intent, keyword, attributions });
+  const idFor = (a: Attribution) => copies.get(a.accountId)!;
   if (!recipient) return deps.log.warn({ route, from: mo.from }, 'MO from a number that cannot be read: stored, nothing else done');
   if (attributions.length === 0) return deps.log.warn({ route, shortCode: mo.to, intent }, 'MO on a short code no account uses: stored only');
   const now = deps.clock.now();
   switch (intent) {
     case 'stop':
-      await deps.consents.record(attributions.map((a) => consentEvent(a, recipient, 'opt-out', 'stop-mo', mo, id, now)), now);
+      await deps.consents.record(attributions.map((a) => consentEvent(a, recipient, 'opt-out', 'stop-mo', mo, idFor(a), now)), now);
       return settleInFlight(deps, mo.to, recipient);
     case 'start':
-      return startAgain(deps, attributions.filter((a) => accounts.get(a.accountId)?.allowResubscribe), recipient, mo, id, now);
+      return startAgain(deps, attributions.filter((a) => accounts.get(a.accountId)?.allowResubscribe), recipient, mo, idFor, now);
     case 'contact':
       // The reply is a courtesy: failing to queue it must not make the SMSC deliver the MO again.
       return answerContact(deps, accounts, attributions, recipient, mo.to, now).catch((error: unknown) => deps.log.warn({ err: error }, 'CONTACT reply not queued'));
@@ -122,8 +123,8 @@ async function accountsOf(deps: MoDeps, attributions: readonly Attribution[]): P
 }
 
 /** An opt-in again, for the accounts that allow re-subscribing by SMS. */
-async function startAgain(deps: MoDeps, allowed: Attribution[], recipient: string, mo: MobileOriginated, id: string, now: Date): Promise<void> {
-  await deps.consents.record(allowed.map((a) => consentEvent(a, recipient, 'opt-in', 'start-mo', mo, id, now)), now);
+async function startAgain(deps: MoDeps, allowed: Attribution[], recipient: string, mo: MobileOriginated, idFor: (a: Attribution) => string, now: Date): Promise<void> {
+  await deps.consents.record(allowed.map((a) => consentEvent(a, recipient, 'opt-in', 'start-mo', mo, idFor(a), now)), now);
 }
 
 /** The account's identity, as a transactional SMS from the short code the question came to. */

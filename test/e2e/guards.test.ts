@@ -7,6 +7,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PgConsentStore } from '../../src/adapters/store/consent-store.ts';
 import { PgAccountStore } from '../../src/adapters/store/account-store.ts';
+import { PgMoStore } from '../../src/adapters/store/mo-store.ts';
 import type { NewConsentEvent } from '../../src/app/ports.ts';
 import { clockFrom, startTestRelais, type TestRelais } from '../support/relais.ts';
 
@@ -145,6 +146,20 @@ describe.each(['smpp', 'ucp'])('guards on every message, MOs over %s', (protocol
     const { body } = await t.api('GET', `/v1/messages?limit=5`);
     const reply = body.messages.find((m: { to: string }) => m.to === to);
     expect(reply).toMatchObject({ class: 'transactional', from: '36001', text: 'Dupont SAS, 1 rue de la Paix 75002 Paris, contact@dupont.example' });
+  });
+
+  it('gives each account sharing the short code its own copy of a STOP nobody’s recent marketing explains', async () => {
+    const other = await new PgAccountStore(t.relais.db).createAccount({ name: `voisin-${protocol}`, brand: 'Voisin', defaultShortCode: '36001' }, clock.now());
+    const to = fresh();
+    await t.relais.simulator!.sendMo({ from: to.slice(1), to: '36001', text: 'STOP' });
+    const mos = new PgMoStore(t.relais.db);
+    const [mine] = (await mos.listInbound(t.accountId, 20)).filter((m) => m.from === to.slice(1));
+    const [theirs] = (await mos.listInbound(other.id, 20)).filter((m) => m.from === to.slice(1));
+    expect(mine).toMatchObject({ text: 'STOP', intent: 'stop' });
+    expect(theirs).toMatchObject({ text: 'STOP', intent: 'stop' });
+    expect(theirs!.id).not.toBe(mine!.id);
+    expect((await consents.history(other.id, to)).at(-1)).toMatchObject({ kind: 'opt-out', source: 'stop-mo', reference: `mo:${theirs!.id}` });
+    expect((await consents.history(t.accountId, to)).at(-1)).toMatchObject({ kind: 'opt-out', source: 'stop-mo', reference: `mo:${mine!.id}` });
   });
 
   it('shows the MOs attributed to the account, with what each asked for', async () => {

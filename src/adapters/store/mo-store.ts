@@ -8,22 +8,27 @@ export class PgMoStore implements MoStore {
   constructor(private readonly db: Db) {}
 
   /**
-   * The MO, and one delivery per active webhook of the attributed account that subscribed to "inbound", in one
-   * statement: an MO that is stored is also on its way to the client.
+   * The MO — a copy per attributed account, with the brand it was attributed to — and one delivery per active
+   * webhook of each account that subscribed to "inbound", in one statement: an MO that is stored is also on its
+   * way to each client.
    */
-  async recordInbound({ route, mo, intent, keyword, attribution }: InboundRecord): Promise<string> {
-    const id = uuidv7(mo.receivedAt.getTime());
+  async recordInbound({ route, mo, intent, keyword, attributions }: InboundRecord): Promise<Map<string | null, string>> {
+    const copies: { accountId: string | null; brand: string | null }[] = [];
+    for (const a of attributions) if (!copies.some((c) => c.accountId === a.accountId)) copies.push(a);
+    if (copies.length === 0) copies.push({ accountId: null, brand: null });
+    const ids = copies.map(() => uuidv7(mo.receivedAt.getTime()));
     await this.db.pool.query(
       `WITH inbound AS (
          INSERT INTO inbound_messages (id, route, sender, recipient, body, received_at, intent, keyword, account_id, brand)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id, account_id, received_at)
+         SELECT t.id, $2, $3, $4, $5, $6, $7, $8, t.account_id, t.brand FROM unnest($1::uuid[], $9::uuid[], $10::text[]) AS t(id, account_id, brand)
+         RETURNING id, account_id, received_at)
        INSERT INTO webhook_deliveries (webhook_id, inbound_id, next_attempt_at, created_at)
        SELECT w.id, i.id, i.received_at, i.received_at FROM inbound i
        JOIN webhooks w ON w.account_id = i.account_id AND w.active AND 'inbound' = ANY (w.events)`,
-      [id, route, mo.from, mo.to, mo.text, mo.receivedAt, intent, keyword, attribution?.accountId ?? null, attribution?.brand ?? null],
+      [ids, route, mo.from, mo.to, mo.text, mo.receivedAt, intent, keyword, copies.map((c) => c.accountId), copies.map((c) => c.brand)],
     );
-    if (attribution) await this.touchContacts(attribution.accountId, mo.from, mo.receivedAt);
-    return id;
+    for (const { accountId } of copies) if (accountId) await this.touchContacts(accountId, mo.from, mo.receivedAt);
+    return new Map(copies.map((c, i) => [c.accountId, ids[i]!]));
   }
 
   /** A reply is activity: segments on last activity (and the hygiene rules) read it from the contact. */
