@@ -465,8 +465,9 @@ export class SmppServer {
    * One intake call for submit_sm queued together (one message each, in order). Each is answered once its
    * message and its receipt request are stored (one statement), with its own id; a refusal of the batch (all
    * or none) is answered for the refused ones only, and the others are taken again without them. The answers
-   * are written in the same turn of the event loop as the insert's commit is read, before any receipt poll can
-   * run: a receipt never overtakes its submit_sm_resp.
+   * are written in the turn of the event loop that reads the insert's commit. A receipt cannot overtake them:
+   * it is due only once the message was claimed, sent and its receipt recorded, round trips that all start
+   * after that commit.
    */
   private async take(session: Session, batch: QueuedSubmit[]): Promise<void> {
     const now = this.deps.clock.now();
