@@ -155,8 +155,10 @@ export class PgMessageStore implements MessageStore {
 
 type Queryable = Pick<pg.Pool, 'query'>;
 
-/** Multi-row insert of messages (queued, or suppressed with their reason) with their first event, in one statement. */
-/** The messages, their queued (or suppressed) event, and the receipt requests of those taken over SMPP. */
+/**
+ * Multi-row insert of messages (queued, or suppressed with their reason) with their first event and the receipt
+ * requests of those taken over SMPP, in one statement.
+ */
 const insertSql = prepared(
   'relais_insert_messages_v4',
   `WITH inserted AS (
