@@ -590,7 +590,11 @@ export class SmppServer {
     state.polling = true;
     this.pollAccount(accountId, state, mos, receipts)
       .catch((error) => this.log.error({ err: error }, 'could not read the receipts and MOs due'))
-      .finally(() => (state.polling = false));
+      .finally(() => {
+        state.polling = false;
+        // Whatever the read found, and what was read before (a receiver that bound since has room for it).
+        this.pump(state);
+      });
   }
 
   private async pollAccount(accountId: string, state: AccountState, readMos: boolean, readReceipts: boolean): Promise<void> {
@@ -608,7 +612,7 @@ export class SmppServer {
     }
     if (readReceipts) {
       const limit = room();
-      if (limit <= 0) return void (state.moreReceipts = true);
+      if (limit <= 0) return void (state.moreReceipts = true); // the MOs filled the read-ahead
       const due = await this.deps.credentials.dueReceipts(accountId, skip, limit);
       state.moreReceipts = due.length >= limit;
       for (const receipt of due) {
@@ -622,7 +626,6 @@ export class SmppServer {
         this.deps.credentials.acknowledge(id, new Date()).finally(() => state.inflight.delete(id)).catch(() => undefined);
       }
     }
-    this.pump(state);
   }
 
   private ready(state: AccountState, delivery: Delivery, params: PduParams<'deliver_sm'>): void {

@@ -27,16 +27,17 @@ export class PgMoStore implements MoStore {
        JOIN webhooks w ON w.account_id = i.account_id AND w.active AND 'inbound' = ANY (w.events)`,
       [ids, route, mo.from, mo.to, mo.text, mo.receivedAt, intent, keyword, copies.map((c) => c.accountId), copies.map((c) => c.brand)],
     );
-    for (const { accountId } of copies) if (accountId) await this.touchContacts(accountId, mo.from, mo.receivedAt);
+    const accountIds = copies.flatMap((c) => (c.accountId ? [c.accountId] : []));
+    if (accountIds.length > 0) await this.touchContacts(accountIds, mo.from, mo.receivedAt);
     return new Map(copies.map((c, i) => [c.accountId, ids[i]!]));
   }
 
   /** A reply is activity: segments on last activity (and the hygiene rules) read it from the contact. */
-  private async touchContacts(accountId: string, mobile: string, at: Date): Promise<void> {
+  private async touchContacts(accountIds: string[], mobile: string, at: Date): Promise<void> {
     await this.db.pool.query(
       `UPDATE contacts c SET last_activity_at = $3 FROM contact_bases b
-       WHERE c.base_id = b.id AND b.account_id = $1 AND c.mobile = $2 AND (c.last_activity_at IS NULL OR c.last_activity_at < $3)`,
-      [accountId, mobile, at],
+       WHERE c.base_id = b.id AND b.account_id = ANY ($1::uuid[]) AND c.mobile = $2 AND (c.last_activity_at IS NULL OR c.last_activity_at < $3)`,
+      [accountIds, mobile, at],
     );
   }
 
