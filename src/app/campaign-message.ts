@@ -25,7 +25,7 @@ export function campaignMessage(
   return refused(campaign, sender, member.contact, request.text, message.problems.map((p) => p.reason).join('; '), now);
 }
 
-/** The ledger's state as the audience read it (latest event for the brand or every brand). */
+/** The consent state the audience query read (core/consent's rule, in SQL). */
 function consentOf(member: AudienceMember): RecipientConsent {
   if (member.consent === 'opt-out') return { consent: 'none', optedOut: true, since: null };
   return { consent: member.consent ?? 'none', optedOut: false, since: null };

@@ -4,7 +4,7 @@
  * contract as MUST / SHOULD; the contract test suites in test/contracts check every implementation.
  */
 import type { SendDay } from '../core/compliance/index.ts';
-import type { ConsentEvent, RecipientConsent } from '../core/consent/index.ts';
+import type { ConsentEvent, ConsentEvidence, RecipientConsent } from '../core/consent/index.ts';
 import type { ColumnTarget, Contact, CustomFieldDef, ImportedRow } from '../core/contacts/types.ts';
 import type { SegmentFilter } from '../core/contacts/segment.ts';
 import type { CampaignStatus } from '../core/campaign/lifecycle.ts';
@@ -252,16 +252,27 @@ export interface OutboxStore {
 // Consent.
 // ---------------------------------------------------------------------------------------------
 
-/** An event to append to the consent ledger (core/consent). */
-export type NewConsentEvent = Omit<ConsentEvent, 'id' | 'recordedAt' | 'channel' | 'wording' | 'reference' | 'ip'> &
-  Partial<Pick<ConsentEvent, 'channel' | 'wording' | 'reference' | 'ip'>>;
+/** Evidence to append to the consent ledger (core/consent); `dated` defaults to true (`occurredAt` came with it). */
+export type NewConsentEvent = Omit<ConsentEvidence, 'channel' | 'wording' | 'reference' | 'ip' | 'dated'> &
+  Partial<Pick<ConsentEvidence, 'channel' | 'wording' | 'reference' | 'ip' | 'dated'>>;
+
+/** What recording one piece of evidence did. */
+export interface RecordedConsent {
+  /** The event recorded, or the identical one already in the ledger. */
+  event: ConsentEvent;
+  /** Identical evidence was already recorded: nothing new. */
+  duplicate: boolean;
+  /** An opt-in that did not re-open consent: the recipient's opt-out that still stands. */
+  overruledBy: ConsentEvent | null;
+}
 
 /**
  * The consent ledger: append-only; `states` derives each recipient's state for a brand (its own events and
  * those for every brand, '*').
  */
 export interface ConsentStore {
-  record(events: NewConsentEvent[], now: Date): Promise<ConsentEvent[]>;
+  /** Appends the evidence (identical evidence already recorded is not recorded twice), all or none. */
+  record(events: NewConsentEvent[], now: Date): Promise<RecordedConsent[]>;
   /** Every event of a recipient for the account, oldest first. */
   history(accountId: string, recipient: string): Promise<ConsentEvent[]>;
   states(accountId: string, brand: string, recipients: readonly string[]): Promise<Map<string, RecipientConsent>>;
@@ -423,7 +434,10 @@ export interface ImportRecord {
   rowsInserted: number;
   rowsMerged: number;
   rowsRejected: number;
+  /** Consent events recorded (identical evidence already in the ledger is not recorded again). */
   consents: number;
+  /** Opt-ins kept as evidence that did not re-open consent: the recipient had opted out (import notices). */
+  consentsNotReopened: number;
   createdAt: Date;
   finishedAt: Date | null;
 }
@@ -454,7 +468,7 @@ export interface Audience {
 /** A contact of an audience, with what the guards need to know of it. */
 export interface AudienceMember {
   contact: StoredContact;
-  /** The latest kind of consent event for the brand (or every brand), null when there is none. */
+  /** The consent state for the brand (core/consent's rule): null when there is no event. */
   consent: 'opt-in' | 'soft-opt-in' | 'opt-out' | null;
   /** Local days (YYYY-MM-DD), from yesterday on, on which the recipient already has marketing slots for the brand. */
   capDays: string[];

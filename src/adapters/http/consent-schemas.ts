@@ -30,7 +30,7 @@ export const NewConsent = Type.Object(
     reference: Type.Optional(Type.String({ minLength: 1, maxLength: 200, description: 'Whatever proves it on your side: a form id, an order, a file' })),
     ip: Type.Optional(Type.String({ minLength: 1, maxLength: 45, description: 'The IPv4 or IPv6 address the consent was given from' })),
     occurredAt: Type.Optional(
-      Type.String({ maxLength: 40, description: 'ISO 8601 instant with a time zone (2026-03-01T14:30:00+01:00) when it happened; default now; at most 5 minutes in the future' }),
+      Type.String({ maxLength: 40, description: 'ISO 8601 instant with a time zone (2026-03-01T14:30:00+01:00) when it happened, as the evidence shows; default now (the event is then undated: it cannot overturn an opt-out); at most 5 minutes in the future' }),
     ),
   },
   { additionalProperties: false, $id: 'NewConsent' },
@@ -42,25 +42,40 @@ export const NewConsentBatch = Type.Object(
   { additionalProperties: false, $id: 'NewConsentBatch' },
 );
 
-export const ConsentEvent = Type.Object(
+const eventProperties = {
+  id: Type.String(),
+  msisdn: Type.String({ description: 'E.164' }),
+  brand: Type.String({ description: '"*": every brand of the account' }),
+  kind: Kind,
+  source: Source,
+  channel: Nullable(Type.String()),
+  wording: Nullable(Type.String()),
+  reference: Nullable(Type.String()),
+  ip: Nullable(Type.String()),
+  occurredAt: DateTime('When it happened'),
+  dated: Type.Boolean({ description: 'The evidence gave `occurredAt`; false when it is when Relais was told (no date given)' }),
+  recordedAt: DateTime('When Relais recorded it'),
+  retracted: Nullable(
+    Type.Object({ at: DateTime(), reason: Type.String() }, { description: 'The event no longer counts (its import was rolled back); it stays in the ledger as evidence' }),
+  ),
+};
+
+export const ConsentEvent = Type.Object(eventProperties, {
+  $id: 'ConsentEvent',
+  description: 'One event of the consent ledger (never changed: a correction is a new event)',
+});
+
+export const RecordedConsent = Type.Object(
   {
-    id: Type.String(),
-    msisdn: Type.String({ description: 'E.164' }),
-    brand: Type.String({ description: '"*": every brand of the account' }),
-    kind: Kind,
-    source: Source,
-    channel: Nullable(Type.String()),
-    wording: Nullable(Type.String()),
-    reference: Nullable(Type.String()),
-    ip: Nullable(Type.String()),
-    occurredAt: DateTime('When it happened'),
-    recordedAt: DateTime('When Relais recorded it'),
+    ...eventProperties,
+    duplicate: Type.Boolean({ description: 'The same evidence was already in the ledger: nothing new was recorded, this is the event recorded before' }),
+    notice: Nullable(Type.String({ description: 'Why this opt-in does not re-open consent: the recipient opted out, and only a START or an opt-in dated after it with its channel re-opens it' })),
   },
-  { $id: 'ConsentEvent', description: 'One event of the consent ledger (never changed: a correction is a new event)' },
+  { $id: 'RecordedConsent', description: 'What recording one event did' },
 );
 
 export const RecordedConsents = Type.Object(
-  { count: Type.Integer(), events: Type.Array(Type.Ref(ConsentEvent)) },
+  { count: Type.Integer({ description: 'Events newly recorded (duplicates not counted)' }), events: Type.Array(Type.Ref(RecordedConsent)) },
   { $id: 'RecordedConsents' },
 );
 
@@ -68,7 +83,7 @@ export const BrandConsent = Type.Object(
   {
     brand: Type.String({ description: '"*" is every brand of the account: its state also applies to brands not listed' }),
     consent: ConsentStateKind,
-    optedOut: Type.Boolean({ description: 'The latest event for this brand (or for "*") is an opt-out' }),
+    optedOut: Type.Boolean({ description: 'An opt-out for this brand (or for "*") stands: no START, nor opt-in dated after it with its channel, re-opened consent' }),
     since: Nullable(DateTime('The event this state comes from happened then')),
   },
   { $id: 'BrandConsent' },
@@ -104,4 +119,4 @@ export const ExportQuery = Type.Object(
 );
 
 /** Every schema with an $id, to register before the routes that refer to them. */
-export const consentSchemas = [NewConsent, NewConsentBatch, ConsentEvent, RecordedConsents, BrandConsent, RecipientConsents, ConsentExport];
+export const consentSchemas = [NewConsent, NewConsentBatch, ConsentEvent, RecordedConsent, RecordedConsents, BrandConsent, RecipientConsents, ConsentExport];

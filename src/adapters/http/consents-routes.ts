@@ -2,8 +2,8 @@ import { isIP } from 'node:net';
 import { Type } from '@sinclair/typebox';
 import { checkAll, mobileOf, requiredMobile } from '../../app/check-all.ts';
 import type { FieldProblem } from '../../app/errors.ts';
-import type { NewConsentEvent } from '../../app/ports.ts';
-import { ALL_BRANDS, consentByBrand, type ConsentEvent } from '../../core/consent/index.ts';
+import type { NewConsentEvent, RecordedConsent } from '../../app/ports.ts';
+import { ALL_BRANDS, consentByBrand, overruledReason, type ConsentEvent } from '../../core/consent/index.ts';
 import type { Account } from '../store/account-store.ts';
 import { consentCsv } from './consent-export.ts';
 import { ConsentExport, consentSchemas, ExportQuery, MsisdnParams, NewConsent, NewConsentBatch, RecipientConsents } from './consent-schemas.ts';
@@ -27,10 +27,13 @@ export async function consentRoutes(app: Api, deps: HttpDeps): Promise<void> {
         description:
           'The ledger is append-only: an event is never changed nor deleted; to correct one, record a new event. ' +
           'A batch is all or nothing: when one event is invalid, none is recorded and every problem is listed. ' +
-          'An opt-out takes effect at once; brand "*" withdraws consent from every brand of the account.',
+          'An opt-out takes effect at once; brand "*" withdraws consent from every brand of the account. ' +
+          'After an opt-out, an opt-in re-opens consent only when it is dated (`occurredAt`) after the opt-out and says how it was ' +
+          'given (`channel`); otherwise it is kept as evidence and its `notice` says why it does not count. The same evidence ' +
+          'sent again is not recorded twice (`duplicate`: true, the earlier event).',
         tags: ['consents'],
         body: Type.Union([Type.Ref(NewConsent), Type.Ref(NewConsentBatch)]),
-        response: { 201: Type.Union([Type.Ref('ConsentEvent'), Type.Ref('RecordedConsents')]), 400: problem, 401: problem, 422: problem },
+        response: { 201: Type.Union([Type.Ref('RecordedConsent'), Type.Ref('RecordedConsents')]), 400: problem, 401: problem, 422: problem },
       },
     },
     async (request, reply) => {
@@ -39,9 +42,10 @@ export async function consentRoutes(app: Api, deps: HttpDeps): Promise<void> {
       const inputs = batch ? body.events : [body];
       const now = deps.clock.now();
       const events = await checkAll(inputs, (input) => toNewEvent(input, request.account, now), (index) => (batch ? `/events/${index}` : ''));
-      const recorded = (await deps.consents.record(events, now)).map(presentEvent);
+      const recorded = await deps.consents.record(events, now);
+      const presented = recorded.map(presentRecorded);
       reply.status(201);
-      return batch ? { count: recorded.length, events: recorded } : recorded[0]!;
+      return batch ? { count: recorded.filter((r) => !r.duplicate).length, events: presented } : presented[0]!;
     },
   );
 
@@ -133,6 +137,7 @@ function toNewEvent(input: NewConsent, account: Pick<Account, 'id' | 'brand'>, n
     reference: input.reference ?? null,
     ip: input.ip ?? null,
     occurredAt,
+    dated: input.occurredAt !== undefined,
   };
 }
 
@@ -149,8 +154,14 @@ function presentEvent(e: ConsentEvent) {
     reference: e.reference,
     ip: e.ip,
     occurredAt: e.occurredAt.toISOString(),
+    dated: e.dated,
     recordedAt: e.recordedAt.toISOString(),
+    retracted: e.retracted && { at: e.retracted.at.toISOString(), reason: e.retracted.reason },
   };
+}
+
+function presentRecorded({ event, duplicate, overruledBy }: RecordedConsent) {
+  return { ...presentEvent(event), duplicate, notice: overruledBy && overruledReason(overruledBy) };
 }
 
 /** Each brand the events name with its state, by brand name ("*" first). */

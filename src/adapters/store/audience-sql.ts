@@ -6,6 +6,7 @@
 import type { Audience, AudienceScope } from '../../app/ports.ts';
 import { fieldType, type Comparison, type Condition, type SegmentFilter } from '../../core/contacts/segment.ts';
 import type { CustomFieldDef } from '../../core/contacts/types.ts';
+import { consentStateSql } from './consent-sql.ts';
 
 /** Positional parameters of one statement: `add` gives the placeholder of a value. */
 export class Params {
@@ -36,15 +37,9 @@ export function audienceWhere(audience: Audience, scope: AudienceScope, params: 
   return parts.join(' AND ');
 }
 
-/**
- * The latest consent event's kind for the recipient and the scope's brand (or every brand), retracted events
- * left out — one probe of consent_events_recipient per contact.
- */
-export function latestConsentSql(scope: AudienceScope, params: Params): string {
-  return `(SELECT e.kind FROM consent_events e
-           WHERE e.account_id = ${params.add(scope.accountId)} AND e.recipient = c.mobile AND e.brand IN (${params.add(scope.brand)}, '*')
-             AND NOT EXISTS (SELECT 1 FROM consent_retractions r WHERE r.event_id = e.id)
-           ORDER BY e.occurred_at DESC, e.id DESC LIMIT 1)`;
+/** The recipient's consent state for the scope's brand (core/consent's rule): 'opt-in', 'soft-opt-in', 'opt-out' or NULL. */
+export function consentSql(scope: AudienceScope, params: Params): string {
+  return consentStateSql({ account: params.add(scope.accountId), brand: params.add(scope.brand), recipient: 'c.mobile' });
 }
 
 /** The SQL cast of each field, from its type (custom values are stored as JSON text). */
@@ -64,7 +59,7 @@ function segmentSql(filter: SegmentFilter, casts: Casts, scope: AudienceScope, p
 
 function conditionSql(condition: Condition, casts: Casts, scope: AudienceScope, params: Params): string {
   if ('consent' in condition) {
-    const latest = latestConsentSql(scope, params);
+    const latest = consentSql(scope, params);
     if (condition.consent === 'opted-in') return `${latest} IN ('opt-in', 'soft-opt-in')`;
     if (condition.consent === 'opted-out') return `${latest} = 'opt-out'`;
     return `${latest} IS NULL`;

@@ -1,103 +1,120 @@
-import type { Selectable } from 'kysely';
 import type pg from 'pg';
-import type { ConsentStore, NewConsentEvent } from '../../app/ports.ts';
-import { consentFor, type ConsentEvent, type RecipientConsent } from '../../core/consent/index.ts';
-import type { ConsentEventsTable, Db } from './database.ts';
+import type { ConsentStore, NewConsentEvent, RecordedConsent } from '../../app/ports.ts';
+import { consentFor, RecipientLedger, type ConsentEvent, type ConsentEvidence, type RecipientConsent } from '../../core/consent/index.ts';
+import type { Db } from './database.ts';
 import { copyRows } from './copy.ts';
 import { uuidv7 } from './ids.ts';
+import { transaction } from './sql.ts';
 
-type Row = Selectable<ConsentEventsTable>;
+interface Row {
+  id: string;
+  account_id: string;
+  brand: string;
+  recipient: string;
+  kind: ConsentEvent['kind'];
+  source: string;
+  channel: string | null;
+  wording: string | null;
+  reference: string | null;
+  ip: string | null;
+  occurred_at: Date;
+  recorded_at: Date;
+  dated: boolean;
+  retracted_at: Date | null;
+  retracted_reason: string | null;
+}
+
+const EVENTS_WITH_RETRACTIONS = `SELECT e.*, r.at AS retracted_at, r.reason AS retracted_reason
+  FROM consent_events e LEFT JOIN consent_retractions r ON r.event_id = e.id`;
 
 /** The consent ledger in PostgreSQL: appended to, never updated (a trigger refuses it), states derived in core. */
 export class PgConsentStore implements ConsentStore {
   constructor(private readonly db: Db) {}
 
-  async record(events: NewConsentEvent[], now: Date): Promise<ConsentEvent[]> {
-    return (await insertConsentRows(this.db.pool, events, now)).map(toEvent);
+  async record(events: NewConsentEvent[], now: Date): Promise<RecordedConsent[]> {
+    if (events.length === 0) return [];
+    return transaction(this.db.pool, async (client) => {
+      const evidence = events.map(evidenceOf);
+      const admissions = await admitAll(client, evidence, now);
+      const fresh = admissions.flatMap((a) => (a.duplicate ? [] : [a.event]));
+      await insertEvents(client, fresh);
+      return admissions;
+    });
   }
 
   async history(accountId: string, recipient: string): Promise<ConsentEvent[]> {
-    const rows = await this.db.kysely
-      .selectFrom('consent_events')
-      .selectAll()
-      .where('account_id', '=', accountId)
-      .where('recipient', '=', recipient)
-      .orderBy('occurred_at')
-      .orderBy('id')
-      .execute();
+    const { rows } = await this.db.pool.query<Row>(`${EVENTS_WITH_RETRACTIONS} WHERE e.account_id = $1 AND e.recipient = $2 ORDER BY e.occurred_at, e.id`, [
+      accountId,
+      recipient,
+    ]);
     return rows.map(toEvent);
   }
 
   async states(accountId: string, brand: string, recipients: readonly string[]): Promise<Map<string, RecipientConsent>> {
-    const unique = [...new Set(recipients)];
-    const byRecipient = new Map<string, ConsentEvent[]>(unique.map((r) => [r, []]));
-    if (unique.length > 0) {
-      const { rows } = await this.db.pool.query<Row>(
-        `SELECT * FROM consent_events e WHERE account_id = $1 AND recipient = ANY($2::text[]) AND brand IN ($3, '*')
-           AND NOT EXISTS (SELECT 1 FROM consent_retractions r WHERE r.event_id = e.id)`,
-        [accountId, unique, brand],
-      );
-      for (const row of rows) byRecipient.get(row.recipient)!.push(toEvent(row));
-    }
+    const byRecipient = await eventsOf(this.db.pool, accountId, [brand], recipients);
     return new Map([...byRecipient].map(([recipient, events]) => [recipient, consentFor(events, brand)]));
   }
 }
 
-/** What every event of one batch shares (an import's brand, channel, wording, reference). */
-export type SharedConsentFields = Omit<NewConsentEvent, 'recipient' | 'kind' | 'occurredAt'>;
-export type OwnConsentFields = Pick<NewConsentEvent, 'recipient' | 'kind' | 'occurredAt'>;
-
-/**
- * Appends events to the ledger inside the caller's transaction, by COPY (an import's thousands at once), the
- * fields they share written once; how many.
- */
-export async function copyConsentEvents(client: pg.PoolClient, shared: SharedConsentFields, events: readonly OwnConsentFields[], now: Date): Promise<number> {
-  if (events.length === 0) return 0;
-  const rows = events.map((e) => [uuidv7(now.getTime()), e.recipient, e.kind, e.occurredAt]);
-  const { accountId, brand, source, channel, wording, reference, ip } = shared;
-  await copyRows(client, 'consent_events', ['id', 'recipient', 'kind', 'occurred_at'], rows, {
-    account_id: accountId,
-    brand,
-    source,
-    channel: channel ?? null,
-    wording: wording ?? null,
-    reference: reference ?? null,
-    ip: ip ?? null,
-    recorded_at: now,
-  });
-  return rows.length;
+/** A client's or an SMS's event as evidence: dated unless said otherwise, optional fields null. */
+export function evidenceOf(event: NewConsentEvent): ConsentEvidence {
+  return { channel: null, wording: null, reference: null, ip: null, dated: true, ...event };
 }
 
 /**
- * One statement whatever the number of events (arrays, not one parameter per value: PostgreSQL takes at most
- * 65,535 parameters), hence all the events or none.
+ * The events of these recipients for the account, for these brands and '*' (retracted ones marked), by recipient
+ * in ledger order.
  */
-async function insertConsentRows(pool: pg.Pool, events: NewConsentEvent[], now: Date): Promise<Row[]> {
-  if (events.length === 0) return [];
-  const rows: Row[] = events.map((e) => ({
-    id: uuidv7(now.getTime()),
-    account_id: e.accountId,
-    brand: e.brand,
-    recipient: e.recipient,
-    kind: e.kind,
-    source: e.source,
-    channel: e.channel ?? null,
-    wording: e.wording ?? null,
-    reference: e.reference ?? null,
-    ip: e.ip ?? null,
-    occurred_at: e.occurredAt,
-    recorded_at: now,
-  }));
-  const column = <K extends keyof Row>(key: K) => rows.map((r) => r[key]);
-  await pool.query(
-    `INSERT INTO consent_events (id, account_id, brand, recipient, kind, source, channel, wording, reference, ip, occurred_at, recorded_at)
-     SELECT t.*, $12::timestamptz
+async function eventsOf(client: pg.Pool | pg.PoolClient, accountId: string, brands: readonly string[], recipients: readonly string[]): Promise<Map<string, ConsentEvent[]>> {
+  const unique = [...new Set(recipients)];
+  const byRecipient = new Map<string, ConsentEvent[]>(unique.map((r) => [r, []]));
+  if (unique.length === 0) return byRecipient;
+  const { rows } = await client.query<Row>(
+    `${EVENTS_WITH_RETRACTIONS} WHERE e.account_id = $1 AND e.recipient = ANY($2::text[]) AND e.brand = ANY($3::text[] || ARRAY['*'])
+     ORDER BY e.occurred_at, e.id`,
+    [accountId, unique, [...new Set(brands)]],
+  );
+  for (const row of rows) byRecipient.get(row.recipient)!.push(toEvent(row));
+  return byRecipient;
+}
+
+/**
+ * What recording each piece of evidence does, inside the caller's transaction: identical evidence already in the
+ * ledger (or earlier in the batch) is not recorded again, and an opt-in that an opt-out still overrules says so.
+ * The recipients are locked first (one advisory lock each, in a fixed order), so two requests carrying the same
+ * evidence at once cannot both record it.
+ */
+export async function admitAll(client: pg.PoolClient, evidence: readonly ConsentEvidence[], now: Date): Promise<RecordedConsent[]> {
+  const byAccount = new Map<string, ConsentEvidence[]>();
+  for (const e of evidence) byAccount.set(e.accountId, [...(byAccount.get(e.accountId) ?? []), e]);
+  const ledgers = new Map<string, RecipientLedger>();
+  for (const [accountId, items] of byAccount) {
+    const recipients = [...new Set(items.map((e) => e.recipient))].sort();
+    await client.query(
+      `SELECT pg_advisory_xact_lock(hashtextextended('consent ' || $1 || ' ' || r, 0)) FROM (SELECT r FROM unnest($2::text[]) r ORDER BY r) s`,
+      [accountId, recipients],
+    );
+    for (const [recipient, events] of await eventsOf(client, accountId, items.map((e) => e.brand), recipients)) ledgers.set(`${accountId} ${recipient}`, new RecipientLedger(events));
+  }
+  return evidence.map((e) => {
+    const admission = ledgers.get(`${e.accountId} ${e.recipient}`)!.admit(e, uuidv7(now.getTime()), now);
+    return { event: admission.event, duplicate: admission.kind === 'duplicate', overruledBy: admission.kind === 'new' ? admission.overruledBy : null };
+  });
+}
+
+/** New events, in one statement whatever their number (arrays, not one parameter per value). */
+async function insertEvents(client: pg.PoolClient, events: readonly ConsentEvent[]): Promise<void> {
+  if (events.length === 0) return;
+  const column = <K extends keyof ConsentEvent>(key: K) => events.map((e) => e[key]);
+  await client.query(
+    `INSERT INTO consent_events (id, account_id, brand, recipient, kind, source, channel, wording, reference, ip, occurred_at, dated, recorded_at)
+     SELECT t.*, $13::timestamptz
      FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[],
-                 $10::text[], $11::timestamptz[])
-       AS t(id, account_id, brand, recipient, kind, source, channel, wording, reference, ip, occurred_at)`,
+                 $10::text[], $11::timestamptz[], $12::boolean[])
+       AS t(id, account_id, brand, recipient, kind, source, channel, wording, reference, ip, occurred_at, dated)`,
     [
       column('id'),
-      column('account_id'),
+      column('accountId'),
       column('brand'),
       column('recipient'),
       column('kind'),
@@ -106,11 +123,39 @@ async function insertConsentRows(pool: pg.Pool, events: NewConsentEvent[], now: 
       column('wording'),
       column('reference'),
       column('ip'),
-      column('occurred_at'),
-      now,
+      column('occurredAt'),
+      column('dated'),
+      events[0]!.recordedAt,
     ],
   );
-  return rows;
+}
+
+/** What every event of one batch shares (an import's brand, channel, wording, reference). */
+export type SharedConsentFields = Omit<ConsentEvidence, 'recipient' | 'kind' | 'occurredAt' | 'dated'>;
+export type OwnConsentFields = Pick<ConsentEvidence, 'recipient' | 'kind' | 'occurredAt' | 'dated'>;
+
+/**
+ * Appends an import's evidence to the ledger inside the caller's transaction, by COPY (thousands at once), the
+ * fields they share written once; identical evidence already recorded is left out. What each row did, in order.
+ */
+export async function copyConsentEvents(client: pg.PoolClient, shared: SharedConsentFields, own: readonly OwnConsentFields[], now: Date): Promise<RecordedConsent[]> {
+  if (own.length === 0) return [];
+  const admissions = await admitAll(client, own.map((e) => ({ ...shared, ...e })), now);
+  const rows = admissions.flatMap(({ event, duplicate }) => (duplicate ? [] : [[event.id, event.recipient, event.kind, event.occurredAt, event.dated]]));
+  const { accountId, brand, source, channel, wording, reference, ip } = shared;
+  if (rows.length > 0) {
+    await copyRows(client, 'consent_events', ['id', 'recipient', 'kind', 'occurred_at', 'dated'], rows, {
+      account_id: accountId,
+      brand,
+      source,
+      channel,
+      wording,
+      reference,
+      ip,
+      recorded_at: now,
+    });
+  }
+  return admissions;
 }
 
 function toEvent(row: Row): ConsentEvent {
@@ -126,6 +171,8 @@ function toEvent(row: Row): ConsentEvent {
     reference: row.reference,
     ip: row.ip,
     occurredAt: row.occurred_at,
+    dated: row.dated,
     recordedAt: row.recorded_at,
+    retracted: row.retracted_at ? { at: row.retracted_at, reason: row.retracted_reason! } : null,
   };
 }

@@ -14,12 +14,13 @@ import type {
   StoredContact,
 } from '../../app/ports.ts';
 import type { Contact, CustomFieldDef, StandardField } from '../../core/contacts/types.ts';
+import { overruledReason } from '../../core/consent/index.ts';
 import type { SegmentFilter } from '../../core/contacts/segment.ts';
 import { copyConsentEvents, type OwnConsentFields, type SharedConsentFields } from './consent-store.ts';
 import { InvalidRequest, InvalidState } from '../../app/errors.ts';
 import type { Db } from './database.ts';
 import { isUuid, uuidv7 } from './ids.ts';
-import { audienceWhere, latestConsentSql, Params } from './audience-sql.ts';
+import { audienceWhere, consentSql, Params } from './audience-sql.ts';
 import { arrayLiteral, transaction } from './sql.ts';
 
 type Queryable = Pick<pg.Pool, 'query'>;
@@ -210,7 +211,7 @@ export class PgContactStore implements ContactStore {
     const params = new Params();
     const where = audienceWhere(audience, scope, params);
     const { rows } = await this.db.pool.query<ContactRow & { consent: AudienceMember['consent']; cap_days: string[] | null }>(
-      `SELECT ${CONTACT_COLUMNS}, ${latestConsentSql(scope, params)} AS consent,
+      `SELECT ${CONTACT_COLUMNS}, ${consentSql(scope, params)} AS consent,
          (SELECT array_agg(s.local_day::text) FROM marketing_slots s
           WHERE s.account_id = ${params.add(scope.accountId)} AND s.brand = ${params.add(scope.brand)} AND s.recipient = c.mobile
             AND s.local_day >= (${params.add(scope.now)}::timestamptz AT TIME ZONE 'UTC')::date - 1) AS cap_days
@@ -314,7 +315,16 @@ async function settle(client: pg.PoolClient, record: ImportRecord, chunk: Import
   const entries = chunk.rows.map(({ row }) => ({ contact: row.contact, activity: row.consent?.at ?? null }));
   const unique = mergedByMobile(entries).sort((a, b) => (a.contact.mobile < b.contact.mobile ? -1 : 1));
   const { inserted, merged } = await upsertContacts(client, record.baseId, unique, now, record.id, record.listId);
-  const consents = await copyConsentEvents(client, importConsent(record), consentEventsOf(record, chunk), now);
+  const evidence = consentEventsOf(record, chunk);
+  const recorded = await copyConsentEvents(client, importConsent(record), evidence, now);
+  const notices = recorded.flatMap(({ overruledBy }, i) => (overruledBy ? [{ line: evidence[i]!.line, msisdn: evidence[i]!.recipient, reason: overruledReason(overruledBy) }] : []));
+  if (notices.length > 0) {
+    await client.query(
+      `INSERT INTO import_notices (import_id, line, msisdn, reason) SELECT $1, * FROM unnest($2::int[], $3::text[], $4::text[]) ON CONFLICT DO NOTHING`,
+      [record.id, notices.map((n) => n.line), notices.map((n) => n.msisdn), notices.map((n) => n.reason)],
+    );
+  }
+  const consents = recorded.filter((r) => !r.duplicate).length;
   if (chunk.rejections.length > 0) {
     await client.query(
       `INSERT INTO import_rejections (import_id, line, reason, raw)
@@ -327,9 +337,9 @@ async function settle(client: pg.PoolClient, record: ImportRecord, chunk: Import
     .catch(taken(`lines ${chunk.firstLine}–${chunk.lastLine} of import ${record.id} are already settled (another process resumed it)`));
   const { rows } = await client.query<ImportRow>(
     `UPDATE imports SET lines_done = GREATEST(lines_done, $2), rows_inserted = rows_inserted + $3, rows_merged = rows_merged + $4,
-       rows_rejected = rows_rejected + $5, consents = consents + $6, updated_at = $7
+       rows_rejected = rows_rejected + $5, consents = consents + $6, consents_not_reopened = consents_not_reopened + $8, updated_at = $7
      WHERE id = $1 AND status = 'running' RETURNING *`,
-    [record.id, chunk.lastLine, inserted, merged + (entries.length - unique.length), chunk.rejections.length, consents, now],
+    [record.id, chunk.lastLine, inserted, merged + (entries.length - unique.length), chunk.rejections.length, consents, now, notices.length],
   );
   if (rows.length === 0) throw new InvalidState(`import ${record.id} is no longer running (rolled back meanwhile)`);
   return toImport(rows[0]!);
@@ -447,13 +457,16 @@ function importReference(record: ImportRecord): string {
 /** What every consent event of an import says: the brand, the channel and wording the client gave, the import. */
 function importConsent(record: ImportRecord): SharedConsentFields {
   const { brand, channel, wording } = record.settings.consent;
-  return { accountId: record.accountId, brand, source: 'import', channel: channel ?? 'import', wording, reference: importReference(record) };
+  return { accountId: record.accountId, brand, source: 'import', channel: channel ?? 'import', wording, reference: importReference(record), ip: null };
 }
 
-function consentEventsOf(record: ImportRecord, chunk: ImportChunk): OwnConsentFields[] {
-  const events: OwnConsentFields[] = [];
-  for (const { row } of chunk.rows) {
-    if (row.consent) events.push({ recipient: row.contact.mobile, kind: row.consent.kind, occurredAt: row.consent.at ?? record.createdAt });
+/** The consent column's evidence, with its line; a row without a consent date is dated by the import's start, and undated. */
+function consentEventsOf(record: ImportRecord, chunk: ImportChunk): (OwnConsentFields & { line: number })[] {
+  const events: (OwnConsentFields & { line: number })[] = [];
+  for (const { line, row } of chunk.rows) {
+    if (!row.consent) continue;
+    const { kind, at } = row.consent;
+    events.push({ line, recipient: row.contact.mobile, kind, occurredAt: at ?? record.createdAt, dated: at !== null && at !== undefined });
   }
   return events;
 }
@@ -489,6 +502,7 @@ interface ImportRow {
   rows_merged: number;
   rows_rejected: number;
   consents: number;
+  consents_not_reopened: number;
   created_at: Date;
   finished_at: Date | null;
 }
@@ -507,6 +521,7 @@ function toImport(row: ImportRow): ImportRecord {
     rowsMerged: row.rows_merged,
     rowsRejected: row.rows_rejected,
     consents: row.consents,
+    consentsNotReopened: row.consents_not_reopened,
     createdAt: row.created_at,
     finishedAt: row.finished_at,
   };

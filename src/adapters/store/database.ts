@@ -16,10 +16,21 @@ export interface AccountsTable {
   cap_policy: Generated<'defer' | 'reject'>;
   allow_resubscribe: Generated<boolean>;
   keywords: ColumnType<Record<string, string[]> | null, string | null, string | null>;
+  alphanumeric_senders: Generated<string[]>;
+  options: Generated<string[]>;
+  rule_set: ColumnType<{ name: string; version: string } | null, string | null, string | null>;
+  stop_wording: ColumnType<{ shortCode?: string; alphanumeric?: string } | null, string | null, string | null>;
+  stop_short_code: string | null;
+  marketing_per_day: number | null;
+}
+export interface AccountShortCodesTable {
+  account_id: string;
+  short_code: string;
 }
 export interface ApiKeysTable {
   id: string;
-  account_id: string;
+  account_id: string | null;
+  role: Generated<'account' | 'aggregator'>;
   key_hash: Buffer;
   key_prefix: string;
   label: string | null;
@@ -157,6 +168,7 @@ export interface ConsentEventsTable {
   ip: string | null;
   occurred_at: Timestamp;
   recorded_at: Timestamp;
+  dated: boolean;
 }
 export interface MarketingSlotsTable {
   account_id: string;
@@ -212,6 +224,7 @@ export interface SmppMoAcksTable {
 
 export interface Database {
   accounts: AccountsTable;
+  account_short_codes: AccountShortCodesTable;
   api_keys: ApiKeysTable;
   routes: RoutesTable;
   short_codes: ShortCodesTable;

@@ -2,6 +2,7 @@ import type pg from 'pg';
 import { finalReceiptStates, receiptOutcome } from '../../core/message/receipts.ts';
 import type { AttemptOutcome, ClaimedMessage, MobileOriginated, OutboxStore, Receipt } from '../../app/ports.ts';
 import { Coalescer } from './coalescer.ts';
+import { consentStateSql } from './consent-sql.ts';
 import type { Db } from './database.ts';
 import { uuidv7 } from './ids.ts';
 import { eventsFrom, prepared } from './sql.ts';
@@ -124,14 +125,11 @@ const OPTED_OUT_REASON = 'the recipient opted out (STOP) for this brand after th
  * accepted (a STOP on any door, at any moment) is suppressed here instead of being handed out.
  */
 const claimSql = prepared(
-  'relais_claim_v2',
+  'relais_claim_v3',
   `WITH due AS (
      SELECT d.id, d.opted_out FROM unnest($1::text[], $2::int[]) AS w(short_code, lim)
      CROSS JOIN LATERAL (
-       SELECT m.id, m.class = 'marketing' AND (
-                SELECT c.kind = 'opt-out' FROM consent_events c
-                WHERE c.account_id = m.account_id AND c.recipient = m.recipient AND c.brand IN (m.brand, '*')
-                ORDER BY c.occurred_at DESC, c.id DESC LIMIT 1) IS TRUE AS opted_out
+       SELECT m.id, (m.class = 'marketing' AND ${consentStateSql({ account: 'm.account_id', brand: 'm.brand', recipient: 'm.recipient' })} = 'opt-out') IS TRUE AS opted_out
        FROM messages m
        WHERE m.short_code = w.short_code AND m.status = 'queued' AND m.due_at <= $3
        ORDER BY m.priority, m.due_at

@@ -4,7 +4,7 @@
  * the external one.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { NewConsentEvent } from '../../../src/app/ports.ts';
+import type { NewConsentEvent, RecordedConsent } from '../../../src/app/ports.ts';
 import { PgAccountStore } from '../../../src/adapters/store/account-store.ts';
 import { PgConsentStore } from '../../../src/adapters/store/consent-store.ts';
 import { ALL_BRANDS, consentFor } from '../../../src/core/consent/index.ts';
@@ -45,7 +45,8 @@ describe.each(databaseTargets())('consent store on $name PostgreSQL', (target) =
   it('records events with their fields, and returns them with an id and the recording time', async () => {
     const r = freshRecipient();
     const now = at(60);
-    const [recorded] = await store.record([event(r, { channel: 'web form', wording: 'J’accepte, v3', reference: 'form-12', ip: '2001:db8::1', occurredAt: at(1) })], now);
+    const [{ event: recorded, duplicate, overruledBy }] = (await store.record([event(r, { channel: 'web form', wording: 'J’accepte, v3', reference: 'form-12', ip: '2001:db8::1', occurredAt: at(1) })], now)) as [RecordedConsent];
+    expect({ duplicate, overruledBy }).toEqual({ duplicate: false, overruledBy: null });
     expect(recorded).toEqual({
       id: expect.stringMatching(/^[0-9a-f-]{36}$/),
       accountId: account,
@@ -58,11 +59,13 @@ describe.each(databaseTargets())('consent store on $name PostgreSQL', (target) =
       reference: 'form-12',
       ip: '2001:db8::1',
       occurredAt: at(1),
+      dated: true,
       recordedAt: now,
+      retracted: null,
     });
     expect(await store.history(account, r)).toEqual([recorded]);
     const [bare] = await store.record([event(r, { occurredAt: at(2) })], now);
-    expect(bare).toMatchObject({ channel: null, wording: null, reference: null, ip: null });
+    expect(bare!.event).toMatchObject({ channel: null, wording: null, reference: null, ip: null });
   });
 
   it('gives the history oldest first, whatever the order events were recorded in, and keeps a batch’s order at one instant', async () => {
@@ -75,7 +78,7 @@ describe.each(databaseTargets())('consent store on $name PostgreSQL', (target) =
     );
     const history = await store.history(account, r);
     expect(history.map((e) => e.reference ?? e.kind)).toEqual(['first', 'a', 'b', 'c', 'opt-out']);
-    expect(history.slice(1, 4).map((e) => e.id)).toEqual(sameInstant.map((e) => e.id));
+    expect(history.slice(1, 4).map((e) => e.id)).toEqual(sameInstant.map((e) => e.event.id));
   });
 
   it('keeps accounts apart', async () => {
@@ -152,12 +155,73 @@ describe.each(databaseTargets())('consent store on $name PostgreSQL', (target) =
     expect(await store.history(account, r)).toEqual([]);
   });
 
+  it('records the same evidence once: a request retried, a file imported again', async () => {
+    const r = freshRecipient();
+    const form = event(r, { channel: 'web form', wording: 'v3', reference: 'form-1', occurredAt: at(1) });
+    const [first] = await store.record([form], at(5));
+    const [again, sameBatchTwice] = await store.record([form, form], at(6));
+    expect(first!.duplicate).toBe(false);
+    expect(again).toEqual({ event: first!.event, duplicate: true, overruledBy: null });
+    expect(sameBatchTwice!.duplicate).toBe(true);
+    // Undated evidence from two imports of the same file: one event.
+    const undated = event(r, { source: 'import', channel: 'import', dated: false, occurredAt: at(10), reference: 'import:1' });
+    await store.record([undated], at(10));
+    const [second] = await store.record([{ ...undated, occurredAt: at(20), reference: 'import:2' }], at(20));
+    expect(second!.duplicate).toBe(true);
+    // Different evidence is new: another date, another wording, an opt-out.
+    const others = await store.record([{ ...form, occurredAt: at(2) }, { ...form, wording: 'v4' }, { ...form, reference: 'form-2' }, { ...form, kind: 'opt-out' }], at(30));
+    expect(others.map((o) => o.duplicate)).toEqual([false, false, false, false]);
+    expect(await store.history(account, r)).toHaveLength(6);
+  });
+
+  it('records concurrent copies of the same evidence once', async () => {
+    const r = freshRecipient();
+    const form = event(r, { channel: 'web form', occurredAt: at(1) });
+    const results = await Promise.all(Array.from({ length: 8 }, () => store.record([form], at(2))));
+    expect(results.filter(([o]) => !o!.duplicate)).toHaveLength(1);
+    expect(await store.history(account, r)).toHaveLength(1);
+  });
+
+  it('keeps a STOP standing against undated, older or soft opt-ins, and says so; a START or dated evidence re-opens', async () => {
+    const r = freshRecipient();
+    await store.record([event(r, { channel: 'web form', occurredAt: at(1) })], at(1));
+    await store.record([event(r, { kind: 'opt-out', source: 'stop-mo', channel: 'sms 36001', occurredAt: at(10) })], at(10));
+    const weak = await store.record(
+      [
+        event(r, { source: 'import', channel: 'import', dated: false, occurredAt: at(20) }),
+        event(r, { channel: 'shop', occurredAt: at(5) }),
+        event(r, { kind: 'soft-opt-in', channel: 'purchase', occurredAt: at(21) }),
+        event(r, { occurredAt: at(22) }),
+      ],
+      at(30),
+    );
+    expect(weak.map((w) => w.duplicate)).toEqual([false, false, false, false]);
+    expect(weak.map((w) => w.overruledBy?.occurredAt)).toEqual([at(10), at(10), at(10), at(10)]);
+    expect((await store.states(account, 'A', [r])).get(r)).toEqual({ consent: 'none', optedOut: true, since: at(10) });
+
+    const [dated] = await store.record([event(r, { channel: 'web form', wording: 'v4', occurredAt: at(25) })], at(31));
+    expect(dated!.overruledBy).toBeNull();
+    expect((await store.states(account, 'A', [r])).get(r)).toEqual({ consent: 'opt-in', optedOut: false, since: at(25) });
+  });
+
+  it('leaves retracted events out of the state, and shows them in the history with their retraction', async () => {
+    const r = freshRecipient();
+    const [{ event: optIn }] = (await store.record([event(r, { channel: 'web form', occurredAt: at(1) })], at(1))) as [RecordedConsent];
+    await tdb.db.pool.query(`INSERT INTO consent_retractions (event_id, reason, at) VALUES ($1, 'import 1 rolled back', $2)`, [optIn.id, at(2)]);
+    expect((await store.states(account, 'A', [r])).get(r)).toEqual({ consent: 'none', optedOut: false, since: null });
+    expect(await store.history(account, r)).toEqual([{ ...optIn, retracted: { at: at(2), reason: 'import 1 rolled back' } }]);
+    // Retracted evidence recorded again is new evidence.
+    const [again] = await store.record([event(r, { channel: 'web form', occurredAt: at(1) })], at(3));
+    expect(again!.duplicate).toBe(false);
+    expect((await store.states(account, 'A', [r])).get(r)?.consent).toBe('opt-in');
+  });
+
   it('is append-only: the database refuses UPDATE, DELETE and TRUNCATE', async () => {
     const r = freshRecipient();
-    const [recorded] = await store.record([event(r, { kind: 'opt-out' })], t0);
-    await expect(tdb.db.pool.query(`UPDATE consent_events SET kind = 'opt-in' WHERE id = $1`, [recorded!.id])).rejects.toThrow(/append-only/);
+    const [{ event: recorded }] = (await store.record([event(r, { kind: 'opt-out' })], t0)) as [RecordedConsent];
+    await expect(tdb.db.pool.query(`UPDATE consent_events SET kind = 'opt-in' WHERE id = $1`, [recorded.id])).rejects.toThrow(/append-only/);
     await expect(tdb.db.kysely.updateTable('consent_events').set({ brand: 'B' }).where('recipient', '=', r).execute()).rejects.toThrow(/append-only/);
-    await expect(tdb.db.pool.query(`DELETE FROM consent_events WHERE id = $1`, [recorded!.id])).rejects.toThrow(/append-only/);
+    await expect(tdb.db.pool.query(`DELETE FROM consent_events WHERE id = $1`, [recorded.id])).rejects.toThrow(/append-only/);
     await expect(tdb.db.kysely.deleteFrom('consent_events').execute()).rejects.toThrow(/append-only/);
     await expect(tdb.db.pool.query('TRUNCATE consent_events')).rejects.toThrow(/append-only/);
     expect(await store.history(account, r)).toEqual([recorded]);
