@@ -1,5 +1,5 @@
 /**
- * The consent ledger's rule (DOMAIN.md rules 1 and 2): events are appended, never changed; the state of a
+ * The consent ledger's rule (docs/domain.md rules 1 and 2): events are appended, never changed; the state of a
  * recipient for a brand is what the latest event for that brand, or for every brand of the account ('*'),
  * says. An opt-in after an opt-out re-opens consent (a START, or a new sign-up); an opt-out after an opt-in
  * closes it, at once and for every channel.
