@@ -1,5 +1,5 @@
 /**
- * What happens when a mobile user texts a short code (DOMAIN.md rules 2 and 10), before the MO is acknowledged
+ * What happens when a mobile user texts a short code (docs/domain.md rules 2 and 10), before the MO is acknowledged
  * to the SMSC — so that an acknowledged STOP has already taken effect:
  * - STOP: an opt-out is appended to the consent ledger for the account and brand the reply is attributed to
  *   (the latest marketing sent to that number on that short code, else every account whose short code it is,

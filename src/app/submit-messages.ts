@@ -79,7 +79,7 @@ export type Draft = GuardInput;
 
 /**
  * The consent of each marketing recipient for its brand: one read per brand of the batch. Transactional
- * messages need no consent and go after a STOP (seed 003): they cost no read.
+ * messages need no consent and go after a STOP (SMS Partner documentation): they cost no read.
  */
 export async function consentsOf(deps: Pick<SubmitDeps, 'consents'>, accountId: string, drafts: readonly Draft[]): Promise<(draft: Draft) => RecipientConsent> {
   const byBrand = new Map<string, string[]>();

@@ -24,7 +24,7 @@ function maxInAnyWindow(times: number[], windowMs: number): number {
   return max;
 }
 
-describe('sliding-window throttle per short code (DOMAIN.md rule 9: the limit holds in every second)', () => {
+describe('sliding-window throttle per short code (docs/domain.md rule 9: the limit holds in every second)', () => {
   it('lets a burst of `rate` go at once, then exactly one more each time the oldest leaves the window', () => {
     const throttle = new SlidingWindowThrottle(10);
     expect(throttle.available(0)).toBe(10);

@@ -103,7 +103,7 @@ export function localDayAt(zone: string, ms: number): LocalDay {
 }
 
 /**
- * Where date-holidays disagrees with DOMAIN.md rule 4, which is the authority here: Saint-Martin commemorates the
+ * Where date-holidays disagrees with docs/domain.md rule 4, which is the authority here: Saint-Martin commemorates the
  * abolition of slavery on 28 May (date-holidays has Guadeloupe's 27 May). Rules in date-holidays' own syntax.
  */
 export const HOLIDAY_CORRECTIONS: Readonly<Record<string, { remove: readonly string[]; add: readonly { rule: string; name: string }[] }>> = {

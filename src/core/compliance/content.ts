@@ -1,5 +1,5 @@
 /**
- * Content rules (DOMAIN.md rule 7): brand name first in marketing; no advertising in transactional messages;
+ * Content rules (docs/domain.md rule 7): brand name first in marketing; no advertising in transactional messages;
  * "gratuit" only when everything promoted is free; the price of a paid service; no executable downloads; no adult
  * promotion. Word lists come from the rule set; the expressions are built once per rule set.
  */
@@ -47,7 +47,10 @@ function startsWithName(text: string, name: string): boolean {
   return !/[\p{L}\p{N}]/u.test(start.charAt(name.length));
 }
 
-/** Marketing starts with the client's or brand's name, which is neither a number nor an address (seed 004 Annexe 1 Partie II Art. 2). */
+/**
+ * Marketing starts with the client's or brand's name, which is neither a number nor an address (PROJETCOM deontology
+ * annex, Part II Art. 2).
+ */
 export function checkBrandFirst(text: string, policy: CompliancePolicy): Check {
   const names = [policy.brand, ...(policy.brandAliases ?? [])].map((name) => name.trim());
   const notNames = names.filter((name) => name === '' || NOT_A_NAME.test(name));

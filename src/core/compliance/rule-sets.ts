@@ -53,7 +53,7 @@ const generic = (name: string) => ({ name, match: 'exact' as const, why: 'a gene
 const adult = (name: string) => ({ name, match: 'contains' as const, why: 'adult vocabulary' });
 
 /**
- * Alphanumeric senders (seed 004 Annexe 1 Partie II Art. 1): at least one letter A–Z, never digits only, no
+ * Alphanumeric senders (PROJETCOM deontology annex, Part II Art. 1): at least one letter A–Z, never digits only, no
  * "special characters" (read as A–Z, a–z, 0–9), filtered against misleading, generic and adult names.
  */
 export const FRENCH_SENDER_RULES: SenderRules = {
@@ -70,22 +70,23 @@ export const FRENCH_SENDER_RULES: SenderRules = {
 const MONDAY_TO_SATURDAY = { monday: 'allowed', tuesday: 'allowed', wednesday: 'allowed', thursday: 'allowed', friday: 'allowed', saturday: 'allowed' } as const;
 
 /**
- * Orange "Opérateur Push SMS" deontology (seed 000, tariffs in force 15/10/2016) and the PROJETCOM terms that
- * repeat it (seed 004 Annexe 1 Partie II): marketing on working days (jours ouvrables: Monday to Saturday, public
- * holidays excluded), 8:00–22:00; at most one marketing SMS per recipient per day per brand.
+ * The deontology of Orange's "Opérateur Push SMS" offer (Orange OPS offer (2016), tariffs in force 15/10/2016) and
+ * the PROJETCOM terms that repeat it (PROJETCOM deontology annex, Part II): marketing on working days (jours
+ * ouvrables: Monday to Saturday, public holidays excluded), 8:00–22:00; at most one marketing SMS per recipient per
+ * day per brand (docs/domain.md rules 4 and 5).
  */
 export const ORANGE_OPS_2016: RuleSet = {
   name: 'Orange OPS',
   version: '2016',
   effectiveFrom: '2016-10-15T00:00:00+02:00',
-  source: 'seed 000 (Orange Opérateur Push SMS, in force 15/10/2016); seed 004 Annexe 1 Partie II',
+  source: 'Orange OPS offer (2016), tariffs in force 15/10/2016; PROJETCOM deontology annex, Part II',
   rules: ALL_RULES,
   window: {
     opens: '08:00',
     closes: '22:00',
     days: { ...MONDAY_TO_SATURDAY, sunday: 'excluded' },
     publicHolidays: 'excluded',
-    source: 'seed 000 §Déontologie : mieux protéger le client final; seed 004 Annexe 1 Partie II Art. 2 (jours ouvrables, 8h–22h)',
+    source: 'Orange OPS offer (2016), §Déontologie : mieux protéger le client final; PROJETCOM deontology annex, Part II Art. 2 (jours ouvrables, 8h–22h)',
   },
   marketingPerDay: 1,
   sender: FRENCH_SENDER_RULES,
@@ -93,7 +94,7 @@ export const ORANGE_OPS_2016: RuleSet = {
 };
 
 /**
- * AF2M business-messaging charter, in force 1 March 2026 as reported by industry sources (DOMAIN.md rule 4):
+ * AF2M business-messaging charter, in force 1 March 2026 as reported by industry sources (docs/domain.md rule 4):
  * 8:00–21:30; Sundays and public holidays tolerated but not recommended (sent, flagged in the trace).
  */
 export const AF2M_2026: RuleSet = {
@@ -101,13 +102,13 @@ export const AF2M_2026: RuleSet = {
   name: 'AF2M',
   version: '2026',
   effectiveFrom: '2026-03-01T00:00:00+01:00',
-  source: 'AF2M business-messaging charter 2026 (DOMAIN.md rule 4, industry sources); seeds 000, 003, 004 for the other rules',
+  source: 'AF2M business-messaging charter 2026 (in force 1 March 2026, reported by industry sources); Orange OPS offer (2016), SMS Partner documentation and PROJETCOM deontology annex for the other rules',
   window: {
     opens: '08:00',
     closes: '21:30',
     days: { ...MONDAY_TO_SATURDAY, sunday: 'tolerated' },
     publicHolidays: 'tolerated',
-    source: 'AF2M business-messaging charter 2026 (DOMAIN.md rule 4)',
+    source: 'AF2M business-messaging charter 2026 (8:00–21:30, reported by industry sources)',
   },
 };
 

@@ -50,10 +50,10 @@ const notApplicable = (reason: string): Check => ({ verdict: 'not-applicable', r
 const forTransactional = notApplicable('transactional message');
 const forMarketing = notApplicable('marketing message');
 
-const DEONTOLOGY_SPAM = 'seed 000 §Déontologie : mieux lutter contre le SPAM';
-const DEONTOLOGY_PROTECT = 'seed 000 §Déontologie : mieux protéger le client final';
-const PUSH_COMMON = 'seed 004 Annexe 1 Partie II Art. 1';
-const PUSH_MARKETING = 'seed 004 Annexe 1 Partie II Art. 2';
+const DEONTOLOGY_SPAM = 'Orange OPS offer (2016), §Déontologie : mieux lutter contre le SPAM';
+const DEONTOLOGY_PROTECT = 'Orange OPS offer (2016), §Déontologie : mieux protéger le client final';
+const PUSH_COMMON = 'PROJETCOM deontology annex, Part II Art. 1';
+const PUSH_MARKETING = 'PROJETCOM deontology annex, Part II Art. 2';
 
 function checkConsent({ input, marketing }: Context): Check {
   if (!marketing) return notApplicable('transactional message: the contractual relation stands for consent');
@@ -149,7 +149,7 @@ function onlyFor(messageClass: MessageClass, check: (context: Context) => Check)
 }
 
 export const RULES: Readonly<Record<RuleId, Rule>> = {
-  consent: { source: 'seed 002; seed 004 §8 and Annexe 1 Partie I Art. 4', check: checkConsent },
+  consent: { source: '123-SMS.net offer; PROJETCOM terms §8; PROJETCOM deontology annex, Part I Art. 4', check: checkConsent },
   opposition: { source: `${DEONTOLOGY_PROTECT}; ${PUSH_COMMON}`, check: checkOpposition },
   'sender-id': {
     source: `${PUSH_COMMON}; ${DEONTOLOGY_SPAM}; 3GPP TS 23.040 §9.1.2.5`,
@@ -158,10 +158,10 @@ export const RULES: Readonly<Record<RuleId, Rule>> = {
   'short-code-range': { source: DEONTOLOGY_SPAM, check: checkShortCodeRange },
   'send-window': { source: (ruleSet) => ruleSet.window.source, check: checkSendWindow },
   'frequency-cap': { source: `${DEONTOLOGY_SPAM} (one a day per brand, recommended)`, check: checkFrequencyCap },
-  'stop-mention': { source: `${DEONTOLOGY_PROTECT}; seed 003; ${PUSH_MARKETING}`, check: (context) => context.stop().check },
+  'stop-mention': { source: `${DEONTOLOGY_PROTECT}; SMS Partner documentation; ${PUSH_MARKETING}`, check: (context) => context.stop().check },
   'brand-first': { source: PUSH_MARKETING, check: onlyFor('marketing', ({ input }) => checkBrandFirst(input.text, input.policy)) },
   'no-advertising-in-transactional': {
-    source: 'seed 004 Annexe 1 Partie II Art. 3',
+    source: 'PROJETCOM deontology annex, Part II Art. 3',
     check: onlyFor('transactional', ({ input, ruleSet }) => checkNoAdvertising(input.text, ruleSet.content)),
   },
   'free-claim': {

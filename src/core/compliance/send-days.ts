@@ -1,6 +1,6 @@
 /**
  * The days a marketing message may take under the frequency cap. The cap counts per recipient's local day
- * (DOMAIN.md rule 5): the store takes a day's slot atomically, and when the day is full the message moves
+ * (docs/domain.md rule 5): the store takes a day's slot atomically, and when the day is full the message moves
  * to the next day the rules allow — at that day's window opening. Pure; days after the first are worked out
  * only when a day is full (most messages take their first).
  */

@@ -1,7 +1,8 @@
 /**
- * Sender ID (OADC) validation (DOMAIN.md rule 6): the short code is the default sender; an alphanumeric name is an
- * option, with at least one letter A–Z, never digits only (seed 004 Annexe 1 Partie II Art. 1), at most 11
- * characters (3GPP TS 23.040), from the accepted set, not on the deny-list; never a mobile MSISDN (seed 000).
+ * Sender ID (OADC) validation (docs/domain.md rule 6): the short code is the default sender; an alphanumeric name is
+ * an option, with at least one letter A–Z, never digits only (PROJETCOM deontology annex, Part II Art. 1), at most
+ * 11 characters (3GPP TS 23.040), from the accepted set, not on the deny-list; never a mobile MSISDN (Orange OPS
+ * offer (2016), §Déontologie : mieux lutter contre le SPAM).
  */
 import { parseMsisdn, ShortCodeError, type ShortCode } from '../numbers/index.ts';
 import { gsm7Length } from '../text/index.ts';
@@ -32,7 +33,7 @@ export function compileSenderRules(rules: SenderRules): CompiledSenderRules {
   return { rules, accepted, denied: rules.denyList.map((entry) => ({ ...entry, key: comparable(entry.name) })), problemsOf: new Map() };
 }
 
-/** A number that reaches a handset: what seed 000 forbids as the sender of commercial traffic. */
+/** A number that reaches a handset: what the Orange OPS offer (2016) forbids as the sender of commercial traffic. */
 function isMobileNumber(oadc: string): boolean {
   if (!/^\+?[\d\s.]{8,}$/.test(oadc)) return false;
   try {

@@ -1,9 +1,10 @@
 /**
- * The STOP mention (DOMAIN.md rule 2): every marketing SMS says how to object, on by default and removable only for
- * informational traffic (seed 003). With the short code as sender the seeds give no wording: "STOP au 36xxx" by
- * default, account data. With an alphanumeric sender replies are impossible, so the body says "STOP SMS au
- * <36CDE>" and that this SMS is not surcharged (seed 004 Annexe 1 Partie II Art. 2). The mention counts in the
- * parts and the cost: "sans surcoût" carries û, outside GSM 03.38, which turns the whole message into UCS-2.
+ * The STOP mention (docs/domain.md rule 2): every marketing SMS says how to object, on by default and removable only
+ * for informational traffic (SMS Partner documentation). With the short code as sender the sources give no wording:
+ * "STOP au 36xxx" by default, account data. With an alphanumeric sender replies are impossible, so the body says
+ * "STOP SMS au <36CDE>" and that this SMS is not surcharged (PROJETCOM deontology annex, Part II Art. 2). The
+ * mention counts in the parts and the cost: "sans surcoût" carries û, outside GSM 03.38, which turns the whole
+ * message into UCS-2.
  */
 import { isGsm7, measure } from '../text/index.ts';
 import { quoted } from './terms.ts';
@@ -11,7 +12,7 @@ import type { Check, DecisionInput } from './types.ts';
 
 export const STOP_WORDINGS = {
   shortCode: 'STOP au {shortCode}',
-  /** The seed's own words; not GSM 03.38. */
+  /** PROJETCOM's own words; not GSM 03.38. */
   alphanumeric: 'STOP SMS au {shortCode} (sans surcoût)',
   /** Same meaning in the GSM alphabet. */
   alphanumericGsm: 'STOP SMS au {shortCode} (non surtaxé)',
@@ -84,7 +85,7 @@ export function planStopMention(input: DecisionInput): StopPlan {
   // The account's wording first; the GSM-safe standard one as the alternative it is compared with.
   const own = alphanumeric ? policy.stopWording?.alphanumeric : policy.stopWording?.shortCode;
   const standard = alphanumeric ? STOP_WORDINGS.alphanumericGsm : STOP_WORDINGS.shortCode;
-  // Without an account wording, an alphanumeric sender gets the seed's words when they cost no more.
+  // Without an account wording, an alphanumeric sender gets PROJETCOM's words when they cost no more.
   const first = own ?? (alphanumeric ? STOP_WORDINGS.alphanumeric : standard);
   return addMention(text, [first, standard], shortCode, alphanumeric && own === undefined, note);
 }

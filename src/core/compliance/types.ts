@@ -43,7 +43,7 @@ export interface SendWindow {
  */
 export type Term = ({ words: string } | { pattern: string }) & { verdict: 'fail' | 'flag' };
 
-/** A sender name refused as misleading, generic or adult (seed 004 Annexe 1 Partie II Art. 1). */
+/** A sender name refused as misleading, generic or adult (PROJETCOM deontology annex, Part II Art. 1). */
 export interface DeniedSender {
   name: string;
   /** `exact`: the whole sender, `contains`: anywhere in it; both ignore case and accents. */
@@ -60,15 +60,15 @@ export interface SenderRules {
 }
 
 export interface ContentRules {
-  /** Signs of advertising, refused in transactional messages (seed 004 Annexe 1 Partie II Art. 3). */
+  /** Signs of advertising, refused in transactional messages (PROJETCOM deontology annex, Part II Art. 3). */
   advertising: readonly Term[];
-  /** Promotion of adult content (seed 000; seed 004 Annexe 1 Partie II Art. 1). */
+  /** Promotion of adult content (Orange OPS offer (2016); PROJETCOM deontology annex, Part II Art. 1). */
   adult: readonly Term[];
   /** The "free" claim, allowed only when everything promoted is free. */
   free: readonly Term[];
   /** How a price is written, as a regular expression (needed when the policy says the service is paid). */
   price: string;
-  /** File extensions of executable content (seed 004 Annexe 1 Partie II Art. 2). */
+  /** File extensions of executable content (PROJETCOM deontology annex, Part II Art. 2). */
   executableExtensions: readonly string[];
 }
 
@@ -95,7 +95,7 @@ export type Consent = 'opt-in' | 'soft-opt-in' | 'none';
 
 /** What an account (for one brand) declares and chooses. */
 export interface CompliancePolicy {
-  /** The name marketing messages start with (seed 004 Annexe 1 Partie II Art. 2). */
+  /** The name marketing messages start with (PROJETCOM deontology annex, Part II Art. 2). */
   brand: string;
   /** Other accepted first words: the client's name, the product's. */
   brandAliases?: readonly string[];
@@ -105,13 +105,22 @@ export interface CompliancePolicy {
   marketingPerDay?: number;
   /** STOP mention templates; `{shortCode}` is replaced by the short code receiving STOP. */
   stopWording?: { shortCode?: string; alphanumeric?: string };
-  /** Short code receiving STOP when the sender is alphanumeric (the <36CDE> of seed 004); default: the sender's. */
+  /**
+   * Short code receiving STOP when the sender is alphanumeric (the <36CDE> of the PROJETCOM deontology annex, Part II
+   * Art. 2); default: the sender's.
+   */
   stopShortCode?: string;
-  /** Adds the STOP mention to transactional messages too (default: no; seed 003). */
+  /** Adds the STOP mention to transactional messages too (default: no; SMS Partner documentation). */
   stopOnTransactional?: boolean;
-  /** Everything the brand promotes is free: the word "gratuit" is then allowed (seed 000). */
+  /**
+   * Everything the brand promotes is free: the word "gratuit" is then allowed (Orange OPS offer (2016); PROJETCOM
+   * deontology annex, Part II Art. 1).
+   */
   everythingFree?: boolean;
-  /** The brand promotes a paid service: its price must be stated (seed 000; seed 004). */
+  /**
+   * The brand promotes a paid service: its price must be stated (Orange OPS offer (2016); PROJETCOM deontology
+   * annex, Part II Art. 1).
+   */
   paidService?: boolean;
   /** The account has Orange's Géo Présence option (35ABC short codes). */
   geoPresence?: boolean;

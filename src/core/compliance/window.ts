@@ -1,5 +1,5 @@
 /**
- * Send windows in the recipient's local time (DOMAIN.md rule 4): when marketing may go, and the earliest instant
+ * Send windows in the recipient's local time (docs/domain.md rule 4): when marketing may go, and the earliest instant
  * it may go when not now — across nights, Sundays, public holidays and DST changes.
  */
 import type { HolidayRegion } from '../numbers/index.ts';

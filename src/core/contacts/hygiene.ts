@@ -1,7 +1,7 @@
 /**
- * Number hygiene (DOMAIN.md rule 10, seed 004): a recipient whose messages failed with "unknown subscriber"
- * more than twice within a month is removed from the account's contacts; a number known to be terminated is
- * removed at once.
+ * Number hygiene (docs/domain.md rule 10; PROJETCOM deontology annex, Part II Art. 1): a recipient whose messages
+ * failed with "unknown subscriber" more than twice within a month is removed from the account's contacts; a number
+ * known to be terminated is removed at once.
  */
 
 /** Removed after more than this many unknown-subscriber failures… */

@@ -1,6 +1,7 @@
 /**
- * A client's contacts (seed 004: nom, prénom, fixe, mobile, e-mail, date de naissance, plus the client's own
- * fields). A contact is reached on its mobile, which is its identity within a base (E.164, one contact per number).
+ * A client's contacts (PROJETCOM terms §12.2: nom, prénom, fixe, mobile, e-mail, date d'anniversaire, plus the
+ * client's own fields). A contact is reached on its mobile, which is its identity within a base (E.164, one contact
+ * per number).
  */
 
 /** The fields every contact has. */

@@ -1,6 +1,6 @@
 /**
- * What an SMS-MO asks for: STOP (opposition, DOMAIN.md rule 2), START (opting back in), CONTACT (the sender's
- * identity, DOMAIN.md rule 3) or nothing the platform answers ('other', left to the client). Pure: the MO's text,
+ * What an SMS-MO asks for: STOP (opposition, docs/domain.md rule 2), START (opting back in), CONTACT (the sender's
+ * identity, docs/domain.md rule 3) or nothing the platform answers ('other', left to the client). Pure: the MO's text,
  * the keyword set and the account's brand names in, a classification out; it never throws.
  *
  * The MO is read as a whole, then sentence by sentence. In this order, the first that holds decides:

@@ -27,14 +27,14 @@ export interface KeywordSet {
 }
 
 /**
- * The keywords Relais reads by default. STOP and CONTACT are the seeds' words (seed 000 §Déontologie : mieux
- * protéger le client final; seed 004 Annexe 1 Partie II Art. 1 and 2; seed 002); "STOP SMS" is the mention sent
- * with an alphanumeric sender (seed 004 Annexe 1 Partie II Art. 2; seed 003); "ARRET" is a variant DOMAIN.md rule 2
- * names. The others are what French recipients write to opt out (the verbs, the nouns of "désabonnement") and the
- * English opt-out words a visitor may know (UNSUBSCRIBE, STOPALL, END). Left out on purpose: CANCEL and ANNULER
- * (appointment and order services ask people to reply with them: a STOP there would silence reminders the person
- * wants) and QUIT (one typo from QUIZ, a game entry, and QUI, "who is this?"). START is Relais's convention for
- * opting back in: no seed names one.
+ * The keywords Relais reads by default. STOP and CONTACT are the sources' words (Orange OPS offer (2016),
+ * §Déontologie : mieux protéger le client final; PROJETCOM deontology annex, Part II Art. 1 and 2; 123-SMS.net
+ * offer); "STOP SMS" is the mention sent with an alphanumeric sender (PROJETCOM deontology annex, Part II Art. 2;
+ * SMS Partner documentation); "ARRET" is a variant docs/domain.md rule 2 names. The others are what French
+ * recipients write to opt out (the verbs, the nouns of "désabonnement") and the English opt-out words a visitor may
+ * know (UNSUBSCRIBE, STOPALL, END). Left out on purpose: CANCEL and ANNULER (appointment and order services ask
+ * people to reply with them: a STOP there would silence reminders the person wants) and QUIT (one typo from QUIZ, a
+ * game entry, and QUI, "who is this?"). START is Relais's convention for opting back in: no source names one.
  */
 export const DEFAULT_KEYWORDS: KeywordSet = {
   stop: [

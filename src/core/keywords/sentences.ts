@@ -1,9 +1,10 @@
 /**
  * Opt-out sentences: an MO that is not a keyword but says, in so many words, that the person wants no more
- * messages. The seeds oblige the sender to honour "un utilisateur ayant manifesté son souhait de ne plus recevoir
- * de SMS" (seed 000 §Déontologie : mieux protéger le client final; seed 004 Annexe 1 Partie II Art. 1), not only the
- * literal keyword. Each rule needs two signals near each other (a verb and what it acts on), because a single word
- * of a sentence proves nothing: "je ne veux pas que ça stop" is not an opt-out, "arrêtez de m'envoyer des SMS" is.
+ * messages. The sources oblige the sender to honour "un utilisateur ayant manifesté son souhait de ne plus recevoir
+ * de SMS" (Orange OPS offer (2016), §Déontologie : mieux protéger le client final; PROJETCOM deontology annex,
+ * Part II Art. 1), not only the literal keyword. Each rule needs two signals near each other (a verb and what it
+ * acts on), because a single word of a sentence proves nothing: "je ne veux pas que ça stop" is not an opt-out,
+ * "arrêtez de m'envoyer des SMS" is.
  */
 import type { Token } from './fold.ts';
 import { spell } from './phrases.ts';

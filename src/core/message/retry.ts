@@ -1,7 +1,7 @@
 /**
  * What the dispatcher does with a message after one attempt on the wire. Pure: the caller gives the time.
  *
- * Pitfalls avoided (ARCHITECTURE.md): retries always back off; a response time-out is "in doubt", never a
+ * Pitfalls avoided: retries always back off; a response time-out is "in doubt", never a
  * refusal, so a message the SMSC may already hold is not sent again without the account's consent.
  */
 import type { SubmitOutcome } from './wire.ts';

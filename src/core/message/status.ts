@@ -58,8 +58,8 @@ export function canTransition(from: MessageStatus, to: MessageStatus): boolean {
   return transitions[from].includes(to);
 }
 
-/** Transactional traffic is claimed before marketing on the same short code (DOMAIN.md, "informer prioritairement", seed 000). */
+/** Transactional traffic is claimed before marketing on the same short code (docs/domain.md, "Message classes"). */
 export const priorityOf = { transactional: 0, marketing: 1 } as const;
-/** Campaign messages come after every single message: a running campaign never delays an OTP (DOMAIN.md). */
+/** Campaign messages come after every single message: a running campaign never delays an OTP (docs/domain.md). */
 export const CAMPAIGN_PRIORITY = 2;
 export type MessageClass = keyof typeof priorityOf;

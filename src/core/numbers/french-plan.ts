@@ -1,6 +1,6 @@
 /**
  * The French numbering plan as data: which national prefixes belong to the overseas departments (they have their
- * own country calling codes and time zones), and where a recipient lives for the send windows (DOMAIN.md,
+ * own country calling codes and time zones), and where a recipient lives for the send windows (docs/domain.md,
  * vocabulary "MSISDN" and rule 4). A mobile number never reveals Alsace-Moselle, Saint-Martin or Saint-Barthélemy:
  * only the département of the contact record does.
  */

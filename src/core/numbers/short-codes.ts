@@ -1,6 +1,6 @@
 /**
  * Short codes (numéros courts): five digits allocated by AFMM/AF2M, each range for one category of traffic
- * (seed 000 §Déontologie : mieux lutter contre le SPAM; DOMAIN.md rule 8).
+ * (Orange OPS offer (2016), §Déontologie : mieux lutter contre le SPAM; docs/domain.md rule 8).
  */
 import type { MessageClass } from '../message/status.ts';
 import { ShortCodeError } from './errors.ts';
@@ -22,8 +22,9 @@ export interface ShortCodeRange {
 }
 
 /**
- * The Orange push-SMS ranges (seed 000). The seed names no range for customer-relation (transactional) traffic
- * although its offer carries it ("SMS de relation client"); Relais lets it use the mobile-marketing range 36ABC.
+ * The Orange push-SMS ranges (Orange OPS offer (2016), §Déontologie : mieux lutter contre le SPAM). The offer names
+ * no range for customer-relation (transactional) traffic although it carries it ("SMS de relation client"); Relais
+ * lets it use the mobile-marketing range 36ABC.
  */
 export const SHORT_CODE_RANGES: readonly ShortCodeRange[] = [
   { prefix: '34', category: 'mo-session', description: 'SMS-MT in a session started by an SMS-MO', allows: { transactional: 'in-mo-session', marketing: 'no' } },

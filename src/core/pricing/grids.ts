@@ -1,14 +1,14 @@
 /**
- * The grids of the source documents, as data (€ excl. VAT, written in micro-euros: 30_000 µ€ = 0.030 €). An
- * account subscribes to an offer's grid and to the grids of its options; an aggregator writes its own grids the same
- * way, or derives an account's prices from these with `overrideCharges`.
+ * The grids of the published offers (docs/domain.md, "Tariffs"), as data (€ excl. VAT, written in micro-euros:
+ * 30_000 µ€ = 0.030 €). An account subscribes to an offer's grid and to the grids of its options; an aggregator
+ * writes its own grids the same way, or derives an account's prices from these with `overrideCharges`.
  */
 import type { Band, TariffGrid } from './types.ts';
 
 const EURO = 1_000_000;
 const priced = (bands: readonly (readonly [from: number, unitPrice: number])[]): Band[] => bands.map(([from, unitPrice]) => ({ from, unitPrice }));
 
-const OPS_SOURCE = 'seed 000, Orange « Opérateur Push SMS », La grille tarifaire (tarifs en vigueur au 15/10/2016)';
+const OPS_SOURCE = 'Orange OPS offer (2016), « Opérateur Push SMS », §La grille tarifaire (tarifs en vigueur au 15/10/2016)';
 
 /**
  * Orange OPS: SMS-MT delivered to the user, summed over all the contract's short codes; one-off short-code fees;
@@ -18,7 +18,7 @@ export const ORANGE_OPS_2016: TariffGrid = {
   id: 'orange-ops',
   version: '2016',
   name: 'Orange Opérateur Push SMS',
-  source: `${OPS_SOURCE}. Short codes ranked over the contract, each at its rank's price (1st–20th 150 €, 21st on 500 €); the seed also allows "all at 500 € once there are 21": set the tiers' semantics to "volume". Throughput above 20/s is « soumise à devis »: the listed prices are defaults.`,
+  source: `${OPS_SOURCE}. Short codes ranked over the contract, each at its rank's price (1st–20th 150 €, 21st on 500 €); the offer also allows "all at 500 € once there are 21": set the tiers' semantics to "volume". Throughput above 20/s is « soumise à devis »: the listed prices are defaults.`,
   effectiveFrom: '2016-10-15',
   charges: [
     { kind: 'per-unit', rule: 'sms-mt', label: 'SMS-MT delivered', unit: 'sms', billable: 'when-delivered', unitPrice: 30_000 },
@@ -76,7 +76,7 @@ export const ORANGE_OPS_OADC_2016: TariffGrid = {
 };
 
 /**
- * SMS vert (34ABC) and Géo Présence (35ABC) short codes, ranked in each range. The seed says « 1 à 10 N° par
+ * SMS vert (34ABC) and Géo Présence (35ABC) short codes, ranked in each range. The offer says « 1 à 10 N° par
  * tranche » at 150 € and « à partir du 10ème N° » at 500 €: the 10th is in both; read 1st–9th at 150, 10th on at 500.
  */
 export const ORANGE_OPS_SMS_VERT_GEO_PRESENCE_2016: TariffGrid = {
@@ -98,7 +98,7 @@ export const ORANGE_OPS_SMS_VERT_GEO_PRESENCE_2016: TariffGrid = {
   ],
 };
 
-const M2M_SOURCE = 'seed 001, Orange « tarifs des offres Orange Machine To Machine », mars 2012';
+const M2M_SOURCE = 'Orange M2M price list (2012), « tarifs des offres Orange Machine To Machine », mars 2012';
 
 /**
  * M2M SMS: a discount on the 0.125 € base price by the fleet's SMS sent in the month, read as the whole month at
@@ -108,7 +108,7 @@ export const ORANGE_M2M_SMS_2012: TariffGrid = {
   id: 'orange-m2m-sms',
   version: '2012',
   name: 'Orange Machine To Machine, SMS',
-  source: `${M2M_SOURCE}, SMS (tarif dégressif). Listed prices used as given (0.056 € is the seed's price, not 0.125 € − 55 %). Whole month at the band reached; date read as 1 March 2012.`,
+  source: `${M2M_SOURCE}, SMS (tarif dégressif). Listed prices used as given (0.056 € is the list's price, not 0.125 € − 55 %). Whole month at the band reached; date read as 1 March 2012.`,
   effectiveFrom: '2012-03-01',
   charges: [
     {
@@ -124,7 +124,7 @@ export const ORANGE_M2M_SMS_2012: TariffGrid = {
 };
 
 /**
- * SMS Internet: application servers to Orange mobiles through a ShortID. The seed's footnote "only messages
+ * SMS Internet: application servers to Orange mobiles through a ShortID. The price list's footnote "only messages
  * actually delivered are billed" is attached to the first price; it is applied here to the whole grid.
  */
 export const ORANGE_SMS_INTERNET_2012: TariffGrid = {
@@ -184,12 +184,12 @@ export const ORANGE_LOCALISATION_2012: TariffGrid = {
   ],
 };
 
-/** PROJETCOM bulk campaigns, advertised at 0.04 € per SMS; the seed is undated and silent on delivery. */
+/** PROJETCOM bulk campaigns, advertised at 0.04 € per SMS; the offer is undated and silent on delivery. */
 export const PROJETCOM_BULK_SMS: TariffGrid = {
   id: 'projetcom-bulk-sms',
   version: 'advertised',
   name: 'PROJETCOM bulk SMS campaigns',
-  source: 'seed 004, PROJETCOM « B.I.M. SMS », heading: « Envoi campagne SMS professionnel en masse à 0,04 € ». Undated; read as billed per SMS sent.',
+  source: 'PROJETCOM terms, « B.I.M. SMS », heading: « Envoi campagne SMS professionnel en masse à 0,04 € ». Undated; read as billed per SMS sent.',
   effectiveFrom: null,
   charges: [{ kind: 'per-unit', rule: 'sms', label: 'SMS sent', unit: 'sms', billable: 'always', unitPrice: 40_000 }],
 };

@@ -1,5 +1,5 @@
 /**
- * Account-specific prices: the seeds' prices are defaults (some explicitly « sur devis »); an aggregator agrees
+ * Account-specific prices: the published prices are defaults (some explicitly « sur devis »); an aggregator agrees
  * others with a client and rates that client with a copy of the grid under its own version.
  */
 import { InvalidGridError } from './errors.ts';

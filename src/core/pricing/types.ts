@@ -36,8 +36,9 @@ export type ShortCodeOption = keyof typeof SHORT_CODE_OPTIONS;
 
 /**
  * How a tier table prices a quantity. `volume`: the whole quantity at the price of the band it reaches (the default
- * reading of the seeds). `graduated`: each band's share at that band's price. For short codes ranked by their number,
- * `graduated` is "each at its rank's price" and `volume` is "all at the higher price once the threshold is reached".
+ * reading of the published grids, docs/domain.md "Tier semantics"). `graduated`: each band's share at that band's
+ * price. For short codes ranked by their number, `graduated` is "each at its rank's price" and `volume` is "all at
+ * the higher price once the threshold is reached".
  */
 export type TierSemantics = 'volume' | 'graduated';
 
@@ -99,7 +100,7 @@ export interface PerShortCodeFee extends ChargeBase {
 export interface ThroughputPrice {
   readonly perSecond: number;
   readonly monthlyPrice: number;
-  /** The seed lists this price as a default subject to a quote (« soumise à devis »): override it per account. */
+  /** The offer lists this price as a default subject to a quote (« soumise à devis »): override it per account. */
   readonly onQuote?: boolean;
 }
 
@@ -163,7 +164,7 @@ export interface InvoiceLine {
   readonly amount: number;
   /** The band applied, for tiered charges (`to` null: no upper end). */
   readonly tier?: { readonly from: number; readonly to: number | null };
-  /** The price is a default the seed leaves to a quote. */
+  /** The price is a default the offer leaves to a quote. */
   readonly onQuote?: true;
 }
 

@@ -3,7 +3,7 @@ import type { Encoding } from './segment.ts';
 /**
  * GSM data coding scheme, general data coding group 00xx (3GPP TS 23.038 §4): bits 3–2 give the alphabet,
  * bit 4 says that bits 1–0 hold a message class; class 0 is the "flash" SMS shown at once and not stored
- * (seed 001's "pop-up" option).
+ * (the "pop-up" option of the Orange M2M price list (2012)).
  */
 const ALPHABET_BITS: Record<Encoding, number> = { gsm7: 0b00, ucs2: 0b10 };
 const CLASS_PRESENT = 0x10;

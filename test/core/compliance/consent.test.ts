@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { decide, type Consent } from '../../../src/core/compliance/index.ts';
 import { marketing, ruleOutcome, transactional } from './build.ts';
 
-describe('consent (DOMAIN.md rule 1; seed 002; seed 004 §8 and Annexe 1 Partie I Art. 4)', () => {
+describe('consent (docs/domain.md rule 1; 123-SMS.net offer; PROJETCOM terms §8 and deontology annex, Part I Art. 4)', () => {
   it.each<[Consent, string, string]>([
     ['opt-in', 'pass', 'allow'],
     ['soft-opt-in', 'flag', 'allow'],
@@ -29,7 +29,7 @@ describe('consent (DOMAIN.md rule 1; seed 002; seed 004 §8 and Annexe 1 Partie 
   });
 });
 
-describe('opposition: a STOP received stops marketing for the brand (DOMAIN.md rule 2; seed 000 §Déontologie : mieux protéger le client final)', () => {
+describe('opposition: a STOP received stops marketing for the brand (docs/domain.md rule 2; Orange OPS offer (2016), §Déontologie : mieux protéger le client final)', () => {
   it('marketing to a recipient who sent STOP is rejected', () => {
     const outcome = decide(marketing({ facts: { optedOut: true } }));
     expect(outcome.decision.kind).toBe('reject');

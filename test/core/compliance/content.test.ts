@@ -5,7 +5,7 @@ import { marketing, ruleOutcome, transactional } from './build.ts';
 const marketingRule = (rule: RuleId, text: string, policy: Partial<CompliancePolicy> = {}) => ruleOutcome(decide(marketing({ text, policy })), rule);
 const transactionalRule = (rule: RuleId, text: string, policy: Partial<CompliancePolicy> = {}) => ruleOutcome(decide(transactional({ text, policy })), rule);
 
-describe('marketing starts with the brand name, not a number or address (seed 004 Annexe 1 Partie II Art. 2)', () => {
+describe('marketing starts with the brand name, not a number or address (PROJETCOM deontology annex, Part II Art. 2)', () => {
   it.each([
     ['Dupont : -20 % ce week-end', 'pass'],
     ['  DUPONT! -20 % ce week-end', 'pass'],
@@ -33,7 +33,7 @@ describe('marketing starts with the brand name, not a number or address (seed 00
   });
 });
 
-describe('no advertising in transactional messages (seed 004 Annexe 1 Partie II Art. 3); conservative list: sure signs reject, possible ones flag', () => {
+describe('no advertising in transactional messages (PROJETCOM deontology annex, Part II Art. 3); conservative list: sure signs reject, possible ones flag', () => {
   it.each([
     ['Votre colis arrive demain. Soldes -50 % sur tout le site !', 'fail'],
     ['Commande 123 expédiée. DESTOCKAGE en magasin', 'fail'],
@@ -57,7 +57,7 @@ describe('no advertising in transactional messages (seed 004 Annexe 1 Partie II 
   });
 });
 
-describe('"gratuit" only when everything promoted is free (seed 000 §Déontologie : mieux lutter contre le SPAM; seed 004 Annexe 1 Partie II Art. 1)', () => {
+describe('"gratuit" only when everything promoted is free (Orange OPS offer (2016), §Déontologie : mieux lutter contre le SPAM; PROJETCOM deontology annex, Part II Art. 1)', () => {
   it.each([
     ['Dupont : livraison gratuite ce week-end', {}, 'fail'],
     ['Dupont : service GRATUIT', {}, 'fail'],
@@ -72,7 +72,7 @@ describe('"gratuit" only when everything promoted is free (seed 000 §Déontolog
   });
 });
 
-describe('the price of a paid service is stated (seed 000 §Déontologie : mieux lutter contre le SPAM; seed 004 Annexe 1 Partie II Art. 1)', () => {
+describe('the price of a paid service is stated (Orange OPS offer (2016), §Déontologie : mieux lutter contre le SPAM; PROJETCOM deontology annex, Part II Art. 1)', () => {
   it.each([
     ['Dupont : votre horoscope au 3615, 0,80 €/min', 'pass'],
     ['Dupont : le jeu à 2.99 EUR', 'pass'],
@@ -87,7 +87,7 @@ describe('the price of a paid service is stated (seed 000 §Déontologie : mieux
   });
 });
 
-describe('no link to executable content (seed 004 Annexe 1 Partie II Art. 1 and Art. 2)', () => {
+describe('no link to executable content (PROJETCOM deontology annex, Part II Art. 1 and Art. 2)', () => {
   it.each([
     ['Dupont : notre appli sur dupont.fr/app.apk', 'fail', 'dupont.fr/app.apk'],
     ['Dupont : https://dupont.fr/Setup.EXE?v=2 pour jouer', 'fail', 'https://dupont.fr/Setup.EXE'],
@@ -103,7 +103,7 @@ describe('no link to executable content (seed 004 Annexe 1 Partie II Art. 1 and 
   });
 });
 
-describe('no promotion of adult content, in any message (seed 000 §Déontologie : mieux protéger le client final; seed 004 Annexe 1 Partie II Art. 1)', () => {
+describe('no promotion of adult content, in any message (Orange OPS offer (2016), §Déontologie : mieux protéger le client final; PROJETCOM deontology annex, Part II Art. 1)', () => {
   it.each([
     ['Dupont : vidéos XXX', 'fail'],
     ['Dupont : soirée ÉROTIQUE', 'fail'],

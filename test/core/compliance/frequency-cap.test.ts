@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { decide, ORANGE_OPS_2016 } from '../../../src/core/compliance/index.ts';
 import { marketing, ruleOutcome, transactional } from './build.ts';
 
-describe('frequency cap: at most one marketing SMS per recipient per day per brand (DOMAIN.md rule 5; seed 000 §Déontologie : mieux lutter contre le SPAM)', () => {
+describe('frequency cap: at most one marketing SMS per recipient per day per brand (docs/domain.md rule 5; Orange OPS offer (2016), §Déontologie : mieux lutter contre le SPAM)', () => {
   it.each([
     [0, 'allow'],
     [1, 'reject'],

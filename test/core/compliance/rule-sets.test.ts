@@ -13,7 +13,7 @@ import {
 } from '../../../src/core/compliance/index.ts';
 import { marketing, ruleOutcome } from './build.ts';
 
-describe('versioned rule sets with effective dates (DOMAIN.md rule 4: both versions held as rule sets, never as constants)', () => {
+describe('versioned rule sets with effective dates (docs/domain.md rule 4: both versions held as rule sets, never as constants)', () => {
   it('the built-in sets are Orange OPS 2016 and AF2M 2026', () => {
     expect(BUILT_IN_RULE_SETS.map(({ name, version, effectiveFrom }) => ({ name, version, effectiveFrom }))).toEqual([
       { name: 'Orange OPS', version: '2016', effectiveFrom: '2016-10-15T00:00:00+02:00' },
@@ -40,10 +40,13 @@ describe('versioned rule sets with effective dates (DOMAIN.md rule 4: both versi
     expect(() => decide(marketing({ now: new Date('2015-01-05T12:00:00Z') }))).toThrow(NoRuleSetInForceError);
   });
 
-  it('the trace gives every rule of the set, in order, each with its source', () => {
+  it('the trace gives every rule of the set, in order, each with its public source', () => {
     const { trace } = decide(marketing());
     expect(trace.rules.map((outcome) => outcome.rule)).toEqual(ALL_RULES);
-    for (const outcome of trace.rules) expect(outcome.source).toMatch(/seed|AF2M|3GPP/);
+    for (const outcome of trace.rules) {
+      expect(outcome.source).toMatch(/Orange OPS offer \(2016\)|PROJETCOM (terms|deontology annex)|SMS Partner|123-SMS\.net|AF2M|3GPP/);
+      expect(outcome.source).not.toMatch(/seed|DOMAIN/i);
+    }
     expect(ruleOutcome(decide(marketing()), 'send-window').source).toBe(AF2M_2026.window.source);
   });
 });
@@ -55,7 +58,7 @@ describe('an aggregator adds a stricter rule set as data', () => {
     name: 'Orange + AF2M',
     version: '2026-04',
     effectiveFrom: '2026-04-01T00:00:00+02:00',
-    source: 'aggregator policy: seed 000 days with AF2M 2026 hours',
+    source: 'aggregator policy: Orange OPS offer (2016) days with AF2M 2026 hours',
     window: { ...ORANGE_OPS_2016.window, closes: '21:30', source: 'aggregator policy' },
   };
   const catalogue = [...BUILT_IN_RULE_SETS, STRICTER];

@@ -5,7 +5,7 @@ import { marketing, ruleOutcome, transactional } from './build.ts';
 
 const senderOf = (sender: { shortCode?: string; alphanumeric?: string }, policy = {}) => ruleOutcome(decide(marketing({ sender, policy })), 'sender-id');
 
-describe('sender ID (OADC) (DOMAIN.md rule 6; seed 004 Annexe 1 Partie II Art. 1; seed 000 §Déontologie : mieux lutter contre le SPAM)', () => {
+describe('sender ID (OADC) (docs/domain.md rule 6; PROJETCOM deontology annex, Part II Art. 1; Orange OPS offer (2016), §Déontologie : mieux lutter contre le SPAM)', () => {
   it('the short code is the default sender', () => {
     expect(senderOf({})).toMatchObject({ verdict: 'pass', reason: 'the short code 36123 is the sender' });
   });
@@ -21,7 +21,7 @@ describe('sender ID (OADC) (DOMAIN.md rule 6; seed 004 Annexe 1 Partie II Art. 1
     ['an alphanumeric name', { alphanumeric: '+33612345678' }],
     ['a national mobile', { alphanumeric: '06 12 34 56 78' }],
     ['the short code field', { shortCode: '+33612345678' }],
-  ])('never a mobile MSISDN as sender (seed 000: no commercial sends from SIM cards): in %s', (_, sender) => {
+  ])('never a mobile MSISDN as sender (Orange OPS offer (2016): no commercial sends from SIM cards): in %s', (_, sender) => {
     expect(senderOf(sender)).toMatchObject({ verdict: 'fail', reason: expect.stringContaining('is a mobile number') });
   });
 
@@ -68,7 +68,7 @@ describe('sender ID (OADC) (DOMAIN.md rule 6; seed 004 Annexe 1 Partie II Art. 1
   });
 });
 
-describe('short-code range ↔ class of traffic (DOMAIN.md rule 8; seed 000 §Déontologie : mieux lutter contre le SPAM)', () => {
+describe('short-code range ↔ class of traffic (docs/domain.md rule 8; Orange OPS offer (2016), §Déontologie : mieux lutter contre le SPAM)', () => {
   const rangeOf = (messageClass: MessageClass, shortCode: string, policy = {}) => {
     const build = messageClass === 'marketing' ? marketing : transactional;
     return ruleOutcome(decide(build({ sender: { shortCode }, policy })), 'short-code-range');

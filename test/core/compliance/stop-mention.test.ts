@@ -8,7 +8,7 @@ const stop = (input: Parameters<typeof decide>[0]) => {
   return { ...ruleOutcome(outcome, 'stop-mention'), finalText: outcome.finalText, decision: outcome.decision };
 };
 
-describe('STOP mention with the short code as sender (DOMAIN.md rule 2; seed 000 §Déontologie : mieux protéger le client final; seed 003)', () => {
+describe('STOP mention with the short code as sender (docs/domain.md rule 2; Orange OPS offer (2016), §Déontologie : mieux protéger le client final; SMS Partner documentation)', () => {
   it('marketing gets "STOP au <short code>" when it has none', () => {
     const result = stop(marketing({ text: 'Dupont : -20 % ce week-end' }));
     expect(result.finalText).toBe('Dupont : -20 % ce week-end STOP au 36123');
@@ -48,7 +48,7 @@ describe('STOP mention with the short code as sender (DOMAIN.md rule 2; seed 000
   });
 });
 
-describe('STOP mention is on for marketing and removable only for transactional traffic (seed 003)', () => {
+describe('STOP mention is on for marketing and removable only for transactional traffic (SMS Partner documentation)', () => {
   it('transactional messages get none by default', () => {
     const result = stop(transactional());
     expect(result.verdict).toBe('not-applicable');
@@ -69,7 +69,7 @@ describe('STOP mention is on for marketing and removable only for transactional 
   });
 });
 
-describe('STOP mention with an alphanumeric sender: "STOP SMS au <36CDE>", not surcharged (seed 004 Annexe 1 Partie II Art. 2)', () => {
+describe('STOP mention with an alphanumeric sender: "STOP SMS au <36CDE>", not surcharged (PROJETCOM deontology annex, Part II Art. 2)', () => {
   const alphanumeric = { shortCode: '36123', alphanumeric: 'Dupont' };
 
   it('a GSM text gets the GSM-safe "non surtaxé" wording; the trace gives the cost of "sans surcoût"', () => {
@@ -81,14 +81,14 @@ describe('STOP mention with an alphanumeric sender: "STOP SMS au <36CDE>", not s
     expect(result.reason).toContain("'STOP SMS au 36123 (sans surcoût)' would take 3 parts");
   });
 
-  it('a text already in UCS-2 gets the seed\'s own words "sans surcoût": they cost nothing more', () => {
+  it('a text already in UCS-2 gets PROJETCOM\'s own words "sans surcoût": they cost nothing more', () => {
     const text = 'Dupont : c’est la fête des mères';
     const result = stop(marketing({ text, sender: alphanumeric }));
     expect(result.finalText).toBe(`${text} STOP SMS au 36123 (sans surcoût)`);
     expect(result.verdict).toBe('pass');
   });
 
-  it('the short code for STOP can be another than the carrying one (the <36CDE> of the seed)', () => {
+  it('the short code for STOP can be another than the carrying one (the <36CDE> of the PROJETCOM deontology annex)', () => {
     expect(stop(marketing({ sender: alphanumeric, policy: { stopShortCode: '36999' } })).finalText).toMatch(/STOP SMS au 36999 \(non surtaxé\)$/);
   });
 

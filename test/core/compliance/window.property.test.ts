@@ -90,7 +90,7 @@ function decideAt({ recipient, ruleSet, ms }: { recipient: Recipient; ruleSet: R
   return { input, decision: decide(input, RULE_SETS).decision };
 }
 
-describe('property: a marketing decision is "allow" exactly when the window is open, else "defer" to the earliest allowed instant (DOMAIN.md rule 4)', () => {
+describe('property: a marketing decision is "allow" exactly when the window is open, else "defer" to the earliest allowed instant (docs/domain.md rule 4)', () => {
   it('checked against a minute-by-minute scan in the recipient’s zone and holidays', () => {
     fc.assert(
       fc.property(CASE, (which) => {

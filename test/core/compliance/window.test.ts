@@ -17,7 +17,7 @@ function expectDeferredTo(now: string, until: string, ruleSet = OPS, recipient =
   return window;
 }
 
-describe('Orange OPS 2016: jours ouvrables Monday–Saturday 8:00–22:00, public holidays excluded (seed 000 §Déontologie : mieux protéger le client final; seed 004 Annexe 1 Partie II Art. 2)', () => {
+describe('Orange OPS 2016: jours ouvrables Monday–Saturday 8:00–22:00, public holidays excluded (Orange OPS offer (2016), §Déontologie : mieux protéger le client final; PROJETCOM deontology annex, Part II Art. 2)', () => {
   it.each([
     ['Wednesday noon', '2026-03-25T12:00:00+01:00'],
     ['Wednesday 8:00 sharp', '2026-03-25T08:00:00+01:00'],
@@ -53,7 +53,7 @@ describe('Orange OPS 2016: jours ouvrables Monday–Saturday 8:00–22:00, publi
   });
 });
 
-describe('AF2M 2026: 8:00–21:30, Sundays and public holidays tolerated but flagged (DOMAIN.md rule 4)', () => {
+describe('AF2M 2026: 8:00–21:30, Sundays and public holidays tolerated but flagged (docs/domain.md rule 4)', () => {
   it('21:29 goes, 21:30 waits for the next morning', () => {
     expect(windowAt('2026-03-25T21:29:00+01:00', AF2M).decision.kind).toBe('allow');
     expectDeferredTo('2026-03-25T21:30:00+01:00', '2026-03-26T08:00:00+01:00', AF2M);
@@ -87,7 +87,7 @@ describe('DST changes in Europe/Paris (last Sunday of March and of October)', ()
   });
 });
 
-describe('the recipient’s time and holidays, not the sender’s (DOMAIN.md rule 4)', () => {
+describe('the recipient’s time and holidays, not the sender’s (docs/domain.md rule 4)', () => {
   it.each([
     ['Guadeloupe (UTC−4): Paris noon is 7:00 there', '+590690001234', '2026-03-25T12:00:00+01:00', '2026-03-25T08:00:00-04:00'],
     ['Réunion (UTC+4): Paris 19:00 is 22:00 there', '+262692123456', '2026-03-25T19:00:00+01:00', '2026-03-26T08:00:00+04:00'],

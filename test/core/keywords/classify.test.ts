@@ -12,7 +12,7 @@ import {
 
 const intentOf = (text: string) => classifyMo(text).intent;
 
-describe('the default keywords (seed 000 §Déontologie : mieux protéger le client final; seed 004 Annexe 1 Partie II Art. 1 and 2; seed 002; DOMAIN.md rules 2 and 3)', () => {
+describe('the default keywords (Orange OPS offer (2016), §Déontologie : mieux protéger le client final; PROJETCOM deontology annex, Part II Art. 1 and 2; 123-SMS.net offer; docs/domain.md rules 2 and 3)', () => {
   it.each([
     ['STOP', 'stop', 'STOP'],
     ['STOP SMS', 'stop', 'STOP SMS'],
@@ -163,7 +163,7 @@ describe('a STOP inside an ordinary sentence is not a STOP', () => {
   });
 });
 
-describe('opt-out sentences: a person who asks for no more messages is honoured (seed 000 §Déontologie : mieux protéger le client final)', () => {
+describe('opt-out sentences: a person who asks for no more messages is honoured (Orange OPS offer (2016), §Déontologie : mieux protéger le client final)', () => {
   it.each([
     ["Arrêtez de m'envoyer des SMS", 'stop'],
     ['Vous pouvez arrêter les SMS ?', 'stop-the-messages'],

@@ -5,7 +5,7 @@ const now = new Date('2026-11-23T10:00:00Z');
 const after = (ms: number) => new Date(now.getTime() + ms);
 const refused = (kind: 'throttled' | 'transient' | 'permanent') => ({ kind: 'refused' as const, failure: { kind, code: '0x00000058', reason: 'throttled' } });
 
-describe('what the dispatcher does after an attempt (ARCHITECTURE.md pitfalls)', () => {
+describe('what the dispatcher does after an attempt (pitfalls: no resend of a message in doubt, always a backoff)', () => {
   it('submits when every part was accepted', () => {
     expect(nextStep({ kind: 'accepted' }, 0, now)).toEqual({ kind: 'submitted' });
   });

@@ -13,7 +13,7 @@ function problemOf(input: string, requireMobile = false): MsisdnProblem | undefi
   }
 }
 
-describe('what people type becomes E.164 (DOMAIN.md vocabulary "MSISDN": stored as +33612345678)', () => {
+describe('what people type becomes E.164 (docs/domain.md vocabulary "MSISDN": stored as +33612345678)', () => {
   it.each([
     ['06 12 34 56 78', '+33612345678'],
     ['0612345678', '+33612345678'],
@@ -30,7 +30,7 @@ describe('what people type becomes E.164 (DOMAIN.md vocabulary "MSISDN": stored 
   });
 });
 
-describe('national numbers follow the French plan overseas included, not the leading 06 (DOMAIN.md "MSISDN")', () => {
+describe('national numbers follow the French plan overseas included, not the leading 06 (docs/domain.md "MSISDN")', () => {
   it.each([
     ['0690 00 12 34', '+590690001234', 'guadeloupe', 'GP'],
     ['0691 28 12 34', '+590691281234', 'guadeloupe', 'GP'],
@@ -82,7 +82,7 @@ describe('why a number is refused, as a typed error', () => {
   });
 });
 
-describe('French mobiles: metropolitan 06/07 and overseas mobiles (DOMAIN.md "MSISDN")', () => {
+describe('French mobiles: metropolitan 06/07 and overseas mobiles (docs/domain.md "MSISDN")', () => {
   it.each([
     ['+33612345678', true],
     ['+33756123456', true],

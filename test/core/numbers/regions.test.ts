@@ -3,7 +3,7 @@ import { DateTime } from 'luxon';
 import { describe, expect, it } from 'vitest';
 import { FRENCH_REGIONS, recipientRegion, type FrenchRegion } from '../../../src/core/numbers/index.ts';
 
-describe('recipient region and time zone from the number (DOMAIN.md rule 4: local time of the recipient)', () => {
+describe('recipient region and time zone from the number (docs/domain.md rule 4: local time of the recipient)', () => {
   it.each<[string, FrenchRegion, string]>([
     ['+33612345678', 'metropolitan-france', 'Europe/Paris'],
     ['+590690001234', 'guadeloupe', 'America/Guadeloupe'],
@@ -20,7 +20,7 @@ describe('recipient region and time zone from the number (DOMAIN.md rule 4: loca
   });
 });
 
-describe('the département of the contact record refines what the number cannot say (DOMAIN.md rule 4)', () => {
+describe('the département of the contact record refines what the number cannot say (docs/domain.md rule 4)', () => {
   it.each<[string, string, FrenchRegion, string | undefined]>([
     ['+33612345678', '57', 'alsace-moselle', '57'],
     ['+33612345678', '67', 'alsace-moselle', '57'],
@@ -39,7 +39,7 @@ describe('the département of the contact record refines what the number cannot 
   });
 });
 
-describe('holiday regions are usable with date-holidays (DOMAIN.md rule 4: abolition days by department)', () => {
+describe('holiday regions are usable with date-holidays (docs/domain.md rule 4: abolition days by department)', () => {
   const publicDates = (region: FrenchRegion, year: number) => {
     const { country, state } = FRENCH_REGIONS[region].holidayRegion;
     return new Holidays(country, state ?? '').getHolidays(year).filter((h) => h.type === 'public').map((h) => h.date.slice(5, 10));

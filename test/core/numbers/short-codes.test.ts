@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseShortCode, ShortCodeError } from '../../../src/core/numbers/index.ts';
 
-describe('short-code ranges and the traffic each allows (seed 000 §Déontologie : mieux lutter contre le SPAM)', () => {
+describe('short-code ranges and the traffic each allows (Orange OPS offer (2016), §Déontologie : mieux lutter contre le SPAM)', () => {
   it.each([
     ['34123', 'mo-session', { transactional: 'in-mo-session', marketing: 'no' }],
     ['35123', 'geo-presence', { transactional: 'no', marketing: 'with-geo-presence' }],

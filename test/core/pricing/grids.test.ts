@@ -21,19 +21,20 @@ const rate = (grids: TariffGrid[], usage: MonthUsage) => rateMonth({ month: MONT
 /** The same month on every grid: 13,000 SMS submitted, 12,345 of them delivered. */
 const SMS_MONTH: MonthUsage = { smsSubmitted: 13_000, smsDelivered: 12_345 };
 
-describe('every grid of DOMAIN.md ships as data with its source and effective date', () => {
+describe('every grid of docs/domain.md ships as data with its source and effective date', () => {
   it.each([
-    ['orange-ops@2016', 'seed 000', '2016-10-15'],
-    ['orange-ops-qualification@2016', 'seed 000', '2016-10-15'],
-    ['orange-ops-oadc@2016', 'seed 000', '2016-10-15'],
-    ['orange-ops-sms-vert-geo-presence@2016', 'seed 000', '2016-10-15'],
-    ['orange-m2m-sms@2012', 'seed 001', '2012-03-01'],
-    ['orange-sms-internet@2012', 'seed 001', '2012-03-01'],
-    ['orange-localisation@2012', 'seed 001', '2012-03-01'],
-    ['projetcom-bulk-sms@advertised', 'seed 004', null],
-  ])('%s cites %s, in force from %s', (name, seed, effectiveFrom) => {
+    ['orange-ops@2016', 'Orange OPS offer (2016)', '2016-10-15'],
+    ['orange-ops-qualification@2016', 'Orange OPS offer (2016)', '2016-10-15'],
+    ['orange-ops-oadc@2016', 'Orange OPS offer (2016)', '2016-10-15'],
+    ['orange-ops-sms-vert-geo-presence@2016', 'Orange OPS offer (2016)', '2016-10-15'],
+    ['orange-m2m-sms@2012', 'Orange M2M price list (2012)', '2012-03-01'],
+    ['orange-sms-internet@2012', 'Orange M2M price list (2012)', '2012-03-01'],
+    ['orange-localisation@2012', 'Orange M2M price list (2012)', '2012-03-01'],
+    ['projetcom-bulk-sms@advertised', 'PROJETCOM terms', null],
+  ])('%s cites %s, in force from %s', (name, source, effectiveFrom) => {
     const grid = BUILT_IN_GRIDS.find(({ id, version }) => `${id}@${version}` === name);
-    expect(grid?.source).toContain(seed);
+    expect(grid?.source).toContain(source);
+    expect(grid?.source).not.toMatch(/seed/i);
     expect(grid?.effectiveFrom).toBe(effectiveFrom);
   });
 
@@ -46,14 +47,14 @@ describe('every grid of DOMAIN.md ships as data with its source and effective da
 
 describe('12,345 delivered SMS (13,000 submitted) in a month, on each grid', () => {
   it.each([
-    // seed 000 "Facturation des SMS-MT", note (1): the SMS-MT counted are those delivered. 12,345 × 0.030 € = 370.35 €
+    // Orange OPS offer (2016) "Facturation des SMS-MT", note (1): the SMS-MT counted are those delivered. 12,345 × 0.030 € = 370.35 €
     [ORANGE_OPS_2016, 'sms-mt', 12_345, 30_000, 370_350_000],
-    // seed 001 "SMS": by SMS sent in the month; 13,000 is in 10,000–49,999 → 0.06 €. 13,000 × 0.06 € = 780.00 €
+    // Orange M2M price list (2012) "SMS": by SMS sent in the month; 13,000 is in 10,000–49,999 → 0.06 €. 13,000 × 0.06 € = 780.00 €
     [ORANGE_M2M_SMS_2012, 'sms', 13_000, 60_000, 780_000_000],
-    // seed 001 "l'offre SMS Internet", note (1): only delivered messages billed; 12,345 in 2,001–30,000 → 0.076 €.
+    // Orange M2M price list (2012) "l'offre SMS Internet", note (1): only delivered messages billed; 12,345 in 2,001–30,000 → 0.076 €.
     // 12,345 × 0.076 € = 938.22 €
     [ORANGE_SMS_INTERNET_2012, 'sms', 12_345, 76_000, 938_220_000],
-    // seed 004 heading: 0.04 € per SMS sent. 13,000 × 0.04 € = 520.00 €
+    // PROJETCOM terms heading: 0.04 € per SMS sent. 13,000 × 0.04 € = 520.00 €
     [PROJETCOM_BULK_SMS, 'sms', 13_000, 40_000, 520_000_000],
   ])('%# %s: %i billed at %i µ€ = %i µ€', (grid, rule, quantity, unitPrice, amount) => {
     const invoice = rate([grid], SMS_MONTH);
@@ -61,7 +62,7 @@ describe('12,345 delivered SMS (13,000 submitted) in a month, on each grid', () 
     expect(invoice.total).toBe(amount);
   });
 
-  it('Orange OPS with one short code: 370.35 € of SMS-MT + 150 € for the short code = 520.35 € (seed 000)', () => {
+  it('Orange OPS with one short code: 370.35 € of SMS-MT + 150 € for the short code = 520.35 € (Orange OPS offer (2016))', () => {
     const invoice = rate([ORANGE_OPS_2016], { ...SMS_MONTH, shortCodes: shortCodes(1) });
     expect(summary(invoice)).toEqual([
       { rule: 'sms-mt', quantity: 12_345, unitPrice: 30_000, discountBasisPoints: 0, amount: 370_350_000 },
@@ -71,7 +72,7 @@ describe('12,345 delivered SMS (13,000 submitted) in a month, on each grid', () 
     expect(invoice.lines.every(({ grid }) => grid === 'orange-ops@2016')).toBe(true);
   });
 
-  it('SMS Internet with a ShortID, its set-up and the pop-up option: 75 + 140 + 60 + 938.22 = 1,213.22 € (seed 001)', () => {
+  it('SMS Internet with a ShortID, its set-up and the pop-up option: 75 + 140 + 60 + 938.22 = 1,213.22 € (Orange M2M price list (2012))', () => {
     const invoice = rate([ORANGE_SMS_INTERNET_2012], { ...SMS_MONTH, shortCodes: shortCodes(1, '36', { options: ['pop-up'] }), events: { 'short-id-activation': 1 } });
     expect(summary(invoice).map(({ rule, amount }) => [rule, amount])).toEqual([
       ['short-id-activation', 75 * EURO],
@@ -84,7 +85,7 @@ describe('12,345 delivered SMS (13,000 submitted) in a month, on each grid', () 
 });
 
 describe('billable only when delivered vs billable always', () => {
-  it('SMS Internet bills the 12,345 delivered, not the 13,000 submitted: the footnote applies to every band (seed 001 note (1))', () => {
+  it('SMS Internet bills the 12,345 delivered, not the 13,000 submitted: the footnote applies to every band (Orange M2M price list (2012) note (1))', () => {
     const line = rate([ORANGE_SMS_INTERNET_2012], { smsSubmitted: 40_000, smsDelivered: 12_345 }).lines[0];
     // 40,000 submitted would reach the 0.070 € band; the 12,345 delivered stay in 2,001–30,000 at 0.076 €
     expect(line).toMatchObject({ quantity: 12_345, unitPrice: 76_000, amount: 938_220_000 });
@@ -96,13 +97,13 @@ describe('billable only when delivered vs billable always', () => {
     expect(rate([ORANGE_OPS_2016], SMS_MONTH).total).toBe(370_350_000);
   });
 
-  it('no SMS delivered on a when-delivered grid: no SMS line at all (seed 000 note (1))', () => {
+  it('no SMS delivered on a when-delivered grid: no SMS line at all (Orange OPS offer (2016) note (1))', () => {
     expect(rate([ORANGE_OPS_2016], { smsSubmitted: 500, smsDelivered: 0 }).lines).toEqual([]);
   });
 });
 
-describe('options and services of seeds 000 and 001', () => {
-  it('qualification: 200 € a month per company + 12,345 MSISDNs × 0.01 € = 323.45 € (seed 000, notes (5) and (6))', () => {
+describe('options and services of the Orange OPS offer (2016) and the Orange M2M price list (2012)', () => {
+  it('qualification: 200 € a month per company + 12,345 MSISDNs × 0.01 € = 323.45 € (Orange OPS offer (2016), notes (5) and (6))', () => {
     const invoice = rate([ORANGE_OPS_QUALIFICATION_2016], { msisdnsQualified: 12_345 });
     expect(summary(invoice)).toEqual([
       { rule: 'qualification-monthly', quantity: 1, unitPrice: 200 * EURO, discountBasisPoints: 0, amount: 200 * EURO },
@@ -115,7 +116,7 @@ describe('options and services of seeds 000 and 001', () => {
     expect(rate([ORANGE_OPS_QUALIFICATION_2016], {}).total).toBe(200 * EURO);
   });
 
-  it('OADC option: 2 of 3 short codes carry it, one activation: 2 × 150 + 280 = 580 € (seed 000 "L’option modification OAdC")', () => {
+  it('OADC option: 2 of 3 short codes carry it, one activation: 2 × 150 + 280 = 580 € (Orange OPS offer (2016) "L’option modification OAdC")', () => {
     const usage: MonthUsage = { shortCodes: [...shortCodes(2, '36', { options: ['oadc'] }), { shortCode: '37000' }], events: { 'oadc-option-change': 1 } };
     const invoice = rate([ORANGE_OPS_OADC_2016], usage);
     expect(summary(invoice).map(({ rule, quantity, amount }) => [rule, quantity, amount])).toEqual([
@@ -124,7 +125,7 @@ describe('options and services of seeds 000 and 001', () => {
     ]);
   });
 
-  it('OPS one-off fees: 2 activations (300 + 280 each) and a throughput change (150) = 1,310 € (seed 000 "Frais de modification et de mise en service")', () => {
+  it('OPS one-off fees: 2 activations (300 + 280 each) and a throughput change (150) = 1,310 € (Orange OPS offer (2016) "Frais de modification et de mise en service")', () => {
     const invoice = rate([ORANGE_OPS_2016], { events: { 'short-code-activation': 2, 'throughput-change': 1 } });
     expect(summary(invoice).map(({ rule, quantity, amount }) => [rule, quantity, amount])).toEqual([
       ['short-code-activation-administrative', 2, 600 * EURO],
@@ -141,7 +142,7 @@ describe('options and services of seeds 000 and 001', () => {
   });
 });
 
-describe('localisation hits (seed 001 "le service de localisation")', () => {
+describe('localisation hits (Orange M2M price list (2012) "le service de localisation")', () => {
   it('12,345 hits: 200 € set-up + 100 € monthly + 12,345 × 0.08 € − 17 % = 1,119.708 €', () => {
     const invoice = rate([ORANGE_LOCALISATION_2012], { localisationHits: 12_345, localisationHitsLocated: 12_345, events: { 'localisation-activation': 1 } });
     // 12,345 × 80,000 µ€ × 0.83 = 819,708,000 µ€

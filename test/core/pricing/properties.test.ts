@@ -48,7 +48,7 @@ const usage: fc.Arbitrary<MonthUsage> = fc.record({
   events: fc.record({ 'short-code-activation': fc.nat(5), 'throughput-change': fc.nat(5), 'short-id-activation': fc.nat(5), 'localisation-activation': fc.nat(1) }),
 });
 
-describe('pricing properties (house style: integer micro-euros; DOMAIN.md "Tier semantics")', () => {
+describe('pricing properties (house style: integer micro-euros; docs/domain.md "Tier semantics")', () => {
   it('every amount is a whole number of micro-euros, and the total is the sum of the lines, on every shipped grid', () => {
     fc.assert(
       fc.property(usage, (month) => {

@@ -12,9 +12,9 @@ import { EURO, ratingProblem, shortCodes, summary, withSemantics } from './build
 const rate = (grids: TariffGrid[], usage: MonthUsage) => rateMonth({ month: '2024-05', grids, usage });
 const ALL_AT_500 = withSemantics(ORANGE_OPS_2016, 'short-code-monthly', 'volume');
 
-describe('monthly fee per short code by rank: 150 € for the 1st–20th, 500 € from the 21st (seed 000 "PAR N° COURT")', () => {
+describe('monthly fee per short code by rank: 150 € for the 1st–20th, 500 € from the 21st (Orange OPS offer (2016) "PAR N° COURT")', () => {
   it.each([
-    // short codes, each at its rank's price (default reading), all at 500 € once there are 21 (the seed's other reading)
+    // short codes, each at its rank's price (default reading), all at 500 € once there are 21 (the offer's other reading)
     [20, 3_000, 3_000], // 20 × 150 either way
     [21, 3_500, 10_500], // 20 × 150 + 1 × 500 | 21 × 500
     [25, 5_500, 12_500], // 20 × 150 + 5 × 500 | 25 × 500
@@ -37,7 +37,7 @@ describe('monthly fee per short code by rank: 150 € for the 1st–20th, 500 �
   });
 });
 
-describe('throughput options per short code, on top of the base fee (seed 000 "Les débits Option complémentaire")', () => {
+describe('throughput options per short code, on top of the base fee (Orange OPS offer (2016) "Les débits Option complémentaire")', () => {
   const usage: MonthUsage = {
     shortCodes: [{ shortCode: '36001' }, { shortCode: '36002', throughputPerSecond: 20 }, { shortCode: '36003', throughputPerSecond: 50 }, { shortCode: '36004', throughputPerSecond: 50 }],
   };
@@ -85,7 +85,7 @@ describe('throughput options per short code, on top of the base fee (seed 000 "L
   });
 });
 
-describe('SMS vert / Géo Présence short codes: 150 € for the 1st–9th of each range, 500 € from the 10th (seed 000, overlap at the 10th read as 500)', () => {
+describe('SMS vert / Géo Présence short codes: 150 € for the 1st–9th of each range, 500 € from the 10th (Orange OPS offer (2016), overlap at the 10th read as 500)', () => {
   it('10 in 34ABC and 3 in 35ABC: 34ABC 9 × 150 + 1 × 500 = 1,850 €; 35ABC 3 × 150 = 450 €; 2,300 € in all', () => {
     const usage = { shortCodes: [...shortCodes(10, '34', { options: ['sms-vert-geo-presence'] }), ...shortCodes(3, '35', { options: ['sms-vert-geo-presence'] })] };
     const invoice = rate([ORANGE_OPS_SMS_VERT_GEO_PRESENCE_2016], usage);

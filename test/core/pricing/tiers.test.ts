@@ -17,8 +17,8 @@ import { gridOf, ratingProblem, summary, withSemantics } from './build.ts';
 const rate = (grid: TariffGrid, usage: MonthUsage) => rateMonth({ month: '2024-05', grids: [grid], usage });
 const tiersOf = (invoice: ReturnType<typeof rate>) => invoice.lines.map(({ quantity, unitPrice, amount, tier }) => ({ quantity, unitPrice, amount, tier }));
 
-describe('both tier semantics on the same volume (DOMAIN.md "Tier semantics": volume by default, graduated supported)', () => {
-  it('M2M, 12,345 SMS: volume = 12,345 × 0.06 = 740.70 €; graduated = 9,999 × 0.07 + 2,346 × 0.06 = 840.69 € (seed 001 "SMS")', () => {
+describe('both tier semantics on the same volume (docs/domain.md "Tier semantics": volume by default, graduated supported)', () => {
+  it('M2M, 12,345 SMS: volume = 12,345 × 0.06 = 740.70 €; graduated = 9,999 × 0.07 + 2,346 × 0.06 = 840.69 € (Orange M2M price list (2012) "SMS")', () => {
     const usage = { smsSubmitted: 12_345 };
     expect(tiersOf(rate(ORANGE_M2M_SMS_2012, usage))).toEqual([{ quantity: 12_345, unitPrice: 60_000, amount: 740_700_000, tier: { from: 10_000, to: 49_999 } }]);
     // 699.93 € + 140.76 € = 840.69 €
@@ -28,7 +28,7 @@ describe('both tier semantics on the same volume (DOMAIN.md "Tier semantics": vo
     ]);
   });
 
-  it('SMS Internet, 12,345 delivered: volume 938.22 €; graduated 2,000 × 0.094 + 10,345 × 0.076 = 188 + 786.22 = 974.22 € (seed 001)', () => {
+  it('SMS Internet, 12,345 delivered: volume 938.22 €; graduated 2,000 × 0.094 + 10,345 × 0.076 = 188 + 786.22 = 974.22 € (Orange M2M price list (2012))', () => {
     const usage = { smsDelivered: 12_345 };
     expect(rate(ORANGE_SMS_INTERNET_2012, usage).total).toBe(938_220_000);
     expect(rate(withSemantics(ORANGE_SMS_INTERNET_2012, 'sms', 'graduated'), usage).total).toBe(974_220_000);
@@ -51,7 +51,7 @@ describe('both tier semantics on the same volume (DOMAIN.md "Tier semantics": vo
   });
 });
 
-describe('tier cliffs (DOMAIN.md: 2,001 "SMS Internet" messages cost less than 2,000)', () => {
+describe('tier cliffs (docs/domain.md: 2,001 "SMS Internet" messages cost less than 2,000)', () => {
   it('2,000 delivered cost 2,000 × 0.094 = 188 €; 2,001 cost 2,001 × 0.076 = 152.076 €', () => {
     expect(rate(ORANGE_SMS_INTERNET_2012, { smsDelivered: 2_000 }).total).toBe(188_000_000);
     expect(rate(ORANGE_SMS_INTERNET_2012, { smsDelivered: 2_001 }).total).toBe(152_076_000);
@@ -86,7 +86,7 @@ describe('tier cliffs (DOMAIN.md: 2,001 "SMS Internet" messages cost less than 2
     expect(tierCliffs(ORANGE_OPS_QUALIFICATION_2016)).toEqual([]);
   });
 
-  it('a band that costs more is a jump, not a cliff: short codes all at 500 € once there are 21 (seed 000)', () => {
+  it('a band that costs more is a jump, not a cliff: short codes all at 500 € once there are 21 (Orange OPS offer (2016))', () => {
     expect(tierCliffs(withSemantics(ORANGE_OPS_2016, 'short-code-monthly', 'volume'))).toEqual([]);
   });
 });
@@ -119,8 +119,8 @@ describe('the dry run: one message at the current tier, and whether it is billed
   });
 
   it.each([
-    [ORANGE_OPS_2016, 2, 'when-delivered', 60_000], // seed 000: 2 × 0.030 €, SMS-MT delivered
-    [ORANGE_M2M_SMS_2012, 2, 'always', 140_000], // seed 001: 2 × 0.07 €, SMS sent
+    [ORANGE_OPS_2016, 2, 'when-delivered', 60_000], // Orange OPS offer (2016): 2 × 0.030 €, SMS-MT delivered
+    [ORANGE_M2M_SMS_2012, 2, 'always', 140_000], // Orange M2M price list (2012): 2 × 0.07 €, SMS sent
   ])('%#: %i parts, billed %s, %i µ€', (grid, segments, billable, amount) => {
     expect(estimateMessage({ grid, segments })).toMatchObject({ billable, amount });
   });

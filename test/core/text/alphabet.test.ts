@@ -121,7 +121,7 @@ describe('data coding scheme (TS 23.038 §4, general data coding group)', () => 
     ['ucs2', false, 0x08],
     ['gsm7', true, 0x10],
     ['ucs2', true, 0x18],
-  ] as const)('%s flash=%s → %i (class 0 is the "pop-up" option of seed 001)', (encoding, flash, expected) => {
+  ] as const)('%s flash=%s → %i (class 0 is the "pop-up" option of the Orange M2M price list (2012))', (encoding, flash, expected) => {
     expect(dataCodingScheme(encoding, flash)).toBe(expected);
   });
 });
