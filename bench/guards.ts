@@ -7,7 +7,7 @@
  * --concurrency N (default 8). Uses DATABASE_URL when set, otherwise an embedded PostgreSQL.
  */
 import { parseArgs } from 'node:util';
-import { PgAccountStore } from '../src/adapters/store/account-store.ts';
+import { PgAccountStore, senderOf } from '../src/adapters/store/account-store.ts';
 import { PgConsentStore } from '../src/adapters/store/consent-store.ts';
 import { migrate, openDatabase } from '../src/adapters/store/database.ts';
 import { PgMessageStore } from '../src/adapters/store/message-store.ts';
@@ -44,9 +44,9 @@ try {
   const loading = performance.now();
   // The ledger: one opt-in per recipient, and an opt-out for every tenth (later).
   await db.pool.query(
-    `INSERT INTO consent_events (id, account_id, brand, recipient, kind, source, occurred_at, recorded_at)
+    `INSERT INTO consent_events (id, account_id, brand, recipient, kind, source, occurred_at, recorded_at, dated)
      SELECT gen_random_uuid(), $1, 'Dupont', '+336' || right((10000000 + i)::text, 8),
-            CASE WHEN i % 10 = 9 AND i >= $2 * 9 / 10 THEN 'opt-out' ELSE 'opt-in' END, 'import', $3, $3
+            CASE WHEN i % 10 = 9 AND i >= $2 * 9 / 10 THEN 'opt-out' ELSE 'opt-in' END, 'import', $3, $3, true
      FROM generate_series(0, $2 - 1) AS i`,
     [account.id, consents, now],
   );
@@ -59,7 +59,7 @@ try {
     shortCodes: () => new Map([['36001', { number: '36001', route: 'sim', ratePerSecond: 100 }]]),
     notify: () => undefined,
   };
-  const sender = { accountId: account.id, defaultShortCode: '36001', brand: 'Dupont', capPolicy: 'defer' as const };
+  const sender = senderOf(account);
   let next = 0;
   const request = (): SendRequest => ({ to: msisdn(Math.floor(Math.random() * consents)), text: 'Dupont : -20 % sur tout le rayon jardin ce samedi', class: 'marketing' });
 

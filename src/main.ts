@@ -64,6 +64,8 @@ export interface Relais {
   readonly smppServerPort: number | undefined;
   /** Set when this start created the first account: its API key, shown once. */
   readonly bootstrapApiKey: string | undefined;
+  /** Set when this start created the first account: the aggregator's first key (provisioning routes), shown once. */
+  readonly aggregatorApiKey: string | undefined;
   stop(): Promise<void>;
 }
 
@@ -114,7 +116,7 @@ export async function startRelais(config: Config, options: { log?: Logger; clock
     const routeStore = new PgRouteStore(db);
     await routeStore.sync(routes, shortCodes, clock.now());
 
-    const bootstrapApiKey = await bootstrapAccount(config, db, shortCodes, clock, log);
+    const { bootstrapApiKey, aggregatorApiKey } = await bootstrapAccount(config, db, shortCodes, clock, log);
     const doorbell = new Doorbell();
     const messages = new PgMessageStore(db);
     const webhooks = new PgWebhookStore(db);
@@ -174,6 +176,8 @@ export async function startRelais(config: Config, options: { log?: Logger; clock
     if (config.roles.includes('api')) {
       const api: Api = await buildHttpServer({
         findAccountByApiKey: (key) => accounts.findByApiKey(key),
+        accounts,
+        simulator,
         messages,
         webhooks,
         consents,
@@ -213,7 +217,7 @@ export async function startRelais(config: Config, options: { log?: Logger; clock
     }
 
     let stopped: Promise<void> | undefined;
-    return { config, db, log, httpUrl, simulator, smppServerPort, smtpPort, bootstrapApiKey, stop: () => (stopped ??= stopAll()) };
+    return { config, db, log, httpUrl, simulator, smppServerPort, smtpPort, bootstrapApiKey, aggregatorApiKey, stop: () => (stopped ??= stopAll()) };
   } catch (error) {
     await stopAll();
     throw error;
@@ -317,17 +321,26 @@ function definedOnly<T extends object>(values: T): { [K in keyof T]?: Exclude<T[
 }
 
 /**
- * A newcomer's first start: with no account at all, create "demo" on the first short code and show its API
- * key once (also written, readable by the owner only, under the data directory).
+ * A newcomer's first start: with no account at all, create "demo" on the first short code and an aggregator key
+ * (the provisioning routes), and show both keys once (also written, readable by the owner only, under the data
+ * directory: demo-api-key, aggregator-api-key).
  */
-async function bootstrapAccount(config: Config, db: Db, shortCodes: ShortCode[], clock: Clock, log: Logger): Promise<string | undefined> {
+async function bootstrapAccount(
+  config: Config,
+  db: Db,
+  shortCodes: ShortCode[],
+  clock: Clock,
+  log: Logger,
+): Promise<{ bootstrapApiKey: string | undefined; aggregatorApiKey: string | undefined }> {
   const accounts = new PgAccountStore(db);
-  if ((await accounts.listAccounts()).length > 0) return undefined;
+  if ((await accounts.listAccounts()).length > 0) return { bootstrapApiKey: undefined, aggregatorApiKey: undefined };
   const account = await accounts.createAccount({ name: 'demo', defaultShortCode: shortCodes[0]?.number ?? null }, clock.now());
-  const key = await accounts.createApiKey(account.id, 'bootstrap', clock.now());
+  const bootstrapApiKey = await accounts.createApiKey(account.id, 'bootstrap', clock.now());
+  const aggregatorApiKey = await accounts.createAggregatorKey('bootstrap', clock.now());
   mkdirSync(config.database.dataDir, { recursive: true });
-  const file = path.join(config.database.dataDir, 'demo-api-key');
-  writeFileSync(file, key + '\n', { mode: 0o600 });
-  log.info({ account: 'demo', keyFile: file }, 'created the first account; its API key is printed once');
-  return key;
+  for (const [name, key] of [['demo-api-key', bootstrapApiKey], ['aggregator-api-key', aggregatorApiKey]] as const) {
+    writeFileSync(path.join(config.database.dataDir, name), key + '\n', { mode: 0o600 });
+  }
+  log.info({ account: 'demo', dataDir: config.database.dataDir }, 'created the first account and an aggregator key; both are printed once');
+  return { bootstrapApiKey, aggregatorApiKey };
 }

@@ -8,7 +8,7 @@ import type { CustomFieldDef } from '../core/contacts/types.ts';
 import { estimateMessage, type TariffGrid } from '../core/pricing/index.ts';
 import { InvalidRequest, InvalidState, NotFound, type FieldProblem } from './errors.ts';
 import type { Audience, Campaign, CampaignDraft, CampaignStats, CampaignStore, Clock, ContactBase, ContactStore, MessageClass } from './ports.ts';
-import type { Sender, SubmitDeps } from './submit-messages.ts';
+import { sendingAddress, type Sender, type SubmitDeps } from './submit-messages.ts';
 import { campaignMessage } from './campaign-message.ts';
 
 export interface CampaignDeps {
@@ -155,18 +155,16 @@ async function draftOf(deps: CampaignDeps, sender: Sender, input: CampaignInput)
     if (!(error instanceof TemplateError)) throw error;
     problems.push(...error.problems.map((p) => ({ field: '/text', reason: `${p.reason} (position ${p.position})` })));
   }
-  const known = deps.submit.shortCodes();
-  const shortCode = input.shortCode ?? sender.defaultShortCode ?? (known.size === 1 ? [...known.keys()][0]! : '');
-  if (!known.has(shortCode)) problems.push({ field: '/shortCode', reason: `choose a short code of this platform (${[...known.keys()].join(', ') || 'none configured'})` });
+  const address = sendingAddress(input, sender, deps.submit.shortCodes(), problems);
   const sendAt = input.sendAt === undefined ? null : new Date(input.sendAt);
   if (sendAt && Number.isNaN(sendAt.getTime())) problems.push({ field: '/sendAt', reason: `"${input.sendAt}" is not an ISO 8601 date-time` });
-  if (problems.length > 0) throw new InvalidRequest(problems);
+  if (problems.length > 0 || !address) throw new InvalidRequest(problems);
   return {
     name: input.name.trim(),
     class: input.class ?? 'marketing',
     brand: input.brand ?? sender.brand,
-    shortCode,
-    sender: input.from ?? shortCode,
+    shortCode: address.shortCode,
+    sender: address.from,
     template: input.text,
     audience: { baseIds: bases.map((b) => b.id), listIds, segmentId },
     sendAt,

@@ -8,20 +8,49 @@
  * - Outside the send window the message is deferred to the next allowed instant.
  * - Marketing gets the days it may take under the frequency cap; the store takes the slot atomically.
  */
-import { BUILT_IN_RULE_SETS, decide, nextSendDay, sendDayOf, type DecisionInput, type RuleId } from '../core/compliance/index.ts';
+import { BUILT_IN_RULE_SETS, decide, nextSendDay, sendDayOf, type CompliancePolicy, type DecisionInput, type RuleId } from '../core/compliance/index.ts';
 import type { RecipientConsent } from '../core/consent/index.ts';
 import type { FieldProblem } from './errors.ts';
 import type { ComplianceRecord, NewMessage } from './ports.ts';
 import type { SendDay } from '../core/compliance/index.ts';
 
-/** What an account decides about its own compliance. */
+/** Options the aggregator grants an account (each an Orange option or a declaration the rules read). */
+export const accountOptions = ['alphanumeric-sender', 'geo-presence', 'everything-free'] as const;
+export type AccountOption = (typeof accountOptions)[number];
+
+/** What the aggregator sets for an account's compliance (relais account set, PATCH /v1/aggregator/accounts/{name}). */
+export interface ComplianceSettings {
+  /** The rule set chosen; null: the one in force. */
+  ruleSet: { name: string; version: string } | null;
+  /** STOP mention wordings; `{shortCode}` is replaced by the short code receiving STOP. */
+  stopWording: { shortCode?: string; alphanumeric?: string } | null;
+  /** The short code receiving STOP when the sender is alphanumeric; null: the message's short code. */
+  stopShortCode: string | null;
+  /** Fewer marketing SMS per recipient per day per brand than the rule set allows; null: the rule set's. */
+  marketingPerDay: number | null;
+  options: readonly AccountOption[];
+  /** Alphanumeric senders approved for the account (with the alphanumeric-sender option). */
+  alphanumericSenders: readonly string[];
+}
+
+export const DEFAULT_COMPLIANCE_SETTINGS: ComplianceSettings = {
+  ruleSet: null,
+  stopWording: null,
+  stopShortCode: null,
+  marketingPerDay: null,
+  options: [],
+  alphanumericSenders: [],
+};
+
+/** What an account decides about its own compliance, and what the aggregator set for it. */
 export interface AccountCompliance {
   /** The account's brand: each message's unless it names another. */
   brand: string;
   /** Over the frequency cap: defer to the next day with a free slot, or suppress. */
   capPolicy: 'defer' | 'reject';
-  /** The rule set the account chose; default the one in force. */
-  ruleSet?: { name: string; version: string };
+  /** The short codes the account may send on. */
+  shortCodes: readonly string[];
+  settings: ComplianceSettings;
 }
 
 export type GuardInput = Omit<NewMessage, 'status' | 'error' | 'compliance' | 'cap'> & { stopMention?: boolean };
@@ -45,7 +74,7 @@ export function guardMessage(message: GuardInput, account: AccountCompliance, co
     return { ...draft, status: 'suppressed', error: { code: why.rule, reason: why.reason }, compliance, cap: null };
   }
   const dueAt = decision.kind === 'defer' ? decision.until : draft.dueAt;
-  const perDay = marketingPerDay(trace.ruleSet, draft.class);
+  const perDay = marketingPerDay(trace.ruleSet, draft.class, account.settings.marketingPerDay);
   const cap =
     perDay === undefined
       ? null
@@ -54,11 +83,12 @@ export function guardMessage(message: GuardInput, account: AccountCompliance, co
 }
 
 function decisionInput(message: GuardInput, account: AccountCompliance, consent: RecipientConsent): DecisionInput {
-  const alphanumeric = /^\+?\d+$/.test(message.sender) ? undefined : message.sender;
+  // Any sender but the short code itself is checked as an alphanumeric one (draftOf refused other numbers).
+  const alphanumeric = message.sender === message.shortCode ? undefined : message.sender;
   return {
     text: message.body,
     messageClass: message.class,
-    policy: { brand: message.brand, ...(account.ruleSet ? { ruleSet: account.ruleSet } : {}) },
+    policy: policyOf(account.settings, message.brand),
     sender: { shortCode: message.shortCode, ...(alphanumeric ? { alphanumeric } : {}) },
     recipient: { e164: message.recipient },
     // The rules are those of the moment it goes: a message scheduled at 23:00 is deferred like one sent then.
@@ -69,10 +99,28 @@ function decisionInput(message: GuardInput, account: AccountCompliance, consent:
   };
 }
 
-/** Marketing messages a recipient may get per day for a brand under this rule set; undefined when no cap applies. */
-function marketingPerDay(chosen: { name: string; version: string }, messageClass: NewMessage['class']): number | undefined {
+/** The core's policy for one brand of the account, from what the aggregator set. */
+function policyOf(settings: ComplianceSettings, brand: string): CompliancePolicy {
+  const { ruleSet, stopWording, stopShortCode, marketingPerDay, options, alphanumericSenders } = settings;
+  return {
+    brand,
+    ...(ruleSet ? { ruleSet } : {}),
+    ...(stopWording ? { stopWording } : {}),
+    ...(stopShortCode ? { stopShortCode } : {}),
+    ...(marketingPerDay !== null ? { marketingPerDay } : {}),
+    everythingFree: options.includes('everything-free'),
+    geoPresence: options.includes('geo-presence'),
+    approvedSenders: alphanumericSenders,
+  };
+}
+
+/**
+ * Marketing messages a recipient may get per day for a brand under this rule set, or fewer when the account says
+ * so; undefined when no cap applies.
+ */
+function marketingPerDay(chosen: { name: string; version: string }, messageClass: NewMessage['class'], accountLimit: number | null): number | undefined {
   if (messageClass !== 'marketing') return undefined;
   const ruleSet = BUILT_IN_RULE_SETS.find((r) => r.name === chosen.name && r.version === chosen.version);
   if (!ruleSet?.rules.includes('frequency-cap')) return undefined;
-  return ruleSet.marketingPerDay;
+  return Math.min(ruleSet.marketingPerDay, accountLimit ?? Infinity);
 }

@@ -4,7 +4,9 @@
  * contract as MUST / SHOULD; the contract test suites in test/contracts check every implementation.
  */
 import type { SendDay } from '../core/compliance/index.ts';
-import type { ConsentEvent, ConsentEvidence, RecipientConsent } from '../core/consent/index.ts';
+import type { Attribution, ConsentEvent, ConsentEvidence, MarketingReceived, RecipientConsent } from '../core/consent/index.ts';
+
+export type { Attribution, MarketingReceived };
 import type { ColumnTarget, Contact, CustomFieldDef, ImportedRow } from '../core/contacts/types.ts';
 import type { SegmentFilter } from '../core/contacts/segment.ts';
 import type { CampaignStatus } from '../core/campaign/lifecycle.ts';
@@ -278,11 +280,6 @@ export interface ConsentStore {
   states(accountId: string, brand: string, recipients: readonly string[]): Promise<Map<string, RecipientConsent>>;
 }
 
-/** Who an MO speaks to: an account, and the brand (or '*', every brand of the account). */
-export interface Attribution {
-  accountId: string;
-  brand: string;
-}
 
 /** A received MO as stored, with what it asked for and whom it was attributed to. */
 export interface InboundRecord {
@@ -301,12 +298,12 @@ export interface MoStore {
    */
   recordInbound(record: InboundRecord): Promise<Map<string | null, string>>;
   /**
-   * Whom a reply from `recipient` to `shortCode` is for: the account and brand of the latest marketing sent to
-   * them on it (within `sinceDays`), else every account whose default short code it is, for all its brands.
+   * The marketing that reached `recipient` on `shortCode` between `since` and `until` (handed to the SMSC and not
+   * reported undelivered): the latest per account and brand.
    */
-  attribute(shortCode: string, recipient: string, sinceDays: number): Promise<Attribution[]>;
-  /** Every account and brand that sent marketing to `recipient` on `shortCode` within `sinceDays`, latest first. */
-  recentSenders(shortCode: string, recipient: string, sinceDays: number): Promise<Attribution[]>;
+  marketingReceived(shortCode: string, recipient: string, since: Date, until: Date): Promise<MarketingReceived[]>;
+  /** The accounts that may send on `shortCode`. */
+  accountsOn(shortCode: string): Promise<string[]>;
   /** Marketing messages to `recipient` on `shortCode` claimed and not yet answered by the SMSC. */
   marketingInFlight(shortCode: string, recipient: string): Promise<number>;
   /** The MOs attributed to an account, newest first, before the id `before` when given. */
@@ -448,6 +445,13 @@ export interface ImportRejection {
   raw: string;
 }
 
+/** A row the import kept, with something the client must know (an opt-in that did not re-open consent). */
+export interface ImportNotice {
+  line: number;
+  msisdn: string;
+  reason: string;
+}
+
 /** The rows of the file's lines `firstLine`..`lastLine`, settled in one transaction. */
 export interface ImportChunk {
   rows: { line: number; row: ImportedRow }[];
@@ -531,6 +535,7 @@ export interface ContactStore {
   /** Removes the contacts the import created, restores those it merged, retracts the opt-ins it declared. */
   rollbackImport(record: ImportRecord, now: Date): Promise<ImportRecord>;
   rejections(record: ImportRecord): AsyncIterable<ImportRejection>;
+  notices(record: ImportRecord): AsyncIterable<ImportNotice>;
 }
 
 /** What a client writes of a campaign (everything but its life). */

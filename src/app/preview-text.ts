@@ -3,7 +3,7 @@
  * the first of them the rendered messages, their encodings and parts, who goes in UCS-2 and why.
  */
 import { compileTemplate, previewTemplate, type TemplatePreview } from '../core/campaign/index.ts';
-import { hasStopWord } from '../core/compliance/index.ts';
+import { hasStopMention } from '../core/compliance/index.ts';
 import type { Contact } from '../core/contacts/index.ts';
 import { audienceOf, resolveAudience, type AudienceInput } from './campaigns.ts';
 import { InvalidRequest, type FieldProblem } from './errors.ts';
@@ -14,6 +14,8 @@ export interface PreviewRequest extends AudienceInput {
   class?: 'transactional' | 'marketing';
   /** Consent conditions of the segment are read for this brand. */
   brand: string;
+  /** The short code it will go on: a STOP mention must name it. */
+  shortCode: string | null;
   /** How many contacts to render (the first ones of the audience). */
   sample: number;
 }
@@ -23,7 +25,7 @@ export interface TextPreview extends TemplatePreview {
   audience: { contacts: number; recipients: number };
   /** The first rendered messages. */
   samples: { recipient: string; text: string }[];
-  /** Marketing without the word STOP: the mention is added when sent (the dry run counts it in the parts). */
+  /** Marketing without a STOP mention for its short code: the mention is added when sent (the dry run counts it in the parts). */
   stopMentionAdded: boolean;
 }
 
@@ -56,6 +58,6 @@ export async function previewText(deps: { contacts: ContactStore; clock: Clock }
     ...previewTemplate(template, contacts),
     audience: counted,
     samples: contacts.slice(0, SAMPLES).map((contact) => ({ recipient: contact.mobile, text: template.render(contact) })),
-    stopMentionAdded: (request.class ?? 'marketing') === 'marketing' && !hasStopWord(request.text),
+    stopMentionAdded: (request.class ?? 'marketing') === 'marketing' && !(request.shortCode && hasStopMention(request.text, request.shortCode)),
   };
 }

@@ -1,15 +1,16 @@
 /**
  * What happens when a mobile user texts a short code (docs/domain.md rules 2 and 10), before the MO is acknowledged
  * to the SMSC — so that an acknowledged STOP has already taken effect:
- * - STOP: an opt-out is appended to the consent ledger for the account and brand the reply is attributed to
- *   (the latest marketing sent to that number on that short code, else every account whose short code it is,
- *   for all its brands); queued marketing is then suppressed at the claim, and the acknowledgement waits for
- *   marketing already handed to the SMSC, so none leaves after it.
+ * - STOP: an opt-out is appended to the consent ledger for the accounts and brands the reply is attributed to
+ *   (core/consent/attribution.ts: the marketing the number received on that short code, the latest and any other
+ *   within a day of it; else every account that may send on the short code, for all its brands); queued marketing
+ *   is then suppressed at the claim, and the acknowledgement waits for marketing already handed to the SMSC, so
+ *   none leaves after it.
  * - START: an opt-in, where the account allows re-subscribing by SMS.
  * - CONTACT: the account's identity is sent back as a transactional SMS from the same short code.
  * - Anything else: stored, attributed, shown to the account.
  */
-import { ALL_BRANDS } from '../core/consent/index.ts';
+import { ALL_BRANDS, attributeReply } from '../core/consent/index.ts';
 import { classifyMo, compileKeywords, DEFAULT_COMPILED_KEYWORDS, DEFAULT_KEYWORDS, type CompiledKeywords, type KeywordSet } from '../core/keywords/index.ts';
 import { MsisdnError, parseMsisdn } from '../core/numbers/index.ts';
 import type { Attribution, Clock, ConsentStore, Logger, MobileOriginated, MoStore } from './ports.ts';
@@ -42,19 +43,20 @@ const SETTLE_POLL_MS = 25;
 
 export async function receiveMo(deps: MoDeps, route: string, mo: MobileOriginated): Promise<void> {
   const recipient = e164Of(mo.from);
-  const [latest, recent] = recipient
-    ? await Promise.all([deps.store.attribute(mo.to, recipient, ATTRIBUTION_DAYS), deps.store.recentSenders(mo.to, recipient, ATTRIBUTION_DAYS)])
-    : [[], []];
-  const accounts = await accountsOf(deps, [...latest, ...recent]);
-  const brands = [...new Set(recent.map((a) => a.brand))];
-  const { intent, keyword, argument } = classifyMo(mo.text, keywordsOf(latest[0] && accounts.get(latest[0].accountId)), { brands });
+  const since = new Date(mo.receivedAt.getTime() - ATTRIBUTION_DAYS * 86_400_000);
+  const received = recipient ? await deps.store.marketingReceived(mo.to, recipient, since, mo.receivedAt) : [];
+  const latest = attributeReply(received);
+  const heardFrom = latest[0] && (await deps.findAccount(latest[0].accountId));
+  const brands = [...new Set(received.map((a) => a.brand))];
+  const { intent, keyword, argument } = classifyMo(mo.text, keywordsOf(heardFrom), { brands });
   // "STOP Jardins" from a number that had marketing from several brands on this short code: that brand only.
-  const named = argument === null ? [] : recent.filter((a) => a.brand === argument);
-  const attributions = named.length > 0 ? named : latest;
+  const named = argument === null ? [] : received.filter((a) => a.brand === argument).map(({ accountId, brand }) => ({ accountId, brand }));
+  const attributions = named.length > 0 ? named : latest.length > 0 ? latest : (await deps.store.accountsOn(mo.to)).map((accountId) => ({ accountId, brand: ALL_BRANDS }));
   const copies = await deps.store.recordInbound({ route, mo, intent, keyword, attributions });
   const idFor = (a: Attribution) => copies.get(a.accountId)!;
   if (!recipient) return deps.log.warn({ route, from: mo.from }, 'MO from a number that cannot be read: stored, nothing else done');
   if (attributions.length === 0) return deps.log.warn({ route, shortCode: mo.to, intent }, 'MO on a short code no account uses: stored only');
+  const accounts = await accountsOf(deps, attributions);
   const now = deps.clock.now();
   switch (intent) {
     case 'stop':
@@ -144,7 +146,7 @@ async function answerContact(
     const brand = attributions.find((a) => a.accountId === accountId && a.brand !== ALL_BRANDS)?.brand ?? account.brand;
     await submitMessages(
       deps.submit,
-      { accountId, defaultShortCode: shortCode, brand, capPolicy: account.capPolicy },
+      { ...account, accountId, defaultShortCode: shortCode },
       [{ to: recipient, text: account.contactReply, class: 'transactional', shortCode, brand, stopMention: false }],
       now,
     );

@@ -117,13 +117,7 @@ function tooLong(segments: number, encoding: string, what = ''): FieldProblem {
 export function draftOf(request: SendRequest, sender: Sender, known: ReadonlyMap<string, ShortCode>, now: Date): Checked<Draft> {
   const problems: FieldProblem[] = [];
   const recipient = mobileOf(request.to, '/to', problems);
-
-  const shortCode = request.shortCode ?? sender.defaultShortCode ?? (known.size === 1 ? [...known.keys()][0]! : undefined);
-  if (!shortCode) {
-    problems.push({ field: '/shortCode', reason: `choose the short code to send on (one of ${[...known.keys()].join(', ') || 'none configured'})` });
-  } else if (!known.has(shortCode)) {
-    problems.push({ field: '/shortCode', reason: `${shortCode} is not a short code of this platform (known: ${[...known.keys()].join(', ') || 'none'})` });
-  }
+  const address = sendingAddress(request, sender, known, problems);
 
   const measured = measure(request.text);
   if (request.text.length === 0) problems.push({ field: '/text', reason: 'the text is empty' });
@@ -136,12 +130,12 @@ export function draftOf(request: SendRequest, sender: Sender, known: ReadonlyMap
     else if (sendAt > now) dueAt = sendAt;
   }
 
-  if (problems.length > 0 || !recipient || !shortCode) return { problems };
+  if (problems.length > 0 || !recipient || !address) return { problems };
   return {
     accountId: sender.accountId,
     recipient,
-    sender: request.from ?? shortCode,
-    shortCode,
+    sender: address.from,
+    shortCode: address.shortCode,
     class: request.class,
     brand: request.brand ?? sender.brand,
     body: request.text,
@@ -154,6 +148,50 @@ export function draftOf(request: SendRequest, sender: Sender, known: ReadonlyMap
   };
 }
 
+/** The account's short codes, for a message. */
+const listed = (shortCodes: readonly string[]) => shortCodes.join(', ') || 'none: the aggregator assigns short codes to accounts';
+
+/**
+ * The short code a message goes on and the sender shown on the handset, on every door (docs/domain.md rule 6):
+ * the short code asked for, or the sender when it is a short code, or the account's default (or only) one —
+ * always one the aggregator assigned to the account and the platform sends on. The sender is that short code, or
+ * an alphanumeric name the account may use (its option, then the rules and its approved list, checked by
+ * compliance); any other number — a mobile, another short code — is refused.
+ */
+export function sendingAddress(
+  request: Pick<SendRequest, 'from' | 'shortCode'>,
+  sender: Pick<Sender, 'shortCodes' | 'defaultShortCode' | 'settings'>,
+  known: ReadonlyMap<string, ShortCode>,
+  problems: FieldProblem[],
+): { shortCode: string; from: string } | undefined {
+  const { from } = request;
+  const mine = sender.shortCodes;
+  const numeric = from !== undefined && !/\p{L}/u.test(from);
+  if (numeric && !mine.includes(from)) {
+    problems.push({
+      field: '/from',
+      reason: `"${from}" cannot be the sender: a sender made of digits must be one of this account's short codes (${listed(mine)}); a mobile number never sends commercial traffic, and an alphanumeric sender needs a letter`,
+    });
+  } else if (numeric && request.shortCode !== undefined && request.shortCode !== from) {
+    problems.push({ field: '/from', reason: `a short code sends as itself: "from" ${from} and "shortCode" ${request.shortCode} differ` });
+  } else if (from !== undefined && !numeric && !sender.settings.options.includes('alphanumeric-sender')) {
+    problems.push({
+      field: '/from',
+      reason: `"${from}" is an alphanumeric sender: the account needs the "alphanumeric-sender" option (account options, granted by the aggregator), and the name in its approved alphanumericSenders`,
+    });
+  }
+  const shortCode = request.shortCode ?? (numeric ? from : undefined) ?? sender.defaultShortCode ?? (mine.length === 1 ? mine[0] : undefined);
+  if (shortCode === undefined) {
+    problems.push({ field: '/shortCode', reason: `choose the short code to send on (this account's: ${listed(mine)})` });
+    return undefined;
+  }
+  if (!mine.includes(shortCode)) {
+    problems.push({ field: '/shortCode', reason: `${shortCode} is not one of this account's short codes (${listed(mine)})` });
+  } else if (!known.has(shortCode)) {
+    problems.push({ field: '/shortCode', reason: `${shortCode} is assigned to this account but no route of this platform carries it: tell the aggregator` });
+  }
+  return { shortCode, from: from ?? shortCode };
+}
 
 function hashRequests(requests: SendRequest[]): string {
   return createHash('sha256').update(JSON.stringify(requests)).digest('base64url');

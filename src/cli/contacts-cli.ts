@@ -8,7 +8,7 @@ import path from 'node:path';
 import { type Command, Option } from 'commander';
 import { SingleBar, Presets } from 'cli-progress';
 import { openCsv } from '../adapters/csv/csv-source.ts';
-import { rejectionsCsv } from '../adapters/csv/csv-write.ts';
+import { noticesCsv, rejectionsCsv } from '../adapters/csv/csv-write.ts';
 import { senderOf, type Account, type PgAccountStore } from '../adapters/store/account-store.ts';
 import { PgCampaignStore } from '../adapters/store/campaign-store.ts';
 import { PgContactStore } from '../adapters/store/contact-store.ts';
@@ -87,6 +87,12 @@ function registerImport(program: Command): void {
           `import ${record.id} ${record.status}: ${record.rowsInserted} new, ${record.rowsMerged} merged, ${record.rowsRejected} rejected, ${record.consents} consents recorded (base ${base.name})`,
         );
         if (record.rowsRejected > 0) console.log(`rejected rows: relais imports errors ${record.id} --account ${opts.account} > errors.csv`);
+        if (record.consentsNotReopened > 0) {
+          console.log(
+            `${record.consentsNotReopened} opt-ins kept as evidence but not counted: those recipients opted out since (STOP); ` +
+              `relais imports notices ${record.id} --account ${opts.account} > notices.csv`,
+          );
+        }
       });
     });
 }
@@ -111,6 +117,17 @@ function registerImports(program: Command): void {
       await withContacts(load(opts.config), opts.account, async ({ contacts }, account) => {
         const record = (await contacts.getImport(account.id, id)) ?? fail(`no import ${id}`);
         for await (const line of rejectionsCsv(contacts.rejections(record))) process.stdout.write(line);
+      });
+    });
+  imports
+    .command('notices <id>')
+    .description('print the rows kept with something to know as CSV: line, msisdn, reason (opt-ins that did not re-open consent after a STOP)')
+    .addOption(accountOption())
+    .addOption(configOption())
+    .action(async (id: string, opts: { account: string; config?: string }) => {
+      await withContacts(load(opts.config), opts.account, async ({ contacts }, account) => {
+        const record = (await contacts.getImport(account.id, id)) ?? fail(`no import ${id}`);
+        for await (const line of noticesCsv(contacts.notices(record))) process.stdout.write(line);
       });
     });
   imports

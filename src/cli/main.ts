@@ -7,8 +7,14 @@ import { PgSmppAccountStore } from '../adapters/store/smpp-account-store.ts';
 import { withAccountKeywords } from '../app/receive-mo.ts';
 import { compileKeywords, KeywordSetError, type KeywordSet } from '../core/keywords/index.ts';
 import type { Config } from '../config/schema.ts';
-import { startRelais, systemClock, type BuiltInSimulator } from '../main.ts';
+import { startRelais, systemClock, type Relais } from '../main.ts';
 import { configOption, fail, load, withStore } from './common.ts';
+import { presentSettings } from '../adapters/http/aggregator-routes.ts';
+import type { Account, AccountChanges } from '../adapters/store/account-store.ts';
+import type { Db } from '../adapters/store/database.ts';
+import { PgRouteStore } from '../adapters/store/route-store.ts';
+import { settingsProblems, type SettingsChange } from '../app/account-settings.ts';
+import { accountOptions as settingsOptions, DEFAULT_COMPLIANCE_SETTINGS, type AccountOption, type ComplianceSettings } from '../app/guard-message.ts';
 import { registerContactCommands } from './contacts-cli.ts';
 import { simulatorCliOptions, runSmppSimulatorFromCli } from '../adapters/simulator/smpp-simulator.ts';
 import { runUcpSimulatorFromCli, ucpSimulatorCliOptions } from '../adapters/simulator/ucp-cli.ts';
@@ -23,7 +29,7 @@ program
     const config = load(opts.config);
     const pidFile = claimDataDir(config);
     const relais = await startRelais(config);
-    printBanner(relais.httpUrl, relais.bootstrapApiKey, relais.simulator);
+    printBanner(relais);
     let stopping = false;
     const stop = async (signal: string) => {
       if (stopping) return;
@@ -47,9 +53,17 @@ program
 
 const account = program.command('account').description('manage client accounts and their API keys');
 
-/** What an account says about itself, set at creation or later. */
+/** What an account says about itself, and what the aggregator provisions for it, set at creation or later. */
 const accountOptions = () => [
-  new Option('--short-code <number>', 'default short code of the account'),
+  new Option('--short-code <number>', 'default short code of the account (assigned to it)'),
+  new Option('--short-codes <numbers>', 'comma-separated: the short codes the account may send on (replaces the list)'),
+  new Option('--alphanumeric-senders <names>', 'comma-separated: the alphanumeric senders approved for the account (replaces the list; "" for none)'),
+  new Option('--options <options>', `comma-separated options granted (replaces them; "" for none): ${settingsOptions.join(', ')}`),
+  new Option('--rule-set <name version>', 'the rule set, e.g. "AF2M 2026" or "Orange OPS + AF2M 2026"; "in-force" for the one in force'),
+  new Option('--stop-wording <text>', 'STOP mention with the short code as sender, e.g. "STOP au {shortCode}"; "" for the default'),
+  new Option('--stop-wording-alphanumeric <text>', 'STOP mention with an alphanumeric sender, e.g. "STOP SMS au {shortCode} (non surtaxé)"; "" for the default'),
+  new Option('--stop-short-code <number>', 'short code receiving STOP when the sender is alphanumeric; "" for the message\'s own'),
+  new Option('--marketing-per-day <n>', 'fewer marketing SMS per recipient per day per brand than the rule set allows; "" for the rule set\'s'),
   new Option('--in-doubt <policy>', 'what to do with a message whose fate is unknown after a crash or time-out').choices(['hold', 'retry']),
   new Option('--brand <name>', 'the brand its messages speak for by default (default: the account name)'),
   new Option('--contact-reply <text>', 'answer sent to a CONTACT MO: company name, postal address, e-mail or phone'),
@@ -61,6 +75,14 @@ const accountOptions = () => [
 ];
 interface AccountOptions {
   shortCode?: string;
+  shortCodes?: string;
+  alphanumericSenders?: string;
+  options?: string;
+  ruleSet?: string;
+  stopWording?: string;
+  stopWordingAlphanumeric?: string;
+  stopShortCode?: string;
+  marketingPerDay?: string;
   inDoubt?: 'hold' | 'retry';
   brand?: string;
   contactReply?: string;
@@ -86,6 +108,52 @@ function accountKeywords(opts: AccountOptions): { keywords?: Partial<KeywordSet>
   }
   return { keywords };
 }
+const list = (value: string) => value.split(',').map((item) => item.trim()).filter(Boolean);
+const orNull = (value: string) => (value.trim() === '' ? null : value.trim());
+
+/** The provisioning options as settings changes (checked by settingsProblems before anything is written). */
+function settingsChanges(opts: AccountOptions, current: ComplianceSettings): SettingsChange {
+  const wording = (kind: 'shortCode' | 'alphanumeric', value: string | undefined) => {
+    if (value === undefined) return {};
+    const { [kind]: _, ...others } = current.stopWording ?? {};
+    const next = orNull(value) === null ? others : { ...others, [kind]: value };
+    return { stopWording: Object.keys(next).length > 0 ? next : null };
+  };
+  const ruleSet = opts.ruleSet?.trim();
+  const perDay = opts.marketingPerDay === undefined ? undefined : orNull(opts.marketingPerDay);
+  return {
+    ...(opts.shortCodes !== undefined ? { shortCodes: list(opts.shortCodes) } : {}),
+    ...(opts.alphanumericSenders !== undefined ? { alphanumericSenders: list(opts.alphanumericSenders) } : {}),
+    ...(opts.options !== undefined ? { options: list(opts.options) as AccountOption[] } : {}),
+    ...(ruleSet === undefined ? {} : { ruleSet: ruleSet === 'in-force' ? null : { name: ruleSet.replace(/\s+\S+$/, ''), version: ruleSet.split(/\s+/).at(-1)! } }),
+    ...wording('shortCode', opts.stopWording),
+    ...wording('alphanumeric', opts.stopWordingAlphanumeric),
+    ...(opts.stopShortCode !== undefined ? { stopShortCode: orNull(opts.stopShortCode) } : {}),
+    ...(perDay === undefined ? {} : { marketingPerDay: perDay === null ? null : Number(perDay) }),
+  };
+}
+
+/** The options given, checked against the account as it is and the platform's short codes; fails listing every problem. */
+async function checkedChanges(opts: AccountOptions, current: Account | undefined, db: Db): Promise<AccountChanges> {
+  const base = current ?? { shortCodes: [], defaultShortCode: null, settings: DEFAULT_COMPLIANCE_SETTINGS };
+  const settings = settingsChanges(opts, base.settings);
+  const change = { ...settings, ...(opts.shortCode !== undefined ? { defaultShortCode: opts.shortCode } : {}) };
+  // A default short code given alone is assigned with it.
+  const checked = change.defaultShortCode && !change.shortCodes ? { ...change, shortCodes: [...new Set([...base.shortCodes, change.defaultShortCode])] } : change;
+  const platform = new Map((await new PgRouteStore(db).shortCodes()).map((s) => [s.number, s]));
+  const problems = settingsProblems(checked, base, platform);
+  if (problems.length > 0) fail(problems.map((p) => `${optionOf(p.field)}: ${p.reason}`).join('\n'));
+  return { ...accountChanges(opts), ...settings };
+}
+
+/** The CLI option a settings field comes from, for error messages. */
+function optionOf(field: string): string {
+  const name = field.split('/')[1] ?? field;
+  if (name === 'defaultShortCode') return '--short-code';
+  if (name === 'stopWording') return field.endsWith('alphanumeric') ? '--stop-wording-alphanumeric' : '--stop-wording';
+  return `--${name.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
+}
+
 const accountChanges = (opts: AccountOptions) => ({
   ...(opts.shortCode !== undefined ? { defaultShortCode: opts.shortCode } : {}),
   ...(opts.inDoubt ? { inDoubtPolicy: opts.inDoubt } : {}),
@@ -99,9 +167,9 @@ const accountChanges = (opts: AccountOptions) => ({
 const create = account.command('create <name>').description('create an account and print its first API key');
 for (const option of accountOptions()) create.addOption(option);
 create.addOption(configOption()).action(async (name: string, opts: AccountOptions) => {
-  await withStore(load(opts.config), async (accounts) => {
+  await withStore(load(opts.config), async (accounts, db) => {
     if (await accounts.findByName(name)) fail(`an account named "${name}" already exists`);
-    const created = await accounts.createAccount({ name, ...accountChanges(opts) }, systemClock.now());
+    const created = await accounts.createAccount({ name, ...(await checkedChanges(opts, undefined, db)) }, systemClock.now());
     const key = await accounts.createApiKey(created.id, 'created by relais account create', systemClock.now());
     console.log(`account ${name} created (${created.id})\nAPI key (shown once): ${key}`);
   });
@@ -109,9 +177,11 @@ create.addOption(configOption()).action(async (name: string, opts: AccountOption
 const set = account.command('set <name>').description("change an account's settings");
 for (const option of accountOptions()) set.addOption(option);
 set.addOption(configOption()).action(async (name: string, opts: AccountOptions) => {
-  await withStore(load(opts.config), async (accounts) => {
-    const updated = (await accounts.updateAccount(name, accountChanges(opts))) ?? fail(`no account named "${name}"`);
-    console.log(`account ${name}: brand ${updated.brand}, short code ${updated.defaultShortCode ?? '-'}, cap ${updated.capPolicy}, in doubt ${updated.inDoubtPolicy}`);
+  await withStore(load(opts.config), async (accounts, db) => {
+    const current = (await accounts.findByName(name)) ?? fail(`no account named "${name}"`);
+    const updated = (await accounts.updateAccount(name, await checkedChanges(opts, current, db)))!;
+    console.log(`account ${name}: brand ${updated.brand}, short codes ${updated.shortCodes.join(', ') || '-'} (default ${updated.defaultShortCode ?? '-'}), cap ${updated.capPolicy}, in doubt ${updated.inDoubtPolicy}`);
+    console.log(JSON.stringify(presentSettings(updated), null, 2));
   });
 });
 account
@@ -173,7 +243,30 @@ account
   .addOption(configOption())
   .action(async (opts: { config?: string }) => {
     await withStore(load(opts.config), async (accounts) => {
-      for (const a of await accounts.listAccounts()) console.log(`${a.name}\tbrand ${a.brand}\tshort code ${a.defaultShortCode ?? '-'}\tin doubt: ${a.inDoubtPolicy}\tcap: ${a.capPolicy}\t${a.id}`);
+      for (const a of await accounts.listAccounts()) {
+        console.log(`${a.name}\tbrand ${a.brand}\tshort codes ${a.shortCodes.join(',') || '-'} (default ${a.defaultShortCode ?? '-'})\tin doubt: ${a.inDoubtPolicy}\tcap: ${a.capPolicy}\t${a.id}`);
+      }
+    });
+  });
+
+account
+  .command('show <name>')
+  .description('print what was provisioned for an account: short codes, senders, options, rule set, STOP wording, marketing per day')
+  .addOption(configOption())
+  .action(async (name: string, opts: { config?: string }) => {
+    await withStore(load(opts.config), async (accounts) => {
+      console.log(JSON.stringify(presentSettings((await accounts.findByName(name)) ?? fail(`no account named "${name}"`)), null, 2));
+    });
+  });
+
+program
+  .command('aggregator-key')
+  .description("create a key of the aggregator itself, for the provisioning routes (/v1/aggregator/…); shown once")
+  .option('--label <text>', 'what the key is for')
+  .addOption(configOption())
+  .action(async (opts: { label?: string; config?: string }) => {
+    await withStore(load(opts.config), async (accounts) => {
+      console.log(`aggregator key (shown once): ${await accounts.createAggregatorKey(opts.label ?? null, systemClock.now())}`);
     });
   });
 
@@ -200,6 +293,30 @@ ucp.action(async (opts: Record<string, unknown>) => {
   await runUcpSimulatorFromCli(opts);
 });
 
+simulate
+  .command('mo')
+  .description('have the built-in SMSC simulator of a running Relais send an MO, as a handset would: STOP, START, CONTACT or any text')
+  .requiredOption('--from <msisdn>', 'the handset, e.g. 0612345678 or +33612345678')
+  .option('--to <short code>', 'the short code it is sent to (default: the simulator\'s, simulator.shortCode)')
+  .requiredOption('--text <text>', 'what the handset sends, e.g. STOP')
+  .option('--key <key>', 'an aggregator key (default: the one saved in the data directory at first start)')
+  .addOption(configOption())
+  .action(async (opts: { from: string; to?: string; text: string; key?: string; config?: string }) => {
+    const config = load(opts.config);
+    const keyFile = path.join(config.database.dataDir, 'aggregator-api-key');
+    const key = opts.key ?? (existsSync(keyFile) ? readFileSync(keyFile, 'utf8').trim() : fail(`no --key given and no ${keyFile}: create one with relais aggregator-key`));
+    const from = /^0[67]\d{8}$/.test(opts.from.replace(/\s/g, '')) ? `33${opts.from.replace(/\s/g, '').slice(1)}` : opts.from.replace(/[\s+]/g, '');
+    const host = config.http.host.includes(':') ? `[${config.http.host}]` : config.http.host;
+    const response = await fetch(`http://${host}:${config.http.port}/v1/aggregator/simulator/mo`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ from, to: opts.to ?? config.simulator.shortCode, text: opts.text }),
+    }).catch((error: Error) => fail(`Relais does not answer on ${config.http.host}:${config.http.port} (${error.message}): is it running?`));
+    const body = (await response.json()) as { detail?: string };
+    if (!response.ok) fail(body.detail ?? `HTTP ${response.status}`);
+    console.log(`MO "${opts.text}" from +${from} to ${opts.to ?? config.simulator.shortCode} acknowledged by Relais`);
+  });
+
 /** One Relais per data directory: a second `start` would fight over the embedded PostgreSQL. */
 function claimDataDir(config: Config): string | undefined {
   if (config.database.url) return undefined;
@@ -222,15 +339,18 @@ function isAlive(pid: number): boolean {
   }
 }
 
-function printBanner(httpUrl: string | undefined, apiKey: string | undefined, simulator: BuiltInSimulator | undefined): void {
+function printBanner(relais: Relais): void {
+  const { httpUrl, bootstrapApiKey, aggregatorApiKey, simulator, smppServerPort, smtpPort } = relais;
   const lines = ['', 'Relais is running.'];
-  if (httpUrl) lines.push(`  HTTP API      ${httpUrl}   (OpenAPI: ${httpUrl}/docs)`);
-  if (simulator) lines.push(`  SMSC simulator ${simulator.protocol}://127.0.0.1:${simulator.port}  (built in; configure routes to reach a real SMSC)`);
-  if (apiKey) {
-    lines.push(`  API key       ${apiKey}   (account "demo"; shown once, also saved in the data directory)`);
-    if (httpUrl) {
-      lines.push('', '  Try:', `  curl -H "Authorization: Bearer ${apiKey}" -d '{"to":"+33612345678","text":"Hello","class":"transactional"}' ${httpUrl}/v1/messages`);
-    }
+  if (httpUrl) lines.push(`  HTTP API        ${httpUrl}   (OpenAPI: ${httpUrl}/docs)`);
+  if (smppServerPort) lines.push(`  SMPP server     smpp://${relais.config.smppServer.host}:${smppServerPort}   (clients bind with the login of relais account smpp)`);
+  if (smtpPort) lines.push(`  E-mail to SMS   smtp://${relais.config.smtp.host}:${smtpPort}`);
+  if (simulator) lines.push(`  SMSC simulator  ${simulator.protocol}://127.0.0.1:${simulator.port}  (built in; configure routes to reach a real SMSC)`);
+  if (bootstrapApiKey) lines.push(`  API key         ${bootstrapApiKey}   (account "demo"; shown once, also saved in the data directory)`);
+  if (aggregatorApiKey) lines.push(`  Aggregator key  ${aggregatorApiKey}   (provisioning, /v1/aggregator; shown once, also saved in the data directory)`);
+  if (bootstrapApiKey && httpUrl) {
+    lines.push('', '  Try:', `  curl -H "Authorization: Bearer ${bootstrapApiKey}" -d '{"to":"+33612345678","text":"Hello","class":"transactional"}' ${httpUrl}/v1/messages`);
+    if (simulator) lines.push(`  node bin/relais.js simulate mo --from 0612345678 --text STOP     (a handset replying STOP to ${relais.config.simulator.shortCode})`);
   }
   console.log(lines.join('\n') + '\n');
 }

@@ -3,6 +3,7 @@
  * (the same code as the API door) on the database it is given, and prints what it was answered as one JSON
  * line. Arguments: database URL, account id, worker index, messages, recipients, batch size.
  */
+import { DEFAULT_COMPLIANCE_SETTINGS } from '../../src/app/guard-message.ts';
 import { PgConsentStore } from '../../src/adapters/store/consent-store.ts';
 import { openDatabase } from '../../src/adapters/store/database.ts';
 import { PgMessageStore } from '../../src/adapters/store/message-store.ts';
@@ -17,7 +18,7 @@ const deps = {
   shortCodes: () => new Map([['36001', { number: '36001', route: 'sim', ratePerSecond: 10 }]]),
   notify: () => undefined,
 };
-const sender = { accountId, defaultShortCode: '36001', brand: 'Dupont', capPolicy: 'defer' as const };
+const sender = { accountId, defaultShortCode: '36001', brand: 'Dupont', capPolicy: 'defer' as const, shortCodes: ['36001'], settings: DEFAULT_COMPLIANCE_SETTINGS };
 const counts: Record<string, number> = {};
 const total = Number(count);
 const batches: Promise<void>[] = [];

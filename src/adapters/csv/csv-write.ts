@@ -4,7 +4,7 @@
  * cell starting with =, +, -, @ (or a tab or CR) as a formula: such a field gets a leading apostrophe, which shows
  * it as text.
  */
-import type { ImportRejection } from '../../app/ports.ts';
+import type { ImportNotice, ImportRejection } from '../../app/ports.ts';
 
 export const BOM = '\uFEFF';
 const FORMULA_START = /^[=+\-@\t\r]/;
@@ -21,4 +21,10 @@ export function csvField(value: string | null, unguarded = false): string {
 export async function* rejectionsCsv(rejections: AsyncIterable<ImportRejection>): AsyncGenerator<string> {
   yield `${BOM}line,reason,row\r\n`;
   for await (const rejection of rejections) yield `${rejection.line},${csvField(rejection.reason)},${csvField(rejection.raw)}\r\n`;
+}
+
+/** An import's notices file, line by line: `line,msisdn,reason`. */
+export async function* noticesCsv(notices: AsyncIterable<ImportNotice>): AsyncGenerator<string> {
+  yield `${BOM}line,msisdn,reason\r\n`;
+  for await (const notice of notices) yield `${notice.line},${csvField(notice.msisdn, true)},${csvField(notice.reason)}\r\n`;
 }

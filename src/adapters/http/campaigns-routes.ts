@@ -46,6 +46,7 @@ export async function campaignRoutes(app: Api, deps: HttpDeps): Promise<void> {
           ...(input.segment === undefined ? {} : { segment: input.segment }),
           ...(input.class === undefined ? {} : { class: input.class }),
           brand: input.brand ?? request.account.brand,
+          shortCode: input.shortCode ?? request.account.defaultShortCode,
           sample: input.sample ?? 10_000,
       });
       return {

@@ -6,7 +6,7 @@ import type { ImportRecord } from '../../app/ports.ts';
 import { resumeUpload, rollbackImport, uploadContacts } from '../../app/save-contacts.ts';
 import type { ColumnTarget } from '../../core/contacts/types.ts';
 import { CsvFileError, openCsv, type CsvOptions } from '../csv/csv-source.ts';
-import { rejectionsCsv } from '../csv/csv-write.ts';
+import { noticesCsv, rejectionsCsv } from '../csv/csv-write.ts';
 import { campaignSchemas, ImportQuery } from './campaign-schemas.ts';
 import type { Api, HttpDeps } from './server.ts';
 
@@ -136,6 +136,30 @@ export async function importRoutes(app: Api, deps: HttpDeps): Promise<void> {
         .send(Readable.from(rejectionsCsv(deps.contacts.rejections(record))));
     },
   );
+
+  app.get(
+    '/imports/:id/notices',
+    {
+      schema: {
+        summary: 'The rows the import kept with something to know, as CSV: line, msisdn, reason',
+        description:
+          'Today: opt-ins of the consent column that did not re-open consent because the recipient had opted out since (a STOP): ' +
+          'the row is imported and its opt-in kept as evidence, but no marketing goes to that number until the recipient consents again. ' +
+          'Same format as the errors file.',
+        tags,
+        params: IdParams,
+        response: { 200: { description: 'The notices', content: { 'text/csv': { schema: Type.String() } } }, 404: problem },
+      },
+    },
+    async (request, reply) => {
+      const record = await findImport(deps.campaigns, request.account.id, request.params.id);
+      return reply
+        .header('content-disposition', `attachment; filename="import-${record.id}-notices.csv"`)
+        .header('cache-control', 'no-store')
+        .type('text/csv; charset=utf-8; header=present')
+        .send(Readable.from(noticesCsv(deps.contacts.notices(record))));
+    },
+  );
 }
 
 
@@ -199,8 +223,10 @@ function presentImport(r: ImportRecord) {
     merged: r.rowsMerged,
     rejected: r.rowsRejected,
     consents: r.consents,
+    consentsNotReopened: r.consentsNotReopened,
     createdAt: r.createdAt.toISOString(),
     finishedAt: r.finishedAt?.toISOString() ?? null,
     errorsUrl: `/v1/imports/${r.id}/errors`,
+    noticesUrl: `/v1/imports/${r.id}/notices`,
   };
 }

@@ -7,6 +7,8 @@ import type { Clock, ConsentStore, ContactStore, MessageStore, MoStore } from '.
 import type { CampaignDeps } from '../../app/campaigns.ts';
 import type { SubmitDeps } from '../../app/submit-messages.ts';
 import type { Account } from '../store/account-store.ts';
+import { RecentlyRead } from '../recently-read.ts';
+import { aggregatorRoutes, type AccountAdministration } from './aggregator-routes.ts';
 import type { PgWebhookStore } from '../store/webhook-store.ts';
 import { sendProblem, toProblem, Unauthorized } from './problem.ts';
 import { messageRoutes } from './messages-routes.ts';
@@ -20,6 +22,10 @@ import { campaignRoutes } from './campaigns-routes.ts';
 
 export interface HttpDeps {
   findAccountByApiKey: (key: string) => Promise<Account | undefined>;
+  /** The aggregator's side: accounts and their provisioning. */
+  accounts: AccountAdministration;
+  /** The built-in SMSC simulator, when it runs: MOs on request. */
+  simulator?: { sendMo(mo: { from: string; to: string; text: string }): Promise<void> } | undefined;
   messages: MessageStore;
   webhooks: PgWebhookStore;
   consents: ConsentStore;
@@ -37,9 +43,6 @@ declare module 'fastify' {
   }
 }
 
-/** The API keys → account cache lives this long, so a revoked key stops working within it. */
-const KEY_CACHE_MS = 10_000;
-
 export type Api = FastifyInstance<any, any, any, FastifyBaseLogger, TypeBoxTypeProvider>;
 
 /** The OpenAPI document of the API, generated from the route schemas (served at /docs/json too). */
@@ -47,6 +50,7 @@ export async function openApiDocument(): Promise<unknown> {
   const unused = () => Promise.reject(new Error('not serving'));
   const app = await buildHttpServer({
     findAccountByApiKey: unused,
+    accounts: {} as HttpDeps['accounts'],
     messages: {} as HttpDeps['messages'],
     webhooks: {} as HttpDeps['webhooks'],
     consents: {} as HttpDeps['consents'],
@@ -112,7 +116,7 @@ export async function buildHttpServer(deps: HttpDeps): Promise<Api> {
 
   app.get('/health', { schema: { hide: true } }, async () => ({ status: 'ok' }));
 
-  const keyCache = new Map<string, { account: Account; until: number }>();
+  const accountsByKey = new RecentlyRead((key) => deps.findAccountByApiKey(key));
   await app.register(
     async (v1) => {
       v1.decorateRequest('account', null as unknown as Account);
@@ -120,14 +124,8 @@ export async function buildHttpServer(deps: HttpDeps): Promise<Api> {
         const header = request.headers.authorization ?? '';
         const key = /^Bearer\s+(\S+)$/i.exec(header)?.[1];
         if (!key) throw new Unauthorized('send your API key as "Authorization: Bearer <key>"');
-        const cached = keyCache.get(key);
-        if (cached && cached.until > Date.now()) {
-          request.account = cached.account;
-          return;
-        }
-        const account = await deps.findAccountByApiKey(key);
+        const account = await accountsByKey.get(key);
         if (!account) throw new Unauthorized('this API key is unknown or revoked');
-        keyCache.set(key, { account, until: Date.now() + KEY_CACHE_MS });
         request.account = account;
       });
       await v1.register(messageRoutes, deps);
@@ -140,5 +138,6 @@ export async function buildHttpServer(deps: HttpDeps): Promise<Api> {
     },
     { prefix: '/v1' },
   );
+  await app.register(aggregatorRoutes, { prefix: '/v1/aggregator', ...deps });
   return app;
 }

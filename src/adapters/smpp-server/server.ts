@@ -5,7 +5,7 @@ import { createServer as createTlsServer } from 'node:tls';
 import type { Logger } from 'pino';
 import { InvalidRequest } from '../../app/errors.ts';
 import type { Clock } from '../../app/ports.ts';
-import { submitMessages, type SendRequest, type Sender, type SubmitDeps } from '../../app/submit-messages.ts';
+import { submitMessages, type SendRequest, type SubmitDeps } from '../../app/submit-messages.ts';
 import {
   ESME_RALYBND,
   ESME_RBINDFAIL,
@@ -21,7 +21,8 @@ import {
 } from '../../protocols/smpp/index.ts';
 import { SlidingCount } from '../simulator/sliding-count.ts';
 import { PduSocket } from '../smpp-client/pdu-socket.ts';
-import type { Account } from '../store/account-store.ts';
+import { senderOf, type Account } from '../store/account-store.ts';
+import { RecentlyRead } from '../recently-read.ts';
 import { ipAllowed, type PgSmppAccountStore } from '../store/smpp-account-store.ts';
 import { moDeliverSm } from './mo.ts';
 import { ESME_RCANCELFAIL, queryAnswer } from './query-cancel.ts';
@@ -129,7 +130,6 @@ interface Session {
   state: 'open' | 'binding' | 'bound' | 'closed';
   mode: BindMode | null;
   account: Account | null;
-  sender: Sender | null;
   /** deliver_sm written and not answered: sequence → what it carries (a message id or an MO id). */
   inflight: Map<number, Delivery>;
   /** submit_sm taken and not answered yet (queued or being stored). */
@@ -174,7 +174,7 @@ export class SmppServer {
   private readonly bindFailures = new Map<string, number[]>();
   private readonly blocked = new Map<string, number>();
   private readonly log: Logger;
-  private shortCodes: { of: ReadonlyMap<string, unknown> | undefined; set: ReadonlySet<string> } = { of: undefined, set: new Set() };
+  private readonly accountsById = new RecentlyRead((id) => this.deps.findAccount(id));
   private poller: NodeJS.Timeout | undefined;
   private closing = false;
   /** The listening port of `port` (plain SMPP, or TLS when TLS has no port of its own). */
@@ -254,7 +254,6 @@ export class SmppServer {
       state: 'open',
       mode: null,
       account: null,
-      sender: null,
       inflight: new Map(),
       outstanding: 0,
       queued: [],
@@ -368,7 +367,6 @@ export class SmppServer {
       session.state = 'bound';
       session.mode = bindModes[pdu.command];
       session.account = account;
-      session.sender = { accountId: account.id, defaultShortCode: account.defaultShortCode, brand: account.brand, capPolicy: account.capPolicy };
       clearTimeout(session.bindTimer);
       state.sessions.add(session);
       session.wire.send(response, pdu.sequence, { system_id: 'relais', sc_interface_version: 0x34 });
@@ -413,7 +411,7 @@ export class SmppServer {
    */
   private submit(session: Session, pdu: PduOf<'submit_sm'>): void {
     const sequence = pdu.sequence;
-    if (session.state !== 'bound' || session.mode === 'receiver' || !session.account || !session.sender) return this.answer(session, sequence, ESME_RINVBNDSTS);
+    if (session.state !== 'bound' || session.mode === 'receiver' || !session.account) return this.answer(session, sequence, ESME_RINVBNDSTS);
     if (session.outstanding >= this.o.maxOutstandingSubmits) return this.refuse(session, sequence, ESME_RMSGQFUL, `more than ${this.o.maxOutstandingSubmits} submit_sm in progress on this session`);
     const limit = this.o.throughputPerSecond;
     if (limit !== undefined) {
@@ -422,7 +420,7 @@ export class SmppServer {
       if (state.rate.count(tick) >= limit) return this.refuse(session, sequence, ESME_RTHROTTLED, `over ${limit} submit_sm per second for this account`);
       state.rate.add(tick);
     }
-    const read = readSubmitSm(pdu, this.platformShortCodes(), this.deps.clock.now());
+    const read = readSubmitSm(pdu, this.deps.clock.now());
     if ('status' in read) return this.refuse(session, sequence, read.status, read.reason);
 
     let whole: ReadSubmit = read;
@@ -447,13 +445,6 @@ export class SmppServer {
     session.takeQueued ??= setImmediate(this.takeQueued, session);
   }
 
-  /** The platform's short codes as a set, built again only when the list given by the deps changes. */
-  private platformShortCodes(): ReadonlySet<string> {
-    const known = this.deps.submit.shortCodes();
-    if (known !== this.shortCodes.of) this.shortCodes = { of: known, set: new Set(known.keys()) };
-    return this.shortCodes.set;
-  }
-
   private readonly takeQueued = (session: Session): void => {
     session.takeQueued = undefined;
     while (session.queued.length > 0) {
@@ -473,7 +464,10 @@ export class SmppServer {
     const now = this.deps.clock.now();
     let ids: string[];
     try {
-      ids = (await submitMessages(this.deps.submit, session.sender!, batch.map((q) => q.request), now)).ids;
+      // The account as it is now (read at most a second ago): a setting changed while bound applies at once.
+      const account = await this.accountsById.get(session.account!.id);
+      if (!account) throw new InvalidRequest(batch.map((_, i) => ({ field: `/messages/${i}`, reason: 'the account of this bind no longer exists' })));
+      ids = (await submitMessages(this.deps.submit, senderOf(account), batch.map((q) => q.request), now)).ids;
     } catch (error) {
       if (error instanceof InvalidRequest) return this.takeValid(session, batch, error);
       this.log.error({ err: error, account: session.account?.name, submits: batch.length }, 'submit_sm failed on an internal error');

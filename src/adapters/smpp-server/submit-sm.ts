@@ -46,7 +46,7 @@ export interface ReadSubmit {
 const textCodings = new Set([0x00, 0x01, 0x03, 0x08]);
 
 /** Reads a submit_sm; a Refusal when something in it cannot be taken as it is. */
-export function readSubmitSm(pdu: PduOf<'submit_sm'>, platformShortCodes: ReadonlySet<string>, now: Date): ReadSubmit | Refusal {
+export function readSubmitSm(pdu: PduOf<'submit_sm'>, now: Date): ReadSubmit | Refusal {
   const f = pdu.fields;
   if (!textCodings.has(f.data_coding)) return { status: ESME_RINVDCS, reason: `data_coding 0x${f.data_coding.toString(16)} is not taken (0 GSM, 1 IA5, 3 Latin-1, 8 UCS-2)` };
   if ((f.esm_class & 0x3c) !== 0) return { status: ESME_RINVESMCLASS, reason: `esm_class 0x${f.esm_class.toString(16)}: only the default message type is taken` };
@@ -72,8 +72,9 @@ export function readSubmitSm(pdu: PduOf<'submit_sm'>, platformShortCodes: Readon
   if (f.data_coding === 0x08 && body.length % 2 !== 0 && !concatenation) return { status: ESME_RINVMSGLEN, reason: 'UCS-2 text with an odd number of octets' };
 
   const to = addressOfRecipient(f.destination_addr, f.dest_addr_ton);
-  const sender = senderOf(f.source_addr, f.source_addr_ton, platformShortCodes);
-  if ('status' in sender) return sender;
+  // source_addr empty: the account's default short code; otherwise the sender, checked by the intake as on every door
+  // (one of the account's short codes, or an alphanumeric sender it may use; ESME_RINVSRCADR otherwise).
+  const sender = f.source_addr === '' ? {} : { from: f.source_addr };
 
   let sendAt: string | undefined;
   if (f.schedule_delivery_time !== '') {
@@ -129,17 +130,6 @@ function sarOf(pdu: PduOf<'submit_sm'>): Concatenation | Refusal | null {
 /** TON 1 (international) without a "+": the number is written in international form. */
 function addressOfRecipient(address: string, ton: number): string {
   return ton === 1 && /^\d+$/.test(address) ? `+${address}` : address;
-}
-
-/**
- * source_addr: empty → the account's default short code; a short code of the platform → sent on it; an
- * alphanumeric sender ID (TON 5, or any letter) → `from`, checked by the compliance rules; other numbers are refused.
- */
-function senderOf(address: string, ton: number, shortCodes: ReadonlySet<string>): Pick<SendRequest, 'from' | 'shortCode'> | Refusal {
-  if (address === '') return {};
-  if (shortCodes.has(address)) return { shortCode: address };
-  if (ton === 5 || /[^0-9+]/.test(address)) return { from: address };
-  return { status: ESME_RINVSRCADR, reason: `source_addr ${address} is neither a short code of this platform (${[...shortCodes].join(', ') || 'none'}) nor an alphanumeric sender ID` };
 }
 
 /**

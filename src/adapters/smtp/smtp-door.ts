@@ -15,7 +15,7 @@ import { IdempotencyKeyReused, InvalidRequest, type FieldProblem } from '../../a
 import type { Clock, MessageClass } from '../../app/ports.ts';
 import { submitMessages, type SendRequest, type SubmitDeps, type Submitted } from '../../app/submit-messages.ts';
 import { MsisdnError, parseMsisdn } from '../../core/numbers/index.ts';
-import type { Account } from '../store/account-store.ts';
+import { senderOf, type Account } from '../store/account-store.ts';
 import { subjectText, trimmedBody } from './mail-text.ts';
 import type { TextFrom } from '../store/email-store.ts';
 
@@ -221,7 +221,7 @@ async function handleMail(raw: Buffer, session: SMTPServerSession, deps: SmtpDoo
   try {
     result = await submitMessages(
       deps.submit,
-      { accountId: account.id, defaultShortCode: account.defaultShortCode, brand: account.brand, capPolicy: account.capPolicy },
+      senderOf(account),
       requests,
       deps.clock.now(),
       key,

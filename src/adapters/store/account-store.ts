@@ -1,8 +1,9 @@
 import { createHash, randomBytes } from 'node:crypto';
-import type { Selectable } from 'kysely';
+import { sql, type Selectable, type Transaction } from 'kysely';
 import type { KeywordSet } from '../../core/keywords/index.ts';
 import type { Sender } from '../../app/submit-messages.ts';
-import type { AccountsTable, Db } from './database.ts';
+import type { AccountOption, ComplianceSettings } from '../../app/guard-message.ts';
+import type { AccountsTable, Database, Db } from './database.ts';
 import { uuidv7 } from './ids.ts';
 
 export interface Account {
@@ -20,15 +21,23 @@ export interface Account {
   allowResubscribe: boolean;
   /** MO keywords the account reads besides the defaults (core/keywords). */
   keywords: Partial<KeywordSet> | null;
+  /** The short codes the aggregator assigned to the account: the only ones it may send on. */
+  shortCodes: string[];
+  /** What the aggregator set for the account's compliance. */
+  settings: ComplianceSettings;
 }
 
-type AccountChanges = Partial<Pick<Account, 'defaultShortCode' | 'inDoubtPolicy' | 'brand' | 'capPolicy' | 'contactReply' | 'allowResubscribe' | 'keywords'>>;
+export type AccountChanges = Partial<
+  Pick<Account, 'defaultShortCode' | 'inDoubtPolicy' | 'brand' | 'capPolicy' | 'contactReply' | 'allowResubscribe' | 'keywords' | 'shortCodes'> & ComplianceSettings
+>;
 
 const KEY_PREFIX = 'rl_';
+const AGGREGATOR_KEY_PREFIX = 'rla_';
 
-/** The account as the intake sees it: whose messages, which short code and brand by default, the cap policy. */
+/** The account as the intake sees it: whose messages, which short codes and brand, the cap policy, its settings. */
 export function senderOf(account: Account): Sender {
-  return { accountId: account.id, defaultShortCode: account.defaultShortCode, brand: account.brand, capPolicy: account.capPolicy };
+  const { id: accountId, defaultShortCode, brand, capPolicy, shortCodes, settings } = account;
+  return { accountId, defaultShortCode, brand, capPolicy, shortCodes, settings };
 }
 
 /** API keys are shown once; only their SHA-256 is stored (they are 256-bit random, so a fast hash is enough). */
@@ -36,64 +45,48 @@ export function hashApiKey(key: string): Buffer {
   return createHash('sha256').update(key).digest();
 }
 
+/** Each account row with its short codes (one array subquery on account_short_codes' primary key). */
+const SHORT_CODES = sql<string[]>`array(SELECT s.short_code FROM account_short_codes s WHERE s.account_id = accounts.id ORDER BY s.short_code)`.as('short_codes');
+
 export class PgAccountStore {
   constructor(private readonly db: Db) {}
 
-  async createAccount(
-    input: { name: string } & AccountChanges,
-    now: Date,
-  ): Promise<Account> {
-    const row = await this.db.kysely
-      .insertInto('accounts')
-      .values({
-        id: uuidv7(now.getTime()),
-        name: input.name,
-        default_short_code: input.defaultShortCode ?? null,
-        in_doubt_policy: input.inDoubtPolicy ?? 'hold',
-        created_at: now,
-        brand: input.brand ?? null,
-        contact_reply: input.contactReply ?? null,
-        ...(input.capPolicy ? { cap_policy: input.capPolicy } : {}),
-        ...(input.allowResubscribe !== undefined ? { allow_resubscribe: input.allowResubscribe } : {}),
-        keywords: input.keywords ? JSON.stringify(input.keywords) : null,
-      })
-      .returningAll()
-      .executeTakeFirstOrThrow();
-    return toAccount(row);
+  /** A new account; its default short code, when given, is assigned to it. */
+  async createAccount(input: { name: string } & AccountChanges, now: Date): Promise<Account> {
+    const id = uuidv7(now.getTime());
+    await this.db.kysely.transaction().execute(async (trx) => {
+      await trx
+        .insertInto('accounts')
+        .values({ id, name: input.name, default_short_code: null, in_doubt_policy: 'hold', created_at: now, brand: null, contact_reply: null, keywords: null, stop_short_code: null, marketing_per_day: null, rule_set: null, stop_wording: null })
+        .execute();
+      await writeChanges(trx, id, input);
+    });
+    return (await this.findById(id))!;
   }
 
+  /** Changes what is given (a list given replaces the list); undefined when there is no such account. */
   async updateAccount(name: string, changes: AccountChanges): Promise<Account | undefined> {
-    const row = await this.db.kysely
-      .updateTable('accounts')
-      .set({
-        ...(changes.defaultShortCode !== undefined ? { default_short_code: changes.defaultShortCode } : {}),
-        ...(changes.inDoubtPolicy ? { in_doubt_policy: changes.inDoubtPolicy } : {}),
-        ...(changes.brand !== undefined ? { brand: changes.brand } : {}),
-        ...(changes.capPolicy ? { cap_policy: changes.capPolicy } : {}),
-        ...(changes.contactReply !== undefined ? { contact_reply: changes.contactReply } : {}),
-        ...(changes.allowResubscribe !== undefined ? { allow_resubscribe: changes.allowResubscribe } : {}),
-        ...(changes.keywords !== undefined ? { keywords: changes.keywords && JSON.stringify(changes.keywords) } : {}),
-      })
-      .where('name', '=', name)
-      .returningAll()
-      .executeTakeFirst();
-    return row && toAccount(row);
+    const found = await this.findByName(name);
+    if (!found) return undefined;
+    await this.db.kysely.transaction().execute((trx) => writeChanges(trx, found.id, changes));
+    return this.findById(found.id);
   }
 
   /** Creates a key and returns it in clear, the only time it exists in clear. */
   async createApiKey(accountId: string, label: string | null, now: Date): Promise<string> {
-    const key = KEY_PREFIX + randomBytes(32).toString('base64url');
+    return this.insertKey(KEY_PREFIX, accountId, 'account', label, now);
+  }
+
+  /** A key of the aggregator itself (provisioning routes), belonging to no account. */
+  async createAggregatorKey(label: string | null, now: Date): Promise<string> {
+    return this.insertKey(AGGREGATOR_KEY_PREFIX, null, 'aggregator', label, now);
+  }
+
+  private async insertKey(prefix: string, accountId: string | null, role: 'account' | 'aggregator', label: string | null, now: Date): Promise<string> {
+    const key = prefix + randomBytes(32).toString('base64url');
     await this.db.kysely
       .insertInto('api_keys')
-      .values({
-        id: uuidv7(now.getTime()),
-        account_id: accountId,
-        key_hash: hashApiKey(key),
-        key_prefix: key.slice(0, KEY_PREFIX.length + 6),
-        label,
-        created_at: now,
-        revoked_at: null,
-      })
+      .values({ id: uuidv7(now.getTime()), account_id: accountId, role, key_hash: hashApiKey(key), key_prefix: key.slice(0, prefix.length + 6), label, created_at: now, revoked_at: null })
       .execute();
     return key;
   }
@@ -103,29 +96,73 @@ export class PgAccountStore {
       .selectFrom('api_keys')
       .innerJoin('accounts', 'accounts.id', 'api_keys.account_id')
       .selectAll('accounts')
+      .select(SHORT_CODES)
       .where('api_keys.key_hash', '=', hashApiKey(key))
       .where('api_keys.revoked_at', 'is', null)
+      .where('api_keys.role', '=', 'account')
       .executeTakeFirst();
     return row && toAccount(row);
   }
 
+  async isAggregatorKey(key: string): Promise<boolean> {
+    const row = await this.db.kysely
+      .selectFrom('api_keys')
+      .select('id')
+      .where('key_hash', '=', hashApiKey(key))
+      .where('revoked_at', 'is', null)
+      .where('role', '=', 'aggregator')
+      .executeTakeFirst();
+    return row !== undefined;
+  }
+
   async findById(id: string): Promise<Account | undefined> {
-    const row = await this.db.kysely.selectFrom('accounts').selectAll().where('id', '=', id).executeTakeFirst();
+    const row = await this.db.kysely.selectFrom('accounts').selectAll().select(SHORT_CODES).where('id', '=', id).executeTakeFirst();
     return row && toAccount(row);
   }
 
   async findByName(name: string): Promise<Account | undefined> {
-    const row = await this.db.kysely.selectFrom('accounts').selectAll().where('name', '=', name).executeTakeFirst();
+    const row = await this.db.kysely.selectFrom('accounts').selectAll().select(SHORT_CODES).where('name', '=', name).executeTakeFirst();
     return row && toAccount(row);
   }
 
   async listAccounts(): Promise<Account[]> {
-    const rows = await this.db.kysely.selectFrom('accounts').selectAll().orderBy('name').execute();
+    const rows = await this.db.kysely.selectFrom('accounts').selectAll().select(SHORT_CODES).orderBy('name').execute();
     return rows.map(toAccount);
   }
 }
 
-function toAccount(row: Selectable<AccountsTable>): Account {
+const json = (value: unknown) => (value === null ? null : JSON.stringify(value));
+
+/** Writes the changes given; the default short code is always one of the account's short codes. */
+async function writeChanges(trx: Transaction<Database>, id: string, c: AccountChanges): Promise<void> {
+  const set = {
+    ...(c.defaultShortCode !== undefined ? { default_short_code: c.defaultShortCode } : {}),
+    ...(c.inDoubtPolicy ? { in_doubt_policy: c.inDoubtPolicy } : {}),
+    ...(c.brand !== undefined ? { brand: c.brand } : {}),
+    ...(c.capPolicy ? { cap_policy: c.capPolicy } : {}),
+    ...(c.contactReply !== undefined ? { contact_reply: c.contactReply } : {}),
+    ...(c.allowResubscribe !== undefined ? { allow_resubscribe: c.allowResubscribe } : {}),
+    ...(c.keywords !== undefined ? { keywords: json(c.keywords) } : {}),
+    ...(c.ruleSet !== undefined ? { rule_set: json(c.ruleSet) } : {}),
+    ...(c.stopWording !== undefined ? { stop_wording: json(c.stopWording) } : {}),
+    ...(c.stopShortCode !== undefined ? { stop_short_code: c.stopShortCode } : {}),
+    ...(c.marketingPerDay !== undefined ? { marketing_per_day: c.marketingPerDay } : {}),
+    ...(c.options !== undefined ? { options: [...new Set(c.options)] } : {}),
+    ...(c.alphanumericSenders !== undefined ? { alphanumeric_senders: [...new Set(c.alphanumericSenders)] } : {}),
+  };
+  if (Object.keys(set).length > 0) await trx.updateTable('accounts').set(set).where('id', '=', id).execute();
+  if (c.shortCodes !== undefined) await trx.deleteFrom('account_short_codes').where('account_id', '=', id).execute();
+  const assigned = [...new Set([...(c.shortCodes ?? []), ...(c.defaultShortCode ? [c.defaultShortCode] : [])])];
+  if (assigned.length > 0) {
+    await trx
+      .insertInto('account_short_codes')
+      .values(assigned.map((short_code) => ({ account_id: id, short_code })))
+      .onConflict((oc) => oc.doNothing())
+      .execute();
+  }
+}
+
+function toAccount(row: Selectable<AccountsTable> & { short_codes: string[] }): Account {
   return {
     id: row.id,
     name: row.name,
@@ -136,5 +173,14 @@ function toAccount(row: Selectable<AccountsTable>): Account {
     contactReply: row.contact_reply,
     allowResubscribe: row.allow_resubscribe,
     keywords: row.keywords as Partial<KeywordSet> | null,
+    shortCodes: row.short_codes,
+    settings: {
+      ruleSet: row.rule_set,
+      stopWording: row.stop_wording,
+      stopShortCode: row.stop_short_code,
+      marketingPerDay: row.marketing_per_day,
+      options: row.options as AccountOption[],
+      alphanumericSenders: row.alphanumeric_senders,
+    },
   };
 }

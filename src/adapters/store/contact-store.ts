@@ -8,6 +8,7 @@ import type {
   ContactStore,
   ImportChunk,
   ImportRecord,
+  ImportNotice,
   ImportRejection,
   ImportSettings,
   Segment,
@@ -295,13 +296,19 @@ export class PgContactStore implements ContactStore {
     });
   }
 
-  async *rejections(record: ImportRecord): AsyncIterable<ImportRejection> {
+  rejections(record: ImportRecord): AsyncIterable<ImportRejection> {
+    return this.byLine<ImportRejection>('SELECT line, reason, raw FROM import_rejections', record);
+  }
+
+  notices(record: ImportRecord): AsyncIterable<ImportNotice> {
+    return this.byLine<ImportNotice>('SELECT line, msisdn, reason FROM import_notices', record);
+  }
+
+  /** An import's rows of `select` (a table keyed by import and line), in line order, a page at a time. */
+  private async *byLine<T extends { line: number }>(select: string, record: ImportRecord): AsyncIterable<T> {
     let after = 0;
     for (;;) {
-      const { rows } = await this.db.pool.query<ImportRejection>(
-        'SELECT line, reason, raw FROM import_rejections WHERE import_id = $1 AND line > $2 ORDER BY line LIMIT 1000',
-        [record.id, after],
-      );
+      const { rows } = await this.db.pool.query<T>(`${select} WHERE import_id = $1 AND line > $2 ORDER BY line LIMIT 1000`, [record.id, after]);
       yield* rows;
       if (rows.length < 1000) return;
       after = rows.at(-1)!.line;

@@ -1,6 +1,4 @@
-import { sql } from 'kysely';
-import type { Attribution, InboundRecord, InboundView, MoStore } from '../../app/ports.ts';
-import { ALL_BRANDS } from '../../core/consent/index.ts';
+import type { InboundRecord, InboundView, MarketingReceived, MoStore } from '../../app/ports.ts';
 import type { Db } from './database.ts';
 import { isUuid, uuidv7 } from './ids.ts';
 
@@ -41,29 +39,25 @@ export class PgMoStore implements MoStore {
     );
   }
 
-  async attribute(shortCode: string, recipient: string, sinceDays: number): Promise<Attribution[]> {
-    const recent = await this.db.kysely
-      .selectFrom('marketing_slots')
-      .select(['account_id', 'brand'])
-      .where('recipient', '=', recipient)
-      .where('short_code', '=', shortCode)
-      .where('local_day', '>=', sql<string>`current_date - ${sinceDays}::int`)
-      .orderBy('local_day', 'desc')
-      .limit(1)
-      .executeTakeFirst();
-    if (recent) return [{ accountId: recent.account_id, brand: recent.brand }];
-    const owners = await this.db.kysely.selectFrom('accounts').select('id').where('default_short_code', '=', shortCode).execute();
-    return owners.map((o) => ({ accountId: o.id, brand: ALL_BRANDS }));
+  /**
+   * From the marketing slots on that short code (index marketing_slots_attribution) to their messages: only those
+   * handed to the SMSC before `until` count, never a slot of a message still waiting for its day.
+   */
+  async marketingReceived(shortCode: string, recipient: string, since: Date, until: Date): Promise<MarketingReceived[]> {
+    const { rows } = await this.db.pool.query<{ account_id: string; brand: string; sent_at: Date }>(
+      `SELECT s.account_id, s.brand, max(m.submitted_at) AS sent_at
+       FROM marketing_slots s JOIN messages m ON m.id = s.message_id
+       WHERE s.recipient = $1 AND s.short_code = $2 AND s.local_day >= ($3::timestamptz - interval '1 day')::date
+         AND m.status IN ('submitted', 'delivered', 'unknown') AND m.submitted_at BETWEEN $3 AND $4
+       GROUP BY s.account_id, s.brand ORDER BY sent_at DESC`,
+      [recipient, shortCode, since, until],
+    );
+    return rows.map((r) => ({ accountId: r.account_id, brand: r.brand, sentAt: r.sent_at }));
   }
 
-  async recentSenders(shortCode: string, recipient: string, sinceDays: number): Promise<Attribution[]> {
-    const { rows } = await this.db.pool.query<{ account_id: string; brand: string }>(
-      `SELECT account_id, brand FROM marketing_slots
-       WHERE recipient = $1 AND short_code = $2 AND local_day >= current_date - $3::int
-       GROUP BY account_id, brand ORDER BY max(local_day) DESC`,
-      [recipient, shortCode, sinceDays],
-    );
-    return rows.map((r) => ({ accountId: r.account_id, brand: r.brand }));
+  async accountsOn(shortCode: string): Promise<string[]> {
+    const rows = await this.db.kysely.selectFrom('account_short_codes').select('account_id').where('short_code', '=', shortCode).orderBy('account_id').execute();
+    return rows.map((r) => r.account_id);
   }
 
   async listInbound(accountId: string, limit: number, before?: string): Promise<InboundView[]> {

@@ -71,7 +71,7 @@ export function checkFreeClaim(text: string, marketing: boolean, policy: Complia
   const found = content.free.find(text);
   if (!found) return pass('no claim that something is free');
   if (policy.everythingFree) return pass(`says ${quoted(found.found)}; the account declares everything it promotes free`);
-  const reason = `says ${quoted(found.found)}, allowed only when everything promoted is free: remove the word, or declare in the account that everything promoted is free`;
+  const reason = `says ${quoted(found.found)}, allowed only when everything promoted is free: remove the word, or have the aggregator grant the account the "everything-free" option (everything it promotes is free)`;
   return { verdict: marketing ? found.verdict : 'flag', reason };
 }
 

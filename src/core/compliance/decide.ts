@@ -42,7 +42,7 @@ export function compileRuleSet(ruleSet: RuleSet): CompiledRuleSet {
   return compiled;
 }
 
-/** The rule set the account chose, or the one in force at `now` (the latest to take effect, when several are). */
+/** The rule set the account chose, or the one in force at `now`: the latest to take effect (of two at once, the first listed). */
 function chooseRuleSet(input: DecisionInput, catalogue: readonly RuleSet[]): { ruleSet: CompiledRuleSet; chosenBy: 'account' | 'in-force' } {
   const wanted = input.policy.ruleSet;
   if (wanted) {

@@ -5,9 +5,10 @@
 export { HOLIDAY_CORRECTIONS, publicHolidays } from './calendar.ts';
 export { compileRuleSet, decide } from './decide.ts';
 export { ComplianceError, InvalidRuleSetError, NoRuleSetInForceError, UnknownRuleSetError } from './errors.ts';
-export { AF2M_2026, ALL_RULES, BUILT_IN_RULE_SETS, FRENCH_CONTENT_RULES, FRENCH_SENDER_RULES, ORANGE_OPS_2016 } from './rule-sets.ts';
+export { AF2M_2026, ALL_RULES, BUILT_IN_RULE_SETS, FRENCH_CONTENT_RULES, FRENCH_SENDER_RULES, ORANGE_OPS_2016, ORANGE_OPS_AF2M_2026 } from './rule-sets.ts';
 export { nextSendDay, recipientZone, sendDayOf, type SendDay } from './send-days.ts';
-export { hasStopWord, STOP_WORDINGS } from './stop-mention.ts';
+export { senderNameProblems } from './sender.ts';
+export { hasStopMention, STOP_WORDINGS, stopWordingProblem } from './stop-mention.ts';
 export type {
   ComplianceOutcome,
   CompliancePolicy,

@@ -112,4 +112,26 @@ export const AF2M_2026: RuleSet = {
   },
 };
 
-export const BUILT_IN_RULE_SETS: readonly RuleSet[] = [ORANGE_OPS_2016, AF2M_2026];
+/**
+ * Both at once, the default since the charter took effect: traffic to Orange subscribers stays bound by the Orange
+ * contract (working days only: no Sunday, no public holiday) while the charter shortens the evening (21:30).
+ */
+export const ORANGE_OPS_AF2M_2026: RuleSet = {
+  ...ORANGE_OPS_2016,
+  name: 'Orange OPS + AF2M',
+  version: '2026',
+  effectiveFrom: AF2M_2026.effectiveFrom,
+  source: 'Orange OPS offer (2016) and the AF2M business-messaging charter 2026, the stricter of both; SMS Partner documentation and PROJETCOM deontology annex for the other rules',
+  window: {
+    ...AF2M_2026.window,
+    days: { ...MONDAY_TO_SATURDAY, sunday: 'excluded' },
+    publicHolidays: 'excluded',
+    source: 'Orange OPS offer (2016), §Déontologie : mieux protéger le client final (jours ouvrables: Monday to Saturday, public holidays excluded); AF2M charter 2026 (8:00–21:30)',
+  },
+};
+
+/**
+ * The catalogue. Without an account's choice, the set in force is the one that took effect last; of two that took
+ * effect at the same instant, the one listed first: Orange OPS + AF2M 2026 rather than the charter alone.
+ */
+export const BUILT_IN_RULE_SETS: readonly RuleSet[] = [ORANGE_OPS_2016, ORANGE_OPS_AF2M_2026, AF2M_2026];

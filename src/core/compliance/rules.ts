@@ -98,7 +98,7 @@ function checkShortCodeRange(context: Context): Check {
     case 'with-geo-presence':
       return input.policy.geoPresence
         ? { verdict: 'pass', reason: `${fits}: the account has the Géo Présence option` }
-        : { verdict: 'fail', reason: `${fits}: marketing goes there only with the Géo Présence option; use a 36ABC short code` };
+        : { verdict: 'fail', reason: `${fits}: marketing goes there only with the account's "geo-presence" option (Géo Présence, granted by the aggregator); use a 36ABC short code` };
     case 'in-mo-session':
       return { verdict: 'flag', reason: `${fits}: send it only as the answer to the recipient's SMS-MO` };
     case 'to-m2m-sim':

@@ -77,8 +77,13 @@ export function checkSender(sender: Sender, shortCode: ShortCode | ShortCodeErro
   if (name === undefined) return { verdict: 'pass', reason: `the short code ${sender.shortCode} is the sender` };
   const { problems, denied } = alphanumericProblems(name, compiled);
   if (problems.length > 0) return { verdict: 'fail', reason: `the sender name "${name}" is refused: ${problems.join('; ')}` };
-  if (denied && !approved(name, policy)) return { verdict: 'fail', reason: `the sender name "${name}" is on the deny-list (${denied.why}); choose the brand's own name, or have the aggregator approve it for this account` };
+  if (denied && !approved(name, policy)) return { verdict: 'fail', reason: `the sender name "${name}" is on the deny-list (${denied.why}); choose the brand's own name, or have the aggregator approve it in the account's alphanumericSenders` };
   if (denied) return { verdict: 'flag', reason: `the sender name "${name}" is on the deny-list (${denied.why}) but approved for this account` };
-  if (policy.approvedSenders && !approved(name, policy)) return { verdict: 'fail', reason: `the sender name "${name}" is not approved for this account; approved: ${policy.approvedSenders.join(', ')}` };
+  if (policy.approvedSenders && !approved(name, policy)) return { verdict: 'fail', reason: `the sender name "${name}" is not approved for this account (approved: ${policy.approvedSenders.join(', ') || 'none yet'}); the aggregator approves senders in the account's alphanumericSenders` };
   return { verdict: 'pass', reason: `the alphanumeric sender "${name}" is accepted` };
+}
+
+/** What is wrong with an alphanumeric sender name under these rules (length, a letter, accepted characters); [] when nothing. */
+export function senderNameProblems(name: string, rules: SenderRules): string[] {
+  return alphanumericProblems(name, compileSenderRules(rules)).problems;
 }

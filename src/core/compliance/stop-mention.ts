@@ -18,12 +18,21 @@ export const STOP_WORDINGS = {
   alphanumericGsm: 'STOP SMS au {shortCode} (non surtaxé)',
 } as const;
 
-/** "STOP" as a word of its own, any case ("non-stop" and "stopper" are not a mention). */
-const STOP_WORD = /(?<![\p{L}\p{N}-])stop(?![\p{L}\p{N}-])/iu;
+/**
+ * "STOP" as a word of its own, any case ("non-stop" and "stopper" are not), followed within a few words by a short
+ * code: "STOP au 36123", "STOP SMS au 36123", "stop: 36123". A STOP without a number ("STOP aux prix fous", a link
+ * ending in /stop) tells nobody how to opt out: it is not a mention.
+ */
+const STOP_TO = /(?<![\p{L}\p{N}-])stop(?![\p{L}\p{N}-])[^\p{N}\n]{0,16}?(?<!\p{N})(\d{5})(?!\p{N})/giu;
 
-/** Whether the text already names STOP (as a word): then no mention is added. */
-export function hasStopWord(text: string): boolean {
-  return STOP_WORD.test(text);
+/** The short codes the text tells the reader to send STOP to. */
+function stopShortCodes(text: string): string[] {
+  return [...text.matchAll(STOP_TO)].map((match) => match[1]!);
+}
+
+/** Whether the text already tells how to opt out on `shortCode`: then no mention is added. */
+export function hasStopMention(text: string, shortCode: string): boolean {
+  return stopShortCodes(text).includes(shortCode);
 }
 const NO_SURCHARGE = /sans\s+surco[uû]t|non[\s-]+surtax|sans\s+surtaxe|sans\s+frais|gratuit/iu;
 
@@ -60,13 +69,21 @@ function addMention(text: string, templates: readonly string[], shortCode: strin
   return { check: { verdict: segments > best.cost.segments || note ? 'flag' : 'pass', reason }, finalText: chosen.text };
 }
 
+/**
+ * A mention already in the text: one that sends STOP to `shortCode` (the account's wording or any other) is kept;
+ * one that sends STOP to another short code is refused — replies there never reach this account.
+ */
 function presentMention(text: string, alphanumeric: boolean, shortCode: string): Check | undefined {
-  const at = text.search(STOP_WORD);
-  if (at < 0) return undefined;
-  if (!alphanumeric) return { verdict: 'pass', reason: 'the STOP mention is already in the text' };
-  if (!text.slice(at).includes(shortCode)) {
-    return { verdict: 'fail', reason: `with an alphanumeric sender nobody can reply: the STOP mention must name the short code, e.g. '${STOP_WORDINGS.alphanumericGsm.replace('{shortCode}', shortCode)}'` };
+  const named = stopShortCodes(text);
+  if (named.length === 0) return undefined;
+  const elsewhere = named.find((code) => code !== shortCode);
+  if (!named.includes(shortCode) || elsewhere) {
+    return {
+      verdict: 'fail',
+      reason: `the text says to send STOP to ${elsewhere ?? named[0]}, but STOP for this message is read on ${shortCode}: name ${shortCode}, or leave the mention out and it is added`,
+    };
   }
+  if (!alphanumeric) return { verdict: 'pass', reason: `the STOP mention for ${shortCode} is already in the text` };
   if (!NO_SURCHARGE.test(text)) return { verdict: 'fail', reason: `the STOP mention must say that the STOP SMS is not surcharged, e.g. add '(non surtaxé)' after 'STOP SMS au ${shortCode}'` };
   return { verdict: 'pass', reason: 'the STOP mention, with its short code and the no-surcharge wording, is already in the text' };
 }
@@ -88,4 +105,16 @@ export function planStopMention(input: DecisionInput): StopPlan {
   // Without an account wording, an alphanumeric sender gets PROJETCOM's words when they cost no more.
   const first = own ?? (alphanumeric ? STOP_WORDINGS.alphanumeric : standard);
   return addMention(text, [first, standard], shortCode, alphanumeric && own === undefined, note);
+}
+
+/**
+ * What is wrong with an account's STOP wording, undefined when nothing: it must name the short code (`{shortCode}`)
+ * right after STOP, so that the mention tells where to send it; for an alphanumeric sender it must also say that
+ * the STOP SMS is not surcharged.
+ */
+export function stopWordingProblem(template: string, alphanumeric: boolean): string | undefined {
+  if (!template.includes('{shortCode}')) return 'it must contain {shortCode}, replaced by the short code receiving STOP';
+  if (!hasStopMention(template.replaceAll('{shortCode}', '36000'), '36000')) return 'it must say STOP followed by {shortCode}, e.g. "STOP au {shortCode}"';
+  if (alphanumeric && !NO_SURCHARGE.test(template)) return 'with an alphanumeric sender it must say that the STOP SMS is not surcharged, e.g. "STOP SMS au {shortCode} (non surtaxé)"';
+  return undefined;
 }

@@ -1,0 +1,135 @@
+import { Type, type Static } from '@sinclair/typebox';
+import { settingsProblems, type SettingsChange } from '../../app/account-settings.ts';
+import { InvalidRequest, InvalidState, NotFound } from '../../app/errors.ts';
+import { accountOptions } from '../../app/guard-message.ts';
+import type { Account, AccountChanges } from '../store/account-store.ts';
+import { Unauthorized } from './problem.ts';
+import type { Api, HttpDeps } from './server.ts';
+
+/** What the aggregator's routes need of the accounts. */
+export interface AccountAdministration {
+  isAggregatorKey(key: string): Promise<boolean>;
+  listAccounts(): Promise<Account[]>;
+  findByName(name: string): Promise<Account | undefined>;
+  updateAccount(name: string, changes: AccountChanges): Promise<Account | undefined>;
+}
+
+const problem = { $ref: 'Problem#' };
+const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(t: T) => Type.Union([t, Type.Null()]);
+const ShortCodeNumber = Type.String({ pattern: '^3[4-8]\\d{3}$', description: 'A short code (34ABC–38ABC)' });
+const RuleSetChoice = Type.Object({ name: Type.String({ minLength: 1, maxLength: 64 }), version: Type.String({ minLength: 1, maxLength: 32 }) }, { additionalProperties: false });
+const StopWording = Type.Object(
+  {
+    shortCode: Type.Optional(Type.String({ minLength: 1, maxLength: 100, description: 'With the short code as sender; must contain "STOP … {shortCode}"' })),
+    alphanumeric: Type.Optional(Type.String({ minLength: 1, maxLength: 100, description: 'With an alphanumeric sender; must contain "STOP … {shortCode}" and say it is not surcharged' })),
+  },
+  { additionalProperties: false },
+);
+
+const settingsProperties = {
+  shortCodes: Type.Array(ShortCodeNumber, { maxItems: 100, uniqueItems: true, description: 'The short codes the account may send on (a short code may be shared by several accounts)' }),
+  defaultShortCode: Nullable(ShortCodeNumber),
+  alphanumericSenders: Type.Array(Type.String({ minLength: 1, maxLength: 11 }), { maxItems: 100, uniqueItems: true, description: 'Alphanumeric senders approved for the account' }),
+  options: Type.Array(Type.Unsafe<(typeof accountOptions)[number]>({ type: 'string', enum: [...accountOptions] }), {
+    uniqueItems: true,
+    description: 'alphanumeric-sender (Orange OADC option), geo-presence (35ABC short codes), everything-free (the word "gratuit" allowed)',
+  }),
+  ruleSet: Nullable(RuleSetChoice),
+  stopWording: Nullable(StopWording),
+  stopShortCode: Nullable(ShortCodeNumber),
+  marketingPerDay: Nullable(Type.Integer({ minimum: 0, maximum: 10, description: 'Fewer marketing SMS per recipient per day per brand than the rule set allows' })),
+};
+
+export const AccountSettings = Type.Object(
+  { name: Type.String(), brand: Type.String(), ...settingsProperties },
+  { $id: 'AccountSettings', description: 'What the aggregator provisions for an account' },
+);
+export const AccountSettingsChange = Type.Partial(Type.Object(settingsProperties, { additionalProperties: false }), {
+  $id: 'AccountSettingsChange',
+  additionalProperties: false,
+  description: 'The settings to change; a list given replaces the list',
+});
+
+/**
+ * The aggregator's routes (authenticated with an aggregator key, `relais aggregator-key create`): the accounts'
+ * provisioning. An account's own key gets 403.
+ */
+export async function aggregatorRoutes(app: Api, deps: HttpDeps): Promise<void> {
+  app.addSchema(AccountSettings);
+  app.addSchema(AccountSettingsChange);
+  app.addHook('onRequest', async (request) => {
+    const key = /^Bearer\s+(\S+)$/i.exec(request.headers.authorization ?? '')?.[1];
+    if (!key) throw new Unauthorized('send an aggregator key as "Authorization: Bearer <key>"');
+    if (!(await deps.accounts.isAggregatorKey(key))) throw new Unauthorized('this is not an aggregator key (relais aggregator-key create makes one)');
+  });
+  const tags = ['aggregator'];
+  const NameParams = Type.Object({ name: Type.String({ minLength: 1, maxLength: 100 }) });
+
+  app.get(
+    '/accounts',
+    { schema: { summary: 'Every account with what was provisioned for it', tags, response: { 200: Type.Object({ accounts: Type.Array(Type.Ref(AccountSettings)) }), 401: problem } } },
+    async () => ({ accounts: (await deps.accounts.listAccounts()).map(presentSettings) }),
+  );
+
+  app.get(
+    '/accounts/:name',
+    { schema: { summary: 'What was provisioned for an account', tags, params: NameParams, response: { 200: Type.Ref(AccountSettings), 401: problem, 404: problem } } },
+    async (request) => presentSettings(await found(deps, request.params.name)),
+  );
+
+  app.patch(
+    '/accounts/:name',
+    {
+      schema: {
+        summary: 'Provision an account: short codes, approved senders, options, rule set, STOP wording and short code, marketing per day',
+        description: 'Takes effect on every Relais process within a second. Every problem is listed, each with its field; nothing is changed then.',
+        tags,
+        params: NameParams,
+        body: Type.Ref(AccountSettingsChange),
+        response: { 200: Type.Ref(AccountSettings), 401: problem, 404: problem, 422: problem },
+      },
+    },
+    async (request) => {
+      const account = await found(deps, request.params.name);
+      const change = request.body as SettingsChange;
+      const problems = settingsProblems(change, account, deps.submit.shortCodes());
+      if (problems.length > 0) throw new InvalidRequest(problems);
+      return presentSettings((await deps.accounts.updateAccount(account.name, change))!);
+    },
+  );
+
+  app.post(
+    '/simulator/mo',
+    {
+      schema: {
+        summary: 'Have the built-in SMSC simulator send an MO, as a handset would (STOP, START, CONTACT…)',
+        description: 'Answers once Relais acknowledged the MO to the simulator: a STOP has then taken effect. 409 when the built-in simulator does not run.',
+        tags,
+        body: Type.Object(
+          {
+            from: Type.String({ pattern: '^\\+?\\d{8,15}$', description: 'The handset, e.g. 33612345678 or +33612345678' }),
+            to: ShortCodeNumber,
+            text: Type.String({ minLength: 1, maxLength: 160 }),
+          },
+          { additionalProperties: false },
+        ),
+        response: { 200: Type.Object({ acknowledged: Type.Boolean() }), 401: problem, 409: problem, 422: problem },
+      },
+    },
+    async (request) => {
+      if (!deps.simulator) throw new InvalidState('the built-in SMSC simulator is not running (it runs when no route is configured, or with simulator.enabled)');
+      const { from, to, text } = request.body;
+      await deps.simulator.sendMo({ from: from.replace(/^\+/, ''), to, text });
+      return { acknowledged: true };
+    },
+  );
+}
+
+async function found(deps: HttpDeps, name: string): Promise<Account> {
+  return (await deps.accounts.findByName(name)) ?? Promise.reject(new NotFound(`account "${name}"`));
+}
+
+export function presentSettings(account: Account): Static<typeof AccountSettings> {
+  const { name, brand, shortCodes, defaultShortCode, settings } = account;
+  return { name, brand, shortCodes, defaultShortCode, ...settings, options: [...settings.options], alphanumericSenders: [...settings.alphanumericSenders] };
+}
