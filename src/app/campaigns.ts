@@ -125,7 +125,8 @@ export async function campaignReport(deps: CampaignDeps, accountId: string, id: 
 }
 
 /** The statuses whose parts the tariff bills: delivered ones, or every one that left for the operator. */
-function billedStatuses(tariff: TariffGrid): string[] {
+/** The statuses whose parts the grid bills: delivered ones, or every one sent. */
+export function billedStatuses(tariff: TariffGrid): string[] {
   const sms = tariff.charges.find((c) => c.kind === 'per-unit' && c.unit === 'sms');
   return sms && 'billable' in sms && sms.billable === 'when-delivered' ? ['delivered'] : SENT;
 }

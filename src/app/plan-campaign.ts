@@ -1,13 +1,16 @@
 /**
  * The dry run: before launching, what the campaign would do to each recipient — without writing anything.
  * Every contact of the audience goes through the very decision the sending will make (campaign-message.ts):
- * who gets a message and who is excluded and why (STOP, no consent, daily cap, duplicate, refused), how many
- * wait for the send window or the cap and until when, the encodings and parts, the cost, and how long the
- * short code takes to send it at its rate.
+ * who gets a message and who is excluded and why (STOP, no consent, daily cap, duplicate, refused), who waits for
+ * the send window or the cap and until when, the rule set that decided, the encodings and parts, the cost at the
+ * tier the month reaches (given what the account was already billed this month) and the cliff it may fall in,
+ * and how long the short code takes to send it at its rate. The same decisions, recipient by recipient, are
+ * available as a file (`recipientDecisions`).
  */
-import { estimateMessage, type TariffGrid } from '../core/pricing/index.ts';
+import { DateTime } from 'luxon';
+import { estimateMessage, type TariffGrid, type TierCliff } from '../core/pricing/index.ts';
 import { nonGsmCharacters } from '../core/text/index.ts';
-import { audienceOf, findCampaign, templateOf, type CampaignDeps } from './campaigns.ts';
+import { audienceOf, billedStatuses, findCampaign, templateOf, type CampaignDeps } from './campaigns.ts';
 import { campaignMessage } from './campaign-message.ts';
 import type { AudienceMember, Campaign, NewMessage } from './ports.ts';
 import type { Sender } from './submit-messages.ts';
@@ -16,6 +19,8 @@ export interface DryRun {
   campaignId: string;
   /** When the campaign was planned to start (its send time, or now). */
   startsAt: Date;
+  /** The rule sets that decided the messages ("name version"), usually one: the account's or the one in force. */
+  ruleSets: string[];
   audience: { contacts: number; recipients: number };
   /** Messages that would be queued to go. */
   messages: number;
@@ -30,6 +35,8 @@ export interface DryRun {
     byCap: number;
     /** When the last deferred message may go. */
     until: Date | null;
+    /** Deferred messages by the local day (YYYY-MM-DD, Europe/Paris) they go on. */
+    byDay: Record<string, number>;
   };
   encoding: { gsm7: number; ucs2: number };
   /** Messages by number of parts. */
@@ -37,28 +44,77 @@ export interface DryRun {
   parts: number;
   /** A few recipients in UCS-2 and the characters that put them there. */
   ucs2Because: { recipient: string; characters: string[] }[];
-  cost: { grid: string; microEuros: number; billable: string };
+  cost: {
+    grid: string;
+    microEuros: number;
+    billable: string;
+    /** SMS the account was already billed for this month (Europe/Paris), on which the tier depends. */
+    billedThisMonth: number;
+    /** Set when the month, with this campaign, costs more than it would at the next band's first SMS. */
+    cliff: TierCliff | null;
+  };
   /** At the short code's rate, once the window is open. */
   timeToSend: { shortCode: string; ratePerSecond: number; seconds: number | null };
   /** The first rendered messages, as they would leave. */
   samples: { recipient: string; text: string }[];
 }
 
+/** One recipient as the sending would decide it. */
+export interface RecipientDecision {
+  recipient: string;
+  /** `send`: goes at the start; `deferred`: goes later (`goesAt`); `excluded`: gets no message. */
+  outcome: 'send' | 'deferred' | 'excluded';
+  /** Excluded: stop, no-consent, cap, duplicate, refused; deferred: window or cap. */
+  reason: string | null;
+  /** The rule's own words. */
+  detail: string | null;
+  goesAt: Date | null;
+  encoding: 'gsm7' | 'ucs2' | null;
+  segments: number | null;
+  /** The rule set that decided ("name version"); null for a duplicate. */
+  ruleSet: string | null;
+}
+
 /** Contacts read per round trip: a million-contact audience is about a hundred reads. */
 const PAGE = 10_000;
 const EXAMPLES = 5;
 const EXCLUSION_OF: Record<string, string> = { opposition: 'stop', consent: 'no-consent', 'frequency-cap': 'cap', refused: 'refused' };
+const PARIS = 'Europe/Paris';
 
 export async function planCampaign(deps: CampaignDeps, sender: Sender, id: string): Promise<DryRun> {
   const campaign = await findCampaign(deps, sender.accountId, id);
-  const now = deps.clock.now();
-  const startsAt = campaign.sendAt && campaign.sendAt > now ? campaign.sendAt : now;
+  const startsAt = startOf(campaign, deps.clock.now());
+  const { audience } = await audienceOf(deps, campaign);
+  const scope = { accountId: campaign.accountId, brand: campaign.brand, now: startsAt };
+  const [counted, billedThisMonth] = await Promise.all([deps.contacts.countAudience(audience, scope), billedInMonthOf(deps, campaign.accountId, startsAt)]);
+  const tally = new Tally(campaign, startsAt);
+  for await (const { decision, message } of decide(deps, sender, campaign, startsAt)) tally.add(decision, message);
+  const rate = deps.submit.shortCodes().get(campaign.shortCode)?.ratePerSecond ?? 0;
+  return tally.result(counted, deps.tariff, rate, billedThisMonth);
+}
+
+/** The dry run recipient by recipient, in the audience's order (a million recipients are never held at once). */
+export async function* recipientDecisions(deps: CampaignDeps, sender: Sender, id: string): AsyncGenerator<RecipientDecision> {
+  const campaign = await findCampaign(deps, sender.accountId, id);
+  for await (const { decision } of decide(deps, sender, campaign, startOf(campaign, deps.clock.now()))) yield decision;
+}
+
+function startOf(campaign: Campaign, now: Date): Date {
+  return campaign.sendAt && campaign.sendAt > now ? campaign.sendAt : now;
+}
+
+/** SMS already billed to the account in the month (Europe/Paris) of `at`: the tier of this campaign depends on it. */
+async function billedInMonthOf(deps: CampaignDeps, accountId: string, at: Date): Promise<number> {
+  const monthStart = DateTime.fromJSDate(at, { zone: PARIS }).startOf('month').toJSDate();
+  return deps.campaigns.partsSince(accountId, monthStart, billedStatuses(deps.tariff));
+}
+
+/** Every recipient of the audience decided: the message the sending would queue, or none (a duplicate). */
+async function* decide(deps: CampaignDeps, sender: Sender, campaign: Campaign, startsAt: Date): AsyncGenerator<{ decision: RecipientDecision; message: NewMessage | null }> {
   const { audience, bases } = await audienceOf(deps, campaign);
   const template = templateOf(campaign, bases);
   const known = deps.submit.shortCodes();
   const scope = { accountId: campaign.accountId, brand: campaign.brand, now: startsAt };
-  const counted = await deps.contacts.countAudience(audience, scope);
-  const tally = new Tally(campaign, startsAt);
   // A number is unique in its base: duplicates are only possible across bases.
   const seen = audience.baseIds.length > 1 ? new Set<string>() : undefined;
   const page = (after: string) => deps.contacts.audience(audience, scope, after, PAGE);
@@ -67,22 +123,58 @@ export async function planCampaign(deps: CampaignDeps, sender: Sender, id: strin
     const members = await reading;
     if (members.length === PAGE) reading = page(members.at(-1)!.contact.id);
     for (const member of members) {
-      if (seen?.has(member.contact.mobile)) tally.exclude('duplicate');
-      else tally.add(campaignMessage(campaign, template, sender, known, member, startsAt), member);
-      seen?.add(member.contact.mobile);
+      const recipient = member.contact.mobile;
+      if (seen?.has(recipient)) {
+        yield { decision: { recipient, outcome: 'excluded', reason: 'duplicate', detail: 'the same number is in another base of the audience', goesAt: null, encoding: null, segments: null, ruleSet: null }, message: null };
+        continue;
+      }
+      seen?.add(recipient);
+      const message = campaignMessage(campaign, template, sender, known, member, startsAt);
+      yield { decision: decisionOf(message, member, startsAt), message };
     }
-    if (members.length < PAGE) break;
+    if (members.length < PAGE) return;
   }
-  const rate = known.get(campaign.shortCode)?.ratePerSecond ?? 0;
-  return tally.result(counted, deps.tariff, rate);
 }
 
-/** The dry run's counters, fed one decided message at a time. */
+function decisionOf(message: NewMessage, member: AudienceMember, startsAt: Date): RecipientDecision {
+  const common = { recipient: message.recipient, encoding: message.encoding, segments: message.segments, ruleSet: message.compliance?.ruleSet ?? null };
+  if (message.status === 'suppressed') {
+    const code = message.error?.code ?? 'refused';
+    return { ...common, outcome: 'excluded', reason: EXCLUSION_OF[code] ?? code, detail: message.error?.reason ?? null, goesAt: null };
+  }
+  const goesAt = capped(message, member);
+  if (goesAt === undefined) return { ...common, outcome: 'excluded', reason: 'cap', detail: 'no day left under the daily marketing cap (account policy "reject")', goesAt: null };
+  if (goesAt > message.dueAt) return { ...common, outcome: 'deferred', reason: 'cap', detail: 'the recipient already has the brand’s marketing SMS that day', goesAt };
+  if (goesAt > startsAt) return { ...common, outcome: 'deferred', reason: 'window', detail: deferral(message), goesAt };
+  return { ...common, outcome: 'send', reason: null, detail: null, goesAt };
+}
+
+/** The window rule's words, from the compliance notes. */
+function deferral(message: NewMessage): string | null {
+  return message.compliance?.notes.find((n) => n.verdict === 'defer')?.reason ?? null;
+}
+
+/**
+ * When a marketing message would go under the daily cap, from the slots the recipient already has: its first
+ * allowed day if free, else the next ones (policy "defer"); undefined when no day is left (policy "reject").
+ */
+function capped(message: NewMessage, member: AudienceMember): Date | undefined {
+  const cap = message.cap;
+  if (!cap) return message.dueAt;
+  let day: typeof cap.first | undefined = cap.first;
+  for (let tried = 0; day && tried < cap.maxDays; tried++, day = cap.dayAfter(day)) {
+    if (member.capDays.filter((taken) => taken === day!.localDay).length < cap.perDay) return day.at;
+  }
+  return undefined;
+}
+
+/** The dry run's counters, fed one decided recipient at a time. */
 class Tally {
   private messages = 0;
+  private readonly ruleSets = new Set<string>();
   private readonly excluded: Record<string, number> = {};
   private readonly refusals: DryRun['refusals'] = [];
-  private readonly deferred: DryRun['deferred'] = { byWindow: 0, byCap: 0, until: null };
+  private readonly deferred: DryRun['deferred'] = { byWindow: 0, byCap: 0, until: null, byDay: {} };
   private readonly encoding = { gsm7: 0, ucs2: 0 };
   private readonly segments: Record<number, number> = {};
   private parts = 0;
@@ -94,22 +186,14 @@ class Tally {
     private readonly startsAt: Date,
   ) {}
 
-  exclude(reason: string): void {
-    this.excluded[reason] = (this.excluded[reason] ?? 0) + 1;
-  }
-
-  add(message: NewMessage, member: AudienceMember): void {
-    if (message.status === 'suppressed') {
-      const code = message.error?.code ?? 'refused';
-      this.exclude(EXCLUSION_OF[code] ?? code);
-      if (code === 'refused' && this.refusals.length < EXAMPLES) this.refusals.push({ recipient: message.recipient, reason: message.error!.reason });
+  add(decision: RecipientDecision, message: NewMessage | null): void {
+    if (decision.ruleSet) this.ruleSets.add(decision.ruleSet);
+    if (decision.outcome === 'excluded' || !message) {
+      this.excluded[decision.reason!] = (this.excluded[decision.reason!] ?? 0) + 1;
+      if (decision.reason === 'refused' && this.refusals.length < EXAMPLES) this.refusals.push({ recipient: decision.recipient, reason: decision.detail! });
       return;
     }
-    const dueAt = this.capped(message, member);
-    if (dueAt === undefined) return this.exclude('cap');
-    if (dueAt > message.dueAt) this.deferred.byCap++;
-    else if (dueAt > this.startsAt) this.deferred.byWindow++;
-    if (dueAt > this.startsAt && (!this.deferred.until || dueAt > this.deferred.until)) this.deferred.until = dueAt;
+    if (decision.outcome === 'deferred') this.defer(decision.reason === 'cap' ? 'byCap' : 'byWindow', decision.goesAt!);
     this.messages++;
     this.encoding[message.encoding]++;
     this.segments[message.segments] = (this.segments[message.segments] ?? 0) + 1;
@@ -118,25 +202,19 @@ class Tally {
     if (this.samples.length < EXAMPLES) this.samples.push({ recipient: message.recipient, text: message.body });
   }
 
-  /**
-   * When a marketing message would go under the daily cap, from the slots the recipient already has: its first
-   * allowed day if free, else the next ones (policy "defer"); undefined when no day is left (policy "reject").
-   */
-  private capped(message: NewMessage, member: AudienceMember): Date | undefined {
-    const cap = message.cap;
-    if (!cap) return message.dueAt;
-    let day: typeof cap.first | undefined = cap.first;
-    for (let tried = 0; day && tried < cap.maxDays; tried++, day = cap.dayAfter(day)) {
-      if (member.capDays.filter((taken) => taken === day!.localDay).length < cap.perDay) return day.at;
-    }
-    return undefined;
+  private defer(by: 'byWindow' | 'byCap', goesAt: Date): void {
+    this.deferred[by]++;
+    if (!this.deferred.until || goesAt > this.deferred.until) this.deferred.until = goesAt;
+    const day = DateTime.fromJSDate(goesAt, { zone: PARIS }).toISODate()!;
+    this.deferred.byDay[day] = (this.deferred.byDay[day] ?? 0) + 1;
   }
 
-  result(counted: { contacts: number; recipients: number }, tariff: TariffGrid, ratePerSecond: number): DryRun {
-    const estimate = this.parts > 0 ? estimateMessage({ grid: tariff, segments: this.parts }) : undefined;
+  result(counted: { contacts: number; recipients: number }, tariff: TariffGrid, ratePerSecond: number, billedThisMonth: number): DryRun {
+    const estimate = this.parts > 0 ? estimateMessage({ grid: tariff, segments: this.parts, billedThisMonth }) : undefined;
     return {
       campaignId: this.campaign.id,
       startsAt: this.startsAt,
+      ruleSets: [...this.ruleSets],
       audience: counted,
       messages: this.messages,
       excluded: this.excluded,
@@ -146,7 +224,13 @@ class Tally {
       segments: this.segments,
       parts: this.parts,
       ucs2Because: this.ucs2Because,
-      cost: { grid: estimate?.grid ?? tariff.id, microEuros: estimate?.amount ?? 0, billable: estimate?.billable ?? 'when-delivered' },
+      cost: {
+        grid: estimate?.grid ?? tariff.id,
+        microEuros: estimate?.amount ?? 0,
+        billable: estimate?.billable ?? 'when-delivered',
+        billedThisMonth,
+        cliff: estimate?.cliff ?? null,
+      },
       timeToSend: { shortCode: this.campaign.shortCode, ratePerSecond, seconds: ratePerSecond > 0 ? Math.ceil(this.parts / ratePerSecond) : null },
       samples: this.samples,
     };

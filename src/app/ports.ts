@@ -166,6 +166,9 @@ export interface MessageView {
 }
 
 export interface MessageDetail extends MessageView {
+  brand: string;
+  /** What compliance decided, with the rule set that decided it (null: decided before traces were kept). */
+  compliance: ComplianceRecord | null;
   parts: MessagePartView[];
   events: MessageEventView[];
 }
@@ -264,7 +267,7 @@ export interface RecordedConsent {
   event: ConsentEvent;
   /** Identical evidence was already recorded: nothing new. */
   duplicate: boolean;
-  /** An opt-in that did not re-open consent: the recipient's opt-out that still stands. */
+  /** An opt-in (new or already recorded) that does not re-open consent: the recipient's opt-out that still stands. */
   overruledBy: ConsentEvent | null;
 }
 
@@ -606,4 +609,6 @@ export interface CampaignStore {
   releaseMessages(campaign: Campaign, now: Date): Promise<number>;
   cancelMessages(campaign: Campaign, now: Date): Promise<number>;
   stats(campaign: Campaign): Promise<CampaignStats>;
+  /** SMS parts of the account's messages handed to the SMSC since `since`, in these statuses (what a grid bills). */
+  partsSince(accountId: string, since: Date, statuses: readonly string[]): Promise<number>;
 }

@@ -180,7 +180,7 @@ export function sendingAddress(
       reason: `"${from}" is an alphanumeric sender: the account needs the "alphanumeric-sender" option (account options, granted by the aggregator), and the name in its approved alphanumericSenders`,
     });
   }
-  const shortCode = request.shortCode ?? (numeric ? from : undefined) ?? sender.defaultShortCode ?? (mine.length === 1 ? mine[0] : undefined);
+  const shortCode = request.shortCode ?? (numeric && mine.includes(from) ? from : undefined) ?? sender.defaultShortCode ?? (mine.length === 1 ? mine[0] : undefined);
   if (shortCode === undefined) {
     problems.push({ field: '/shortCode', reason: `choose the short code to send on (this account's: ${listed(mine)})` });
     return undefined;

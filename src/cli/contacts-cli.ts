@@ -3,12 +3,14 @@
  * import, get its error file, remove terminated numbers, and drive campaigns (create, dry run, launch, pause,
  * resume, cancel, statistics).
  */
-import { createReadStream, readFileSync, statSync } from 'node:fs';
+import { createReadStream, createWriteStream, readFileSync, statSync } from 'node:fs';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import path from 'node:path';
 import { type Command, Option } from 'commander';
 import { SingleBar, Presets } from 'cli-progress';
 import { openCsv } from '../adapters/csv/csv-source.ts';
-import { noticesCsv, rejectionsCsv } from '../adapters/csv/csv-write.ts';
+import { decisionsCsv, noticesCsv, rejectionsCsv } from '../adapters/csv/csv-write.ts';
 import { senderOf, type Account, type PgAccountStore } from '../adapters/store/account-store.ts';
 import { PgCampaignStore } from '../adapters/store/campaign-store.ts';
 import { PgContactStore } from '../adapters/store/contact-store.ts';
@@ -18,7 +20,7 @@ import { PgRouteStore } from '../adapters/store/route-store.ts';
 import { actOnCampaign, campaignReport, createCampaign, type CampaignDeps, type CampaignInput } from '../app/campaigns.ts';
 import { InvalidRequest } from '../app/errors.ts';
 import { importContacts } from '../app/import-contacts.ts';
-import { planCampaign } from '../app/plan-campaign.ts';
+import { planCampaign, recipientDecisions } from '../app/plan-campaign.ts';
 import type { ImportRecord } from '../app/ports.ts';
 import type { ColumnTarget } from '../core/contacts/types.ts';
 import { parseMsisdn } from '../core/numbers/index.ts';
@@ -217,12 +219,18 @@ function registerCampaigns(program: Command): void {
     });
   campaign
     .command('dry-run <id>')
-    .description('what launching it would do: recipients, exclusions by reason, deferrals, encodings, cost, time to send')
+    .description('what launching it would do: recipients, exclusions by reason, deferrals, rule set, encodings, cost and tier cliff, time to send')
+    .option('--recipients <file>', 'also write the decision of every recipient to this CSV file (outcome, reason, when it goes)')
     .addOption(accountOption())
     .addOption(configOption())
-    .action(async (id: string, opts: { account: string; config?: string }) => {
+    .action(async (id: string, opts: { account: string; recipients?: string; config?: string }) => {
       await withContacts(load(opts.config), opts.account, async (deps, account) => {
         console.log(JSON.stringify(await planCampaign(deps, senderOf(account), id).catch(explain), null, 2));
+        if (opts.recipients) {
+          const decisions = recipientDecisions(deps, senderOf(account), id);
+          await pipeline(Readable.from(decisionsCsv(await decisions.next(), decisions)), createWriteStream(opts.recipients));
+          console.error(`every recipient's decision: ${opts.recipients}`);
+        }
       });
     });
   for (const action of ['launch', 'pause', 'resume', 'cancel'] as const) {

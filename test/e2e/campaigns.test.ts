@@ -10,10 +10,10 @@ import { PgCampaignStore } from '../../src/adapters/store/campaign-store.ts';
 import { PgConsentStore } from '../../src/adapters/store/consent-store.ts';
 import { PgContactStore } from '../../src/adapters/store/contact-store.ts';
 import { actOnCampaign, campaignReport, createCampaign, type CampaignDeps, type CampaignInput } from '../../src/app/campaigns.ts';
-import { planCampaign } from '../../src/app/plan-campaign.ts';
+import { planCampaign, recipientDecisions, type RecipientDecision } from '../../src/app/plan-campaign.ts';
 import type { Campaign, ContactBase } from '../../src/app/ports.ts';
 import type { Sender } from '../../src/app/submit-messages.ts';
-import { PROJETCOM_BULK_SMS } from '../../src/core/pricing/index.ts';
+import { ORANGE_SMS_INTERNET_2012, PROJETCOM_BULK_SMS } from '../../src/core/pricing/index.ts';
 import { clockFrom, startTestRelais, type TestRelais } from '../support/relais.ts';
 import { eventually } from '../support/waiting.ts';
 
@@ -78,6 +78,16 @@ describe('campaigns', () => {
     expect(plan.cost.microEuros).toBe(plan.parts * 40_000);
     expect(plan.samples[0]!.text).toMatch(/^Dupont : bonjour Client2, -20 % ce samedi.*STOP au 36001$/s);
     expect(plan.timeToSend).toEqual({ shortCode: '36001', ratePerSecond: 100, seconds: 1 });
+    expect(plan.ruleSets).toEqual(['Orange OPS + AF2M 2026']);
+    expect(plan.deferred.byDay).toEqual({ '2026-11-25': 1 });
+    // Recipient by recipient: why each is left out, when each deferred one goes.
+    const decisions = new Map<string, RecipientDecision>();
+    for await (const decision of recipientDecisions(deps, sender, c.id)) decisions.set(decision.recipient, decision);
+    expect(decisions.size).toBe(6);
+    expect(decisions.get(stopped)).toMatchObject({ outcome: 'excluded', reason: 'stop', detail: expect.stringContaining('STOP'), goesAt: null });
+    expect(decisions.get(capped)).toMatchObject({ outcome: 'deferred', reason: 'cap', goesAt: new Date('2026-11-25T07:00:00.000Z'), ruleSet: 'Orange OPS + AF2M 2026' });
+    expect(decisions.get(mobiles[5]!)).toMatchObject({ outcome: 'send', reason: null, encoding: 'ucs2', segments: 1 });
+    expect([...decisions.values()].filter((d) => d.outcome === 'excluded').map((d) => d.reason).sort()).toEqual(['no-consent', 'stop']);
     // A dry run writes nothing.
     expect((await t.tdb.db.pool.query('SELECT count(*)::int AS n FROM messages WHERE campaign_id = $1', [c.id])).rows[0].n).toBe(0);
 
@@ -91,6 +101,23 @@ describe('campaigns', () => {
     expect(rows[0].due_at.toISOString()).toBe(plan.deferred.until!.toISOString());
     // The deferred message still has to go: the campaign is running until it has.
     expect(await status(c)).toBe('running');
+  });
+
+  it('prices the campaign at the tier the month reaches with what the account was already billed, and shows the cliff', async () => {
+    const { base: b, mobiles } = await base(5);
+    await optIn(mobiles);
+    const c = await campaign(b);
+    const internet = { ...deps, tariff: ORANGE_SMS_INTERNET_2012 };
+    const before = (await planCampaign(internet, sender, c.id)).cost;
+    expect(before).toMatchObject({ microEuros: 5 * 94_000, cliff: null });
+    // 1,990 SMS delivered this month (Paris time) in all: with these 5, the month is in the cliff before 2,001.
+    await t.tdb.db.pool.query(
+      `INSERT INTO messages (id, account_id, recipient, sender, short_code, class, priority, body, encoding, segments, status, due_at, created_at, submitted_at, updated_at)
+       SELECT gen_random_uuid(), $1, '+33600000000', '36001', '36001', 'transactional', 0, 'x', 'gsm7', 1, 'delivered', $2, $2, $2, $2 FROM generate_series(1, $3::int)`,
+      [t.accountId, clock.now(), 1990 - before.billedThisMonth],
+    );
+    const cost = (await planCampaign(internet, sender, c.id)).cost;
+    expect(cost).toMatchObject({ billedThisMonth: 1990, microEuros: 5 * 94_000, cliff: { at: 2_001, costlierFrom: 1_618 } });
   });
 
   it('refuses to launch a campaign whose text breaks a rule for every recipient, naming the rule', async () => {

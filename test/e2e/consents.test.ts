@@ -8,6 +8,11 @@ import { startTestRelais, type TestRelais } from '../support/relais.ts';
 import { parseCsv } from '../support/csv.ts';
 
 
+/** A recorded event as the ledger shows it (what recording it did is not part of it). */
+function asInLedger({ duplicate: _duplicate, notice: _notice, ...event }: Record<string, unknown>) {
+  return event;
+}
+
 describe('the consent ledger over HTTP', () => {
   let t: TestRelais;
   let seq = 0;
@@ -42,7 +47,11 @@ describe('the consent ledger over HTTP', () => {
       reference: 'form-881',
       ip: '203.0.113.7',
       occurredAt: expect.any(String),
+      dated: false,
       recordedAt: expect.any(String),
+      retracted: null,
+      duplicate: false,
+      notice: null,
     });
     expect(recorded.body.occurredAt).toBe(recorded.body.recordedAt);
     expect(new Date(recorded.body.recordedAt).getTime()).toBeGreaterThanOrEqual(before - 1);
@@ -52,7 +61,7 @@ describe('the consent ledger over HTTP', () => {
     expect(read.body).toEqual({
       msisdn: r.e164,
       brands: [{ brand: 'test', consent: 'opt-in', optedOut: false, since: recorded.body.occurredAt }],
-      history: [recorded.body],
+      history: [asInLedger(recorded.body)],
     });
   });
 
@@ -219,7 +228,7 @@ describe('the consent ledger over HTTP', () => {
       expect((await t.api(method, `/v1/consents/${r.national}`, method === 'DELETE' ? undefined : { kind: 'opt-out' })).status).toBe(404);
     }
     expect((await t.api('DELETE', `/v1/consents/${r.national}/${recorded.body.id}`)).status).toBe(404);
-    expect((await t.api('GET', `/v1/consents/${r.national}`)).body.history).toEqual([recorded.body]);
+    expect((await t.api('GET', `/v1/consents/${r.national}`)).body.history).toEqual([asInLedger(recorded.body)]);
   });
 
   it('needs an API key', async () => {
@@ -258,7 +267,7 @@ describe('the consent ledger over HTTP', () => {
           { brand: '@Acme', consent: 'none', optedOut: true, since: '2026-02-01T12:00:00.000Z' },
           { brand: 'Acme', consent: 'none', optedOut: true, since: '2026-02-01T12:00:00.000Z' },
         ],
-        events: recorded,
+        events: recorded.map(asInLedger),
       });
       expect(new Date(body.exportedAt).getTime()).toBeGreaterThanOrEqual(before - 1);
       expect(body.events[0].wording).toBe(wording);
@@ -276,9 +285,9 @@ describe('the consent ledger over HTTP', () => {
       expect([...exported.bytes.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
       const text = new TextDecoder('utf-8', { fatal: true }).decode(exported.bytes.subarray(3));
       const rows = parseCsv(text);
-      expect(rows[0]).toEqual(['id', 'msisdn', 'brand', 'kind', 'source', 'channel', 'wording', 'reference', 'ip', 'occurredAt', 'recordedAt']);
+      expect(rows[0]).toEqual(['id', 'msisdn', 'brand', 'kind', 'source', 'channel', 'wording', 'reference', 'ip', 'occurredAt', 'dated', 'recordedAt', 'retractedAt', 'retractedReason']);
       expect(rows).toHaveLength(4);
-      for (const row of rows) expect(row).toHaveLength(11);
+      for (const row of rows) expect(row).toHaveLength(14);
       const [first, second, third] = rows.slice(1) as [string[], string[], string[]];
 
       expect(first).toEqual([
@@ -292,7 +301,10 @@ describe('the consent ledger over HTTP', () => {
         `'=HYPERLINK("http://evil.example","clic")`,
         '2001:db8::7',
         '2026-01-10T08:00:00.000Z',
+        'true',
         recorded[0].recordedAt,
+        '',
+        '',
       ]);
       expect(second.slice(1, 9)).toEqual([r.e164, "'@Acme", 'soft-opt-in', 'api', "'+shop", '', "'-1+1", '']);
       expect(third.slice(2, 8)).toEqual(['*', 'opt-out', 'api', 'SMS', 'STOP', '']);
@@ -306,7 +318,7 @@ describe('the consent ledger over HTTP', () => {
     it('exports a header row alone for a recipient without events', async () => {
       const exported = await download(`/v1/consents/${fresh().national}/export?format=csv`);
       expect(exported.status).toBe(200);
-      expect(exported.bytes.toString('utf8')).toBe('\uFEFFid,msisdn,brand,kind,source,channel,wording,reference,ip,occurredAt,recordedAt\r\n');
+      expect(exported.bytes.toString('utf8')).toBe('\uFEFFid,msisdn,brand,kind,source,channel,wording,reference,ip,occurredAt,dated,recordedAt,retractedAt,retractedReason\r\n');
     });
 
     it('refuses another format', async () => {

@@ -23,6 +23,11 @@ describe.each(['smpp', 'ucp'])('guards on every message, MOs over %s', (protocol
   const consent = (recipient: string, kind: NewConsentEvent['kind'] = 'opt-in', brand = 'Dupont') =>
     consents.record([{ accountId: t.accountId, brand, recipient, kind, source: 'api', occurredAt: clock.now() }], clock.now());
   const marketing = (to: string, extra: Record<string, unknown> = {}) => t.api('POST', '/v1/messages', { to, text: 'Dupont : -20 % sur tout le rayon jardin ce samedi', class: 'marketing', ...extra });
+  /** Marketing the recipient actually received: a reply is attributed to what reached the handset. */
+  const received = async (to: string, extra: Record<string, unknown> = {}) => {
+    const sent = await marketing(to, extra);
+    expect((await t.waitFor(sent.body.id, (s) => s === 'delivered')).status).toBe('delivered');
+  };
 
   beforeAll(async () => {
     t = await startTestRelais({ simulator: { protocol } }, { brand: 'Dupont', contactReply: 'Dupont SAS, 1 rue de la Paix 75002 Paris, contact@dupont.example', keywords: { stop: ['BASTA'] } }, clock);
@@ -105,7 +110,8 @@ describe.each(['smpp', 'ucp'])('guards on every message, MOs over %s', (protocol
     expect(later.body.status).toBe('queued');
     await t.relais.simulator!.sendMo({ from: to.slice(1), to: '36001', text: '  Stop ' });
     const history = await consents.history(t.accountId, to);
-    expect(history.at(-1)).toMatchObject({ kind: 'opt-out', brand: 'Dupont', source: 'stop-mo' });
+    // Nothing reached the number yet: the STOP opts out of every brand of the accounts on the short code.
+    expect(history.at(-1)).toMatchObject({ kind: 'opt-out', brand: '*', source: 'stop-mo' });
     const message = await t.waitFor(later.body.id, (s) => s === 'suppressed' || s === 'delivered', 10_000);
     expect(message).toMatchObject({ status: 'suppressed', error: { code: 'opposition' } });
   });
@@ -114,8 +120,8 @@ describe.each(['smpp', 'ucp'])('guards on every message, MOs over %s', (protocol
     const to = fresh();
     await consent(to);
     await consent(to, 'opt-in', 'Jardins');
-    await marketing(to);
-    await marketing(to, { brand: 'Jardins', text: 'Jardins : semis offerts ce week-end' });
+    await received(to);
+    await received(to, { brand: 'Jardins', text: 'Jardins : semis offerts ce week-end' });
     await t.relais.simulator!.sendMo({ from: to.slice(1), to: '36001', text: 'STOP Jardins' });
     const history = await consents.history(t.accountId, to);
     expect(history.at(-1)).toMatchObject({ kind: 'opt-out', brand: 'Jardins', source: 'stop-mo' });
@@ -126,7 +132,7 @@ describe.each(['smpp', 'ucp'])('guards on every message, MOs over %s', (protocol
   it('reads the words the account added to the STOP keywords', async () => {
     const to = fresh();
     await consent(to);
-    await marketing(to);
+    await received(to);
     await t.relais.simulator!.sendMo({ from: to.slice(1), to: '36001', text: 'Basta !' });
     expect((await consents.history(t.accountId, to)).at(-1)).toMatchObject({ kind: 'opt-out', source: 'stop-mo', wording: 'Basta !' });
   });
@@ -134,7 +140,7 @@ describe.each(['smpp', 'ucp'])('guards on every message, MOs over %s', (protocol
   it('START by SMS re-opens consent', async () => {
     const to = fresh();
     await consent(to);
-    await marketing(to);
+    await received(to);
     await t.relais.simulator!.sendMo({ from: to.slice(1), to: '36001', text: 'STOP' });
     await t.relais.simulator!.sendMo({ from: to.slice(1), to: '36001', text: 'start' });
     expect((await consents.history(t.accountId, to)).map((e) => `${e.kind}/${e.source}`)).toEqual(['opt-in/api', 'opt-out/stop-mo', 'opt-in/start-mo']);
@@ -165,7 +171,7 @@ describe.each(['smpp', 'ucp'])('guards on every message, MOs over %s', (protocol
   it('shows the MOs attributed to the account, with what each asked for', async () => {
     const to = fresh();
     await consent(to);
-    await marketing(to);
+    await received(to);
     await t.relais.simulator!.sendMo({ from: to.slice(1), to: '36001', text: 'Je viendrai samedi' });
     await t.relais.simulator!.sendMo({ from: to.slice(1), to: '36001', text: 'STOP' });
     const { body } = await t.api('GET', '/v1/inbound?limit=2');

@@ -32,3 +32,14 @@ export function whenSignalled(condition: () => boolean, listeners: Set<() => voi
     listeners.add(check);
   });
 }
+
+/** Resolves with the first value `probe` gives that is not undefined, probed every `everyMs`; fails after `timeoutMs`. */
+export async function firstValue<T>(probe: () => Promise<T | undefined>, what: string, timeoutMs = 10_000, everyMs = 20): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, everyMs));
+  }
+}

@@ -5,6 +5,7 @@
  * it as text.
  */
 import type { ImportNotice, ImportRejection } from '../../app/ports.ts';
+import type { RecipientDecision } from '../../app/plan-campaign.ts';
 
 export const BOM = '\uFEFF';
 const FORMULA_START = /^[=+\-@\t\r]/;
@@ -27,4 +28,14 @@ export async function* rejectionsCsv(rejections: AsyncIterable<ImportRejection>)
 export async function* noticesCsv(notices: AsyncIterable<ImportNotice>): AsyncGenerator<string> {
   yield `${BOM}line,msisdn,reason\r\n`;
   for await (const notice of notices) yield `${notice.line},${csvField(notice.msisdn, true)},${csvField(notice.reason)}\r\n`;
+}
+
+/** A dry run recipient by recipient (the first decision already read, the rest as they come). */
+export async function* decisionsCsv(first: IteratorResult<RecipientDecision>, rest: AsyncIterable<RecipientDecision>): AsyncGenerator<string> {
+  yield `${BOM}recipient,outcome,reason,goesAt,encoding,segments,ruleSet,detail\r\n`;
+  const row = (d: RecipientDecision) =>
+    [csvField(d.recipient, true), d.outcome, csvField(d.reason), d.goesAt?.toISOString() ?? '', d.encoding ?? '', d.segments ?? '', csvField(d.ruleSet), csvField(d.detail)].join(',') + '\r\n';
+  if (first.done) return;
+  yield row(first.value);
+  for await (const decision of rest) yield row(decision);
 }

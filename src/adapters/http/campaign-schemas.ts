@@ -338,6 +338,7 @@ export const DryRun = Type.Object(
   {
     campaignId: Type.String(),
     startsAt: DateTime('Its send time, or now'),
+    ruleSets: Type.Array(Type.String(), { description: 'The rule sets that decided the messages ("name version"): the account’s choice, or the one in force' }),
     audience: Type.Ref(AudienceCount),
     messages: Type.Integer({ description: 'Messages that would go' }),
     excluded: Counts('Recipients left out, by reason: stop (opted out), no-consent, cap, duplicate (same number in several bases), refused'),
@@ -346,12 +347,34 @@ export const DryRun = Type.Object(
       byWindow: Type.Integer({ description: 'Held until the send window opens' }),
       byCap: Type.Integer({ description: 'Moved to a later day by the daily marketing cap' }),
       until: Nullable(DateTime('When the last deferred message may go')),
+      byDay: Counts('Deferred messages by the day they go (YYYY-MM-DD, Paris time)'),
     }),
     encoding: Type.Ref(EncodingCounts),
     segments: Counts('Messages by number of SMS parts'),
     parts: Type.Integer({ description: 'SMS parts in all' }),
     ucs2Because: Type.Array(Type.Ref(Ucs2Reason)),
-    cost: Type.Object({ grid: Type.String(), billable: Type.String(), microEuros: Type.Integer(), euros: Type.String() }, { description: 'At the campaign tariff, excluding VAT' }),
+    cost: Type.Object(
+      {
+        grid: Type.String(),
+        billable: Type.String(),
+        microEuros: Type.Integer(),
+        euros: Type.String(),
+        billedThisMonth: Type.Integer({ description: 'SMS already billed to the account this month (Paris time): the tier depends on it' }),
+        cliff: Nullable(
+          Type.Object(
+            {
+              at: Type.Integer({ description: 'First SMS of the cheaper band' }),
+              costlierFrom: Type.Integer({ description: 'From this many SMS in the month up to at − 1, the month costs more than at `at`' }),
+              amountBefore: Type.Ref(Money),
+              amountAt: Type.Ref(Money),
+              label: Type.String(),
+            },
+            { description: 'The month, with this campaign, falls in a tier cliff: sending a little more would cost less' },
+          ),
+        ),
+      },
+      { description: 'At the campaign tariff, at the tier the month reaches with it, excluding VAT' },
+    ),
     timeToSend: Type.Object({ shortCode: Type.String(), ratePerSecond: Type.Number(), seconds: Nullable(Type.Integer()) }),
     samples: Type.Array(Type.Ref(Sample), { description: 'The first messages as they would leave' }),
   },

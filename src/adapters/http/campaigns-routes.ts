@@ -1,6 +1,8 @@
 import { Type } from '@sinclair/typebox';
 import { actOnCampaign, campaignReport, createCampaign, editCampaign, findCampaign, type CampaignReport as Report } from '../../app/campaigns.ts';
-import { planCampaign, type DryRun as Plan } from '../../app/plan-campaign.ts';
+import { planCampaign, recipientDecisions, type DryRun as Plan } from '../../app/plan-campaign.ts';
+import { Readable } from 'node:stream';
+import { decisionsCsv } from '../csv/csv-write.ts';
 import type { Campaign } from '../../app/ports.ts';
 import { previewText } from '../../app/preview-text.ts';
 import { allowedActions } from '../../core/campaign/index.ts';
@@ -124,6 +126,31 @@ export async function campaignRoutes(app: Api, deps: HttpDeps): Promise<void> {
     async (request) => presentDryRun(await planCampaign(deps.campaigns, senderOf(request.account), request.params.id)),
   );
 
+  app.get(
+    '/campaigns/:id/dry-run/recipients',
+    {
+      schema: {
+        summary: 'The dry run recipient by recipient, as CSV: what the sending would do to each, why, and when',
+        description:
+          'Columns: recipient, outcome (send, deferred, excluded), reason (window or cap for a deferral; stop, no-consent, cap, duplicate or ' +
+          'refused for an exclusion), goesAt (ISO 8601), encoding, segments, ruleSet, detail (the rule’s own words). Streamed in the ' +
+          'audience’s order; nothing is written. Same CSV conventions as the other files (UTF-8 with BOM, CRLF, formula guard).',
+        tags: ['campaigns'],
+        params: IdParams,
+        response: { 200: { description: 'One row per recipient', content: { 'text/csv': { schema: Type.String() } } }, 404: problem },
+      },
+    },
+    async (request, reply) => {
+      const decisions = recipientDecisions(deps.campaigns, senderOf(request.account), request.params.id);
+      const first = await decisions.next(); // an unknown campaign answers 404 before anything is sent
+      return reply
+        .header('content-disposition', `attachment; filename="campaign-${request.params.id}-dry-run.csv"`)
+        .header('cache-control', 'no-store')
+        .type('text/csv; charset=utf-8; header=present')
+        .send(Readable.from(decisionsCsv(first, decisions)));
+    },
+  );
+
   for (const [action, summary] of Object.entries(ACTIONS) as [keyof typeof ACTIONS, string][]) {
     app.post(
       `/campaigns/:id/${action}`,
@@ -177,11 +204,16 @@ function presentCampaign(c: Campaign) {
 }
 
 function presentDryRun(d: Plan) {
+  const { cliff } = d.cost;
   return {
     ...d,
     startsAt: d.startsAt.toISOString(),
     deferred: { ...d.deferred, until: d.deferred.until?.toISOString() ?? null },
-    cost: { ...d.cost, ...money(d.cost.microEuros) },
+    cost: {
+      ...d.cost,
+      ...money(d.cost.microEuros),
+      cliff: cliff && { at: cliff.at, costlierFrom: cliff.costlierFrom, amountBefore: money(cliff.amountBefore), amountAt: money(cliff.amountAt), label: cliff.label },
+    },
   };
 }
 

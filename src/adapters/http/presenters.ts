@@ -27,6 +27,8 @@ export function presentMessage(m: MessageView) {
 export function presentMessageDetail(m: MessageDetail) {
   return {
     ...presentMessage(m),
+    brand: m.brand,
+    compliance: m.compliance,
     parts: m.parts.map((p) => ({
       index: p.index,
       smscMessageId: p.smscMessageId,

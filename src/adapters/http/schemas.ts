@@ -68,6 +68,17 @@ export const MessageSummary = Type.Object(MessageFields, { $id: 'Message' });
 export const MessageDetail = Type.Object(
   {
     ...MessageFields,
+    brand: Type.String({ description: 'The brand it speaks for (STOP, consent and the cap are per brand)' }),
+    compliance: Nullable(
+      Type.Object(
+        {
+          ruleSet: Type.String({ description: 'The rule set that decided, "name version"' }),
+          decision: Type.String({ description: 'allow, defer or reject' }),
+          notes: Type.Array(Type.Object({ rule: Type.String(), verdict: Type.String(), reason: Type.String() }), { description: 'Every rule that did not simply pass' }),
+        },
+        { description: 'What compliance decided when the message was accepted' },
+      ),
+    ),
     parts: Type.Array(
       Type.Object({
         index: Type.Integer(),

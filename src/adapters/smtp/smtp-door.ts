@@ -52,6 +52,7 @@ export const HEADERS = {
   sendAt: 'x-relais-send-at',
   brand: 'x-relais-brand',
   shortCode: 'x-relais-short-code',
+  from: 'x-relais-from',
   text: 'x-relais-text',
 } as const;
 
@@ -205,6 +206,7 @@ async function handleMail(raw: Buffer, session: SMTPServerSession, deps: SmtpDoo
   const sendAt = headerOf(mail, HEADERS.sendAt);
   const brand = headerOf(mail, HEADERS.brand);
   const shortCode = headerOf(mail, HEADERS.shortCode);
+  const from = headerOf(mail, HEADERS.from);
   const requests: SendRequest[] = recipients.map((to) => ({
     to,
     text,
@@ -212,6 +214,7 @@ async function handleMail(raw: Buffer, session: SMTPServerSession, deps: SmtpDoo
     ...(sendAt ? { sendAt } : {}),
     ...(brand ? { brand } : {}),
     ...(shortCode ? { shortCode } : {}),
+    ...(from ? { from } : {}),
   }));
 
   // A client that did not get our 250 sends the same mail again: its Message-ID makes that retry a replay.
@@ -251,7 +254,7 @@ function forMail(problem: FieldProblem, requests: readonly SendRequest[]): Field
   if (!match) return problem;
   const field = match[2]!;
   const to = requests[match[1] === undefined ? 0 : Number(match[1])]?.to;
-  const names: Record<string, string> = { '/text': 'text', '/sendAt': 'X-Relais-Send-At', '/shortCode': 'X-Relais-Short-Code', '/brand': 'X-Relais-Brand', '/class': 'X-Relais-Class' };
+  const names: Record<string, string> = { '/text': 'text', '/sendAt': 'X-Relais-Send-At', '/shortCode': 'X-Relais-Short-Code', '/from': 'X-Relais-From', '/brand': 'X-Relais-Brand', '/class': 'X-Relais-Class' };
   return { field: field === '/to' || !names[field] ? `${to ?? 'recipient'}${field === '/to' ? '' : ` ${field.slice(1)}`}` : names[field]!, reason: problem.reason };
 }
 

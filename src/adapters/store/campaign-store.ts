@@ -175,6 +175,15 @@ export class PgCampaignStore implements CampaignStore {
     }
     return stats;
   }
+
+  /** Read through the account's index (messages_account_created): every message of the account is looked at once. */
+  async partsSince(accountId: string, since: Date, statuses: readonly string[]): Promise<number> {
+    const { rows } = await this.db.pool.query<{ parts: number }>(
+      `SELECT coalesce(sum(segments), 0)::int AS parts FROM messages WHERE account_id = $1 AND submitted_at >= $2 AND status = ANY($3::text[])`,
+      [accountId, since, statuses],
+    );
+    return rows[0]!.parts;
+  }
 }
 
 const NOT_DELIVERED = new Set(['undeliverable', 'expired', 'rejected', 'unknown', 'failed', 'suppressed', 'in_doubt']);

@@ -97,8 +97,8 @@ export async function admitAll(client: pg.PoolClient, evidence: readonly Consent
     for (const [recipient, events] of await eventsOf(client, accountId, items.map((e) => e.brand), recipients)) ledgers.set(`${accountId} ${recipient}`, new RecipientLedger(events));
   }
   return evidence.map((e) => {
-    const admission = ledgers.get(`${e.accountId} ${e.recipient}`)!.admit(e, uuidv7(now.getTime()), now);
-    return { event: admission.event, duplicate: admission.kind === 'duplicate', overruledBy: admission.kind === 'new' ? admission.overruledBy : null };
+    const { kind, event, overruledBy } = ledgers.get(`${e.accountId} ${e.recipient}`)!.admit(e, uuidv7(now.getTime()), now);
+    return { event, duplicate: kind === 'duplicate', overruledBy };
   });
 }
 

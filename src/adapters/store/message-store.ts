@@ -3,6 +3,7 @@ import type pg from 'pg';
 import type { SendDay } from '../../core/compliance/index.ts';
 import { CAMPAIGN_PRIORITY, priorityOf } from '../../core/message/status.ts';
 import type {
+  ComplianceRecord,
   IdempotencyClaim,
   InsertResult,
   ListCursor,
@@ -89,6 +90,8 @@ export class PgMessageStore implements MessageStore {
     ]);
     return {
       ...toView(row),
+      brand: row.brand,
+      compliance: row.compliance as ComplianceRecord | null,
       parts: parts.map((p) => ({
         index: p.part_index,
         smscMessageId: p.smsc_message_id,

@@ -102,9 +102,11 @@ export function planStopMention(input: DecisionInput): StopPlan {
   // The account's wording first; the GSM-safe standard one as the alternative it is compared with.
   const own = alphanumeric ? policy.stopWording?.alphanumeric : policy.stopWording?.shortCode;
   const standard = alphanumeric ? STOP_WORDINGS.alphanumericGsm : STOP_WORDINGS.shortCode;
-  // Without an account wording, an alphanumeric sender gets PROJETCOM's words when they cost no more.
-  const first = own ?? (alphanumeric ? STOP_WORDINGS.alphanumeric : standard);
-  return addMention(text, [first, standard], shortCode, alphanumeric && own === undefined, note);
+  // Without an account wording, an alphanumeric sender gets the GSM-safe words, or PROJETCOM's own when the text is
+  // already UCS-2 and they cost no more: the default never turns a GSM text into UCS-2.
+  const seeds = STOP_WORDINGS.alphanumeric;
+  const templates = own !== undefined ? [own, standard] : !alphanumeric ? [standard] : isGsm7(text) ? [standard, seeds] : [seeds, standard];
+  return addMention(text, templates, shortCode, alphanumeric && own === undefined, note);
 }
 
 /**

@@ -120,11 +120,14 @@ function evidenceKey(e: ConsentEvidence): string {
 }
 
 /** What recording a piece of evidence does, given the recipient's events so far. */
-export type Admission =
-  /** Already in the ledger (not retracted): nothing is recorded. */
-  | { kind: 'duplicate'; of: ConsentEvent }
-  /** Recorded; for an opt-in, the opt-out that still stands after it (consent not re-opened), else null. */
-  | { kind: 'new'; overruledBy: ConsentEvent | null };
+export interface Admission {
+  /** `duplicate`: already in the ledger (not retracted), nothing is recorded; `new`: recorded. */
+  kind: 'duplicate' | 'new';
+  /** The event recorded, or the identical one already in the ledger. */
+  event: ConsentEvent;
+  /** For an opt-in, the opt-out that still stands after it (consent not re-opened), else null. */
+  overruledBy: ConsentEvent | null;
+}
 
 const later = (a: ConsentEvent | undefined, b: ConsentEvent | undefined) => (!a ? b : !b ? a : ledgerOrder(a, b) >= 0 ? a : b);
 
@@ -162,13 +165,12 @@ export class RecipientLedger {
   }
 
   /** What recording `evidence` (under `id`) does; a new event is added. */
-  admit(evidence: ConsentEvidence, id: string, recordedAt: Date): Admission & { event: ConsentEvent } {
+  admit(evidence: ConsentEvidence, id: string, recordedAt: Date): Admission {
     const duplicate = this.byEvidence.get(evidenceKey(evidence));
-    if (duplicate) return { kind: 'duplicate', of: duplicate, event: duplicate };
-    const event: ConsentEvent = { ...evidence, id, recordedAt, retracted: null };
-    this.add(event);
+    const event = duplicate ?? { ...evidence, id, recordedAt, retracted: null };
+    if (!duplicate) this.add(event);
     const overruledBy = evidence.kind === 'opt-out' ? null : (this.standingOptOut(evidence.brand) ?? null);
-    return { kind: 'new', overruledBy, event };
+    return { kind: duplicate ? 'duplicate' : 'new', event, overruledBy };
   }
 }
 

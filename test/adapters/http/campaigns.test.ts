@@ -6,6 +6,7 @@
  * working Tuesday at 10:00 in Paris, inside every send window, and runs at the real pace.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parseCsv } from '../../support/csv.ts';
 import { clockFrom, startTestRelais, type TestRelais } from '../../support/relais.ts';
 
 const TUESDAY_10H_PARIS = new Date('2026-11-24T09:00:00Z');
@@ -136,6 +137,22 @@ describe('campaigns over HTTP', () => {
     expect(dryRun.body.cost.microEuros).toBeGreaterThan(0);
     expect(dryRun.body.samples.map((s: { recipient: string }) => s.recipient)).toEqual([mobiles[0], mobiles[3]]);
     expect(dryRun.body.samples[1].text).toMatch(/^Dupont : Bonjour Anne, .* STOP au \d+$/);
+    expect(dryRun.body.ruleSets).toEqual(['Orange OPS + AF2M 2026']);
+    expect(dryRun.body.cost).toMatchObject({ billedThisMonth: expect.any(Number), cliff: null });
+
+    const file = await fetch(`${t.relais.httpUrl}/v1/campaigns/${id}/dry-run/recipients`, { headers: { authorization: `Bearer ${t.key}` } });
+    expect(file.headers.get('content-type')).toBe('text/csv; charset=utf-8; header=present');
+    const rows = parseCsv(await file.text());
+    expect(rows[0]).toEqual(['recipient', 'outcome', 'reason', 'goesAt', 'encoding', 'segments', 'ruleSet', 'detail']);
+    expect(rows.slice(1).map(([recipient, outcome, reason]) => [recipient, outcome, reason]).sort()).toEqual(
+      [
+        [mobiles[0], 'send', ''],
+        [mobiles[1], 'excluded', 'stop'],
+        [mobiles[2], 'excluded', 'no-consent'],
+        [mobiles[3], 'send', ''],
+      ].sort(),
+    );
+    expect((await t.api('GET', '/v1/campaigns/00000000-0000-7000-8000-000000000000/dry-run/recipients')).status).toBe(404);
 
     const launched = await t.api('POST', `/v1/campaigns/${id}/launch`);
     expect(launched.status).toBe(200);

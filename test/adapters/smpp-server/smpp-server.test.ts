@@ -17,7 +17,7 @@ async function esme(mode: 'bind_transmitter' | 'bind_receiver' | 'bind_transceiv
 }
 
 beforeAll(async () => {
-  t = await startTestRelais({ smppServer: { enabled: true, port: 0 } });
+  t = await startTestRelais({ smppServer: { enabled: true, port: 0 } }, { options: ['alphanumeric-sender'], alphanumericSenders: ['ACME'] });
   port = t.relais.smppServerPort!;
   await new PgSmppAccountStore(t.relais.db).setCredential(t.accountId, { systemId: 'acme', password: 'secret1' }, new Date());
 });
@@ -238,6 +238,16 @@ describe('submit_sm', () => {
     expect(due).toBeGreaterThan(50 * 60_000);
     expect(due).toBeLessThan(61 * 60_000);
     await t.api('POST', `/v1/messages/${resp.fields.message_id}/cancel`);
+  });
+
+  it('refuses a source_addr that is a mobile number or a short code of another account with ESME_RINVSRCADR', async () => {
+    const client = await esme();
+    for (const source_addr of ['33612345678', '0612345678', '36999', '123456']) {
+      const resp = (await client.request('submit_sm', textSubmit(TO, 'Votre code : 1234', { source_addr, source_addr_ton: 1 }))) as PduOf<'submit_sm_resp'>;
+      expect({ source_addr, status: resp.status }).toEqual({ source_addr, status: 0x0a });
+    }
+    const own = (await client.request('submit_sm', textSubmit(TO, 'Votre code : 1234', { source_addr: '36001', source_addr_ton: 3 }))) as PduOf<'submit_sm_resp'>;
+    expect(own.status).toBe(0);
   });
 
   it('answers ESME_ROK for a suppressed message and says REJECTD err:103 in its receipt', async () => {

@@ -17,7 +17,7 @@ describe('frequency cap: at most one marketing SMS per recipient per day per bra
 
   it('the rejection says how many were sent, the limit, and what to do', () => {
     expect(ruleOutcome(decide(marketing({ facts: { marketingSentTodayForBrand: 1 } })), 'frequency-cap').reason).toBe(
-      '1 marketing SMS already sent today for Dupont to this recipient; at most 1 a day (AF2M 2026): send it another day',
+      '1 marketing SMS already sent today for Dupont to this recipient; at most 1 a day (Orange OPS + AF2M 2026): send it another day',
     );
   });
 

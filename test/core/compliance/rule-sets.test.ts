@@ -8,22 +8,24 @@ import {
   InvalidRuleSetError,
   NoRuleSetInForceError,
   ORANGE_OPS_2016,
+  ORANGE_OPS_AF2M_2026,
   UnknownRuleSetError,
   type RuleSet,
 } from '../../../src/core/compliance/index.ts';
 import { marketing, ruleOutcome } from './build.ts';
 
 describe('versioned rule sets with effective dates (docs/domain.md rule 4: both versions held as rule sets, never as constants)', () => {
-  it('the built-in sets are Orange OPS 2016 and AF2M 2026', () => {
+  it('the built-in sets are Orange OPS 2016, AF2M 2026, and both at once', () => {
     expect(BUILT_IN_RULE_SETS.map(({ name, version, effectiveFrom }) => ({ name, version, effectiveFrom }))).toEqual([
       { name: 'Orange OPS', version: '2016', effectiveFrom: '2016-10-15T00:00:00+02:00' },
+      { name: 'Orange OPS + AF2M', version: '2026', effectiveFrom: '2026-03-01T00:00:00+01:00' },
       { name: 'AF2M', version: '2026', effectiveFrom: '2026-03-01T00:00:00+01:00' },
     ]);
   });
 
   it.each([
     ['2026-02-28T23:59:59+01:00', 'Orange OPS', '2016'],
-    ['2026-03-01T00:00:00+01:00', 'AF2M', '2026'],
+    ['2026-03-01T00:00:00+01:00', 'Orange OPS + AF2M', '2026'],
     ['2020-06-15T12:00:00+02:00', 'Orange OPS', '2016'],
   ])('at %s the set in force is %s %s', (now, name, version) => {
     expect(decide(marketing({ now: new Date(now) })).trace.ruleSet).toEqual({ name, version, chosenBy: 'in-force' });
@@ -47,7 +49,25 @@ describe('versioned rule sets with effective dates (docs/domain.md rule 4: both 
       expect(outcome.source).toMatch(/Orange OPS offer \(2016\)|PROJETCOM (terms|deontology annex)|SMS Partner|123-SMS\.net|AF2M|3GPP/);
       expect(outcome.source).not.toMatch(/seed|DOMAIN/i);
     }
-    expect(ruleOutcome(decide(marketing()), 'send-window').source).toBe(AF2M_2026.window.source);
+    expect(ruleOutcome(decide(marketing()), 'send-window').source).toBe(ORANGE_OPS_AF2M_2026.window.source);
+  });
+
+  it.each([
+    ['a Sunday', '2026-12-06T10:00:00+01:00', '2026-12-07T08:00:00+01:00'],
+    ['Christmas Day', '2026-12-25T10:00:00+01:00', '2026-12-26T08:00:00+01:00'],
+    ['21:45 on a weekday', '2026-12-08T21:45:00+01:00', '2026-12-09T08:00:00+01:00'],
+    ['Easter Monday', '2027-03-29T09:00:00+02:00', '2027-03-30T08:00:00+02:00'],
+  ])('by default, marketing respects the Orange contract and the 2026 charter at once: %s is deferred', (_, now, until) => {
+    const outcome = decide(marketing({ now: new Date(now) }));
+    expect(outcome.trace.ruleSet).toEqual({ name: 'Orange OPS + AF2M', version: '2026', chosenBy: 'in-force' });
+    expect(outcome.decision).toMatchObject({ kind: 'defer', until: new Date(until) });
+  });
+
+  it('an account that chose the charter alone sends on a Sunday, flagged as not recommended', () => {
+    const outcome = decide(marketing({ now: new Date('2026-12-06T10:00:00+01:00'), policy: { ruleSet: { name: 'AF2M', version: '2026' } } }));
+    expect(outcome.decision.kind).toBe('allow');
+    expect(ruleOutcome(outcome, 'send-window').verdict).toBe('flag');
+    expect(ruleOutcome(outcome, 'send-window').source).toBe(AF2M_2026.window.source);
   });
 });
 
@@ -64,12 +84,12 @@ describe('an aggregator adds a stricter rule set as data', () => {
   const catalogue = [...BUILT_IN_RULE_SETS, STRICTER];
 
   it('it takes over from the date it takes effect', () => {
-    expect(decide(marketing({ now: new Date('2026-03-31T12:00:00+02:00') }), catalogue).trace.ruleSet.name).toBe('AF2M');
+    expect(decide(marketing({ now: new Date('2026-03-31T12:00:00+02:00') }), catalogue).trace.ruleSet.name).toBe('Orange OPS + AF2M');
     expect(decide(marketing({ now: new Date('2026-04-01T12:00:00+02:00') }), catalogue).trace.ruleSet.name).toBe('Orange + AF2M');
   });
 
   it('a Sunday, tolerated by AF2M, is deferred to Monday; 21:45 on a weekday waits for the morning', () => {
-    expect(decide(marketing({ now: new Date('2026-04-12T10:00:00+02:00') })).decision.kind).toBe('allow');
+    expect(decide(marketing({ now: new Date('2026-04-12T10:00:00+02:00') }), [AF2M_2026]).decision.kind).toBe('allow');
     expect(decide(marketing({ now: new Date('2026-04-12T10:00:00+02:00') }), catalogue).decision).toMatchObject({ kind: 'defer', until: new Date('2026-04-13T08:00:00+02:00') });
     expect(decide(marketing({ now: new Date('2026-04-15T21:45:00+02:00') }), catalogue).decision).toMatchObject({ kind: 'defer', until: new Date('2026-04-16T08:00:00+02:00') });
   });

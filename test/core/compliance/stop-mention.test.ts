@@ -15,7 +15,7 @@ describe('STOP mention with the short code as sender (docs/domain.md rule 2; Ora
     expect(result.verdict).toBe('pass');
   });
 
-  it.each(['Dupont : -20 % ce week-end. STOP au 36123', 'Dupont : -20 %. Stop au 36123', 'Dupont : -20 %, répondez stop pour ne plus recevoir'])(
+  it.each(['Dupont : -20 % ce week-end. STOP au 36123', 'Dupont : -20 %. Stop au 36123', 'Dupont : -20 %, répondez stop au 36123', 'Dupont : -20 %. STOP SMS au 36123'])(
     'a mention already there is detected whatever its case: %j is left as it is',
     (text) => {
       const result = stop(marketing({ text }));
@@ -26,6 +26,28 @@ describe('STOP mention with the short code as sender (docs/domain.md rule 2; Ora
 
   it('"non-stop" or "stopper" is not a STOP mention', () => {
     expect(stop(marketing({ text: 'Dupont : ouvert non-stop, stoppez tout !' })).finalText).toMatch(/STOP au 36123$/);
+  });
+
+  it.each(['Dupont : STOP aux prix fous ce week-end', 'Dupont : -20 % sur https://dupont.example/stop', 'Dupont : -20 %, répondez stop pour ne plus recevoir'])(
+    'the word STOP without the short code tells nobody how to opt out: %j gets the mention',
+    (text) => {
+      const result = stop(marketing({ text }));
+      expect(result.finalText).toBe(`${text} STOP au 36123`);
+      expect(result.verdict).toBe('pass');
+    },
+  );
+
+  it('a mention naming another short code is refused: replies there never reach this account', () => {
+    const result = stop(marketing({ text: 'Dupont : -20 % ce week-end. STOP au 36999' }));
+    expect(result.verdict).toBe('fail');
+    expect(result.decision.kind).toBe('reject');
+    expect(result.reason).toBe('the text says to send STOP to 36999, but STOP for this message is read on 36123: name 36123, or leave the mention out and it is added');
+    expect(stop(marketing({ text: 'Dupont : STOP au 36123 ou STOP au 36999' })).verdict).toBe('fail');
+  });
+
+  it('the account’s own wording, already in the text, is detected', () => {
+    const result = stop(marketing({ text: 'Dupont : -20 %. Pour ne plus rien recevoir envoyez STOP par SMS au 36123', policy: { stopWording: { shortCode: 'Pour ne plus rien recevoir envoyez STOP par SMS au {shortCode}' } } }));
+    expect(result.finalText).toBe('Dupont : -20 %. Pour ne plus rien recevoir envoyez STOP par SMS au 36123');
   });
 
   it('the wording is account data', () => {
@@ -105,11 +127,16 @@ describe('STOP mention with an alphanumeric sender: "STOP SMS au <36CDE>", not s
     ['Dupont : -20 %. STOP SMS au 36123 (non surtaxé)', 'pass'],
     ['Dupont : -20 %. stop sms au 36123, sans surcoût', 'pass'],
     ['Dupont : -20 %. STOP SMS au 36123', 'fail'],
-    ['Dupont : -20 %. Répondez STOP', 'fail'],
+    ['Dupont : -20 %. STOP SMS au 36999 (non surtaxé)', 'fail'],
   ])('a mention already in %j: %s', (text, verdict) => {
     const result = stop(marketing({ text, sender: alphanumeric }));
     expect(result.verdict).toBe(verdict);
     expect(result.finalText).toBe(text);
     if (verdict === 'fail') expect(result.decision.kind).toBe('reject');
+  });
+
+  it('"Répondez STOP" names no short code: the mention that does is added', () => {
+    const result = stop(marketing({ text: 'Dupont : -20 %. Répondez STOP', sender: alphanumeric }));
+    expect(result.finalText).toBe('Dupont : -20 %. Répondez STOP STOP SMS au 36123 (non surtaxé)');
   });
 });

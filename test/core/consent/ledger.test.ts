@@ -86,7 +86,7 @@ describe('RecipientLedger (evidence admitted one piece at a time)', () => {
     const row = ev('opt-in', 1, { source: 'import', channel: 'import', dated: false, reference: 'import:1' });
     expect(ledger.admit(evidence(row), 'x1', at(1)).kind).toBe('new');
     const again = ledger.admit({ ...evidence(row), occurredAt: at(50), reference: 'import:2' }, 'x2', at(50));
-    expect(again).toMatchObject({ kind: 'duplicate', of: { id: 'x1' } });
+    expect(again).toMatchObject({ kind: 'duplicate', event: { id: 'x1' } });
     const form = ev('opt-in', 2, { reference: 'form-7' });
     ledger.admit(evidence(form), 'x3', at(2));
     expect(ledger.admit(evidence(form), 'x4', at(3)).kind).toBe('duplicate');
