@@ -196,6 +196,31 @@ account
     });
   });
 account
+  .command('keys <name>')
+  .description("list the account's API keys: id, first characters, label, created, revoked")
+  .addOption(configOption())
+  .action(async (name: string, opts: { config?: string }) => {
+    await withStore(load(opts.config), async (accounts) => {
+      const found = (await accounts.findByName(name)) ?? fail(`no account named "${name}"`);
+      for (const k of await accounts.listApiKeys(found.id)) {
+        console.log(`${k.id}\t${k.prefix}…\t${k.label ?? '-'}\tcreated ${k.createdAt.toISOString()}\t${k.revokedAt ? `revoked ${k.revokedAt.toISOString()}` : 'active'}`);
+      }
+    });
+  });
+account
+  .command('revoke-key <name> <key>')
+  .description('revoke one of the account\'s API keys, given by its id, its first characters or the key itself; within a second no door accepts it')
+  .addOption(configOption())
+  .action(async (name: string, key: string, opts: { config?: string }) => {
+    await withStore(load(opts.config), async (accounts) => {
+      const found = (await accounts.findByName(name)) ?? fail(`no account named "${name}"`);
+      const revoked = await accounts.revokeApiKey(found.id, key, systemClock.now());
+      if (revoked === 0) fail(`no API key of ${name} matches "${key}" (relais account keys ${name} lists them)`);
+      if (revoked < 0) fail(`${-revoked} keys of ${name} start with "${key}": give more characters or the id`);
+      console.log('key revoked: the HTTP API and the e-mail door refuse it within a second');
+    });
+  });
+account
   .command('smpp <name>')
   .description("set the account's SMPP login for the SMPP server (replaces the previous one)")
   .requiredOption('--system-id <id>', 'system_id the client binds with (at most 15 characters)')

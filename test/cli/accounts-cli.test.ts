@@ -86,6 +86,16 @@ describe('relais account set|show, relais aggregator-key', { timeout: 60_000 }, 
     expect(JSON.parse(reset.stdout.slice(reset.stdout.indexOf('{')))).toMatchObject({ ruleSet: null, stopWording: null, marketingPerDay: null, shortCodes: ['36001', '36002'] });
   });
 
+  it('lists and revokes an account’s API keys', async () => {
+    const accounts = new PgAccountStore(tdb.db);
+    const dupont = (await accounts.findByName('dupont'))!;
+    const key = await accounts.createApiKey(dupont.id, 'shop', new Date());
+    expect((await run(config, 'account', 'keys', 'dupont')).stdout).toMatch(new RegExp(`${key.slice(0, 9)}…\tshop\tcreated [^\t]+\tactive`));
+    expect((await run(config, 'account', 'revoke-key', 'dupont', key.slice(0, 9))).stdout).toContain('key revoked');
+    expect(await accounts.findByApiKey(key)).toBeUndefined();
+    expect(await refusal(config, 'account', 'revoke-key', 'dupont', 'rl_nothing')).toContain('no API key of dupont matches "rl_nothing"');
+  });
+
   it('creates an aggregator key that the provisioning routes accept', async () => {
     const { stdout } = await run(config, 'aggregator-key', '--label', 'ops');
     const key = /aggregator key \(shown once\): (rla_\S+)/.exec(stdout)?.[1];

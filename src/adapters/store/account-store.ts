@@ -91,6 +91,20 @@ export class PgAccountStore {
     return key;
   }
 
+  /** The account's keys, oldest first: never the key itself (only its first characters). */
+  async listApiKeys(accountId: string): Promise<{ id: string; prefix: string; label: string | null; createdAt: Date; revokedAt: Date | null }[]> {
+    const rows = await this.db.kysely.selectFrom('api_keys').selectAll().where('account_id', '=', accountId).orderBy('created_at').orderBy('id').execute();
+    return rows.map((r) => ({ id: r.id, prefix: r.key_prefix, label: r.label, createdAt: r.created_at, revokedAt: r.revoked_at }));
+  }
+
+  /** Revokes the account's key with this id or first characters (unique among its keys); how many were revoked. */
+  async revokeApiKey(accountId: string, idOrPrefix: string, now: Date): Promise<number> {
+    const matching = (await this.listApiKeys(accountId)).filter((k) => k.id === idOrPrefix || k.prefix.startsWith(idOrPrefix) || idOrPrefix.startsWith(k.prefix));
+    if (matching.length !== 1) return matching.length === 0 ? 0 : -matching.length;
+    await this.db.kysely.updateTable('api_keys').set({ revoked_at: now }).where('id', '=', matching[0]!.id).where('revoked_at', 'is', null).execute();
+    return 1;
+  }
+
   async findByApiKey(key: string): Promise<Account | undefined> {
     const row = await this.db.kysely
       .selectFrom('api_keys')
