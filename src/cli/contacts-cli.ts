@@ -21,7 +21,7 @@ import { actOnCampaign, campaignReport, createCampaign, type CampaignDeps, type 
 import { InvalidRequest } from '../app/errors.ts';
 import { importContacts } from '../app/import-contacts.ts';
 import { planCampaign, recipientDecisions } from '../app/plan-campaign.ts';
-import type { ImportRecord } from '../app/ports.ts';
+import type { ContactStore, ImportRecord } from '../app/ports.ts';
 import type { ColumnTarget } from '../core/contacts/types.ts';
 import { parseMsisdn } from '../core/numbers/index.ts';
 import { campaignTariff, systemClock } from '../main.ts';
@@ -110,28 +110,27 @@ function registerImports(program: Command): void {
         console.log(JSON.stringify((await contacts.getImport(account.id, id)) ?? fail(`no import ${id}`), null, 2));
       });
     });
-  imports
-    .command('errors <id>')
-    .description('print the rejected rows as CSV: line, reason, row')
-    .addOption(accountOption())
-    .addOption(configOption())
-    .action(async (id: string, opts: { account: string; config?: string }) => {
-      await withContacts(load(opts.config), opts.account, async ({ contacts }, account) => {
-        const record = (await contacts.getImport(account.id, id)) ?? fail(`no import ${id}`);
-        for await (const line of rejectionsCsv(contacts.rejections(record))) process.stdout.write(line);
+  const files: [string, string, (contacts: ContactStore, record: ImportRecord) => AsyncIterable<string>][] = [
+    ['errors', 'print the rejected rows as CSV: line, reason, row', (contacts, record) => rejectionsCsv(contacts.rejections(record))],
+    [
+      'notices',
+      'print the rows kept with something to know as CSV: line, msisdn, reason (opt-ins that did not re-open consent after a STOP)',
+      (contacts, record) => noticesCsv(contacts.notices(record)),
+    ],
+  ];
+  for (const [name, description, csv] of files) {
+    imports
+      .command(`${name} <id>`)
+      .description(description)
+      .addOption(accountOption())
+      .addOption(configOption())
+      .action(async (id: string, opts: { account: string; config?: string }) => {
+        await withContacts(load(opts.config), opts.account, async ({ contacts }, account) => {
+          const record = (await contacts.getImport(account.id, id)) ?? fail(`no import ${id}`);
+          for await (const line of csv(contacts, record)) process.stdout.write(line);
+        });
       });
-    });
-  imports
-    .command('notices <id>')
-    .description('print the rows kept with something to know as CSV: line, msisdn, reason (opt-ins that did not re-open consent after a STOP)')
-    .addOption(accountOption())
-    .addOption(configOption())
-    .action(async (id: string, opts: { account: string; config?: string }) => {
-      await withContacts(load(opts.config), opts.account, async ({ contacts }, account) => {
-        const record = (await contacts.getImport(account.id, id)) ?? fail(`no import ${id}`);
-        for await (const line of noticesCsv(contacts.notices(record))) process.stdout.write(line);
-      });
-    });
+  }
   imports
     .command('rollback <id>')
     .description('remove the contacts the import created, restore those it changed, withdraw the opt-ins it recorded')

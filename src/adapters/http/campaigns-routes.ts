@@ -1,8 +1,8 @@
 import { Type } from '@sinclair/typebox';
 import { actOnCampaign, campaignReport, createCampaign, editCampaign, findCampaign, type CampaignReport as Report } from '../../app/campaigns.ts';
 import { planCampaign, recipientDecisions, type DryRun as Plan } from '../../app/plan-campaign.ts';
-import { Readable } from 'node:stream';
 import { decisionsCsv } from '../csv/csv-write.ts';
+import { sendCsv } from './csv-reply.ts';
 import type { Campaign } from '../../app/ports.ts';
 import { previewText } from '../../app/preview-text.ts';
 import { allowedActions } from '../../core/campaign/index.ts';
@@ -143,11 +143,7 @@ export async function campaignRoutes(app: Api, deps: HttpDeps): Promise<void> {
     async (request, reply) => {
       const decisions = recipientDecisions(deps.campaigns, senderOf(request.account), request.params.id);
       const first = await decisions.next(); // an unknown campaign answers 404 before anything is sent
-      return reply
-        .header('content-disposition', `attachment; filename="campaign-${request.params.id}-dry-run.csv"`)
-        .header('cache-control', 'no-store')
-        .type('text/csv; charset=utf-8; header=present')
-        .send(Readable.from(decisionsCsv(first, decisions)));
+      return sendCsv(reply, `campaign-${request.params.id}-dry-run.csv`, decisionsCsv(first, decisions));
     },
   );
 

@@ -1,4 +1,3 @@
-import { Readable } from 'node:stream';
 import { Type } from '@sinclair/typebox';
 import { InvalidRequest } from '../../app/errors.ts';
 import { findImport, type RecordSource } from '../../app/import-contacts.ts';
@@ -7,6 +6,7 @@ import { resumeUpload, rollbackImport, uploadContacts } from '../../app/save-con
 import type { ColumnTarget } from '../../core/contacts/types.ts';
 import { CsvFileError, openCsv, type CsvOptions } from '../csv/csv-source.ts';
 import { noticesCsv, rejectionsCsv } from '../csv/csv-write.ts';
+import { sendCsv } from './csv-reply.ts';
 import { campaignSchemas, ImportQuery } from './campaign-schemas.ts';
 import type { Api, HttpDeps } from './server.ts';
 
@@ -129,11 +129,7 @@ export async function importRoutes(app: Api, deps: HttpDeps): Promise<void> {
     },
     async (request, reply) => {
       const record = await findImport(deps.campaigns, request.account.id, request.params.id);
-      return reply
-        .header('content-disposition', `attachment; filename="import-${record.id}-errors.csv"`)
-        .header('cache-control', 'no-store')
-        .type('text/csv; charset=utf-8; header=present')
-        .send(Readable.from(rejectionsCsv(deps.contacts.rejections(record))));
+      return sendCsv(reply, `import-${record.id}-errors.csv`, rejectionsCsv(deps.contacts.rejections(record)));
     },
   );
 
@@ -153,11 +149,7 @@ export async function importRoutes(app: Api, deps: HttpDeps): Promise<void> {
     },
     async (request, reply) => {
       const record = await findImport(deps.campaigns, request.account.id, request.params.id);
-      return reply
-        .header('content-disposition', `attachment; filename="import-${record.id}-notices.csv"`)
-        .header('cache-control', 'no-store')
-        .type('text/csv; charset=utf-8; header=present')
-        .send(Readable.from(noticesCsv(deps.contacts.notices(record))));
+      return sendCsv(reply, `import-${record.id}-notices.csv`, noticesCsv(deps.contacts.notices(record)));
     },
   );
 }
