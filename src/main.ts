@@ -35,6 +35,7 @@ import { startSmtpDoor } from './adapters/smtp/smtp-door.ts';
 import { PgSmppAccountStore } from './adapters/store/smpp-account-store.ts';
 import { SmppServer } from './adapters/smpp-server/server.ts';
 import { WebhookSender } from './adapters/webhooks/sender.ts';
+import { WebhookTargets } from './adapters/webhooks/target.ts';
 import type { Config, RouteConfig } from './config/schema.ts';
 import { defaultRetryPolicy } from './core/message/retry.ts';
 import { Dispatcher } from './dispatch/dispatcher.ts';
@@ -164,8 +165,9 @@ export async function startRelais(config: Config, options: { log?: Logger; clock
       stops.push({ what: 'campaign runner', stop: () => runner.stop() });
     }
 
+    const webhookTargets = new WebhookTargets(config.webhooks.allowTargets);
     if (config.roles.includes('webhooks')) {
-      const sender = new WebhookSender(webhooks, clock, log, { ...config.webhooks, pollIntervalMs: 500 });
+      const sender = new WebhookSender(webhooks, clock, log, { ...config.webhooks, pollIntervalMs: 500 }, webhookTargets);
       sender.start();
       stops.push({ what: 'webhook sender', stop: () => sender.stop() });
     }
@@ -176,6 +178,7 @@ export async function startRelais(config: Config, options: { log?: Logger; clock
         findAccountByApiKey: (key) => accounts.findByApiKey(key),
         messages,
         webhooks,
+        webhookTargets,
         consents,
         inbound: moStore,
         contacts,

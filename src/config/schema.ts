@@ -180,6 +180,10 @@ export const ConfigSchema = Type.Object(
           minItems: 1,
           description: 'Delay before each retry; the delivery fails after the last one',
         }),
+        allowTargets: Type.Array(Type.String({ pattern: '^[0-9a-fA-F:.]+(/[0-9]{1,3})?$' }), {
+          default: [],
+          description: 'Addresses or CIDR ranges webhooks may reach although loopback, private or link-local (refused otherwise), e.g. ["10.1.2.0/24"]',
+        }),
       },
       { default: {}, additionalProperties: false },
     ),
