@@ -12,6 +12,6 @@ export type CsvRow = Record<(typeof CSV_COLUMNS)[number], string | null>;
 const UNGUARDED = new Set<string>(['msisdn']);
 
 export function consentCsv(rows: readonly CsvRow[]): Buffer {
-  const lines = [CSV_COLUMNS.join(','), ...rows.map((row) => CSV_COLUMNS.map((column) => csvField(row[column], UNGUARDED.has(column))).join(','))];
+  const lines = [CSV_COLUMNS.map((column) => csvField(column)).join(','), ...rows.map((row) => CSV_COLUMNS.map((column) => csvField(row[column], UNGUARDED.has(column))).join(','))];
   return Buffer.from(BOM + lines.map((line) => `${line}\r\n`).join(''), 'utf8');
 }

@@ -2,13 +2,19 @@ import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import { STATUS_CODES } from 'node:http';
+import type { Socket } from 'node:net';
 import pino from 'pino';
+import { InvalidRequest } from '../../app/errors.ts';
+import { unstorableStrings } from '../../core/text/index.ts';
 import type { Clock, ConsentStore, ContactStore, MessageStore, MoStore } from '../../app/ports.ts';
 import type { CampaignDeps } from '../../app/campaigns.ts';
 import type { SubmitDeps } from '../../app/submit-messages.ts';
 import type { Account } from '../store/account-store.ts';
 import type { PgWebhookStore } from '../store/webhook-store.ts';
+import { WebhookTargets } from '../webhooks/target.ts';
 import { sendProblem, toProblem, Unauthorized } from './problem.ts';
+import { buildValidator } from './validation.ts';
 import { messageRoutes } from './messages-routes.ts';
 import { AcceptedBatch, AcceptedMessage, MessageDetail, MessageList, MessageSummary, Problem, SendBatch, SendMessage, Webhook } from './schemas.ts';
 import { webhookRoutes } from './webhooks-routes.ts';
@@ -22,6 +28,8 @@ export interface HttpDeps {
   findAccountByApiKey: (key: string) => Promise<Account | undefined>;
   messages: MessageStore;
   webhooks: PgWebhookStore;
+  /** Which addresses a webhook may be sent to. */
+  webhookTargets: WebhookTargets;
   consents: ConsentStore;
   inbound: Pick<MoStore, 'listInbound'>;
   contacts: ContactStore;
@@ -49,6 +57,7 @@ export async function openApiDocument(): Promise<unknown> {
     findAccountByApiKey: unused,
     messages: {} as HttpDeps['messages'],
     webhooks: {} as HttpDeps['webhooks'],
+    webhookTargets: new WebhookTargets([]),
     consents: {} as HttpDeps['consents'],
     inbound: {} as HttpDeps['inbound'],
     contacts: {} as HttpDeps['contacts'],
@@ -69,7 +78,11 @@ export async function buildHttpServer(deps: HttpDeps): Promise<Api> {
     // One log line per request would dominate at thousands of requests per second; errors are still logged.
     logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: 16 * 1024 * 1024,
-    ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', allErrors: true } },
+    schemaController: { compilersFactory: { buildValidator: buildValidator as never } },
+    // The framework's own refusals (a bad URL encoding, a path parameter too long, headers too large) are
+    // problem details like every other answer.
+    frameworkErrors: (error, request, reply) => void sendProblem(reply as never, toProblem(error), request as never, error),
+    clientErrorHandler: answerClientError,
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   await app.register(swagger, {
@@ -96,7 +109,7 @@ export async function buildHttpServer(deps: HttpDeps): Promise<Api> {
   app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (_request, body, done) => {
     const text = String(body).trim();
     try {
-      done(null, text.startsWith('{') || text.startsWith('[') ? JSON.parse(text) : Object.fromEntries(new URLSearchParams(text)));
+      done(null, text.startsWith('{') || text.startsWith('[') ? JSON.parse(text) : formFields(text));
     } catch (error) {
       done(Object.assign(new Error(`the body is not valid JSON: ${(error as Error).message}`), { statusCode: 400 }), undefined);
     }
@@ -104,6 +117,17 @@ export async function buildHttpServer(deps: HttpDeps): Promise<Api> {
 
   // A contact file is streamed to the import as it arrives (a million rows is never held in memory, nor bound by bodyLimit).
   app.addContentTypeParser(['text/csv', 'application/csv', 'text/plain'], (_request, payload, done) => done(null, payload));
+
+  // Text no door keeps (NUL, lone surrogates: core/text/storable.ts), anywhere in the body, the query or the path:
+  // refused before anything reads it, the field named.
+  app.addHook('preValidation', async (request) => {
+    const problems = [
+      ...unstorableStrings(request.params),
+      ...unstorableStrings(request.query),
+      ...unstorableStrings(request.body),
+    ];
+    if (problems.length > 0) throw new InvalidRequest(problems);
+  });
 
   app.setErrorHandler((error, request, reply) => sendProblem(reply, toProblem(error), request, error));
   app.setNotFoundHandler((request, reply) =>
@@ -141,4 +165,24 @@ export async function buildHttpServer(deps: HttpDeps): Promise<Api> {
     { prefix: '/v1' },
   );
   return app;
+}
+
+/** A real form's fields as text, except "true" and "false", which a form cannot write otherwise. */
+function formFields(text: string): Record<string, string | boolean> {
+  const fields: Record<string, string | boolean> = Object.create(null);
+  for (const [name, value] of new URLSearchParams(text)) fields[name] = value === 'true' ? true : value === 'false' ? false : value;
+  return fields;
+}
+
+/** What Node's HTTP parser refuses before any route sees it (headers too large, a malformed request line), as problem details. */
+function answerClientError(error: Error & { code?: string }, socket: Socket): void {
+  if (error.code === 'ECONNRESET' || socket.destroyed) return;
+  const status = error.code === 'HPE_HEADER_OVERFLOW' ? 431 : error.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? 408 : 400;
+  const detail =
+    status === 431 ? 'the request line and headers are larger than this server takes (16 kB)' : status === 408 ? 'the request took too long to arrive' : 'the request is not well-formed HTTP/1.1';
+  const body = JSON.stringify({ type: 'about:blank', title: STATUS_CODES[status], status, detail });
+  if (socket.writable) {
+    socket.write(`HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nContent-Length: ${Buffer.byteLength(body)}\r\nContent-Type: application/problem+json\r\nConnection: close\r\n\r\n${body}`);
+  }
+  socket.destroy(error);
 }
