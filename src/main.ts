@@ -197,14 +197,14 @@ export async function startRelais(config: Config, options: { log?: Logger; clock
 
     let smppServerPort: number | undefined;
     if (config.roles.includes('api') && config.smppServer.enabled) {
-      const { host, port, maxBindsPerAccount, throughputPerSecond, tlsKeyFile, tlsCertFile, tlsPort } = config.smppServer;
+      const { enabled: _, ...smppOptions } = config.smppServer;
       const smppServer = new SmppServer(
-        { host, port, maxBindsPerAccount, throughputPerSecond, tlsKeyFile, tlsCertFile, tlsPort },
+        smppOptions,
         { credentials: new PgSmppAccountStore(db), findAccount: (id) => accounts.findById(id), submit, clock, log },
       );
       smppServerPort = await smppServer.listen();
       stops.push({ what: 'SMPP server', stop: () => smppServer.close() });
-      log.info({ host, port: smppServerPort, tlsPort: smppServer.tlsPort }, 'SMPP server for clients listening');
+      log.info({ host: smppOptions.host, port: smppServerPort, tlsPort: smppServer.tlsPort }, 'SMPP server for clients listening');
     }
 
     let smtpPort: number | undefined;
