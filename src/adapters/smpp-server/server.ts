@@ -1,4 +1,4 @@
-import { BindGuard } from './bind-guard.ts';
+import { LoginGuard } from '../login-guard.ts';
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { createServer, type Server, type Socket } from 'node:net';
@@ -67,7 +67,7 @@ export interface SmppServerOptions {
   /**
    * Failed binds of one system_id from one address within `bindFailureWindowMs` before that system_id is refused
    * from that address for `bindBlockMs`; `bindFailureAddressLimit` failures of any system_id block the address
-   * (bind-guard.ts).
+   * (login-guard.ts).
    */
   bindFailureLimit?: number;
   bindFailureAddressLimit?: number;
@@ -185,7 +185,7 @@ export class SmppServer {
   private readonly tlsSockets = new Set<Socket>();
   private readonly sessions = new Set<Session>();
   private readonly accounts = new Map<string, AccountState>();
-  private readonly bindGuard: BindGuard;
+  private readonly bindGuard: LoginGuard;
   private watchdog: NodeJS.Timeout | undefined;
   private readonly log: Logger;
   private shortCodes: { of: ReadonlyMap<string, unknown> | undefined; set: ReadonlySet<string> } = { of: undefined, set: new Set() };
@@ -203,7 +203,7 @@ export class SmppServer {
     this.o = { ...defaults, ...Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined)) } as SmppServerOptions & typeof defaults;
     this.log = deps.log.child({ component: 'smpp-server' });
     const { bindFailureLimit: perAccount, bindFailureAddressLimit: perAddress, bindFailureWindowMs: windowMs, bindBlockMs: blockMs } = this.o;
-    this.bindGuard = new BindGuard({ perAccount, perAddress, windowMs, blockMs });
+    this.bindGuard = new LoginGuard({ perAccount, perAddress, windowMs, blockMs });
     const tls = tlsFiles(options);
     if (!tls || options.tlsPort !== undefined) this.listeners.push({ server: createServer((socket) => this.accept(socket)), tls: false, port: this.o.port });
     if (tls) {

@@ -1,13 +1,13 @@
 /**
- * Failed binds, counted so that guessing passwords costs time whatever the client does:
+ * Failed logins (SMPP binds, SMTP AUTH), counted so that guessing passwords costs time whatever the client does:
  *
- * - per (system_id, address): after `perAccount` failures within `windowMs`, that system_id is refused from that
- *   address for `blockMs` — another account's client behind the same address still binds;
- * - per address: after `perAddress` failures (any system_id), the address is refused for `blockMs`;
- * - a bind counts **from the moment it is checked**, before the password is, so binds sent at once cannot all be
+ * - per (user, address): after `perAccount` failures within `windowMs`, that user is refused from that address for
+ *   `blockMs` — another account's client behind the same address still logs in;
+ * - per address: after `perAddress` failures (any user), the address is refused for `blockMs`;
+ * - a login counts **from the moment it is checked**, before the password is, so logins sent at once cannot all be
  *   checked: at most the number of attempts left are checked in parallel, the others are refused at once.
  */
-export interface BindGuardLimits {
+export interface LoginGuardLimits {
   perAccount: number;
   perAddress: number;
   windowMs: number;
@@ -20,29 +20,29 @@ interface Tally {
   blockedUntil: number;
 }
 
-export interface BindAttempt {
-  /** Called once, with whether the bind failed for a reason that counts (a wrong password, an address not allowed). */
+export interface LoginAttempt {
+  /** Called once, with whether the login failed for a reason that counts (a wrong password, an address not allowed). */
   end(failed: boolean): void;
 }
 
-export class BindGuard {
+export class LoginGuard {
   private readonly tallies = new Map<string, Tally>();
 
   constructor(
-    private readonly limits: BindGuardLimits,
+    private readonly limits: LoginGuardLimits,
     private readonly now: () => number = Date.now,
   ) {}
 
   /** An attempt to check, or why it is refused without checking. */
-  begin(address: string, systemId: string): BindAttempt | { refused: string } {
+  begin(address: string, user: string): LoginAttempt | { refused: string } {
     const now = this.now();
     const counted = [
-      { tally: this.tally(`${address} ${systemId}`, now), limit: this.limits.perAccount, what: `${systemId} from this address` },
+      { tally: this.tally(`${address} ${user}`, now), limit: this.limits.perAccount, what: `${user} from this address` },
       { tally: this.tally(address, now), limit: this.limits.perAddress, what: 'this address' },
     ];
     for (const { tally, limit, what } of counted) {
       if (tally.blockedUntil > now || tally.failures.length + tally.checking >= limit) {
-        return { refused: `too many failed binds of ${what}; try again in ${Math.ceil(Math.max(tally.blockedUntil - now, this.limits.windowMs) / 1000)} s` };
+        return { refused: `too many failed logins of ${what}; try again in ${Math.ceil(Math.max(tally.blockedUntil - now, this.limits.windowMs) / 1000)} s` };
       }
     }
     for (const { tally } of counted) tally.checking++;
