@@ -290,6 +290,7 @@ function openLink(route: Route, log: Logger): OperatorLink {
     password,
     window: settings.window ?? 10,
     responseTimeoutMs: settings.responseTimeoutMs ?? 10_000,
+    ...definedOnly({ restartAfterUnanswered: settings.restartAfterUnanswered }),
     logger: log.child({ route: name }),
   };
   if (route.protocol === 'ucp') {

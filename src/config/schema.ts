@@ -9,6 +9,11 @@ const Port = (defaultPort?: number) => Type.Integer({ minimum: 0, maximum: 65535
 
 const routeName = Type.String({ minLength: 1, pattern: '^[A-Za-z0-9_.-]+$', description: 'Unique name of the operator link' });
 const responseTimeoutMs = Type.Integer({ minimum: 100, default: 10_000, description: 'A submit unanswered after this is in doubt' });
+const restartAfterUnanswered = Type.Integer({
+  minimum: 1,
+  default: 5,
+  description: 'Submits in a row unanswered within responseTimeoutMs before the session is taken as unhealthy, fed no more and restarted',
+});
 
 const SmppRoute = Type.Object(
   {
@@ -21,6 +26,7 @@ const SmppRoute = Type.Object(
     systemType: Type.Optional(Type.String({ maxLength: 12 })),
     window: Type.Integer({ minimum: 1, maximum: 1000, default: 10, description: 'Submits that may be unanswered at once (1 = stop-and-wait)' }),
     responseTimeoutMs,
+    restartAfterUnanswered,
     enquireLinkIntervalMs: Type.Integer({ minimum: 1000, default: 30_000 }),
     shortCodeTon: Type.Integer({ minimum: 0, maximum: 6, default: 0 }),
     shortCodeNpi: Type.Integer({ minimum: 0, maximum: 18, default: 1 }),
@@ -32,6 +38,7 @@ const SmppRoute = Type.Object(
 const ucpSessionSettings = {
   window: Type.Integer({ minimum: 1, maximum: 100, default: 10, description: 'Submits that may be unanswered at once, 1 (stop-and-wait) to 100 (every TRN)' }),
   responseTimeoutMs,
+  restartAfterUnanswered,
   keepAliveIntervalMs: Type.Integer({ minimum: 1000, default: 30_000, description: 'An alert (operation 31) is sent after this long without traffic' }),
 };
 
