@@ -24,7 +24,7 @@ import { CampaignRunner } from './app/run-campaigns.ts';
 import { BUILT_IN_GRIDS, type TariffGrid } from './core/pricing/index.ts';
 import { receiveMo, type MoDeps } from './app/receive-mo.ts';
 import type { SubmitDeps } from './app/submit-messages.ts';
-import { migrate, openDatabase, type Db } from './adapters/store/database.ts';
+import { databaseProblem, migrate, openDatabase, type Db } from './adapters/store/database.ts';
 import { startEmbeddedPostgres, type EmbeddedPostgres } from './adapters/store/embedded-postgres.ts';
 import { PgMessageStore } from './adapters/store/message-store.ts';
 import { PgOutboxStore } from './adapters/store/outbox-store.ts';
@@ -77,6 +77,7 @@ export async function openStore(config: Config, log: Logger, adopt: 'own' | 'sha
       dataDir: path.join(config.database.dataDir, 'postgres'),
       adopt,
       log: (line) => log.debug({ postgres: line }, 'embedded PostgreSQL'),
+      onRestart: () => log.warn('embedded PostgreSQL is not running: starting it again'),
     });
     url = embedded.url;
     log.info({ dataDir: config.database.dataDir, adopted: !embedded.started }, 'embedded PostgreSQL running');
@@ -186,6 +187,7 @@ export async function startRelais(config: Config, options: { log?: Logger; clock
         submit,
         clock,
         logger: log,
+        readiness: () => databaseProblem(db),
       });
       await api.listen({ host: config.http.host, port: config.http.port });
       const address = api.server.address();

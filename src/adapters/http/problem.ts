@@ -1,6 +1,7 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { IdempotencyKeyReused, InvalidRequest, InvalidState, NotFound, type FieldProblem } from '../../app/errors.ts';
 import { IllegalTransition, TemplateError } from '../../core/campaign/index.ts';
+import { isDatabaseUnavailable } from '../store/database.ts';
 import { schemaProblems } from './schema-problems.ts';
 
 export class Unauthorized extends Error {}
@@ -39,6 +40,9 @@ export function toProblem(error: unknown): ProblemBody {
     const shown = errors.slice(0, 3).map((e) => `${e.field}: ${e.reason}`).join('; ');
     return problem(400, 'Malformed request', `the request does not match the API schema: ${shown}${errors.length > 3 ? `; and ${errors.length - 3} more` : ''}`, errors);
   }
+  if (isDatabaseUnavailable(error)) {
+    return problem(503, 'Service unavailable', `the database cannot be reached; retry in ${RETRY_AFTER_SECONDS} s (with the same Idempotency-Key: the request may have been carried out if the connection was lost at its end)`);
+  }
   if (fastifyError.statusCode && fastifyError.statusCode < 500) return problem(fastifyError.statusCode, titles[fastifyError.statusCode] ?? 'Bad request', fastifyError.message);
   // Whether the request was carried out before the failure is not known here (a failure can come after a commit):
   // say so, and how to retry safely, rather than promise that nothing changed.
@@ -51,7 +55,13 @@ export function toProblem(error: unknown): ProblemBody {
 
 const titles: Record<number, string> = { 404: 'Not found', 413: 'Payload too large', 414: 'URI too long', 415: 'Unsupported media type', 431: 'Request header fields too large' };
 
+/** What a 503 asks the client to wait before trying again. */
+export const RETRY_AFTER_SECONDS = 5;
+
 export function sendProblem(reply: FastifyReply, body: ProblemBody, request?: FastifyRequest, error?: unknown): FastifyReply {
-  if (body.status >= 500) request?.log.error({ err: error }, 'request failed');
+  if (body.status === 503) {
+    request?.log.warn({ err: error }, 'request refused: the database cannot be reached');
+    reply.header('retry-after', String(RETRY_AFTER_SECONDS));
+  } else if (body.status >= 500) request?.log.error({ err: error }, 'request failed');
   return reply.status(body.status).type('application/problem+json').send(body);
 }

@@ -37,6 +37,8 @@ export interface HttpDeps {
   submit: SubmitDeps;
   clock: Clock;
   logger: FastifyBaseLogger;
+  /** Why the process cannot take traffic now (its database cannot be reached), or undefined when it can. */
+  readiness: () => Promise<string | undefined>;
 }
 
 declare module 'fastify' {
@@ -65,6 +67,7 @@ export async function openApiDocument(): Promise<unknown> {
     submit: { store: {} as HttpDeps['messages'], consents: {} as HttpDeps['consents'], shortCodes: () => new Map(), notify: () => undefined },
     clock: { now: () => new Date(0) },
     logger: pino({ level: 'silent' }),
+    readiness: async () => undefined,
   });
   await app.ready();
   const document = app.swagger();
@@ -134,7 +137,14 @@ export async function buildHttpServer(deps: HttpDeps): Promise<Api> {
     sendProblem(reply, { type: 'about:blank', title: 'Not found', status: 404, detail: `no route ${request.method} ${request.url}` }),
   );
 
-  app.get('/health', { schema: { hide: true } }, async () => ({ status: 'ok' }));
+  // /health: the process is alive (and says whether its database answers); /ready: it can take traffic now.
+  const readiness = recentAnswer(deps.readiness, 1_000);
+  app.get('/health', { schema: { hide: true } }, async () => ({ status: 'alive', database: (await readiness()) === undefined ? 'up' : 'down' }));
+  app.get('/ready', { schema: { hide: true } }, async (request, reply) => {
+    const problem = await readiness();
+    if (problem === undefined) return { status: 'ready' };
+    return sendProblem(reply, { type: 'about:blank', title: 'Service unavailable', status: 503, detail: `the database cannot be reached: ${problem}` }, request);
+  });
 
   const keyCache = new Map<string, { account: Account; until: number }>();
   await app.register(
@@ -165,6 +175,15 @@ export async function buildHttpServer(deps: HttpDeps): Promise<Api> {
     { prefix: '/v1' },
   );
   return app;
+}
+
+/** `ask`, answered from its last answer when that is younger than `maxAgeMs` (probes must not load the database). */
+function recentAnswer<T>(ask: () => Promise<T>, maxAgeMs: number): () => Promise<T> {
+  let last: { at: number; answer: Promise<T> } | undefined;
+  return () => {
+    if (!last || Date.now() - last.at > maxAgeMs) last = { at: Date.now(), answer: ask() };
+    return last.answer;
+  };
 }
 
 /** A real form's fields as text, except "true" and "false", which a form cannot write otherwise. */
