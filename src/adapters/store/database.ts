@@ -242,7 +242,7 @@ export interface Db {
 
 export function openDatabase(url: string, options: { maxConnections?: number } = {}): Db {
   // A server that does not answer fails a request within seconds instead of holding it.
-  const pool = new pg.Pool({ connectionString: url, max: options.maxConnections ?? 10, connectionTimeoutMillis: 5_000 });
+  const pool = new pg.Pool({ connectionString: url, max: options.maxConnections ?? 10, connectionTimeoutMillis: 10_000 });
   // An idle client losing its server connection must not crash the process; the pool replaces it.
   pool.on('error', () => undefined);
   const kysely = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
