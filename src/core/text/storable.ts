@@ -28,10 +28,10 @@ export function quotedForRecord(text: string): string {
 }
 
 /**
- * Every string of a parsed JSON-like value (object keys included) that cannot be kept: its JSON pointer from
- * `path` and why. Stops after `max` problems.
+ * Every string of a parsed JSON-like value (object keys included) that cannot be kept: its JSON pointer and why.
+ * Stops after `max` problems.
  */
-export function unstorableStrings(value: unknown, path = '', max = 20): { field: string; reason: string }[] {
+export function unstorableStrings(value: unknown, max = 20): { field: string; reason: string }[] {
   const found: { field: string; reason: string }[] = [];
   const visit = (node: unknown, at: string): void => {
     if (found.length >= max) return;
@@ -41,7 +41,7 @@ export function unstorableStrings(value: unknown, path = '', max = 20): { field:
     } else if (Array.isArray(node)) {
       node.forEach((item, i) => visit(item, `${at}/${i}`));
     } else if (isPlainObject(node)) {
-      for (const [key, item] of Object.entries(node as Record<string, unknown>)) {
+      for (const [key, item] of Object.entries(node)) {
         const field = `${at}/${escapePointer(key)}`;
         const keyReason = unstorableCharacter(key);
         if (keyReason) found.push({ field, reason: `the name of this field ${keyReason}` });
@@ -49,7 +49,7 @@ export function unstorableStrings(value: unknown, path = '', max = 20): { field:
       }
     }
   };
-  visit(value, path);
+  visit(value, '');
   return found;
 }
 
