@@ -211,6 +211,12 @@ export async function startRig(options: { shortCodes: Record<string, number>; wi
     await simulator.waitFor(/listening/i);
     relais = runRelais(['start', '--config', config.file], { DATABASE_URL: db.url });
     const [, key] = await relais.waitFor(/API key\s+(rl_\S+)/);
+    const [, aggregatorKey] = await relais.waitFor(/Aggregator key\s+(rla_\S+)/);
+    // The demo account holds the first short code: it is given every short code of the rig.
+    const provisioned = await httpClient(`http://127.0.0.1:${httpPort}`, { authorization: `Bearer ${aggregatorKey}` }, 1)('PATCH', '/v1/aggregator/accounts/demo', {
+      shortCodes: Object.keys(options.shortCodes),
+    });
+    if (provisioned.status !== 200) throw new Error(`the demo account could not be given the rig's short codes: ${provisioned.text}`);
     const api = httpClient(`http://127.0.0.1:${httpPort}`, { authorization: `Bearer ${key}` }, options.clients);
     return { db, relais, simulator, api, stopProcesses, stop };
   } catch (error) {

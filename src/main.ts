@@ -24,7 +24,7 @@ import { CampaignRunner } from './app/run-campaigns.ts';
 import { BUILT_IN_GRIDS, type TariffGrid } from './core/pricing/index.ts';
 import { receiveMo, type MoDeps } from './app/receive-mo.ts';
 import type { SubmitDeps } from './app/submit-messages.ts';
-import { migrate, openDatabase, type Db } from './adapters/store/database.ts';
+import { databaseProblem, migrate, openDatabase, type Db } from './adapters/store/database.ts';
 import { startEmbeddedPostgres, type EmbeddedPostgres } from './adapters/store/embedded-postgres.ts';
 import { PgMessageStore } from './adapters/store/message-store.ts';
 import { PgOutboxStore } from './adapters/store/outbox-store.ts';
@@ -35,6 +35,7 @@ import { startSmtpDoor } from './adapters/smtp/smtp-door.ts';
 import { PgSmppAccountStore } from './adapters/store/smpp-account-store.ts';
 import { SmppServer } from './adapters/smpp-server/server.ts';
 import { WebhookSender } from './adapters/webhooks/sender.ts';
+import { WebhookTargets } from './adapters/webhooks/target.ts';
 import type { Config, RouteConfig } from './config/schema.ts';
 import { defaultRetryPolicy } from './core/message/retry.ts';
 import { Dispatcher } from './dispatch/dispatcher.ts';
@@ -78,6 +79,7 @@ export async function openStore(config: Config, log: Logger, adopt: 'own' | 'sha
       dataDir: path.join(config.database.dataDir, 'postgres'),
       adopt,
       log: (line) => log.debug({ postgres: line }, 'embedded PostgreSQL'),
+      onRestart: () => log.warn('embedded PostgreSQL is not running: starting it again'),
     });
     url = embedded.url;
     log.info({ dataDir: config.database.dataDir, adopted: !embedded.started }, 'embedded PostgreSQL running');
@@ -166,8 +168,9 @@ export async function startRelais(config: Config, options: { log?: Logger; clock
       stops.push({ what: 'campaign runner', stop: () => runner.stop() });
     }
 
+    const webhookTargets = new WebhookTargets(config.webhooks.allowTargets);
     if (config.roles.includes('webhooks')) {
-      const sender = new WebhookSender(webhooks, clock, log, { ...config.webhooks, pollIntervalMs: 500 });
+      const sender = new WebhookSender(webhooks, clock, log, { ...config.webhooks, pollIntervalMs: 500 }, webhookTargets);
       sender.start();
       stops.push({ what: 'webhook sender', stop: () => sender.stop() });
     }
@@ -180,6 +183,7 @@ export async function startRelais(config: Config, options: { log?: Logger; clock
         simulator,
         messages,
         webhooks,
+        webhookTargets,
         consents,
         inbound: moStore,
         contacts,
@@ -187,6 +191,7 @@ export async function startRelais(config: Config, options: { log?: Logger; clock
         submit,
         clock,
         logger: log,
+        readiness: () => databaseProblem(db),
       });
       await api.listen({ host: config.http.host, port: config.http.port });
       const address = api.server.address();
@@ -198,14 +203,14 @@ export async function startRelais(config: Config, options: { log?: Logger; clock
 
     let smppServerPort: number | undefined;
     if (config.roles.includes('api') && config.smppServer.enabled) {
-      const { host, port, maxBindsPerAccount, throughputPerSecond, tlsKeyFile, tlsCertFile, tlsPort } = config.smppServer;
+      const { enabled: _, ...smppOptions } = config.smppServer;
       const smppServer = new SmppServer(
-        { host, port, maxBindsPerAccount, throughputPerSecond, tlsKeyFile, tlsCertFile, tlsPort },
+        smppOptions,
         { credentials: new PgSmppAccountStore(db), findAccount: (id) => accounts.findById(id), submit, clock, log },
       );
       smppServerPort = await smppServer.listen();
       stops.push({ what: 'SMPP server', stop: () => smppServer.close() });
-      log.info({ host, port: smppServerPort, tlsPort: smppServer.tlsPort }, 'SMPP server for clients listening');
+      log.info({ host: smppOptions.host, port: smppServerPort, tlsPort: smppServer.tlsPort }, 'SMPP server for clients listening');
     }
 
     let smtpPort: number | undefined;
@@ -291,6 +296,7 @@ function openLink(route: Route, log: Logger): OperatorLink {
     password,
     window: settings.window ?? 10,
     responseTimeoutMs: settings.responseTimeoutMs ?? 10_000,
+    ...definedOnly({ restartAfterUnanswered: settings.restartAfterUnanswered }),
     logger: log.child({ route: name }),
   };
   if (route.protocol === 'ucp') {

@@ -1,5 +1,5 @@
 import { connect, type Socket } from 'node:net';
-import type { LinkHandlers, LinkState, Logger, OperatorLink, OutboundPart, SubmitOutcome } from '../app/ports.ts';
+import type { LateAnswer, LinkHandlers, LinkState, Logger, OperatorLink, OutboundPart, SubmitOutcome } from '../app/ports.ts';
 import { ChangeSignal } from './change-signal.ts';
 import type { FramedSocket } from './framed-socket.ts';
 
@@ -33,6 +33,11 @@ export interface SessionSettings {
   responseTimeoutMs: number;
   /** A probe is sent when nothing was received for this long. */
   keepAliveIntervalMs: number;
+  /**
+   * Submits in a row left unanswered (timed out) before the session is taken as unhealthy — an SMSC that answers
+   * probes but not submits —, fed no more, and restarted.
+   */
+  restartAfterUnanswered: number;
   reconnect: ReconnectPolicy;
   /** "SMPP" or "UCP", for the logs. */
   protocol: string;
@@ -66,6 +71,12 @@ export abstract class OperatorSession<W extends FramedSocket> implements Operato
   private keepAliveTimer: NodeJS.Timeout | undefined;
   /** Receipts and MOs handed to the handlers and not yet answered. */
   private readonly inbound = new Set<Promise<void>>();
+  /** Submits of this session in a row whose answer did not come in time. */
+  private unansweredInARow = 0;
+  /** Set when the session is being restarted for unanswered submits: it is fed nothing more. */
+  private unhealthy = false;
+  /** Submits of this session given up as in doubt, by their protocol key: a late answer on the session settles them. */
+  private readonly awaitingLate = new Map<number, (raw: unknown) => void>();
 
   constructor(protected readonly session: SessionSettings) {
     this.name = session.name;
@@ -104,7 +115,7 @@ export abstract class OperatorSession<W extends FramedSocket> implements Operato
   }
 
   freeWindow(): number {
-    if (this.current !== 'bound' || this.stopping || !this.wire?.writable) return 0;
+    if (this.current !== 'bound' || this.stopping || this.unhealthy || !this.wire?.writable) return 0;
     return Math.min(this.session.window - this.submitsOutstanding, this.extraRoom());
   }
 
@@ -151,6 +162,8 @@ export abstract class OperatorSession<W extends FramedSocket> implements Operato
 
   protected loggedIn(): void {
     this.failures = 0;
+    this.unansweredInARow = 0;
+    this.unhealthy = false;
     this.keepAliveTimer = setInterval(this.keepAlive, this.session.keepAliveIntervalMs);
     this.setState('bound');
     this.changes.notify();
@@ -166,6 +179,38 @@ export abstract class OperatorSession<W extends FramedSocket> implements Operato
     if (!this.wire) return;
     this.dropReason ??= reason;
     this.wire.destroy(reason);
+  }
+
+  /** A submit of this session got its answer in time. */
+  protected submitAnswered(): void {
+    this.unansweredInARow = 0;
+  }
+
+  /**
+   * A submit's answer did not come in time: it is in doubt, and its answer may still come on this session
+   * (`key`: its sequence number or TRN; `read` turns the protocol's answer into what it says). After
+   * `restartAfterUnanswered` in a row the session is unhealthy: fed nothing more, and restarted.
+   */
+  protected submitUnanswered(reason: string, key: number, read: (raw: unknown) => LateAnswer): SubmitOutcome {
+    const late = new Promise<LateAnswer | undefined>((resolve) => this.awaitingLate.set(key, (raw) => resolve(raw === undefined ? undefined : read(raw))));
+    if (++this.unansweredInARow >= this.session.restartAfterUnanswered && !this.unhealthy) {
+      this.unhealthy = true;
+      const why = `${this.unansweredInARow} submits in a row unanswered within ${this.session.responseTimeoutMs} ms: session restarted`;
+      this.log?.warn({ link: this.name }, why);
+      // After the caller has its outcome: the in-doubt submit is settled before the others are by the drop.
+      queueMicrotask(() => this.drop(why));
+    }
+    return { kind: 'in-doubt', reason, late };
+  }
+
+  /** An answer for a submit given up as in doubt on this session; false when none waits for it. */
+  protected lateAnswer(key: number, raw: unknown): boolean {
+    const settle = this.awaitingLate.get(key);
+    if (!settle) return false;
+    this.awaitingLate.delete(key);
+    this.log?.info({ link: this.name }, 'late answer to a submit in doubt');
+    settle(raw);
+    return true;
   }
 
   private readonly keepAlive = (): void => {
@@ -215,6 +260,9 @@ export abstract class OperatorSession<W extends FramedSocket> implements Operato
     this.dropReason = undefined;
     this.probing = false;
     this.sessionLost(reason);
+    // No answer can come for this session's submits any more.
+    for (const settle of this.awaitingLate.values()) settle(undefined);
+    this.awaitingLate.clear();
     if (this.stopping) return this.changes.notify();
     if (this.current === 'bound' || this.loginRefused) this.log?.warn({ link: this.name, reason }, `${this.session.protocol} link down`);
     this.setState('down', reason);

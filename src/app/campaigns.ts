@@ -3,6 +3,7 @@
  * until it starts, launch it now or at a time, pause, resume, cancel, and read its statistics. Sending itself is
  * run-campaigns.ts; the dry run is plan-campaign.ts.
  */
+import { readInstant } from '../core/time/instant.ts';
 import { compileTemplate, nextStatus, TemplateError, type CampaignAction, type Template } from '../core/campaign/index.ts';
 import type { CustomFieldDef } from '../core/contacts/types.ts';
 import { estimateMessage, type TariffGrid } from '../core/pricing/index.ts';
@@ -157,8 +158,9 @@ async function draftOf(deps: CampaignDeps, sender: Sender, input: CampaignInput)
     problems.push(...error.problems.map((p) => ({ field: '/text', reason: `${p.reason} (position ${p.position})` })));
   }
   const address = sendingAddress(input, sender, deps.submit.shortCodes(), problems);
-  const sendAt = input.sendAt === undefined ? null : new Date(input.sendAt);
-  if (sendAt && Number.isNaN(sendAt.getTime())) problems.push({ field: '/sendAt', reason: `"${input.sendAt}" is not an ISO 8601 date-time` });
+  const read = input.sendAt === undefined ? null : readInstant(input.sendAt);
+  if (read && 'reason' in read) problems.push({ field: '/sendAt', reason: read.reason });
+  const sendAt = read instanceof Date ? read : null;
   if (problems.length > 0 || !address) throw new InvalidRequest(problems);
   return {
     name: input.name.trim(),

@@ -4,7 +4,8 @@
  * rejected row is kept with its line and reason for the error file. Two chunks are settled at once while the next
  * is read.
  */
-import { checkMapping, suggestMapping, toImportedRow } from '../core/contacts/index.ts';
+import { quotedForRecord, unstorableCharacter } from '../core/text/index.ts';
+import { checkMapping, MAX_CUSTOM_FIELDS, suggestMapping, toImportedRow } from '../core/contacts/index.ts';
 import type { ColumnTarget, CustomFieldDef } from '../core/contacts/types.ts';
 import { InvalidRequest, InvalidState, NotFound } from './errors.ts';
 import type { Clock, ContactBase, ContactList, ContactStore, ImportChunk, ImportRecord } from './ports.ts';
@@ -75,8 +76,8 @@ async function importRecords(
       if (chunk.rows.length + chunk.rejections.length === 0) chunk.firstLine = item.line;
       if ('problem' in item) chunk.rejections.push({ line: item.line, reason: item.problem, raw: '' });
       else {
-        const read = toImportedRow(item.fields, targets, customFields);
-        if ('problem' in read) chunk.rejections.push({ line: item.line, reason: read.problem, raw: item.fields.join(source.delimiter) });
+        const read = unstorableCell(item.fields, headers) ?? toImportedRow(item.fields, targets, customFields);
+        if ('problem' in read) chunk.rejections.push({ line: item.line, reason: read.problem, raw: lineOf(item.fields, source.delimiter) });
         else chunk.rows.push({ line: item.line, row: read.row });
       }
       chunk.lastLine = item.line;
@@ -91,6 +92,20 @@ async function importRecords(
     await inFlight.drain();
   }
   return deps.contacts.finishImport(await inFlight.latest(), deps.clock.now());
+}
+
+/** A cell holding text no door keeps (core/text/storable.ts): the row is rejected, naming the column. */
+function unstorableCell(fields: readonly string[], headers: readonly string[]): { problem: string } | undefined {
+  for (const [index, field] of fields.entries()) {
+    const reason = unstorableCharacter(field);
+    if (reason) return { problem: `column ${index + 1} ("${quotedForRecord(headers[index] ?? '')}") ${reason}` };
+  }
+  return undefined;
+}
+
+/** A rejected row as it was read, in its file's own separator (a field holding it, a quote or a line end quoted); what cannot be kept shown as U+FFFD. */
+function lineOf(fields: readonly string[], delimiter: string): string {
+  return fields.map((field) => (field.includes(delimiter) || /["\r\n]/.test(field) ? `"${field.replace(/"/g, '""')}"` : field)).map(quotedForRecord).join(delimiter);
 }
 
 /** Chunks settled while the next ones are read: up to SETTLING at once, each in its own transaction. */
@@ -155,9 +170,16 @@ function emptyChunk(): ImportChunk {
 
 /** The suggested mapping with the client's choices over it; refused when it cannot make contacts. */
 function targetsOf(headers: string[], request: ImportRequest): ColumnTarget[] {
+  const unstorable = headers.flatMap((header, i) => {
+    const reason = unstorableCharacter(header);
+    return reason ? [{ field: '/file', reason: `the name of column ${i + 1} ${reason}` }] : [];
+  });
+  if (unstorable.length > 0) throw new InvalidRequest(unstorable);
   const unknown = Object.keys(request.mapping).filter((header) => !headers.includes(header));
   if (unknown.length > 0) throw new InvalidRequest(unknown.map((header) => ({ field: '/mapping', reason: `the file has no column "${header}" (columns: ${headers.join(', ')})` })));
-  const targets = suggestMapping(headers, request.base.customFields).map((target, i) => request.mapping[headers[i]!] ?? target);
+  // The mapping's own keys only: a column named "constructor" must not find Object's.
+  const chosen = (header: string) => (Object.hasOwn(request.mapping, header) ? request.mapping[header] : undefined);
+  const targets = suggestMapping(headers, request.base.customFields).map((target, i) => chosen(headers[i]!) ?? target);
   const problems = checkMapping(targets);
   if (problems.length > 0) throw new InvalidRequest(problems.map((reason) => ({ field: '/mapping', reason })));
   return targets;
@@ -173,6 +195,10 @@ async function withNewFields(deps: ImportDeps, base: ContactBase, targets: Colum
     known.add(name);
     return [{ name, type: 'text' as const }];
   });
+  if (known.size > MAX_CUSTOM_FIELDS) {
+    const reason = `the file would give the base ${known.size} custom fields; a base has at most ${MAX_CUSTOM_FIELDS}: map the columns you do not need to "ignore"`;
+    throw new InvalidRequest([{ field: '/mapping', reason }]);
+  }
   return added.length > 0 ? deps.contacts.addCustomFields(base, added) : base;
 }
 

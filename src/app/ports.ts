@@ -12,9 +12,9 @@ import type { SegmentFilter } from '../core/contacts/segment.ts';
 import type { CampaignStatus } from '../core/campaign/lifecycle.ts';
 import type { ReceiptState } from '../core/message/receipts.ts';
 import type { MessageClass } from '../core/message/status.ts';
-import type { LinkAddress, LinkFailure, MobileOriginated, OutboundPart, Receipt, SubmitOutcome } from '../core/message/wire.ts';
+import type { LateAnswer, LinkAddress, LinkFailure, MobileOriginated, OutboundPart, Receipt, SubmitOutcome } from '../core/message/wire.ts';
 
-export type { CampaignStatus, LinkAddress, LinkFailure, MessageClass, MobileOriginated, OutboundPart, Receipt, ReceiptState, SubmitOutcome };
+export type { CampaignStatus, LateAnswer, LinkAddress, LinkFailure, MessageClass, MobileOriginated, OutboundPart, Receipt, ReceiptState, SubmitOutcome };
 
 /** Time source. Everything that needs "now" gets it from here, so tests can drive time. */
 export interface Clock {
@@ -251,6 +251,13 @@ export interface OutboxStore {
   releaseLease(route: string, owner: string): Promise<void>;
   /** Settles messages left `submitting` on these short codes by a previous owner: in doubt, or queued again per account policy. */
   recoverOrphans(shortCodes: string[], now: Date): Promise<{ inDoubt: number; requeued: number }>;
+  /**
+   * A late answer to the part `partIndex` of a message recorded in doubt: accepted, the part is recorded (a receipt
+   * already waiting for its id is matched) and the message is submitted, or queued for its next parts; refused, it
+   * was not sent: queued again, or failed for a permanent refusal. False when the message is no longer in doubt
+   * (settled otherwise meanwhile), or in doubt about another part.
+   */
+  settleLateAnswer(answer: { messageId: string; route: string; partIndex: number; answer: LateAnswer }, now: Date): Promise<boolean>;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -332,6 +339,8 @@ export interface InboundView {
 export interface RouteSettings {
   window?: number;
   responseTimeoutMs?: number;
+  /** Submits in a row unanswered in time before the session is restarted. */
+  restartAfterUnanswered?: number;
   /** SMPP */
   systemType?: string;
   enquireLinkIntervalMs?: number;

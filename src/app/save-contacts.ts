@@ -6,6 +6,7 @@
 import {
   customFieldTypes,
   isCustomFieldName,
+  MAX_CUSTOM_FIELDS,
   readFieldValue,
   type ColumnTarget,
   type Contact,
@@ -68,6 +69,8 @@ export async function addFields(deps: ContactDeps, accountId: string, idOrName: 
 
 function fieldProblems(fields: readonly CustomFieldDef[], existing: readonly CustomFieldDef[], where: string): FieldProblem[] {
   const known = new Map(existing.map((f) => [f.name, f.type]));
+  const total = new Set([...known.keys(), ...fields.map((f) => f.name)]).size;
+  if (total > MAX_CUSTOM_FIELDS) return [{ field: where, reason: `a base has at most ${MAX_CUSTOM_FIELDS} custom fields; this would make ${total}` }];
   const seen = new Set<string>();
   return fields.flatMap((field, i): FieldProblem[] => {
     if (!isCustomFieldName(field.name)) {

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
-import { measure } from '../core/text/index.ts';
+import { measure, unstorableCharacter } from '../core/text/index.ts';
+import { readInstant } from '../core/time/instant.ts';
 import type { RecipientConsent } from '../core/consent/index.ts';
 import { checkAll, mobileOf, type Checked } from './check-all.ts';
 import { IdempotencyKeyReused, type FieldProblem } from './errors.ts';
@@ -115,7 +116,8 @@ function tooLong(segments: number, encoding: string, what = ''): FieldProblem {
 
 /** One request read against the account and the platform's short codes; `now` is when it was asked. */
 export function draftOf(request: SendRequest, sender: Sender, known: ReadonlyMap<string, ShortCode>, now: Date): Checked<Draft> {
-  const problems: FieldProblem[] = [];
+  const problems = unstorableFields(request);
+  if (problems.length > 0) return { problems };
   const recipient = mobileOf(request.to, '/to', problems);
   const address = sendingAddress(request, sender, known, problems);
 
@@ -125,8 +127,8 @@ export function draftOf(request: SendRequest, sender: Sender, known: ReadonlyMap
 
   let dueAt = now;
   if (request.sendAt !== undefined) {
-    const sendAt = new Date(request.sendAt);
-    if (Number.isNaN(sendAt.getTime())) problems.push({ field: '/sendAt', reason: `"${request.sendAt}" is not an ISO 8601 date-time` });
+    const sendAt = readInstant(request.sendAt);
+    if ('reason' in sendAt) problems.push({ field: '/sendAt', reason: sendAt.reason });
     else if (sendAt > now) dueAt = sendAt;
   }
 
@@ -191,6 +193,17 @@ export function sendingAddress(
     problems.push({ field: '/shortCode', reason: `${shortCode} is assigned to this account but no route of this platform carries it: tell the aggregator` });
   }
   return { shortCode, from: from ?? shortCode };
+}
+
+/** The text fields of a request that hold a character no door keeps (core/text/storable.ts), each named. */
+function unstorableFields(request: SendRequest): FieldProblem[] {
+  const problems: FieldProblem[] = [];
+  for (const field of ['to', 'text', 'from', 'shortCode', 'sendAt', 'reference', 'brand'] as const) {
+    const value = request[field];
+    const reason = typeof value === 'string' ? unstorableCharacter(value) : undefined;
+    if (reason) problems.push({ field: `/${field}`, reason });
+  }
+  return problems;
 }
 
 function hashRequests(requests: SendRequest[]): string {

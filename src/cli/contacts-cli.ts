@@ -10,6 +10,7 @@ import path from 'node:path';
 import { type Command, Option } from 'commander';
 import { SingleBar, Presets } from 'cli-progress';
 import { openCsv } from '../adapters/csv/csv-source.ts';
+import { presentDryRun, presentReport } from '../adapters/http/campaigns-routes.ts';
 import { decisionsCsv, noticesCsv, rejectionsCsv } from '../adapters/csv/csv-write.ts';
 import { senderOf, type Account, type PgAccountStore } from '../adapters/store/account-store.ts';
 import { PgCampaignStore } from '../adapters/store/campaign-store.ts';
@@ -224,7 +225,7 @@ function registerCampaigns(program: Command): void {
     .addOption(configOption())
     .action(async (id: string, opts: { account: string; recipients?: string; config?: string }) => {
       await withContacts(load(opts.config), opts.account, async (deps, account) => {
-        console.log(JSON.stringify(await planCampaign(deps, senderOf(account), id).catch(explain), null, 2));
+        console.log(JSON.stringify(presentDryRun(await planCampaign(deps, senderOf(account), id).catch(explain)), null, 2));
         if (opts.recipients) {
           const decisions = recipientDecisions(deps, senderOf(account), id);
           await pipeline(Readable.from(decisionsCsv(await decisions.next(), decisions)), createWriteStream(opts.recipients));
@@ -251,8 +252,7 @@ function registerCampaigns(program: Command): void {
     .addOption(configOption())
     .action(async (id: string, opts: { account: string; config?: string }) => {
       await withContacts(load(opts.config), opts.account, async (deps, account) => {
-        const { campaign: c, ...report } = await campaignReport(deps, account.id, id).catch(explain);
-        console.log(JSON.stringify({ id: c.id, name: c.name, status: c.status, ...report, costSoFarEuros: (report.costSoFar / 1e6).toFixed(4) }, null, 2));
+        console.log(JSON.stringify(presentReport(await campaignReport(deps, account.id, id).catch(explain)), null, 2));
       });
     });
 }

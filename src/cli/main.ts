@@ -19,7 +19,18 @@ import { registerContactCommands } from './contacts-cli.ts';
 import { simulatorCliOptions, runSmppSimulatorFromCli } from '../adapters/simulator/smpp-simulator.ts';
 import { runUcpSimulatorFromCli, ucpSimulatorCliOptions } from '../adapters/simulator/ucp-cli.ts';
 
-const program = new Command('relais').description('Relais: push-SMS platform (HTTP API, dispatcher, operator links)').showHelpAfterError();
+// Output piped into a reader that stops early (`relais imports errors … | head`): stop quietly, as Unix tools do.
+process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+  if (error.code === 'EPIPE') process.exit(0);
+  throw error;
+});
+
+const { version } = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
+
+const program = new Command('relais')
+  .description('Relais: push-SMS platform (HTTP API, dispatcher, operator links)')
+  .version(version, '-V, --version', 'print the version of Relais')
+  .showHelpAfterError();
 
 program
   .command('start')

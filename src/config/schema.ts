@@ -9,6 +9,11 @@ const Port = (defaultPort?: number) => Type.Integer({ minimum: 0, maximum: 65535
 
 const routeName = Type.String({ minLength: 1, pattern: '^[A-Za-z0-9_.-]+$', description: 'Unique name of the operator link' });
 const responseTimeoutMs = Type.Integer({ minimum: 100, default: 10_000, description: 'A submit unanswered after this is in doubt' });
+const restartAfterUnanswered = Type.Integer({
+  minimum: 1,
+  default: 5,
+  description: 'Submits in a row unanswered within responseTimeoutMs before the session is taken as unhealthy, fed no more and restarted',
+});
 
 const SmppRoute = Type.Object(
   {
@@ -21,6 +26,7 @@ const SmppRoute = Type.Object(
     systemType: Type.Optional(Type.String({ maxLength: 12 })),
     window: Type.Integer({ minimum: 1, maximum: 1000, default: 10, description: 'Submits that may be unanswered at once (1 = stop-and-wait)' }),
     responseTimeoutMs,
+    restartAfterUnanswered,
     enquireLinkIntervalMs: Type.Integer({ minimum: 1000, default: 30_000 }),
     shortCodeTon: Type.Integer({ minimum: 0, maximum: 6, default: 0 }),
     shortCodeNpi: Type.Integer({ minimum: 0, maximum: 18, default: 1 }),
@@ -32,6 +38,7 @@ const SmppRoute = Type.Object(
 const ucpSessionSettings = {
   window: Type.Integer({ minimum: 1, maximum: 100, default: 10, description: 'Submits that may be unanswered at once, 1 (stop-and-wait) to 100 (every TRN)' }),
   responseTimeoutMs,
+  restartAfterUnanswered,
   keepAliveIntervalMs: Type.Integer({ minimum: 1000, default: 30_000, description: 'An alert (operation 31) is sent after this long without traffic' }),
 };
 
@@ -125,7 +132,9 @@ export const ConfigSchema = Type.Object(
         enabled: Type.Boolean({ default: false, description: 'Run the SMPP 3.4 server clients (ESMEs) bind to (with the api role)' }),
         host: Type.String({ default: '127.0.0.1' }),
         port: Port(2775),
-        maxBindsPerAccount: Type.Optional(Type.Integer({ minimum: 1, description: 'Binds at once per account unless its SMPP credential says otherwise' })),
+        maxBindsPerAccount: Type.Integer({ minimum: 1, default: 10, description: 'Binds at once per account unless its SMPP credential says otherwise' }),
+        inactivityTimeoutMs: Type.Integer({ minimum: 1000, default: 120_000, description: 'A bound session that sends nothing, not even enquire_link, for this long is unbound' }),
+        pduTimeoutMs: Type.Integer({ minimum: 100, default: 10_000, description: 'A PDU begun must arrive whole within this time, or the connection is closed' }),
         throughputPerSecond: Type.Optional(Type.Integer({ minimum: 1, description: 'submit_sm per second per account; over it: ESME_RTHROTTLED' })),
         tlsKeyFile: Type.Optional(Type.String({ minLength: 1, description: 'PEM private key: with tlsCertFile, SMPP over TLS (on port, or on tlsPort beside plain SMPP)' })),
         tlsCertFile: Type.Optional(Type.String({ minLength: 1, description: 'PEM certificate chain for SMPP over TLS' })),
@@ -141,6 +150,10 @@ export const ConfigSchema = Type.Object(
         domain: Type.String({ minLength: 1, default: 'sms.example.net', description: 'Recipients are written <phone number>@domain' }),
         maxMessageBytes: Type.Integer({ minimum: 1024, default: 262_144, description: 'A larger mail is refused (552)' }),
         maxRecipients: Type.Integer({ minimum: 1, default: 100, description: 'Recipients per mail; more are refused (452)' }),
+        maxConnections: Type.Integer({ minimum: 1, default: 100, description: 'Connections at once; more are refused (421)' }),
+        maxConnectionsPerAddress: Type.Integer({ minimum: 1, default: 10, description: 'Connections at once from one address; more are refused (421)' }),
+        idleTimeoutMs: Type.Integer({ minimum: 1000, default: 60_000, description: 'A connection that sends nothing for this long is closed' }),
+        maxSessionMs: Type.Integer({ minimum: 1000, default: 600_000, description: 'A connection open this long is closed, however busy' }),
         allowInsecureAuth: Type.Optional(Type.Boolean({ description: 'AUTH without TLS (default: only when host is a loopback address)' })),
         tlsKeyFile: Type.Optional(Type.String({ minLength: 1, description: 'PEM private key: with tlsCertFile, STARTTLS is offered' })),
         tlsCertFile: Type.Optional(Type.String({ minLength: 1, description: 'PEM certificate chain for STARTTLS' })),
@@ -179,6 +192,10 @@ export const ConfigSchema = Type.Object(
           default: [10, 30, 60, 300, 900, 3600, 10_800, 21_600, 43_200, 86_400],
           minItems: 1,
           description: 'Delay before each retry; the delivery fails after the last one',
+        }),
+        allowTargets: Type.Array(Type.String({ pattern: '^[0-9a-fA-F:.]+(/[0-9]{1,3})?$' }), {
+          default: [],
+          description: 'Addresses or CIDR ranges webhooks may reach although loopback, private or link-local (refused otherwise), e.g. ["10.1.2.0/24"]',
         }),
       },
       { default: {}, additionalProperties: false },

@@ -1,6 +1,6 @@
 import { setMaxListeners } from 'node:events';
 import { defaultRetryPolicy, nextStep, type AttemptResult, type RetryPolicy } from '../core/message/retry.ts';
-import type { AcceptedPart, ClaimedMessage, Clock, LinkHandlers, Logger, MobileOriginated, OperatorLink, OutboundPart, OutboxStore, ShortCode, SubmitOutcome } from '../app/ports.ts';
+import type { AcceptedPart, ClaimedMessage, Clock, LateAnswer, LinkHandlers, Logger, MobileOriginated, OperatorLink, OutboundPart, OutboxStore, ShortCode, SubmitOutcome } from '../app/ports.ts';
 import { Doorbell, sleep } from '../app/doorbell.ts';
 import { messageToParts, type AddressingOptions } from './message-to-parts.ts';
 import { ShortCodeThrottle } from './throttle.ts';
@@ -254,7 +254,8 @@ class Lane {
     const parts = messageToParts(message, this.spec.addressing);
     const accepted: AcceptedPart[] = [];
     let result: AttemptResult = { kind: 'accepted' };
-    for (let index = message.partsAccepted; index < parts.length; index++) {
+    let index = message.partsAccepted;
+    for (; index < parts.length; index++) {
       const outcome = await this.submitWhenAllowed(parts[index]!);
       if (outcome.kind !== 'accepted') {
         result = outcome;
@@ -268,6 +269,21 @@ class Lane {
     const now = this.deps.clock.now();
     const step = nextStep(result, message.attempts, now, this.deps.options.retry);
     await this.recordUntilStored({ messageId: message.id, route: this.spec.name, acceptedParts: accepted, ...step });
+    if (result.kind === 'in-doubt' && result.late) this.settleWhenAnswered(message.id, index, result.late);
+  }
+
+  /**
+   * A submit in doubt whose answer comes late on the same session: the answer settles the message (recorded in
+   * doubt first, so the settlement finds it so). Not waited for by stop(): the link resolves it when its session ends.
+   */
+  private settleWhenAnswered(messageId: string, partIndex: number, late: Promise<LateAnswer | undefined>): void {
+    const { store, clock, log } = this.deps;
+    void late
+      .then((answer) => answer && store.settleLateAnswer({ messageId, route: this.spec.name, partIndex, answer }, clock.now()))
+      .then(
+        (settled) => settled && log.info({ messageId, route: this.spec.name }, 'message in doubt settled by a late answer'),
+        (error: unknown) => log.warn({ messageId, err: error }, 'a late answer could not settle its message in doubt'),
+      );
   }
 
   /**

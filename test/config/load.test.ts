@@ -32,6 +32,7 @@ describe('configuration', () => {
       loginNpi: '5',
       window: 10,
       responseTimeoutMs: 10_000,
+      restartAfterUnanswered: 5,
       keepAliveIntervalMs: 30_000,
       internationalPrefix: '00',
       bufferedNotifications: false,

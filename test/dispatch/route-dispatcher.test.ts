@@ -174,6 +174,25 @@ describe('route dispatcher', () => {
     for (let i = 0; i + 20 < times.length; i++) expect(times[i + 20]! - times[i]!).toBeGreaterThanOrEqual(1_000);
   });
 
+  it('keeps the rate at its own send times under fault load: event-loop stalls and answers that time out', async () => {
+    // Every 7th submit is left unanswered until its time-out; the event loop stalls 40 ms every 150 ms.
+    const link = new ScriptedLink(50, (_part, n) => (n % 7 === 0 ? new Promise((r) => setTimeout(() => r({ kind: 'in-doubt', reason: 'no answer' }), 300)) : { kind: 'accepted', smscMessageId: `F${n}` }));
+    const { shortCode, dispatcher } = await setUp(link, 200, { throttleWindowMs: 1_020 });
+    const ids = await queue(shortCode, Array.from({ length: 500 }, (_, i) => `f${i}`));
+    const stalls = setInterval(() => {
+      const stallEnd = performance.now() + 40;
+      while (performance.now() < stallEnd);
+    }, 150);
+    try {
+      start(dispatcher);
+      await until(async () => link.written.length >= ids.length, 15_000);
+    } finally {
+      clearInterval(stalls);
+    }
+    const times = link.written.map((w) => w.at);
+    for (let i = 0; i + 200 < times.length; i++) expect(times[i + 200]! - times[i]!).toBeGreaterThanOrEqual(1_020);
+  });
+
   it('claims transactional messages before marketing ones', async () => {
     const link = new ScriptedLink(1);
     const { shortCode, dispatcher } = await setUp(link, 1000);

@@ -80,3 +80,41 @@ describe('sliding-window throttle per short code (docs/domain.md rule 9: the lim
     expect(new ShortCodeThrottle(10, 1_000).available(0)).toBe(2);
   });
 });
+
+/**
+ * What an SMSC sees (docs/benchmarks.md, "The throttle's guarantee"): it counts arrivals with its own clock, each
+ * submit arriving some delay after Relais sent it. When those delays differ by no more than the margin, no sliding
+ * second at the SMSC holds more than the rate; when they differ by J > margin (a stalled SMSC reading a burst),
+ * at most what Relais may send in the extra J − margin ms more.
+ */
+describe('the throttle seen from the SMSC, with send-to-arrival jitter', () => {
+  const margin = 20;
+  const arrivals = (rate: number, jitterMs: number, seed: number) => {
+    const throttle = new ShortCodeThrottle(rate, 1_000 + margin);
+    const sent = drive(throttle, Array.from({ length: 6_000 }, (_, t) => t).flatMap((t) => [t, t, t, t, t, t, t, t]));
+    let state = seed;
+    const random = () => ((state = (state * 1_103_515_245 + 12_345) % 2 ** 31) / 2 ** 31);
+    // Stalls: runs of submits delayed together to the end of the stall, as an SMSC that stops reading sees them.
+    return sent.map((t) => t + 5 + Math.floor(random() * (jitterMs + 1))).sort((a, b) => a - b);
+  };
+
+  it('never shows more than the rate in any sliding second while the jitter stays within the margin', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 1_000 }), fc.integer({ min: 0, max: margin }), fc.integer({ min: 1, max: 1_000_000 }), (rate, jitter, seed) => {
+        expect(maxInAnyWindow(arrivals(rate, jitter, seed), 1_000)).toBeLessThanOrEqual(rate);
+      }),
+      { numRuns: 100 },
+    );
+  });
+
+  it('beyond the margin, exceeds the rate by at most what the extra jitter lets through, plus one burst', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 1_000 }), fc.integer({ min: margin + 1, max: 200 }), fc.integer({ min: 1, max: 1_000_000 }), (rate, jitter, seed) => {
+        const burst = Math.max(2, Math.round((rate * 20) / (1_000 + margin)));
+        const bound = rate + Math.ceil((rate * (jitter - margin)) / 1_000) + burst;
+        expect(maxInAnyWindow(arrivals(rate, jitter, seed), 1_000)).toBeLessThanOrEqual(bound);
+      }),
+      { numRuns: 100 },
+    );
+  });
+});

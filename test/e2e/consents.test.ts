@@ -309,22 +309,22 @@ describe('the consent ledger over HTTP', () => {
       expect(second.slice(1, 9)).toEqual([r.e164, "'@Acme", 'soft-opt-in', 'api', "'+shop", '', "'-1+1", '']);
       expect(third.slice(2, 8)).toEqual(['*', 'opt-out', 'api', 'SMS', 'STOP', '']);
 
-      // The raw lines: quoted only where needed, quotes doubled, the msisdn as is.
-      expect(text).toContain(`,${r.e164},Acme,opt-in,api,"web, mobile","J’accepte de recevoir les offres ""Acme"", par SMS;\r\nretrait : STOP au 36001","'=HYPERLINK(""http://evil.example"",""clic"")",2001:db8::7,`);
-      expect(text).toContain(`,${r.e164},'@Acme,soft-opt-in,api,'+shop,,'-1+1,,2026-01-11T09:00:00.000Z,`);
+      // The raw lines: every field quoted (so that a spreadsheet splitting on ";" keeps each cell whole), quotes doubled, the msisdn as is.
+      expect(text).toContain(`,"${r.e164}","Acme","opt-in","api","web, mobile","J’accepte de recevoir les offres ""Acme"", par SMS;\r\nretrait : STOP au 36001","'=HYPERLINK(""http://evil.example"",""clic"")","2001:db8::7",`);
+      expect(text).toContain(`,"${r.e164}","'@Acme","soft-opt-in","api","'+shop",,"'-1+1",,"2026-01-11T09:00:00.000Z",`);
       expect(text.endsWith('\r\n')).toBe(true);
     });
 
     it('exports a header row alone for a recipient without events', async () => {
       const exported = await download(`/v1/consents/${fresh().national}/export?format=csv`);
       expect(exported.status).toBe(200);
-      expect(exported.bytes.toString('utf8')).toBe('\uFEFFid,msisdn,brand,kind,source,channel,wording,reference,ip,occurredAt,dated,recordedAt,retractedAt,retractedReason\r\n');
+      expect(exported.bytes.toString('utf8')).toBe('\uFEFF"id","msisdn","brand","kind","source","channel","wording","reference","ip","occurredAt","dated","recordedAt","retractedAt","retractedReason"\r\n');
     });
 
     it('refuses another format', async () => {
       const exported = await t.api('GET', `/v1/consents/${r.national}/export?format=xlsx`);
       expect(exported.status).toBe(400);
-      expect(exported.body.errors).toEqual([{ field: '/format', reason: expect.stringMatching(/allowed values/) }]);
+      expect(exported.body.errors).toEqual([{ field: '/format', reason: expect.stringMatching(/^got "xlsx"; allowed: "json", "csv"$/) }]);
     });
   });
 });

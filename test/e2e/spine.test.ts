@@ -5,6 +5,7 @@
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { verifySignature } from '../../src/adapters/webhooks/signature.ts';
+import { PgWebhookStore } from '../../src/adapters/store/webhook-store.ts';
 import { eventually } from '../support/waiting.ts';
 import { startTestRelais, type TestRelais } from '../support/relais.ts';
 
@@ -121,7 +122,8 @@ describe('webhooks', () => {
   let failuresLeft = 2;
 
   beforeAll(async () => {
-    t = await startTestRelais({ webhooks: { retryScheduleSeconds: [0, 0, 0] } });
+    // The receiver is on loopback, which webhooks may reach only when the aggregator allows it.
+    t = await startTestRelais({ webhooks: { retryScheduleSeconds: [0, 0, 0], allowTargets: ['127.0.0.1'] } });
     receiver = createServer(async (request: IncomingMessage, response) => {
       let body = '';
       for await (const chunk of request) body += chunk;
@@ -199,3 +201,52 @@ describe('webhooks', () => {
     expect((await t.api('POST', '/v1/webhooks', { url: 'ftp://example' })).status).toBe(400);
   });
 });
+
+describe('webhook targets', () => {
+  let t: TestRelais;
+  let receiver: Server;
+  let port = 0;
+  let calls = 0;
+
+  beforeAll(async () => {
+    t = await startTestRelais({ webhooks: { retryScheduleSeconds: [0] } });
+    receiver = createServer((_request, response) => {
+      calls++;
+      response.writeHead(204).end();
+    });
+    await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
+    const address = receiver.address();
+    port = typeof address === 'object' && address ? address.port : 0;
+  });
+  afterAll(async () => {
+    await t?.stop();
+    await new Promise((resolve) => receiver?.close(resolve));
+  });
+
+  it('refuses loopback, private, link-local and metadata addresses, by address or by the name localhost', async () => {
+    for (const url of [`http://127.0.0.1:${port}/hook`, 'http://169.254.169.254/latest/meta-data/', 'http://10.1.2.3/hook', 'http://192.168.1.10/', 'http://[::1]:8080/', 'http://[::ffff:127.0.0.1]/', 'http://[fd00:ec2::254]/', `http://localhost:${port}/`]) {
+      const refused = await t.api('POST', '/v1/webhooks', { url });
+      expect(refused.status, url).toBe(422);
+      expect(refused.body.errors, url).toEqual([{ field: '/url', reason: expect.stringMatching(/loopback, private, link-local or metadata address/) }]);
+    }
+    const created = await t.api('POST', '/v1/webhooks', { url: 'https://hooks.example.com/relais' });
+    expect(created.status).toBe(201);
+    expect((await t.api('PATCH', `/v1/webhooks/${created.body.id}`, { url: 'http://169.254.169.254/' })).status).toBe(422);
+    expect((await t.api('POST', '/v1/webhooks', { url: `https://example.com/${'a'.repeat(3000)}` })).status).toBe(400);
+  });
+
+  it('checks the address again when delivering, after resolving the name: a name that resolves to loopback is never called', async () => {
+    // Stored as if it had been registered under a name that resolved elsewhere then.
+    const webhook = await new PgWebhookStore(t.relais.db).create(t.accountId, { url: `http://localhost:${port}/hook`, events: ['queued'], secret: 'x'.repeat(16) }, new Date());
+    const sent = await t.api('POST', '/v1/messages', { to: '+33612345678', text: 'Hello', class: 'transactional' });
+    expect(sent.status).toBe(202);
+    let deliveries: any[] = [];
+    await eventually(async () => {
+      deliveries = (await t.api('GET', `/v1/webhooks/${webhook.id}/deliveries`)).body.deliveries;
+      return deliveries[0]?.status === 'failed';
+    }, 'the delivery to give up');
+    expect(deliveries[0].attempts[0].error).toMatch(/localhost resolves to .*loopback/);
+    expect(calls).toBe(0);
+  });
+});
+

@@ -1,7 +1,7 @@
 /** Reading the CSV files Relais writes (consent exports, import error files) back in tests. */
 
-/** RFC 4180 → rows of fields (quoted fields may hold commas, doubled quotes, CR and LF). */
-export function parseCsv(text: string): string[][] {
+/** RFC 4180 → rows of fields (quoted fields may hold commas, doubled quotes, CR and LF); `separator` as a spreadsheet set to split on it would. */
+export function parseCsv(text: string, separator = ','): string[][] {
   const rows: string[][] = [];
   let row: string[] = [];
   let field = '';
@@ -13,7 +13,7 @@ export function parseCsv(text: string): string[][] {
       else if (c === '"') quoted = false;
       else field += c;
     } else if (c === '"') quoted = true;
-    else if (c === ',') row.push(field), (field = '');
+    else if (c === separator) row.push(field), (field = '');
     else if (c === '\r' && text[i + 1] === '\n') row.push(field), rows.push(row), (row = []), (field = ''), i++;
     else field += c;
   }

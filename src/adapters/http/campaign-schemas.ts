@@ -1,5 +1,5 @@
 import { Type, type Static, type TSchema } from '@sinclair/typebox';
-import { comparisons, consentStates, presences } from '../../core/contacts/segment.ts';
+import { comparisons, consentStates, MAX_SEGMENT_DAYS, presences } from '../../core/contacts/segment.ts';
 import { customFieldTypes } from '../../core/contacts/types.ts';
 import { campaignStatuses } from '../../core/campaign/index.ts';
 import { MAX_CONTACTS_BATCH } from '../../app/save-contacts.ts';
@@ -147,8 +147,8 @@ export const Condition = Type.Union(
       { additionalProperties: false, title: 'Consent' },
     ),
     Type.Object({ inList: Type.String({ minLength: 1, description: 'A list of the base, by name or id (stored as its id)' }) }, { additionalProperties: false, title: 'In a list' }),
-    Type.Object({ activeWithinDays: Type.Integer({ minimum: 1 }) }, { additionalProperties: false, title: 'Active lately (an SMS from the contact, or its consent)' }),
-    Type.Object({ inactiveForDays: Type.Integer({ minimum: 1 }) }, { additionalProperties: false, title: 'Inactive for a while' }),
+    Type.Object({ activeWithinDays: Type.Integer({ minimum: 1, maximum: MAX_SEGMENT_DAYS }) }, { additionalProperties: false, title: 'Active lately (an SMS from the contact, or its consent)' }),
+    Type.Object({ inactiveForDays: Type.Integer({ minimum: 1, maximum: MAX_SEGMENT_DAYS }) }, { additionalProperties: false, title: 'Inactive for a while' }),
   ],
   { $id: 'SegmentCondition' },
 );

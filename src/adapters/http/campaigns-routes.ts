@@ -199,7 +199,8 @@ function presentCampaign(c: Campaign) {
   };
 }
 
-function presentDryRun(d: Plan) {
+/** A dry run as the API gives it (the CLI prints the same: money as micro-euros and exact euros). */
+export function presentDryRun(d: Plan) {
   const { cliff } = d.cost;
   return {
     ...d,
@@ -213,7 +214,8 @@ function presentDryRun(d: Plan) {
   };
 }
 
-function presentReport(r: Report) {
+/** A campaign's statistics as the API gives them (the CLI prints the same). */
+export function presentReport(r: Report) {
   return {
     campaign: presentCampaign(r.campaign),
     sent: r.sent,

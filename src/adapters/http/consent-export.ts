@@ -13,7 +13,7 @@ export type CsvRow = Record<Exclude<Column, 'dated' | 'retractedAt' | 'retracted
 const UNGUARDED = new Set<string>(['msisdn']);
 
 export function consentCsv(rows: readonly CsvRow[]): Buffer {
-  const lines = [CSV_COLUMNS.join(','), ...rows.map((row) => CSV_COLUMNS.map((column) => csvField(cell(row, column), UNGUARDED.has(column))).join(','))];
+  const lines = [CSV_COLUMNS.map((column) => csvField(column)).join(','), ...rows.map((row) => CSV_COLUMNS.map((column) => csvField(cell(row, column), UNGUARDED.has(column))).join(','))];
   return Buffer.from(BOM + lines.map((line) => `${line}\r\n`).join(''), 'utf8');
 }
 

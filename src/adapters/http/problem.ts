@@ -1,6 +1,8 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { IdempotencyKeyReused, InvalidRequest, InvalidState, NotFound, type FieldProblem } from '../../app/errors.ts';
 import { IllegalTransition, TemplateError } from '../../core/campaign/index.ts';
+import { isDatabaseUnavailable } from '../store/database.ts';
+import { schemaProblems } from './schema-problems.ts';
 
 export class Unauthorized extends Error {}
 
@@ -34,17 +36,32 @@ export function toProblem(error: unknown): ProblemBody {
   if (error instanceof Unauthorized) return problem(401, 'Unauthorized', error.message);
   const fastifyError = error as FastifyError;
   if (fastifyError.validation) {
-    const errors = fastifyError.validation.map((v) => ({
-      field: `${v.instancePath || ''}${'missingProperty' in v.params ? `/${String(v.params.missingProperty)}` : ''}` || '/',
-      reason: v.message ?? 'invalid',
-    }));
-    return problem(400, 'Malformed request', `the request does not match the API schema: ${fastifyError.message}`, errors);
+    const errors = schemaProblems(fastifyError.validation as never);
+    const shown = errors.slice(0, 3).map((e) => `${e.field}: ${e.reason}`).join('; ');
+    return problem(400, 'Malformed request', `the request does not match the API schema: ${shown}${errors.length > 3 ? `; and ${errors.length - 3} more` : ''}`, errors);
   }
-  if (fastifyError.statusCode && fastifyError.statusCode < 500) return problem(fastifyError.statusCode, 'Bad request', fastifyError.message);
-  return problem(500, 'Internal error', 'something failed on our side; nothing was changed by this request unless its id was returned');
+  if (isDatabaseUnavailable(error)) {
+    return problem(503, 'Service unavailable', `the database cannot be reached; retry in ${RETRY_AFTER_SECONDS} s (with the same Idempotency-Key: the request may have been carried out if the connection was lost at its end)`);
+  }
+  if (fastifyError.statusCode && fastifyError.statusCode < 500) return problem(fastifyError.statusCode, titles[fastifyError.statusCode] ?? 'Bad request', fastifyError.message);
+  // Whether the request was carried out before the failure is not known here (a failure can come after a commit):
+  // say so, and how to retry safely, rather than promise that nothing changed.
+  return problem(
+    500,
+    'Internal error',
+    'something failed on our side; the request may or may not have been carried out. Retry with the same Idempotency-Key (safe), or read what exists before retrying',
+  );
 }
 
+const titles: Record<number, string> = { 404: 'Not found', 413: 'Payload too large', 414: 'URI too long', 415: 'Unsupported media type', 431: 'Request header fields too large' };
+
+/** What a 503 asks the client to wait before trying again. */
+export const RETRY_AFTER_SECONDS = 5;
+
 export function sendProblem(reply: FastifyReply, body: ProblemBody, request?: FastifyRequest, error?: unknown): FastifyReply {
-  if (body.status >= 500) request?.log.error({ err: error }, 'request failed');
+  if (body.status === 503) {
+    request?.log.warn({ err: error }, 'request refused: the database cannot be reached');
+    reply.header('retry-after', String(RETRY_AFTER_SECONDS));
+  } else if (body.status >= 500) request?.log.error({ err: error }, 'request failed');
   return reply.status(body.status).type('application/problem+json').send(body);
 }

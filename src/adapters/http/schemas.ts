@@ -112,7 +112,12 @@ export const IdParams = Type.Object({ id: Type.String() });
 
 export const WebhookInput = Type.Object(
   {
-    url: Type.String({ format: 'uri', pattern: '^https?://', description: 'Where status changes are POSTed' }),
+    url: Type.String({
+      format: 'uri',
+      pattern: '^https?://',
+      maxLength: 2048,
+      description: 'Where status changes are POSTed: a public address (loopback, private, link-local and metadata addresses are refused unless the aggregator allows them)',
+    }),
     events: Type.Optional(
       Type.Array(WebhookEvent, { minItems: 1, uniqueItems: true, description: 'Statuses to receive, and "inbound" for MOs; default all but submitting, and inbound' }),
     ),

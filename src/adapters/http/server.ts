@@ -2,7 +2,11 @@ import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import { STATUS_CODES } from 'node:http';
+import type { Socket } from 'node:net';
 import pino from 'pino';
+import { InvalidRequest } from '../../app/errors.ts';
+import { unstorableStrings } from '../../core/text/index.ts';
 import type { Clock, ConsentStore, ContactStore, MessageStore, MoStore } from '../../app/ports.ts';
 import type { CampaignDeps } from '../../app/campaigns.ts';
 import type { SubmitDeps } from '../../app/submit-messages.ts';
@@ -10,7 +14,9 @@ import type { Account } from '../store/account-store.ts';
 import { RecentlyRead } from '../recently-read.ts';
 import { aggregatorRoutes, type AccountAdministration } from './aggregator-routes.ts';
 import type { PgWebhookStore } from '../store/webhook-store.ts';
+import { WebhookTargets } from '../webhooks/target.ts';
 import { sendProblem, toProblem, Unauthorized } from './problem.ts';
+import { buildValidator } from './validation.ts';
 import { messageRoutes } from './messages-routes.ts';
 import { AcceptedBatch, AcceptedMessage, MessageDetail, MessageList, MessageSummary, Problem, SendBatch, SendMessage, Webhook } from './schemas.ts';
 import { webhookRoutes } from './webhooks-routes.ts';
@@ -28,6 +34,8 @@ export interface HttpDeps {
   simulator?: { sendMo(mo: { from: string; to: string; text: string }): Promise<void> } | undefined;
   messages: MessageStore;
   webhooks: PgWebhookStore;
+  /** Which addresses a webhook may be sent to. */
+  webhookTargets: WebhookTargets;
   consents: ConsentStore;
   inbound: Pick<MoStore, 'listInbound'>;
   contacts: ContactStore;
@@ -35,6 +43,8 @@ export interface HttpDeps {
   submit: SubmitDeps;
   clock: Clock;
   logger: FastifyBaseLogger;
+  /** Why the process cannot take traffic now (its database cannot be reached), or undefined when it can. */
+  readiness: () => Promise<string | undefined>;
 }
 
 declare module 'fastify' {
@@ -53,6 +63,7 @@ export async function openApiDocument(): Promise<unknown> {
     accounts: {} as HttpDeps['accounts'],
     messages: {} as HttpDeps['messages'],
     webhooks: {} as HttpDeps['webhooks'],
+    webhookTargets: new WebhookTargets([]),
     consents: {} as HttpDeps['consents'],
     inbound: {} as HttpDeps['inbound'],
     contacts: {} as HttpDeps['contacts'],
@@ -60,6 +71,7 @@ export async function openApiDocument(): Promise<unknown> {
     submit: { store: {} as HttpDeps['messages'], consents: {} as HttpDeps['consents'], shortCodes: () => new Map(), notify: () => undefined },
     clock: { now: () => new Date(0) },
     logger: pino({ level: 'silent' }),
+    readiness: async () => undefined,
   });
   await app.ready();
   const document = app.swagger();
@@ -73,7 +85,11 @@ export async function buildHttpServer(deps: HttpDeps): Promise<Api> {
     // One log line per request would dominate at thousands of requests per second; errors are still logged.
     logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: 16 * 1024 * 1024,
-    ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', allErrors: true } },
+    schemaController: { compilersFactory: { buildValidator: buildValidator as never } },
+    // The framework's own refusals (a bad URL encoding, a path parameter too long, headers too large) are
+    // problem details like every other answer.
+    frameworkErrors: (error, request, reply) => void sendProblem(reply as never, toProblem(error), request as never, error),
+    clientErrorHandler: answerClientError,
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   await app.register(swagger, {
@@ -100,7 +116,7 @@ export async function buildHttpServer(deps: HttpDeps): Promise<Api> {
   app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (_request, body, done) => {
     const text = String(body).trim();
     try {
-      done(null, text.startsWith('{') || text.startsWith('[') ? JSON.parse(text) : Object.fromEntries(new URLSearchParams(text)));
+      done(null, text.startsWith('{') || text.startsWith('[') ? JSON.parse(text) : formFields(text));
     } catch (error) {
       done(Object.assign(new Error(`the body is not valid JSON: ${(error as Error).message}`), { statusCode: 400 }), undefined);
     }
@@ -109,12 +125,30 @@ export async function buildHttpServer(deps: HttpDeps): Promise<Api> {
   // A contact file is streamed to the import as it arrives (a million rows is never held in memory, nor bound by bodyLimit).
   app.addContentTypeParser(['text/csv', 'application/csv', 'text/plain'], (_request, payload, done) => done(null, payload));
 
+  // Text no door keeps (NUL, lone surrogates: core/text/storable.ts), anywhere in the body, the query or the path:
+  // refused before anything reads it, the field named.
+  app.addHook('preValidation', async (request) => {
+    const problems = [
+      ...unstorableStrings(request.params),
+      ...unstorableStrings(request.query),
+      ...unstorableStrings(request.body),
+    ];
+    if (problems.length > 0) throw new InvalidRequest(problems);
+  });
+
   app.setErrorHandler((error, request, reply) => sendProblem(reply, toProblem(error), request, error));
   app.setNotFoundHandler((request, reply) =>
     sendProblem(reply, { type: 'about:blank', title: 'Not found', status: 404, detail: `no route ${request.method} ${request.url}` }),
   );
 
-  app.get('/health', { schema: { hide: true } }, async () => ({ status: 'ok' }));
+  // /health: the process is alive (and says whether its database answers); /ready: it can take traffic now.
+  const readiness = recentAnswer(deps.readiness, 1_000);
+  app.get('/health', { schema: { hide: true } }, async () => ({ status: 'alive', database: (await readiness()) === undefined ? 'up' : 'down' }));
+  app.get('/ready', { schema: { hide: true } }, async (request, reply) => {
+    const problem = await readiness();
+    if (problem === undefined) return { status: 'ready' };
+    return sendProblem(reply, { type: 'about:blank', title: 'Service unavailable', status: 503, detail: `the database cannot be reached: ${problem}` }, request);
+  });
 
   const accountsByKey = new RecentlyRead((key) => deps.findAccountByApiKey(key));
   await app.register(
@@ -140,4 +174,33 @@ export async function buildHttpServer(deps: HttpDeps): Promise<Api> {
   );
   await app.register(aggregatorRoutes, { prefix: '/v1/aggregator', ...deps });
   return app;
+}
+
+/** `ask`, answered from its last answer when that is younger than `maxAgeMs` (probes must not load the database). */
+function recentAnswer<T>(ask: () => Promise<T>, maxAgeMs: number): () => Promise<T> {
+  let last: { at: number; answer: Promise<T> } | undefined;
+  return () => {
+    if (!last || Date.now() - last.at > maxAgeMs) last = { at: Date.now(), answer: ask() };
+    return last.answer;
+  };
+}
+
+/** A real form's fields as text, except "true" and "false", which a form cannot write otherwise. */
+function formFields(text: string): Record<string, string | boolean> {
+  const fields: Record<string, string | boolean> = Object.create(null);
+  for (const [name, value] of new URLSearchParams(text)) fields[name] = value === 'true' ? true : value === 'false' ? false : value;
+  return fields;
+}
+
+/** What Node's HTTP parser refuses before any route sees it (headers too large, a malformed request line), as problem details. */
+function answerClientError(error: Error & { code?: string }, socket: Socket): void {
+  if (error.code === 'ECONNRESET' || socket.destroyed) return;
+  const status = error.code === 'HPE_HEADER_OVERFLOW' ? 431 : error.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? 408 : 400;
+  const detail =
+    status === 431 ? 'the request line and headers are larger than this server takes (16 kB)' : status === 408 ? 'the request took too long to arrive' : 'the request is not well-formed HTTP/1.1';
+  const body = JSON.stringify({ type: 'about:blank', title: STATUS_CODES[status], status, detail });
+  if (socket.writable) {
+    socket.write(`HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nContent-Length: ${Buffer.byteLength(body)}\r\nContent-Type: application/problem+json\r\nConnection: close\r\n\r\n${body}`);
+  }
+  socket.destroy(error);
 }

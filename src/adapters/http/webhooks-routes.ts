@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { Type } from '@sinclair/typebox';
-import { NotFound } from '../../app/errors.ts';
+import { InvalidRequest, NotFound } from '../../app/errors.ts';
 import { messageStatuses } from '../../core/message/status.ts';
 import { presentDelivery, presentWebhook } from './presenters.ts';
 import { IdParams, WebhookDeliveries, WebhookInput, WebhookPatch } from './schemas.ts';
@@ -22,10 +22,11 @@ export async function webhookRoutes(app: Api, deps: HttpDeps): Promise<void> {
           '`Relais-Delivery` identifies the delivery (the same on retries).',
         tags: ['webhooks'],
         body: WebhookInput,
-        response: { 201: { $ref: 'Webhook#' }, 400: problem },
+        response: { 201: { $ref: 'Webhook#' }, 400: problem, 422: problem },
       },
     },
     async (request, reply) => {
+      checkTarget(deps, request.body.url);
       const secret = request.body.secret ?? `whsec_${randomBytes(24).toString('base64url')}`;
       const webhook = await deps.webhooks.create(request.account.id, { url: request.body.url, events: request.body.events ?? defaultEvents, secret }, deps.clock.now());
       reply.status(201);
@@ -43,8 +44,11 @@ export async function webhookRoutes(app: Api, deps: HttpDeps): Promise<void> {
 
   app.patch(
     '/webhooks/:id',
-    { schema: { summary: 'Change a webhook’s URL or events, or pause it', tags: ['webhooks'], params: IdParams, body: WebhookPatch, response: { 200: { $ref: 'Webhook#' }, 404: problem } } },
-    async (request) => presentWebhook(await found(deps.webhooks.update(request.account.id, request.params.id, request.body), request.params.id)),
+    { schema: { summary: 'Change a webhook’s URL or events, or pause it', tags: ['webhooks'], params: IdParams, body: WebhookPatch, response: { 200: { $ref: 'Webhook#' }, 404: problem, 422: problem } } },
+    async (request) => {
+      if (request.body.url !== undefined) checkTarget(deps, request.body.url);
+      return presentWebhook(await found(deps.webhooks.update(request.account.id, request.params.id, request.body), request.params.id));
+    },
   );
 
   app.delete('/webhooks/:id', { schema: { summary: 'Delete a webhook and its delivery history', tags: ['webhooks'], params: IdParams, response: { 204: Type.Null(), 404: problem } } }, async (request, reply) => {
@@ -68,6 +72,12 @@ export async function webhookRoutes(app: Api, deps: HttpDeps): Promise<void> {
       return { deliveries: (await deps.webhooks.deliveries(request.account.id, request.params.id, request.query.limit)).map(presentDelivery) };
     },
   );
+}
+
+/** A URL whose host is a loopback, private, link-local or metadata address is refused (its name is checked again at each delivery). */
+function checkTarget(deps: HttpDeps, url: string): void {
+  const refused = deps.webhookTargets.refusalOfUrl(url);
+  if (refused) throw new InvalidRequest([{ field: '/url', reason: refused }]);
 }
 
 async function found<T>(lookup: Promise<T | undefined>, id: string): Promise<T> {

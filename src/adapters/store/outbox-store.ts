@@ -1,10 +1,11 @@
 import type pg from 'pg';
 import { finalReceiptStates, receiptOutcome } from '../../core/message/receipts.ts';
-import type { AttemptOutcome, ClaimedMessage, MobileOriginated, OutboxStore, Receipt } from '../../app/ports.ts';
+import type { AttemptOutcome, ClaimedMessage, LateAnswer, MobileOriginated, OutboxStore, Receipt } from '../../app/ports.ts';
 import { Coalescer } from './coalescer.ts';
 import { consentStateSql } from './consent-sql.ts';
 import type { Db } from './database.ts';
 import { uuidv7 } from './ids.ts';
+import { settleLateAnswer } from './late-answers.ts';
 import { eventsFrom, prepared } from './sql.ts';
 
 type Client = Pick<pg.Pool, 'query'>;
@@ -73,6 +74,13 @@ export class PgOutboxStore implements OutboxStore {
     );
     if (rows.length > 0) await applyReceipts(this.db.pool, [], rows.map((r) => ({ route: r.route, smscMessageId: r.smsc_message_id })), now);
     return rows.length;
+  }
+
+  /** A late answer settles a message in doubt (late-answers.ts); a receipt already waiting for the part's id is matched. */
+  async settleLateAnswer({ messageId, route, partIndex, answer }: { messageId: string; route: string; partIndex: number; answer: LateAnswer }, now: Date): Promise<boolean> {
+    const settled = await settleLateAnswer(this.db, messageId, route, partIndex, answer, now);
+    if (settled && answer.kind === 'accepted') await this.matchPendingReceipts(now);
+    return settled;
   }
 
   /** Take or renew the lease; succeeds when free, expired, or already ours. */

@@ -1,5 +1,5 @@
 import type { Socket } from 'node:net';
-import type { Logger, OutboundPart, SubmitOutcome } from '../../app/ports.ts';
+import type { LateAnswer, Logger, OutboundPart, SubmitOutcome } from '../../app/ports.ts';
 import { defaultReconnectPolicy, OperatorSession, type ReconnectPolicy } from '../operator-session.ts';
 import {
   bytesToHex,
@@ -40,6 +40,8 @@ export interface UcpLinkOptions {
   responseTimeoutMs?: number;
   /** An alert (31) is sent when nothing was received for this long. Default 30 s. */
   keepAliveIntervalMs?: number;
+  /** Submits in a row unanswered in time before the session is restarted. Default 5. */
+  restartAfterUnanswered?: number;
   /** Written before an international recipient's digits in AdC. Default "00". */
   internationalPrefix?: string;
   /** Ask for buffered notifications (NT 7, Dst 1 → enroute) as well as final ones (NT 3). Default false. */
@@ -53,7 +55,7 @@ export interface UcpLinkOptions {
   logger?: Logger;
 }
 
-export const defaultUcpLinkSettings = { window: 10, responseTimeoutMs: 10_000, keepAliveIntervalMs: 30_000 };
+export const defaultUcpLinkSettings = { window: 10, responseTimeoutMs: 10_000, keepAliveIntervalMs: 30_000, restartAfterUnanswered: 5 };
 
 /** EC of the negative result answering a notification or MO that could not be stored: "operation not allowed" (now). */
 const EC_NOT_STORED = '04';
@@ -67,7 +69,8 @@ interface Pending {
   ot: OperationType;
   kind: PendingKind;
   timer: NodeJS.Timeout;
-  settle(result: UcpResult | undefined, reason: string): void;
+  /** `timedOut`: the operation's TRN, when its result did not come in time (it may still come). */
+  settle(result: UcpResult | undefined, reason: string, timedOut?: number): void;
 }
 
 /**
@@ -103,6 +106,7 @@ export class UcpLink extends OperatorSession<UcpSocket> {
       window,
       responseTimeoutMs: options.responseTimeoutMs ?? defaultUcpLinkSettings.responseTimeoutMs,
       keepAliveIntervalMs: options.keepAliveIntervalMs ?? defaultUcpLinkSettings.keepAliveIntervalMs,
+      restartAfterUnanswered: options.restartAfterUnanswered ?? defaultUcpLinkSettings.restartAfterUnanswered,
       reconnect: { ...defaultReconnectPolicy, ...options.reconnect },
       protocol: 'UCP',
       logger: options.logger,
@@ -120,7 +124,16 @@ export class UcpLink extends OperatorSession<UcpSocket> {
     return new Promise((resolve) => {
       try {
         const fields = partToSubmit(part, this.submitSettings);
-        this.request(51, fields, 'submit', (result, reason) => resolve(result ? this.submitOutcome(result, fields.AdC!) : { kind: 'in-doubt', reason }));
+        this.request(51, fields, 'submit', (result, reason, timedOut) => {
+          if (result) {
+            this.submitAnswered();
+            resolve(this.submitOutcome(result, fields.AdC!));
+          } else if (timedOut !== undefined) {
+            resolve(this.submitUnanswered(reason, timedOut, (late) => this.submitOutcome(late as UcpResult, fields.AdC!)));
+          } else {
+            resolve({ kind: 'in-doubt', reason });
+          }
+        });
       } catch (error) {
         if (!(error instanceof UcpEncodeError)) throw error;
         resolve({ kind: 'refused', failure: { kind: 'permanent', code: 'encoding', reason: error.message } });
@@ -200,7 +213,7 @@ export class UcpLink extends OperatorSession<UcpSocket> {
     if (!pending) return;
     this.pending.delete(trn);
     this.retired.set(trn, pending.ot);
-    pending.settle(undefined, `no result to ${pending.kind} within ${this.session.responseTimeoutMs} ms`);
+    pending.settle(undefined, `no result to ${pending.kind} within ${this.session.responseTimeoutMs} ms`, trn);
     if (this.retired.size > MAX_RETIRED_TRNS) return this.drop(`${this.retired.size} operations unanswered: a new session for a fresh TRN range`);
     // A missing result may mean a dead link: check it now rather than at the next idle tick.
     if (pending.kind === 'submit') this.probe();
@@ -228,6 +241,7 @@ export class UcpLink extends OperatorSession<UcpSocket> {
       if (this.retired.get(result.trn) === result.ot) {
         this.retired.delete(result.trn);
         this.trns.release(result.trn);
+        if (result.ot === 51) this.lateAnswer(result.trn, result);
       } else this.log?.warn({ link: this.name, result: dumpMessage(result) }, 'UCP result matching no operation');
       return;
     }
@@ -237,7 +251,7 @@ export class UcpLink extends OperatorSession<UcpSocket> {
     pending.settle(result, '');
   }
 
-  private submitOutcome(result: UcpResult, adc: string): SubmitOutcome {
+  private submitOutcome(result: UcpResult, adc: string): LateAnswer {
     if (!result.ack) return { kind: 'refused', failure: ucpErrorToFailure(result.fields.EC, result.fields.SM) };
     const key = submitAckToMessageId(result.fields.SM, adc);
     if (key) return { kind: 'accepted', smscMessageId: key };

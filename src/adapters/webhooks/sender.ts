@@ -1,7 +1,10 @@
+import { request as httpRequest } from 'node:http';
+import { request as httpsRequest } from 'node:https';
 import type { Clock, Logger } from '../../app/ports.ts';
 import { sleep } from '../../app/doorbell.ts';
 import type { DueDelivery, PgWebhookStore } from '../store/webhook-store.ts';
 import { signatureHeader } from './signature.ts';
+import type { WebhookTargets } from './target.ts';
 
 export interface WebhookSenderOptions {
   timeoutMs: number;
@@ -24,6 +27,7 @@ export class WebhookSender {
     private readonly clock: Clock,
     private readonly log: Logger,
     private readonly options: WebhookSenderOptions,
+    private readonly targets: WebhookTargets,
   ) {}
 
   start(): void {
@@ -56,23 +60,16 @@ export class WebhookSender {
     let httpStatus: number | null = null;
     let error: string | null = null;
     try {
-      const response = await fetch(delivery.url, {
-        method: 'POST',
-        headers: {
-          'content-type': 'application/json',
-          'user-agent': 'Relais-Webhooks/1',
-          'relais-delivery': delivery.id,
-          'relais-signature': signatureHeader(delivery.secret, body, Math.floor(this.clock.now().getTime() / 1000)),
-        },
-        body,
-        redirect: 'manual',
-        signal: AbortSignal.timeout(this.options.timeoutMs),
-      });
-      httpStatus = response.status;
-      await response.body?.cancel();
+      const headers = {
+        'content-type': 'application/json',
+        'user-agent': 'Relais-Webhooks/1',
+        'relais-delivery': delivery.id,
+        'relais-signature': signatureHeader(delivery.secret, body, Math.floor(this.clock.now().getTime() / 1000)),
+      };
+      httpStatus = await post(delivery.url, headers, body, this.options.timeoutMs, this.targets);
       if (httpStatus < 200 || httpStatus > 299) error = `HTTP ${httpStatus}`;
     } catch (failure) {
-      error = (failure as Error).name === 'TimeoutError' ? `no answer within ${this.options.timeoutMs} ms` : describe(failure);
+      error = describe(failure);
     }
     const durationMs = Math.round(performance.now() - started);
     const now = this.clock.now();
@@ -107,7 +104,25 @@ function payload(d: DueDelivery) {
   };
 }
 
+/**
+ * POSTs `body` and resolves with the answer's status (redirects are not followed: a 3xx is an answer). The address
+ * is checked before connecting: written in the URL, or each one its name resolves to (targets.lookup).
+ */
+function post(url: string, headers: Record<string, string>, body: string, timeoutMs: number, targets: WebhookTargets): Promise<number> {
+  const refused = targets.refusalOfUrl(url, false);
+  if (refused) return Promise.reject(Object.assign(new Error(refused), { code: 'EFORBIDDENTARGET' }));
+  const request = url.startsWith('https:') ? httpsRequest : httpRequest;
+  return new Promise((resolve, reject) => {
+    const outgoing = request(url, { method: 'POST', headers: { ...headers, 'content-length': Buffer.byteLength(body) }, lookup: targets.lookup, signal: AbortSignal.timeout(timeoutMs) }, (response) => {
+      response.resume();
+      resolve(response.statusCode ?? 0);
+    });
+    outgoing.on('error', (error) => reject(error.name === 'AbortError' ? new Error(`no answer within ${timeoutMs} ms`) : error));
+    outgoing.end(body);
+  });
+}
+
 function describe(failure: unknown): string {
-  const error = failure as Error & { cause?: { code?: string; message?: string } };
-  return error.cause?.code ? `${error.cause.code}: ${error.cause.message ?? error.message}` : error.message;
+  const error = failure as Error & { code?: string };
+  return error.code && !error.message.startsWith(error.code) ? `${error.code}: ${error.message}` : error.message;
 }

@@ -57,8 +57,11 @@ function checkCondition(condition: Condition, customFields: readonly CustomField
   return [];
 }
 
+/** The longest activity window a segment can ask for (a century): longer ones are no window, and overflow date arithmetic. */
+export const MAX_SEGMENT_DAYS = 36_500;
+
 function wholeDays(days: number): string[] {
-  return Number.isSafeInteger(days) && days > 0 ? [] : ['days must be a whole number ≥ 1'];
+  return Number.isSafeInteger(days) && days > 0 && days <= MAX_SEGMENT_DAYS ? [] : [`days must be a whole number from 1 to ${MAX_SEGMENT_DAYS}`];
 }
 
 /** The type of a standard or custom field, or undefined when the base has no such field. */

@@ -34,6 +34,9 @@ export interface Contact {
   custom: Record<string, CustomValue>;
 }
 
+/** Custom fields a base may have, however they are added (the API, an import's columns). */
+export const MAX_CUSTOM_FIELDS = 100;
+
 /** What a column of an imported file feeds: a field, the recipient's consent, or nothing. */
 export type ColumnTarget = StandardField | `custom.${string}` | 'consent' | 'consentDate' | 'ignore';
 

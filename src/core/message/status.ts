@@ -5,6 +5,8 @@
  *     ▲                  │  │  │                                                 | expired | rejected | unknown
  *     └──retry (backoff)─┘  │  └──permanent refusal / too many attempts──► failed
  *                           └──timeout, link lost, crash──► in_doubt (or queued again, flagged, per account policy)
+ *   in_doubt ──a late answer on the same session: accepted──► submitted (or queued for its next parts)
+ *            ──a late refusal──► queued | failed
  *   queued ──cancel──► cancelled
  *   queued ──claim finds the recipient opted out──► suppressed   (also at intake: no consent, opted out, cap)
  *   queued ◄──campaign paused / resumed──► held ──campaign cancelled──► cancelled
@@ -43,7 +45,7 @@ export const transitions: Readonly<Record<MessageStatus, readonly MessageStatus[
   held: ['queued', 'cancelled'],
   submitting: ['submitted', 'queued', 'failed', 'in_doubt'],
   submitted: ['delivered', 'undeliverable', 'expired', 'rejected', 'unknown'],
-  in_doubt: ['queued', 'failed'],
+  in_doubt: ['queued', 'failed', 'submitted'],
   delivered: [],
   undeliverable: [],
   expired: [],

@@ -45,10 +45,17 @@ export type SubmitOutcome =
   | { kind: 'accepted'; smscMessageId: string }
   /** The SMSC answered with an error. */
   | { kind: 'refused'; failure: LinkFailure }
-  /** The PDU may have left and no answer came (response timeout, link lost after the write): fate unknown. */
-  | { kind: 'in-doubt'; reason: string }
+  /**
+   * The PDU may have left and no answer came (response timeout, link lost after the write): fate unknown.
+   * `late`, after a time-out, resolves with the answer should it still come on the same session (undefined when
+   * the session ends without it): it settles the message.
+   */
+  | { kind: 'in-doubt'; reason: string; late?: Promise<LateAnswer | undefined> }
   /** The PDU certainly did not leave (link down, not bound): safe to send again. */
   | { kind: 'not-sent'; reason: string };
+
+/** An answer that came after its submit was given up as in doubt. */
+export type LateAnswer = { kind: 'accepted'; smscMessageId: string } | { kind: 'refused'; failure: LinkFailure };
 
 export interface Receipt {
   smscMessageId: string;

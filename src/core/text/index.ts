@@ -23,3 +23,4 @@ export {
 export { GSM_SUBSTITUTES } from './substitutes.ts';
 export { concatenationUdh, concatenationUdhLength, parseUdh, type Concatenation, type InformationElement, type UserDataHeader } from './udh.ts';
 export { decodeUcs2, encodeUcs2 } from './ucs2.ts';
+export { escapePointer, quotedForRecord, unstorableCharacter, unstorableStrings } from './storable.ts';

@@ -10,6 +10,11 @@ export const MAX_PDU_LENGTH = 64 * 1024;
 export class PduFramer {
   private held: Buffer | undefined;
 
+  /** True while the start of a PDU waits for the rest. */
+  get holding(): boolean {
+    return this.held !== undefined;
+  }
+
   push(chunk: Buffer, onFrame: (frame: Buffer) => void): void {
     const data = this.held ? Buffer.concat([this.held, chunk]) : chunk;
     let offset = 0;

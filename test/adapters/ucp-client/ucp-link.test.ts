@@ -327,12 +327,13 @@ describe('UcpLink window', () => {
 });
 
 describe('UcpLink results that never come', () => {
-  it('says in doubt after the response time-out, keeps that TRN out of use in the session, and ignores its late result', async () => {
+  it('says in doubt after the response time-out, keeps that TRN out of use in the session, and gives its late result to that submit only', async () => {
     const { link, session } = await bound({ window: 100, responseTimeoutMs: 400 });
     const sentAt = performance.now();
     const lost = link.submit(partTo(0));
     const lostSubmit = await nextOperation(session, 51);
-    expect(await lost).toEqual({ kind: 'in-doubt', reason: 'no result to submit within 400 ms' });
+    const doubt = await lost;
+    expect(doubt).toMatchObject({ kind: 'in-doubt', reason: 'no result to submit within 400 ms' });
     expect(performance.now() - sentAt).toBeGreaterThanOrEqual(390);
 
     // The link checks at once that the session is alive; an answered alert keeps it.
@@ -363,7 +364,7 @@ describe('UcpLink results that never come', () => {
     expect(new Set(later).size).toBe(99);
     expect(later).not.toContain(lostSubmit.trn);
 
-    // The late result settles nothing else: the submit waiting meanwhile gets its own result.
+    // The late result settles the submit in doubt, and nothing else: the submit waiting meanwhile gets its own result.
     const from = session.received.length;
     const waiting = link.submit(partTo(500));
     const waitingSubmit = await nextOperation(session, 51, from);
@@ -371,6 +372,7 @@ describe('UcpLink results that never come', () => {
     await settle(50); // nothing announces that a result was ignored
     accept(session, waitingSubmit, '0033612300500:010124125959');
     expect(await waiting).toEqual({ kind: 'accepted', smscMessageId: '0033612300500:010124125959' });
+    expect(doubt.kind === 'in-doubt' && (await doubt.late)).toEqual({ kind: 'accepted', smscMessageId: '0033600000000:010124120000' });
     expect(link.state()).toBe('bound');
     expect(link.freeWindow()).toBe(100); // the late result gave its TRN back
   });
