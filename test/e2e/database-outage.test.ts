@@ -82,10 +82,17 @@ describe('a PostgreSQL outage', () => {
     const pidFile = path.join(relais.config.database.dataDir, 'postgres', 'cluster', 'postmaster.pid');
     const firstPid = Number(readFileSync(pidFile, 'utf8').split('\n')[0]);
     process.kill(firstPid, 'SIGKILL');
+    // The file is gone while the server is down, and written again once it starts.
+    const pidNow = () => {
+      try {
+        return Number(readFileSync(pidFile, 'utf8').split('\n')[0]);
+      } catch {
+        return firstPid;
+      }
+    };
     await eventually(
       async () => {
-        const pid = Number(readFileSync(pidFile, 'utf8').split('\n')[0]);
-        return pid !== firstPid && (await call(relais, key, 'GET', '/ready')).status === 200;
+        return pidNow() !== firstPid && (await call(relais, key, 'GET', '/ready')).status === 200;
       },
       'the embedded PostgreSQL to run again',
       30_000,
