@@ -43,8 +43,10 @@ const SETTLE_POLL_MS = 25;
 
 export async function receiveMo(deps: MoDeps, route: string, mo: MobileOriginated): Promise<void> {
   const recipient = e164Of(mo.from);
-  const since = new Date(mo.receivedAt.getTime() - ATTRIBUTION_DAYS * 86_400_000);
-  const received = recipient ? await deps.store.marketingReceived(mo.to, recipient, since, mo.receivedAt) : [];
+  // Relais's clock, not the link's: the marketing's times were written with it.
+  const now = deps.clock.now();
+  const since = new Date(now.getTime() - ATTRIBUTION_DAYS * 86_400_000);
+  const received = recipient ? await deps.store.marketingReceived(mo.to, recipient, since, now) : [];
   const latest = attributeReply(received);
   const heardFrom = latest[0] && (await deps.findAccount(latest[0].accountId));
   const brands = [...new Set(received.map((a) => a.brand))];
@@ -57,7 +59,6 @@ export async function receiveMo(deps: MoDeps, route: string, mo: MobileOriginate
   if (!recipient) return deps.log.warn({ route, from: mo.from }, 'MO from a number that cannot be read: stored, nothing else done');
   if (attributions.length === 0) return deps.log.warn({ route, shortCode: mo.to, intent }, 'MO on a short code no account uses: stored only');
   const accounts = await accountsOf(deps, attributions);
-  const now = deps.clock.now();
   switch (intent) {
     case 'stop':
       await deps.consents.record(attributions.map((a) => consentEvent(a, recipient, 'opt-out', 'stop-mo', mo, idFor(a), now)), now);

@@ -86,7 +86,11 @@ async function eventsOf(client: pg.Pool | pg.PoolClient, accountId: string, bran
  */
 export async function admitAll(client: pg.PoolClient, evidence: readonly ConsentEvidence[], now: Date): Promise<RecordedConsent[]> {
   const byAccount = new Map<string, ConsentEvidence[]>();
-  for (const e of evidence) byAccount.set(e.accountId, [...(byAccount.get(e.accountId) ?? []), e]);
+  for (const e of evidence) {
+    const items = byAccount.get(e.accountId);
+    if (items) items.push(e);
+    else byAccount.set(e.accountId, [e]);
+  }
   const ledgers = new Map<string, RecipientLedger>();
   for (const [accountId, items] of byAccount) {
     const recipients = [...new Set(items.map((e) => e.recipient))].sort();
