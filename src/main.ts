@@ -181,6 +181,7 @@ export async function startRelais(config: Config, options: { log?: Logger; clock
         findAccountByApiKey: (key) => accounts.findByApiKey(key),
         accounts,
         simulator,
+        portalDir: path.resolve(import.meta.dirname, '..', 'dist', 'web'),
         messages,
         webhooks,
         webhookTargets,

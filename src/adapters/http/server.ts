@@ -1,3 +1,6 @@
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import fastifyStatic from '@fastify/static';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
@@ -45,6 +48,8 @@ export interface HttpDeps {
   logger: FastifyBaseLogger;
   /** Why the process cannot take traffic now (its database cannot be reached), or undefined when it can. */
   readiness: () => Promise<string | undefined>;
+  /** The built portal (web/, built into dist/web), served at /; absent: not served. */
+  portalDir?: string | undefined;
 }
 
 declare module 'fastify' {
@@ -137,9 +142,13 @@ export async function buildHttpServer(deps: HttpDeps): Promise<Api> {
   });
 
   app.setErrorHandler((error, request, reply) => sendProblem(reply, toProblem(error), request, error));
-  app.setNotFoundHandler((request, reply) =>
-    sendProblem(reply, { type: 'about:blank', title: 'Not found', status: 404, detail: `no route ${request.method} ${request.url}` }),
-  );
+  const portal = deps.portalDir && existsSync(path.join(deps.portalDir, 'index.html')) ? deps.portalDir : undefined;
+  if (portal) await app.register(fastifyStatic, { root: portal, prefix: '/', wildcard: false, index: 'index.html', schemaHide: true });
+  app.setNotFoundHandler((request, reply) => {
+    // The portal's own paths (/messages, /campaigns/…) are pages of the single-page application.
+    if (portal && request.method === 'GET' && !/^\/(v1|docs)(\/|$)/.test(request.url) && request.headers.accept?.includes('text/html')) return reply.sendFile('index.html');
+    return sendProblem(reply, { type: 'about:blank', title: 'Not found', status: 404, detail: `no route ${request.method} ${request.url}` });
+  });
 
   // /health: the process is alive (and says whether its database answers); /ready: it can take traffic now.
   const readiness = recentAnswer(deps.readiness, 1_000);
