@@ -13,6 +13,9 @@ import { registerContactCommands } from './contacts-cli.ts';
 import { simulatorCliOptions, runSmppSimulatorFromCli } from '../adapters/simulator/smpp-simulator.ts';
 import { runUcpSimulatorFromCli, ucpSimulatorCliOptions } from '../adapters/simulator/ucp-cli.ts';
 
+/** The longest a clean stop (SIGTERM, SIGINT) may take before Relais exits anyway. */
+const STOP_DEADLINE_MS = 30_000;
+
 const program = new Command('relais').description('Relais: push-SMS platform (HTTP API, dispatcher, operator links)').showHelpAfterError();
 
 program
@@ -26,10 +29,19 @@ program
     printBanner(relais.httpUrl, relais.bootstrapApiKey, relais.simulator);
     let stopping = false;
     const stop = async (signal: string) => {
-      if (stopping) return;
+      if (stopping) {
+        relais.log.warn({ signal }, 'second signal: exiting now; messages left submitting are settled as in doubt at the next start');
+        process.exit(1);
+      }
       stopping = true;
       relais.log.info({ signal }, 'stopping: finishing submits in flight, then closing');
+      // Every part of the stop is bounded; this is the bound of the whole, should one of them not be.
+      const deadline = setTimeout(() => {
+        relais.log.error({ afterMs: STOP_DEADLINE_MS }, 'stop took too long: exiting; messages left submitting are settled as in doubt at the next start');
+        process.exit(1);
+      }, STOP_DEADLINE_MS);
       await relais.stop();
+      clearTimeout(deadline);
       if (pidFile) rmSync(pidFile, { force: true });
       process.exit(0);
     };

@@ -123,13 +123,13 @@ describe('frames an SMSC writes, as Relais reads them', () => {
     const delivered = notificationToReceipt(fixtureOperation('smsc-o53-delivered', 53));
     expect(delivered).toMatchObject({ smscMessageId: '0033612345678:020326143005', state: 'delivered', doneAt: new Date('2026-03-02T14:30:12Z') });
     expect(delivered.errorCode).toBeUndefined();
-    expect(delivered.raw).toContain('Dst=0 (delivered)');
-    expect(delivered.raw).toContain('text="Message for 0033612345678, with identification 260302143005 has been delivered"');
+    expect(Buffer.from(delivered.raw).toString()).toContain('Dst=0 (delivered)');
+    expect(Buffer.from(delivered.raw).toString()).toContain('text="Message for 0033612345678, with identification 260302143005 has been delivered"');
 
     expect(notificationToReceipt(fixtureOperation('smsc-o53-buffered', 53))).toMatchObject({ state: 'enroute', errorCode: '107' });
     const failed = notificationToReceipt(fixtureOperation('smsc-o53-not-delivered', 53));
     expect(failed).toMatchObject({ state: 'undeliverable', errorCode: '108', doneAt: new Date('2026-03-02T15:00:00Z') });
-    expect(failed.raw).toContain('reason="delivery fail"');
+    expect(Buffer.from(failed.raw).toString()).toContain('reason="delivery fail"');
     expect(notificationToReceipt(fixtureOperation('smsc-o53-not-delivered', 53), { expiredReasons: ['108'] })).toMatchObject({ state: 'expired' });
     expect(notificationToReceipt(fixtureOperation('spec-o53-buffered', 53))).toMatchObject({ smscMessageId: '3155555:090196161057', state: 'enroute', errorCode: '108' });
   });
