@@ -89,12 +89,20 @@ export interface NewMessage {
   cap: CapPlan | null;
   /** Set on the messages a campaign queued. */
   campaignId?: string | null;
-  /** Taken over SMPP asking for a receipt: stored with the message, in the same statement. */
-  smppReceipt?: SmppReceiptRequest | null;
+  /**
+   * Taken over SMPP asking for receipts: stored with the message, in the same statement. One per submit_sm that
+   * asked (several parts of a concatenated message may).
+   */
+  smppReceipts?: SmppReceiptRequest[] | null;
 }
 
-/** An SMPP client's registered_delivery (1 always, 2 on failure) and the source address its receipt names. */
+/**
+ * An SMPP client's registered_delivery (1 always, 2 on failure) for one submit_sm, the id its receipt names and the
+ * source address it goes back to.
+ */
 export interface SmppReceiptRequest {
+  /** The message_id the client was given for that submit_sm; null when it was the message id itself. */
+  receiptId: string | null;
   registeredDelivery: number;
   sourceAddr: string;
   sourceAddrTon: number;
