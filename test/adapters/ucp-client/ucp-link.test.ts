@@ -23,6 +23,7 @@ import {
   type UcpResult,
 } from '../../../src/protocols/ucp/index.ts';
 import { RawSmsc, type RawSession } from './raw-smsc.ts';
+import { fixtureFrame } from '../../protocols/ucp/fixtures.ts';
 import { eventually } from '../../support/waiting.ts';
 import { recorder } from '../../support/link-handlers.ts';
 
@@ -449,6 +450,14 @@ describe('UcpLink notifications and MOs', () => {
     expect(await resultTo(session, 53, 3)).toMatchObject({ ack: true });
     expect(handlers.receipts).toEqual([{ smscMessageId: '0033612345678:010124120000', ...expected, ...(Dst === '1' ? {} : { doneAt: expect.any(Date) }), raw: expect.any(Uint8Array) }]);
     expect(Buffer.from(handlers.receipts[0]!.raw).toString()).toContain(`Dst=${Dst}`);
+  });
+
+  it('takes a notification whose AdC is alphanumeric (an SMSC echoing the originator): the matching does not read it', async () => {
+    const { session, handlers } = await bound();
+    session.wire.write(fixtureFrame('smsc-o53-alphanumeric-adc'));
+    expect(await resultTo(session, 53, 13)).toMatchObject({ ack: true });
+    expect(handlers.receipts).toMatchObject([{ smscMessageId: '0033612345678:020326143005', state: 'delivered' }]);
+    expect(Buffer.from(handlers.receipts[0]!.raw).toString()).toContain('AdC=ACME');
   });
 
   it('answers 04 when the receipt handler fails, so that the SMSC sends the notification again', async () => {

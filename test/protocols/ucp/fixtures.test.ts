@@ -127,6 +127,8 @@ describe('frames an SMSC writes, as Relais reads them', () => {
     expect(Buffer.from(delivered.raw).toString()).toContain('text="Message for 0033612345678, with identification 260302143005 has been delivered"');
 
     expect(notificationToReceipt(fixtureOperation('smsc-o53-buffered', 53))).toMatchObject({ state: 'enroute', errorCode: '107' });
+    // An SMSC may echo an alphanumeric originator in AdC: read, and matched on OAdC:SCTS all the same.
+    expect(notificationToReceipt(fixtureOperation('smsc-o53-alphanumeric-adc', 53))).toMatchObject({ smscMessageId: '0033612345678:020326143005', state: 'delivered' });
     const failed = notificationToReceipt(fixtureOperation('smsc-o53-not-delivered', 53));
     expect(failed).toMatchObject({ state: 'undeliverable', errorCode: '108', doneAt: new Date('2026-03-02T15:00:00Z') });
     expect(Buffer.from(failed.raw).toString()).toContain('reason="delivery fail"');
