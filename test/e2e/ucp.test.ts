@@ -69,6 +69,19 @@ describe('the Orange profile', () => {
     expect(smsc.stats.peakPerSecond['36123']).toBeLessThanOrEqual(10);
   }, 20_000);
 
+  it('puts long GSM text on the handset as written: the SMSC packs each part after its header, the handset reads it', async () => {
+    const text =
+      'Bonjour Élodie, votre commande 4821 est prete : retrait en magasin de 9h à 19h, du lundi au samedi. ' +
+      'Montant réglé : 42 € [carte]. Présentez ce message et une pièce d\'identité. Merci et à tres vite !';
+    const to = '+33612349999';
+    const sent = await t.api('POST', '/v1/messages', { to, text, class: 'transactional' });
+    expect(sent.body).toMatchObject({ encoding: 'gsm7', segments: 2 });
+    await t.waitFor(sent.body.id, (s) => s === 'delivered' || s === 'undeliverable', 15_000);
+    expect(smsc.handset('0033612349999')).toEqual([text]);
+    const submits = smsc.stats.submits.filter((x) => x.destination === '0033612349999');
+    expect(submits.map((x) => x.mt)).toEqual(['3', '3']);
+  });
+
   it('stores an MO (operation 52) sent to the short code', async () => {
     await smsc.sendMo({ from: '+33612345678', to: '36123', text: 'STOP' });
     const rows = await t.relais.db.kysely.selectFrom('inbound_messages').selectAll().where('recipient', '=', '36123').execute();

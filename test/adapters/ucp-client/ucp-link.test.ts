@@ -237,12 +237,11 @@ describe('UcpLink submits', () => {
     expect(submit.fields).toMatchObject({ MT: '4', NB: '0048', Msg: '00E9007400E9', XSer: '020108' });
   });
 
-  it('writes a part of a concatenated message as MT=4, packed septets, the UDH in XSer 01', async () => {
+  it('writes a part of a concatenated GSM text as MT=3, the septets unpacked for the SMSC to pack after the UDH of XSer 01', async () => {
     const { link, session } = await bound();
     const udh = Uint8Array.from([0x05, 0x00, 0x03, 0x07, 0x02, 0x01]);
     const submit = await written(link, session, part({ udh }));
-    // "Hello": 5 septets, 35 bits, packed into 5 octets.
-    expect(submit.fields).toMatchObject({ MT: '4', NB: '0035', Msg: 'C8329BFD06', XSer: '0106050003070201020100' });
+    expect(submit.fields).toMatchObject({ MT: '3', NB: '', Msg: '48656C6C6F', XSer: '0106050003070201' });
   });
 
   it('writes a flash message with its data coding scheme in XSer', async () => {

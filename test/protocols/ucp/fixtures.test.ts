@@ -87,7 +87,7 @@ describe('frames Relais writes', () => {
   it('UCS-2: MT=4, NB in bits, XSer 02 DCS 08', () => {
     expect(submit(3, { encoding: 'ucs2', body: encodeUcs2('Sans surcoût 🎉') })).toEqual(fixtureFrame('relais-o51-ucs2'));
   });
-  it('a part of a concatenated GSM text: MT=4, septets packed, NB = 7 × septets, XSer 01 UDH and 02 DCS 00', () => {
+  it('a part of a concatenated GSM text: MT=3 (the SMSC packs it after the header), XSer 01 UDH, no DCS for the default alphabet', () => {
     expect(submit(4, { body: encodeGsm7('Part two of two'), udh: concatenationUdh(0x2a, 2, 2) })).toEqual(fixtureFrame('relais-o51-concat'));
   });
   it('a flash message without receipt: XSer 02 DCS 10, no NRq', () => {
