@@ -176,6 +176,7 @@ describe('SmppLink', () => {
             socket.write(encodePdu('bind_transceiver_resp', pdu.sequence, { system_id: 'smsc' }));
             socket.write(Buffer.concat([fixturePdu('receipt-text-decimal-id').subarray(0, 12), Buffer.from([0, 0, 0, 42]), fixturePdu('receipt-text-decimal-id').subarray(16)]));
           } else if (pdu.command === 'deliver_sm_resp') written.push(Buffer.from(frame));
+          else if (pdu.command === 'unbind') socket.end(encodePdu('unbind_resp', pdu.sequence));
         }),
       );
     });
