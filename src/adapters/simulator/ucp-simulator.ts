@@ -18,8 +18,8 @@ import {
   type UcpResult,
 } from '../../protocols/ucp/index.ts';
 import { TrnPool } from '../ucp-client/trn-pool.ts';
-import { handsetRead, smscUserData } from './air-interface.ts';
 import { UcpSocket } from '../ucp-client/ucp-socket.ts';
+import { handsetRead, smscUserData } from './air-interface.ts';
 import { SimulatedSmsc } from './kit.ts';
 
 export interface UcpSimulatorOptions {

@@ -184,7 +184,7 @@ function explainSpawnFailure(error: Error, command: string, owner?: { uid: numbe
     return new Error(
       `cannot start the embedded PostgreSQL: PostgreSQL may not run as root, so it runs as the system user "${SUPERUSER}", which cannot execute ${command}` +
         `${blocked ? ` (${blocked} is not ${blocked === command ? 'executable' : 'traversable'} by that user)` : ''}. ` +
-        `Fix: make ${blocked && blocked !== command ? `${blocked} traversable (chmod o+x ${blocked})` : 'the directories above it traversable (chmod o+x)'}, ` +
+        `Fix: ${!blocked ? 'make the directories above it traversable (chmod o+x)' : blocked === command ? `make it executable (chmod o+x ${command})` : `make ${blocked} traversable (chmod o+x ${blocked})`}, ` +
         'or put Relais in a directory every user can reach (for example /opt/relais), or run it as a user other than root, ' +
         'or set DATABASE_URL to use your own PostgreSQL.',
       { cause: error },
