@@ -239,7 +239,9 @@ export type AttemptOutcome = { messageId: string; acceptedParts: AcceptedPart[];
  *   mark it `submitting` durably before returning it;
  * - record MUST store outcomes before receipts, so a receipt that overtook its submit response is matched in
  *   the same call, and MUST resolve only once both are durable; a receipt for an unknown id is kept and
- *   matched when the id appears (matchPendingReceipts does it for ids recorded by another process);
+ *   matched when the id appears (matchPendingReceipts does it for ids recorded by another process); a record the
+ *   database refuses for its content is kept aside with the reason instead (and record resolves), any other
+ *   failure rejects, and recording the same thing again changes nothing;
  * - a final receipt is never overwritten by a later one for the same part (duplicates are ignored);
  * - leases give a route to one owner at a time; recoverOrphans settles what a dead owner left `submitting`.
  */
