@@ -47,7 +47,7 @@ describe('receipts whose text holds NUL octets, through a Relais process', () =>
 
     const stopping = performance.now();
     await relais.stop();
-    expect(performance.now() - stopping).toBeLessThan(10_000);
+    expect(performance.now() - stopping).toBeLessThan(20_000); // stuck for ever before; the CLI gives a stop 30 s at most
     expect(relais.child.exitCode).toBe(0);
-  }, 60_000);
+  }, 90_000);
 });
