@@ -133,7 +133,7 @@ export async function startRelais(config: Config, options: { log?: Logger; clock
 
     if (config.roles.includes('dispatcher')) {
       const dispatcher = new Dispatcher({
-        store: new PgOutboxStore(db),
+        store: new PgOutboxStore(db, log),
         routes: routeStore,
         openLink: (route) => openLink(route, log),
         clock,

@@ -91,12 +91,20 @@ export interface NewMessage {
   cap: CapPlan | null;
   /** Set on the messages a campaign queued. */
   campaignId?: string | null;
-  /** Taken over SMPP asking for a receipt: stored with the message, in the same statement. */
-  smppReceipt?: SmppReceiptRequest | null;
+  /**
+   * Taken over SMPP asking for receipts: stored with the message, in the same statement. One per submit_sm that
+   * asked (several parts of a concatenated message may).
+   */
+  smppReceipts?: SmppReceiptRequest[] | null;
 }
 
-/** An SMPP client's registered_delivery (1 always, 2 on failure) and the source address its receipt names. */
+/**
+ * An SMPP client's registered_delivery (1 always, 2 on failure) for one submit_sm, the id its receipt names and the
+ * source address it goes back to.
+ */
 export interface SmppReceiptRequest {
+  /** The message_id the client was given for that submit_sm; null when it was the message id itself. */
+  receiptId: string | null;
   registeredDelivery: number;
   sourceAddr: string;
   sourceAddrTon: number;
@@ -236,7 +244,9 @@ export type AttemptOutcome = { messageId: string; acceptedParts: AcceptedPart[];
  *   mark it `submitting` durably before returning it;
  * - record MUST store outcomes before receipts, so a receipt that overtook its submit response is matched in
  *   the same call, and MUST resolve only once both are durable; a receipt for an unknown id is kept and
- *   matched when the id appears (matchPendingReceipts does it for ids recorded by another process);
+ *   matched when the id appears (matchPendingReceipts does it for ids recorded by another process); a record the
+ *   database refuses for its content is kept aside with the reason instead (and record resolves), any other
+ *   failure rejects, and recording the same thing again changes nothing;
  * - a final receipt is never overwritten by a later one for the same part (duplicates are ignored);
  * - leases give a route to one owner at a time; recoverOrphans settles what a dead owner left `submitting`.
  */

@@ -22,8 +22,8 @@ export interface SendRequest {
   brand?: string;
   /** `false` leaves the STOP mention out of a transactional message; marketing always carries it. */
   stopMention?: boolean;
-  /** SMPP only: the receipt the client asked for, stored with the message. */
-  smppReceipt?: SmppReceiptRequest;
+  /** SMPP only: the receipts the client asked for (one per submit_sm that asked), stored with the message. */
+  smppReceipts?: SmppReceiptRequest[];
 }
 
 export interface Sender extends AccountCompliance {
@@ -146,7 +146,7 @@ export function draftOf(request: SendRequest, sender: Sender, known: ReadonlyMap
     dueAt,
     clientReference: request.reference ?? null,
     ...(request.stopMention === undefined ? {} : { stopMention: request.stopMention }),
-    ...(request.smppReceipt ? { smppReceipt: request.smppReceipt } : {}),
+    ...(request.smppReceipts?.length ? { smppReceipts: request.smppReceipts } : {}),
   };
 }
 

@@ -32,6 +32,9 @@ const program = new Command('relais')
   .version(version, '-V, --version', 'print the version of Relais')
   .showHelpAfterError();
 
+/** The longest a clean stop (SIGTERM, SIGINT) may take before Relais exits anyway. */
+const STOP_DEADLINE_MS = 30_000;
+
 program
   .command('start')
   .description('start Relais: embedded PostgreSQL and SMSC simulator unless configured otherwise, HTTP API, dispatcher, webhooks')
@@ -43,10 +46,19 @@ program
     printBanner(relais);
     let stopping = false;
     const stop = async (signal: string) => {
-      if (stopping) return;
+      if (stopping) {
+        relais.log.warn({ signal }, 'second signal: exiting now; messages left submitting are settled as in doubt at the next start');
+        process.exit(1);
+      }
       stopping = true;
       relais.log.info({ signal }, 'stopping: finishing submits in flight, then closing');
+      // Every part of the stop is bounded; this is the bound of the whole, should one of them not be.
+      const deadline = setTimeout(() => {
+        relais.log.error({ afterMs: STOP_DEADLINE_MS }, 'stop took too long: exiting; messages left submitting are settled as in doubt at the next start');
+        process.exit(1);
+      }, STOP_DEADLINE_MS);
       await relais.stop();
+      clearTimeout(deadline);
       if (pidFile) rmSync(pidFile, { force: true });
       process.exit(0);
     };

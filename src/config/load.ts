@@ -1,6 +1,8 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { Value } from '@sinclair/typebox/value';
 import type { TSchema } from '@sinclair/typebox';
+import { ShortCodeError } from '../core/numbers/errors.ts';
+import { parseShortCode } from '../core/numbers/short-codes.ts';
 import { ConfigSchema, roles, routeSchemas, type Config, type RouteConfig } from './schema.ts';
 
 export class ConfigError extends Error {
@@ -87,8 +89,26 @@ function crossChecks(config: Config): string[] {
   for (const n of new Set(numbers.filter((x, i) => numbers.indexOf(x) !== i))) problems.push(`/shortCodes: short code ${n} is declared twice`);
   config.shortCodes.forEach((s, i) => {
     if (!names.includes(s.route)) problems.push(`/shortCodes/${i}/route: no route named "${s.route}" (declared: ${names.join(', ') || 'none'})`);
+    const outside = outsidePushRanges(s.number);
+    if (outside) problems.push(`/shortCodes/${i}/number: ${outside}`);
   });
+  const simulated = outsidePushRanges(config.simulator.shortCode);
+  if (simulated) problems.push(`/simulator/shortCode: ${simulated}`);
   return problems;
+}
+
+/**
+ * Why a short code can carry no message: outside 34ABC–38ABC, every message on it would be refused by the
+ * compliance rules (docs/compliance.md), so such a configuration is refused at start instead.
+ */
+function outsidePushRanges(number: string): string | undefined {
+  try {
+    parseShortCode(number);
+    return undefined;
+  } catch (error) {
+    if (!(error instanceof ShortCodeError)) throw error;
+    return `${error.message}: every message on it would be refused; use a short code allocated in 34ABC–38ABC (36ABC for transactional and marketing traffic)`;
+  }
 }
 
 function readJson(file: string): unknown {

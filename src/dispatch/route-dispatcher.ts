@@ -309,19 +309,33 @@ class Lane {
     }
   }
 
-  /** An attempt's outcome is knowledge we cannot get back: keep trying to store it. */
+  /**
+   * An attempt's outcome is knowledge we cannot get back: keep trying to store it (a write that can never succeed
+   * is set aside by the store, so only an unreachable database fails here) — but a stopping dispatcher tries a
+   * few more times only: the message then stays `submitting`, and whoever takes the route next settles it as in
+   * doubt (recoverOrphans), exactly as after a crash. A stop never waits on the database for ever.
+   */
   private async recordUntilStored(outcome: Parameters<OutboxStore['record']>[0]['outcomes'][number]): Promise<void> {
+    let triesWhileStopping = 0;
     for (let delay = 100; ; delay = Math.min(delay * 2, 5_000)) {
       try {
         await this.deps.store.record({ outcomes: [outcome], receipts: [] }, this.deps.clock.now());
         return;
       } catch (error) {
+        const stopping = this.stopping.signal.aborted;
+        if (stopping && ++triesWhileStopping >= TRIES_WHILE_STOPPING) {
+          this.deps.log.error({ messageId: outcome.messageId, err: error }, 'stopping without the outcome of a submit: the message stays submitting and is settled as in doubt when the route is taken again');
+          return;
+        }
         this.deps.log.error({ messageId: outcome.messageId, err: error }, 'could not record a submit outcome; retrying');
-        await sleep(delay);
+        await sleep(stopping ? Math.min(delay, 250) : delay, this.stopping.signal);
       }
     }
   }
 }
+
+/** How many times a stopping dispatcher still tries to store an outcome before leaving it to recovery. */
+const TRIES_WHILE_STOPPING = 3;
 
 function unlimitedListeners(controller: AbortController): AbortController {
   setMaxListeners(0, controller.signal);

@@ -93,4 +93,22 @@ describe('configuration', () => {
       }),
     ).toEqual(['/shortCodes: short code 36123 is declared twice']);
   });
+
+  it('refuses at start a short code outside the push-SMS ranges, saying why and what to use', () => {
+    const problems = problemsOf({
+      routes: [{ name: 'sfr', protocol: 'smpp', host: 'h', port: 1, systemId: 'relais', password: 'pw' }],
+      shortCodes: [
+        { number: '36123', route: 'sfr', ratePerSecond: 10 },
+        { number: '12345', route: 'sfr', ratePerSecond: 10 },
+        { number: '39001', route: 'sfr', ratePerSecond: 10 },
+      ],
+      simulator: { shortCode: '33000' },
+    });
+    expect(problems).toEqual([
+      expect.stringMatching(/^\/shortCodes\/1\/number: "12345" is outside the push-SMS ranges 34ABC–38ABC: every message on it would be refused; use a short code allocated in 34ABC–38ABC/),
+      expect.stringMatching(/^\/shortCodes\/2\/number: "39001" is outside/),
+      expect.stringMatching(/^\/simulator\/shortCode: "33000" is outside/),
+    ]);
+    expect(() => parseConfig({ shortCodes: [{ number: '38100', route: 'simulator', ratePerSecond: 1 }], routes: [{ name: 'simulator', protocol: 'smpp', host: 'h', port: 1, systemId: 'relais', password: 'pw' }] })).not.toThrow();
+  });
 });

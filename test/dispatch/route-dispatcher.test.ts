@@ -4,7 +4,7 @@
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { Doorbell } from '../../src/app/doorbell.ts';
-import type { LinkHandlers, LinkState, OperatorLink, OutboundPart, SubmitOutcome } from '../../src/app/ports.ts';
+import type { LinkHandlers, LinkState, OperatorLink, OutboundPart, OutboxStore, SubmitOutcome } from '../../src/app/ports.ts';
 import { PgAccountStore } from '../../src/adapters/store/account-store.ts';
 import { PgMessageStore } from '../../src/adapters/store/message-store.ts';
 import { PgOutboxStore } from '../../src/adapters/store/outbox-store.ts';
@@ -86,7 +86,7 @@ describe('route dispatcher', () => {
   });
   afterAll(() => tdb?.drop());
 
-  async function setUp(link: OperatorLink, rate = 1000, options: Partial<RouteDeps['options']> = {}) {
+  async function setUp(link: OperatorLink, rate = 1000, options: Partial<RouteDeps['options']> = {}, store: OutboxStore = outbox) {
     const route = `r${routeSeq++}`;
     const shortCode = String(37000 + routeSeq);
     await new PgRouteStore(tdb.db).sync(
@@ -97,7 +97,7 @@ describe('route dispatcher', () => {
     const dispatcher = new RouteDispatcher(
       { name: route, shortCodes: [{ number: shortCode, route, ratePerSecond: rate }], addressing: { shortCodeTon: 0, shortCodeNpi: 1 }, window: 10 },
       {
-        store: outbox,
+        store,
         openLink: () => link,
         clock: { now: () => new Date() },
         monotonicMs: () => performance.now(),
@@ -283,6 +283,26 @@ describe('route dispatcher', () => {
     expect(link.stopped).toBe(true);
     expect(await allIn(ids, 'submitted')()).toBe(true);
     expect(await outbox.acquireLease(route, 'someone-else', 1000, new Date())).toBe(true);
+  });
+
+  it('stops in bounded time when the database cannot take an outcome, leaving the message to recovery', async () => {
+    let answer: (outcome: SubmitOutcome) => void = () => undefined;
+    const link = new ScriptedLink(5, () => new Promise((resolve) => (answer = resolve)));
+    // The database went away: every outcome write fails, as long as one tries.
+    const unreachable: OutboxStore = Object.assign(Object.create(outbox) as OutboxStore, {
+      record: () => Promise.reject(Object.assign(new Error('terminating connection due to administrator command'), { code: '57P01' })),
+    });
+    const { shortCode, dispatcher } = await setUp(link, 1000, {}, unreachable);
+    const [id] = await queue(shortCode, ['a']);
+    dispatcher.start();
+    await until(async () => link.written.length === 1);
+    const started = performance.now();
+    const stopped = dispatcher.stop();
+    answer({ kind: 'accepted', smscMessageId: 'LOST' });
+    await stopped;
+    expect(performance.now() - started).toBeLessThan(5_000);
+    expect((await messages.getMessage(accountId, id!))!.status).toBe('submitting');
+    expect(await outbox.recoverOrphans([shortCode], new Date())).toEqual({ inDoubt: 1, requeued: 0 });
   });
 
   it('does not send on a route whose lease another process holds', async () => {

@@ -4,7 +4,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { startSmppSimulator, type SmppSimulator } from '../../src/adapters/simulator/smpp-simulator.ts';
+import { startSmppSimulator, type SmppSimulator, type SmppSimulatorOptions } from '../../src/adapters/simulator/smpp-simulator.ts';
 import { relaisFromSource } from './cli.ts';
 
 
@@ -53,10 +53,10 @@ export interface CrashRig {
 
 /**
  * What the crash tests run Relais against: an SMPP simulator, and a configuration sending to it on short code
- * 36001 at 2,000/s (plus `extra` sections), in a temporary directory.
+ * 36001 at 2,000/s (plus `extra` sections, and the simulator's own options), in a temporary directory.
  */
-export async function startCrashRig(extra: Record<string, unknown> = {}): Promise<CrashRig> {
-  const simulator = await startSmppSimulator({ port: 0, receiptDelayMs: 30 });
+export async function startCrashRig(extra: Record<string, unknown> = {}, simulatorOptions: SmppSimulatorOptions = {}): Promise<CrashRig> {
+  const simulator = await startSmppSimulator({ port: 0, receiptDelayMs: 30, ...simulatorOptions });
   const dir = mkdtempSync(path.join(tmpdir(), 'relais-crash-'));
   const configFile = path.join(dir, 'relais.config.json');
   writeFileSync(

@@ -13,6 +13,9 @@ export const simulatorCliOptions: Option[] = [
   new Option('--receipt-delay-ms <ms>', 'delay between the submit_sm_resp and the delivery receipt').default(d.receiptDelayMs).argParser(wholeNumber),
   new Option('--delivered-ratio <ratio>', 'share of receipts that say DELIVRD; the others say UNDELIV').default(d.deliveredRatio).argParser(ratio),
   new Option('--receipt-format <format>', 'receipt as id:… stat:… text, as TLVs, or both').choices(['text', 'tlv', 'both']).default(d.receiptFormat),
+  new Option('--receipt-text <what>', "what text: holds: the first 20 characters (unprintable ones as '.'), or the first 20 octets as they are")
+    .choices(['printable', 'octets'])
+    .default(d.receiptText),
   new Option('--seed <number>', 'seed of the delivered/undelivered draw (same seed, same sequence)').default(d.seed).argParser(wholeNumber),
   new Option('--redelivery-delay-ms <ms>', 'delay before a receipt or MO the client refused is sent again').default(d.redeliveryDelayMs).argParser(wholeNumber),
   new Option('--throttle-per-second <n>', 'answer ESME_RTHROTTLED (0x58) beyond n accepted submits per second and source address (0: off)')

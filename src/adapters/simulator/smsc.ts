@@ -22,6 +22,7 @@ import { PduSocket } from '../smpp-client/pdu-socket.ts';
 import { SimulatedSmsc } from './kit.ts';
 
 export type ReceiptFormat = 'text' | 'tlv' | 'both';
+export type ReceiptText = 'printable' | 'octets';
 
 export interface SmppSimulatorOptions {
   /** TCP port on 127.0.0.1; 0 picks a free one (see `port` on the simulator). */
@@ -37,6 +38,11 @@ export interface SmppSimulatorOptions {
   deliveredRatio?: number;
   /** Receipt as `id:… stat:…` text, as TLVs (receipted_message_id, message_state, network_error_code), or both. */
   receiptFormat?: ReceiptFormat;
+  /**
+   * What `text:` holds: the first 20 characters with the unprintable ones as '.', or the first 20 octets of the
+   * short message as they are (what many SMSCs write: NULs for UCS-2 text or a user data header).
+   */
+  receiptText?: ReceiptText;
   /** Seed of the generator that picks delivered or undelivered: the same seed gives the same sequence. */
   seed?: number;
   /** Delay before a receipt or MO refused by the client (or lost with its session) is sent again. */
@@ -69,6 +75,7 @@ export const simulatorDefaults = {
   receiptDelayMs: 100,
   deliveredRatio: 1,
   receiptFormat: 'text' as ReceiptFormat,
+  receiptText: 'printable' as ReceiptText,
   seed: 1,
   redeliveryDelayMs: 1_000,
   throttlePerSecond: 0,
@@ -394,9 +401,11 @@ class Smsc extends SimulatedSmsc<Session, SessionStats> implements SmppSimulator
     const state: ReceiptState = delivered ? 'delivered' : 'undeliverable';
     const format = this.o.receiptFormat;
     const start = splitUdh(userDataOf(pdu), f.esm_class).body.subarray(0, 40); // `text:` shows 20 characters at most
-    const preview = decodeText(f.data_coding, start).replace(/[^\x20-\x7e]/g, '.');
+    const octets = this.o.receiptText === 'octets';
+    const preview = octets ? '' : decodeText(f.data_coding, start).replace(/[^\x20-\x7e]/g, '.');
     const now = new Date();
-    const text = formatReceiptText({ id, state, submitDate: now, doneDate: now, err: delivered ? '000' : '001', text: preview });
+    const words = formatReceiptText({ id, state, submitDate: now, doneDate: now, err: delivered ? '000' : '001', text: preview });
+    const text = Buffer.concat([Buffer.from(words, 'latin1'), octets ? start.subarray(0, 20) : Buffer.alloc(0)]);
     const params: PduParams<'deliver_sm'> = {
       source_addr_ton: f.dest_addr_ton,
       source_addr_npi: f.dest_addr_npi,
@@ -406,7 +415,7 @@ class Smsc extends SimulatedSmsc<Session, SessionStats> implements SmppSimulator
       destination_addr: f.source_addr,
       esm_class: 0x04,
       data_coding: 0,
-      short_message: format === 'tlv' ? Buffer.alloc(0) : Buffer.from(text, 'latin1'),
+      short_message: format === 'tlv' ? Buffer.alloc(0) : text,
       ...(format === 'text' ? {} : { receipted_message_id: id, message_state: messageStateOf[state], network_error_code: Buffer.from([3, 0, delivered ? 0 : 1]) }),
     };
     return { kind: 'receipt', params };

@@ -19,6 +19,7 @@ import {
 } from '../../protocols/ucp/index.ts';
 import { TrnPool } from '../ucp-client/trn-pool.ts';
 import { UcpSocket } from '../ucp-client/ucp-socket.ts';
+import { handsetRead, smscUserData } from './air-interface.ts';
 import { SimulatedSmsc } from './kit.ts';
 
 export interface UcpSimulatorOptions {
@@ -143,6 +144,11 @@ export interface UcpSimulator {
   readonly port: number;
   /** A snapshot of the counters (`submits` is the live list). */
   readonly stats: UcpSimulatorStats;
+  /**
+   * What the person at `destination` (AdC as received) reads: each message once all its parts arrived, decoded as a
+   * handset decodes the TP-User-Data the SMSC built from the submits (air-interface.ts). Kept with `keepBodies`.
+   */
+  handset(destination: string): string[];
   /** Sends an MO (52) to a session logged in as `to`, else any session (queued until one logs in); resolves once acknowledged. */
   sendMo(mo: SimulatedMo): Promise<void>;
   /** Open client connections. */
@@ -190,6 +196,8 @@ class UcpSmsc extends SimulatedSmsc<Session, UcpSessionStats> implements UcpSimu
   /** Per recipient, the last SCTS given (epoch seconds): AdC:SCTS must name one message. */
   private readonly lastTimeStamp = new Map<string, number>();
   private readonly submits: ReceivedUcpSubmit[] = [];
+  /** Per destination: the messages read, and the parts of those not complete yet (by reference and total). */
+  private readonly handsets = new Map<string, { read: string[]; parts: Map<string, Map<number, string>> }>();
   private readonly counters = {
     loginsAccepted: 0,
     loginsRefused: 0,
@@ -210,6 +218,10 @@ class UcpSmsc extends SimulatedSmsc<Session, UcpSessionStats> implements UcpSimu
 
   get stats(): UcpSimulatorStats {
     return { ...this.counters, ...this.sessionCounters(), submits: this.submits };
+  }
+
+  handset(destination: string): string[] {
+    return [...(this.handsets.get(destination)?.read ?? [])];
   }
 
   sendMo(mo: SimulatedMo): Promise<void> {
@@ -332,6 +344,7 @@ class UcpSmsc extends SimulatedSmsc<Session, UcpSessionStats> implements UcpSimu
     this.counters.submitsAccepted++;
     this.accepted(source, now);
     this.record(operation, source, messageId, userData);
+    if (this.o.keepBodies) this.reachHandset(fields);
     const notification = this.notificationFor(session, operation, scts);
 
     if (this.o.dropAfterSubmits > 0 && session.stats.submits % this.o.dropAfterSubmits === 0) {
@@ -371,6 +384,26 @@ class UcpSmsc extends SimulatedSmsc<Session, UcpSessionStats> implements UcpSimu
       body: Buffer.from(userData?.body ?? []),
       notification: fields.NRq === '1',
     });
+  }
+
+  /** The SMS the SMSC builds from an accepted submit, as the recipient's handset shows it (parts joined once all came). */
+  private reachHandset(fields: OperationFields<51>): void {
+    let shown: ReturnType<typeof handsetRead>;
+    try {
+      shown = handsetRead(smscUserData(fields));
+    } catch {
+      shown = { text: '\ufffd', concatenation: null }; // what a handset shows of user data it cannot read
+    }
+    const handset = this.handsets.get(fields.AdC) ?? { read: [] as string[], parts: new Map<string, Map<number, string>>() };
+    this.handsets.set(fields.AdC, handset);
+    const c = shown.concatenation;
+    if (!c) return void handset.read.push(shown.text);
+    const key = `${c.reference}/${c.total}`;
+    const parts = handset.parts.get(key) ?? new Map<number, string>();
+    handset.parts.set(key, parts.set(c.index, shown.text));
+    if (parts.size < c.total) return;
+    handset.parts.delete(key);
+    handset.read.push([...parts].sort(([a], [b]) => a - b).map(([, text]) => text).join(''));
   }
 
   /** Answers a submit (after the configured delay), then sends its notification after the notification delay. */

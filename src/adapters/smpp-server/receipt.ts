@@ -26,11 +26,14 @@ export function receiptWanted(registeredDelivery: number, status: string): boole
   return registeredDelivery === 2 && status !== 'delivered';
 }
 
-/** The deliver_sm of a receipt: the standard text and the receipted_message_id, message_state, network_error_code TLVs. */
+/**
+ * The deliver_sm of a receipt: the standard text and the receipted_message_id, message_state, network_error_code
+ * TLVs, naming the id the client was given (the message's, or one part's) with the final state of the message.
+ */
 export function receiptDeliverSm(receipt: DueReceipt): PduParams<'deliver_sm'> {
   const { state, err } = receiptOfStatus[receipt.status] ?? { state: 'unknown' as const, err: '000' };
   const preview = receipt.body.slice(0, 20).replace(/[^\x20-\x7e]/g, '.');
-  const text = formatReceiptText({ id: receipt.messageId, state, submitDate: receipt.submittedAt, doneDate: receipt.doneAt, err, text: preview });
+  const text = formatReceiptText({ id: receipt.receiptId, state, submitDate: receipt.submittedAt, doneDate: receipt.doneAt, err, text: preview });
   return {
     source_addr_ton: 1,
     source_addr_npi: 1,
@@ -41,7 +44,7 @@ export function receiptDeliverSm(receipt: DueReceipt): PduParams<'deliver_sm'> {
     esm_class: 0x04,
     data_coding: 0,
     short_message: Buffer.from(text, 'latin1'),
-    receipted_message_id: receipt.messageId,
+    receipted_message_id: receipt.receiptId,
     message_state: messageStateOf[state],
     network_error_code: Buffer.from([3, Math.floor(Number(err) / 256), Number(err) % 256]),
   };

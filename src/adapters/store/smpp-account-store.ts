@@ -79,6 +79,8 @@ export function ipAllowed(ip: string, blocks: readonly string[]): boolean {
 
 /** A final message, submitted over SMPP asking for a receipt, whose receipt the client has not acknowledged yet. */
 export interface DueReceipt extends SmppReceiptRequest {
+  /** The id the receipt names: the message id, or the id the client was given for one part. */
+  receiptId: string;
   messageId: string;
   accountId: string;
   submittedAt: Date;
@@ -104,13 +106,13 @@ export interface DueMo {
 const MO_HORIZON_DAYS = 7;
 
 export class PgSmppAccountStore {
-  private readonly acks: Coalescer<{ messageId: string; at: Date }>;
+  private readonly acks: Coalescer<{ receiptId: string; at: Date }>;
   private readonly moAcks: Coalescer<{ id: string; accountId: string; at: Date }>;
 
   constructor(private readonly db: Db) {
     this.acks = new Coalescer(async (rows) => {
-      await this.db.pool.query(`UPDATE smpp_submissions SET receipt_acked_at = $2 WHERE message_id = ANY($1::uuid[]) AND receipt_acked_at IS NULL`, [
-        rows.map((r) => r.messageId),
+      await this.db.pool.query(`UPDATE smpp_submissions SET receipt_acked_at = $2 WHERE receipt_id = ANY($1::text[]) AND receipt_acked_at IS NULL`, [
+        rows.map((r) => r.receiptId),
         rows[0]!.at,
       ]);
     }, 1_000);
@@ -160,9 +162,10 @@ export class PgSmppAccountStore {
     return { accountId: row.account_id, systemId: row.system_id, allowedIps: row.allowed_ips, maxBinds: row.max_binds };
   }
 
-  /** Final messages of the account whose receipt is not acknowledged, oldest first, except those in `skip`. */
+  /** Receipts of final messages of the account not acknowledged yet, oldest first, except the receipt ids in `skip`. */
   async dueReceipts(accountId: string, skip: readonly string[], limit: number): Promise<DueReceipt[]> {
     const { rows } = await this.db.pool.query<{
+      receipt_id: string;
       message_id: string;
       account_id: string;
       registered_delivery: number;
@@ -179,12 +182,13 @@ export class PgSmppAccountStore {
     }>(
       `SELECT s.*, m.recipient, m.body, m.status, m.error_code, m.done_at, m.updated_at
          FROM smpp_submissions s JOIN messages m ON m.id = s.message_id
-        WHERE s.account_id = $1 AND s.receipt_acked_at IS NULL AND m.status = ANY($2::text[]) AND NOT (s.message_id = ANY($3::uuid[]))
-        ORDER BY s.submitted_at, s.message_id
+        WHERE s.account_id = $1 AND s.receipt_acked_at IS NULL AND m.status = ANY($2::text[]) AND NOT (s.receipt_id = ANY($3::text[]))
+        ORDER BY s.submitted_at, s.receipt_id
         LIMIT $4`,
       [accountId, FINAL, skip, limit],
     );
     return rows.map((r) => ({
+      receiptId: r.receipt_id,
       messageId: r.message_id,
       accountId: r.account_id,
       registeredDelivery: r.registered_delivery,
@@ -201,8 +205,8 @@ export class PgSmppAccountStore {
   }
 
   /** The client acknowledged (or did not ask for) this receipt: it is not sent again. */
-  acknowledge(messageId: string, at: Date): Promise<void> {
-    return this.acks.submit({ messageId, at });
+  acknowledge(receiptId: string, at: Date): Promise<void> {
+    return this.acks.submit({ receiptId, at });
   }
 
   /**
@@ -214,7 +218,7 @@ export class PgSmppAccountStore {
       `SELECT i.id, i.sender, i.recipient, i.body, i.received_at
          FROM inbound_messages i JOIN smpp_credentials c ON c.account_id = i.account_id
         WHERE i.account_id = $1 AND i.received_at >= c.created_at AND i.received_at >= now() - make_interval(days => $4)
-          AND NOT (i.id = ANY($2::uuid[]))
+          AND NOT (i.id::text = ANY($2::text[]))
           AND NOT EXISTS (SELECT 1 FROM smpp_mo_acks a WHERE a.inbound_id = i.id)
         ORDER BY i.received_at, i.id
         LIMIT $3`,

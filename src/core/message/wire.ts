@@ -64,8 +64,11 @@ export interface Receipt {
   errorCode?: string;
   /** When the SMSC says the final state was reached. */
   doneAt?: Date;
-  /** The receipt as received (text or a dump), kept for evidence. */
-  raw: string;
+  /**
+   * The receipt as received, kept for evidence as octets (NULs and all): SMPP, the short_message octets as
+   * the SMSC wrote them, then " | " and a dump of the optional parameters; UCP, a dump of the notification.
+   */
+  raw: Uint8Array;
 }
 
 export interface MobileOriginated {

@@ -27,14 +27,20 @@ export type PduParams<C extends CommandName> = Partial<BodyOf<C>> & OutgoingTlvs
 type Value = number | string | Buffer | undefined;
 
 /**
+ * Responses whose body is written whatever their status: deliver_sm_resp has only `message_id`, unused and
+ * NULL (SMPP 3.4 §4.6.2), and some SMSC stacks refuse the 16-octet header alone an error answer would be.
+ */
+const bodyEvenOnError: ReadonlySet<CommandName> = new Set(['deliver_sm_resp']);
+
+/**
  * Encodes one PDU from the body table decodePdu reads (pdu.ts), then the optional parameters given. Missing
  * fields are written as 0, an empty string or an empty short_message. A PDU with a non-zero status is written
- * as a header only (SMPP 3.4 §3.3). Throws a RangeError when a value does not fit its field (short_message over
- * 254 octets, an optional parameter over 65,535).
+ * as a header only (SMPP 3.4 §3.3), except deliver_sm_resp (bodyEvenOnError). Throws a RangeError when a value
+ * does not fit its field (short_message over 254 octets, an optional parameter over 65,535).
  */
 export function encodePdu<C extends CommandName>(command: C, sequence: number, params?: PduParams<C>, status = 0): Buffer {
   const values = (params ?? {}) as Record<string, Value>;
-  const table = status === 0 ? bodyOf(command) : [];
+  const table = status === 0 || bodyEvenOnError.has(command) ? bodyOf(command) : [];
   const tlvs = status === 0 ? outgoingTlvNames.filter((name) => values[name] !== undefined) : [];
   let length = HEADER_LENGTH;
   for (const [name, type] of table) length += fieldSize(type, values[name]);

@@ -148,7 +148,8 @@ function networkErrorCode(value: Buffer | undefined): string | undefined {
  * One-way translation of a receipt deliver_sm (esm_class message type 0x04, 0x08 or 0x20) into a Receipt;
  * undefined when the deliver_sm is not a receipt. The receipted_message_id, message_state and
  * network_error_code TLVs take precedence over the text when both are present. The text is read octet by
- * octet (SMSCs write it in ASCII whatever data_coding says), except under UCS-2.
+ * octet (SMSCs write it in ASCII whatever data_coding says), except under UCS-2. The evidence (`raw`) is the
+ * octets as received: SMSCs copy the first octets of the message into `text:`, and those may be anything.
  * Throws SmppDecodeError when the receipt names no message id.
  */
 export function receiptFromDeliverSm(pdu: PduOf<'deliver_sm'>): Receipt | undefined {
@@ -163,6 +164,7 @@ export function receiptFromDeliverSm(pdu: PduOf<'deliver_sm'>): Receipt | undefi
   const state = (stateTlv?.length === 1 ? messageStates.get(stateTlv[0]!) : undefined) ?? (fields.stat === undefined ? 'unknown' : stateOfStatWord(fields.stat));
   const errorCode = networkErrorCode(pdu.tlvs.get(tlvTags.network_error_code)) ?? (fields.err || undefined);
   const doneAt = fields.doneDate === undefined ? undefined : parseReceiptDate(fields.doneDate);
-  const raw = [text, dumpTlvs(pdu.tlvs)].filter((s) => s.length > 0).join(' | ');
+  const tlvs = dumpTlvs(pdu.tlvs);
+  const raw = tlvs === '' ? userData : Buffer.concat([userData, Buffer.from(userData.length > 0 ? ` | ${tlvs}` : tlvs, 'latin1')]);
   return { smscMessageId, state, raw, ...(errorCode === undefined ? {} : { errorCode }), ...(doneAt ? { doneAt } : {}) };
 }

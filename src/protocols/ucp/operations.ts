@@ -86,6 +86,13 @@ const fiftySeriesFields = [
   ['RES5', text(16)],
 ] as const satisfies FieldTable;
 
+/**
+ * Operation 53 has the 50-series layout but for AdC: the address the notification goes to, which Relais never
+ * reads (a notification is matched on OAdC and SCTS). An SMSC may echo an alphanumeric originator there, so any
+ * printable text is taken rather than refusing the notification.
+ */
+const notificationFields = [['AdC', text(22)], ...fiftySeriesFields.slice(1)] as const satisfies FieldTable;
+
 const tonMeanings = { '1': 'international', '2': 'national', '6': 'abbreviated' };
 const npiMeanings = { '1': 'E.164', '3': 'X.121', '5': 'private' };
 
@@ -146,7 +153,7 @@ export const operationTable = {
   31: { name: 'alert', fields: alertFields, required: ['AdC', 'PID'], ackFields: shortAckFields },
   51: { name: 'submit short message', fields: fiftySeriesFields, required: ['AdC', 'OAdC', 'MT'], ackFields: fiftySeriesAckFields },
   52: { name: 'deliver short message', fields: fiftySeriesFields, required: ['AdC', 'OAdC', 'MT'], ackFields: fiftySeriesAckFields },
-  53: { name: 'delivery notification', fields: fiftySeriesFields, required: ['AdC', 'OAdC', 'SCTS', 'Dst'], ackFields: fiftySeriesAckFields },
+  53: { name: 'delivery notification', fields: notificationFields, required: ['AdC', 'OAdC', 'SCTS', 'Dst'], ackFields: fiftySeriesAckFields },
   60: { name: 'session management', fields: sessionFields, required: ['OAdC', 'STYP'], ackFields: shortAckFields },
   61: { name: 'list management', fields: listFields, required: ['OAdC', 'STYP'], ackFields: shortAckFields },
 } as const satisfies Record<number, { name: string; fields: FieldTable; required: readonly string[]; ackFields: FieldTable }>;

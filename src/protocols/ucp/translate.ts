@@ -96,7 +96,7 @@ export function notificationToReceipt(notification: UcpOperation<53>, settings: 
     state,
     ...(state !== 'delivered' && rsn ? { errorCode: rsn } : {}),
     ...(doneAt ? { doneAt } : {}),
-    raw: rawNotification(notification, rsn),
+    raw: Buffer.from(rawNotification(notification, rsn), 'utf8'),
   };
 }
 

@@ -4,14 +4,16 @@
  * - MT=3, alphanumeric: the specification's IRA table puts each character of the GSM 03.38 default alphabet
  *   at its GSM code, so Msg is the hex of the unpacked septets, two digits per septet, high digit first
  *   (0–7): "@" is 00, "é" 05, "A" 41, and an extension character is the escape then its code ("€" is 1B65).
- *   Relais writes MT=3 for GSM text without a user data header.
+ *   Relais writes MT=3 for all GSM text, with or without a user data header (XSer 01): the SMSC packs the
+ *   septets itself, after the header and the fill bits that put the first septet on a septet boundary
+ *   (3GPP TS 23.040 §9.2.3.24) — the one layout a handset reads right. Transparent data (MT=4) is taken as it
+ *   is and put after the header: septets packed from bit 0 there would be read one bit off (docs/ucp.md).
  * - MT=4, transparent data: Msg is the hex of the user data and NB its number of bits; XSer 02 gives the data
- *   coding scheme and XSer 01 the user data header. Relais writes MT=4 for UCS-2 (NB = 8 × octets) and for
- *   GSM text with a header: the septets packed from the first bit (NB = 7 × septets) — the header travels
- *   in XSer 01, so the SMSC aligns the text after it (fill bits) when it builds the SMS.
+ *   coding scheme and XSer 01 the user data header. Relais writes MT=4 for UCS-2 (NB = 8 × octets), where
+ *   octets need no alignment.
  * - MT=2, numeric: Msg holds the digits themselves (read only).
  */
-import { dataCodingScheme, decodeGsm7, decodeUcs2, encodeGsm7, encodeUcs2, isGsm7, pack7, unpack7 } from '../../core/text/index.ts';
+import { dataCodingScheme, decodeGsm7, decodeUcs2, encodeGsm7, encodeUcs2, isGsm7, unpack7 } from '../../core/text/index.ts';
 import { UcpDecodeError, UcpEncodeError } from './errors.ts';
 import { bytesToHex, hexToBytes } from './hex.ts';
 import { formatXSer, parseXSer, XSER_DCS, XSER_UDH, xserData, type XSerService } from './xser.ts';
@@ -44,21 +46,19 @@ const MAX_TRANSPARENT_OCTETS = 140;
 /** MT, NB, Msg and XSer for a body already encoded by core/text (septets, or UTF-16BE octets). */
 export function userDataFields(data: { encoding: 'gsm7' | 'ucs2'; body: Uint8Array; udh: Uint8Array | null; flash?: boolean }): MessageFields {
   const dcs = dataCodingScheme(data.encoding, data.flash ?? false);
-  if (data.encoding === 'gsm7' && !data.udh) {
-    if (data.body.length * 2 > MAX_MSG_DIGITS) throw new UcpEncodeError(`${data.body.length} septets do not fit an alphanumeric message`);
-    return { MT: '3', NB: '', Msg: bytesToHex(data.body), XSer: dcs === 0 ? '' : formatXSer([{ type: XSER_DCS, data: Uint8Array.of(dcs) }]) };
-  }
-  const gsm = data.encoding === 'gsm7';
-  const octets = gsm ? pack7(data.body) : data.body;
-  if (octets.length > MAX_TRANSPARENT_OCTETS) throw new UcpEncodeError(`${octets.length} octets do not fit a transparent message`);
   const services: XSerService[] = [];
   if (data.udh) {
     if (data.udh[0] !== data.udh.length - 1) throw new UcpEncodeError(`UDH length octet says ${data.udh[0]} but ${data.udh.length - 1} octets follow`);
     services.push({ type: XSER_UDH, data: data.udh });
   }
+  if (data.encoding === 'gsm7') {
+    if (data.body.length * 2 > MAX_MSG_DIGITS) throw new UcpEncodeError(`${data.body.length} septets do not fit an alphanumeric message`);
+    if (dcs !== 0) services.push({ type: XSER_DCS, data: Uint8Array.of(dcs) });
+    return { MT: '3', NB: '', Msg: bytesToHex(data.body), XSer: formatXSer(services) };
+  }
+  if (data.body.length > MAX_TRANSPARENT_OCTETS) throw new UcpEncodeError(`${data.body.length} octets do not fit a transparent message`);
   services.push({ type: XSER_DCS, data: Uint8Array.of(dcs) });
-  const bits = gsm ? 7 * data.body.length : 8 * octets.length;
-  return { MT: '4', NB: String(bits).padStart(4, '0'), Msg: bytesToHex(octets), XSer: formatXSer(services) };
+  return { MT: '4', NB: String(8 * data.body.length).padStart(4, '0'), Msg: bytesToHex(data.body), XSer: formatXSer(services) };
 }
 
 /** A text as an SMSC delivers it: GSM (MT=3) when the alphabet allows, UCS-2 (MT=4) otherwise. */

@@ -2,11 +2,13 @@
  * What the SMPP link does beyond the port contract: keep-alive, answering the SMSC, acknowledging deliver_sm
  * only once stored, writing parts as the SMSC expects them, backoff — against the simulator on 127.0.0.1.
  */
-import { createServer } from 'node:net';
+import { createServer, type AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { OutboundPart } from '../../../src/app/ports.ts';
 import { reconnectDelay, SmppLink, type SmppLinkOptions } from '../../../src/adapters/smpp-client/smpp-link.ts';
 import { startSmppSimulator, type SmppSimulator, type SmppSimulatorOptions } from '../../../src/adapters/simulator/smpp-simulator.ts';
+import { decodePdu, encodePdu, PduFramer } from '../../../src/protocols/smpp/index.ts';
+import { fixturePdu } from '../../protocols/smpp/fixtures.ts';
 import { eventually } from '../../support/waiting.ts';
 import { recorder } from '../../support/link-handlers.ts';
 
@@ -160,6 +162,33 @@ describe('SmppLink', () => {
     // The handler stored it before the link answered: the answer reaches the SMSC a moment later.
     await eventually(() => sim.stats.receiptsAcknowledged === 1, 'the receipt acknowledged');
     expect(sim.stats).toMatchObject({ deliveriesRefused: 1, receiptsSent: 2, receiptsAcknowledged: 1 });
+  });
+
+  it('answers a deliver_sm it could not store with the empty message_id body, not a header alone', async () => {
+    // A hand-driven SMSC: the octets the link writes are the ones checked.
+    const written: Buffer[] = [];
+    const server = createServer((socket) => {
+      const framer = new PduFramer();
+      socket.on('data', (chunk: Buffer) =>
+        framer.push(chunk, (frame) => {
+          const pdu = decodePdu(frame);
+          if (pdu.command === 'bind_transceiver') {
+            socket.write(encodePdu('bind_transceiver_resp', pdu.sequence, { system_id: 'smsc' }));
+            socket.write(Buffer.concat([fixturePdu('receipt-text-decimal-id').subarray(0, 12), Buffer.from([0, 0, 0, 42]), fixturePdu('receipt-text-decimal-id').subarray(16)]));
+          } else if (pdu.command === 'deliver_sm_resp') written.push(Buffer.from(frame));
+          else if (pdu.command === 'unbind') socket.end(encodePdu('unbind_resp', pdu.sequence));
+        }),
+      );
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const handlers = recorder({ onReceipt: () => Promise.reject(new Error('database down')) });
+    const link = new SmppLink({ name: 'strict', host: '127.0.0.1', port: (server.address() as AddressInfo).port, systemId: 'relais', password: 'pw' });
+    open.push({ link });
+    link.start(handlers);
+    await eventually(() => written.length === 1, 'the deliver_sm_resp');
+    expect(written[0]!.toString('hex')).toBe('00000011' + '80000005' + '00000064' + '0000002a' + '00');
+    await link.stop();
+    await new Promise((resolve) => server.close(resolve));
   });
 
   it('reads MOs in UCS-2', async () => {

@@ -3,6 +3,8 @@ import { PgSmppAccountStore, ipAllowed, verifySmppPassword } from '../../../src/
 import { decodeGsm7 } from '../../../src/core/text/index.ts';
 import { parseReceiptText, tlvString, tlvTags, type Pdu, type PduOf } from '../../../src/protocols/smpp/index.ts';
 import { startTestRelais, type TestRelais } from '../../support/relais.ts';
+import { fixturePdu } from '../../protocols/smpp/fixtures.ts';
+import { eventually } from '../../support/waiting.ts';
 import { TestEsme, textSubmit } from './esme.ts';
 
 const TO = '33612345678';
@@ -194,6 +196,42 @@ describe('submit_sm', () => {
     expect(body.text).toBe(text);
     expect(body.encoding).toBe('ucs2');
     await client.until(() => receiptsFor(client, ids[2]!).length > 0);
+  });
+
+  it("gives each part of a long message its own id, and sends the receipt asked on part 1 only under part 1's id", async () => {
+    const client = await esme();
+    client.raw(fixturePdu('concat-part1-receipt-asked'));
+    client.raw(fixturePdu('concat-part2-no-receipt'));
+    const response = (sequence: number) => client.log.find((p): p is PduOf<'submit_sm_resp'> => p.command === 'submit_sm_resp' && p.sequence === sequence);
+    await client.until(() => response(0x11) !== undefined && response(0x12) !== undefined);
+    const [partOne, partTwo] = [response(0x11)!, response(0x12)!];
+    expect([partOne.status, partTwo.status]).toEqual([0, 0]);
+    expect(partOne.fields.message_id).not.toBe(partTwo.fields.message_id);
+    const messageId = partTwo.fields.message_id; // the part that completed the message is answered with its id
+    const { body } = await t.api('GET', `/v1/messages/${messageId}`);
+    expect(body).toMatchObject({ segments: 2, text: expect.stringMatching(/^Bonjour, votre commande 48213 .* notre site\.$/) });
+
+    await client.until(() => receiptsFor(client, partOne.fields.message_id).length > 0);
+    const [receipt] = receiptsFor(client, partOne.fields.message_id);
+    expect(parseReceiptText(receipt!.fields.short_message.toString('latin1'))).toMatchObject({ id: partOne.fields.message_id, stat: 'DELIVRD' });
+    expect((await t.api('GET', `/v1/messages/${messageId}`)).body.status).toBe('delivered');
+    // Part 2 asked for none: the only receipt owed is part 1's, and the client has it.
+    const owed = () => t.relais.db.kysely.selectFrom('smpp_submissions').select(['receipt_id', 'receipt_acked_at']).where('message_id', '=', messageId).execute();
+    await eventually(async () => (await owed()).every((r) => r.receipt_acked_at !== null), 'the receipt acknowledged');
+    expect(await owed()).toEqual([{ receipt_id: partOne.fields.message_id, receipt_acked_at: expect.any(Date) }]);
+    expect(receiptsFor(client, messageId)).toEqual([]);
+  });
+
+  it('sends one receipt per part when every part asks, each under its own id, with the state of the whole message', async () => {
+    const client = await esme();
+    const ids: string[] = [];
+    for (const [index, chunk] of ['Premiere partie, ', 'seconde partie.'].entries()) {
+      const udh = Buffer.from([0x05, 0x00, 0x03, 0x5d, 2, index + 1]);
+      const resp = (await client.request('submit_sm', textSubmit(TO, '', { esm_class: 0x40, registered_delivery: 1, short_message: Buffer.concat([udh, Buffer.from(chunk, 'latin1')]) }))) as PduOf<'submit_sm_resp'>;
+      ids.push(resp.fields.message_id);
+    }
+    for (const id of ids) await client.until(() => receiptsFor(client, id).length > 0);
+    expect(ids.map((id) => parseReceiptText(receiptsFor(client, id)[0]!.fields.short_message.toString('latin1')).stat)).toEqual(['DELIVRD', 'DELIVRD']);
   });
 
   it('also reassembles parts numbered with the sar_* TLVs, and takes message_payload', async () => {

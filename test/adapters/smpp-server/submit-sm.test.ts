@@ -91,7 +91,7 @@ describe('problemsByPosition', () => {
 });
 
 describe('receipts and MOs', () => {
-  const due = { messageId: 'm1', accountId: 'a', registeredDelivery: 1, sourceAddr: '36001', sourceAddrTon: 0, sourceAddrNpi: 1, submittedAt: now, recipient: '+33612345678', body: 'Bonjour', status: 'suppressed', errorCode: 'opposition', doneAt: now };
+  const due = { receiptId: 'm1', messageId: 'm1', accountId: 'a', registeredDelivery: 1, sourceAddr: '36001', sourceAddrTon: 0, sourceAddrNpi: 1, submittedAt: now, recipient: '+33612345678', body: 'Bonjour', status: 'suppressed', errorCode: 'opposition', doneAt: now };
   it('writes the stat and err of each final status', () => {
     const params = receiptDeliverSm(due);
     expect(parseReceiptText(params.short_message!.toString('latin1'))).toMatchObject({ id: 'm1', stat: 'REJECTD', err: '103', text: 'Bonjour' });

@@ -79,7 +79,7 @@ describe.each(databaseTargets())('store contract on $name PostgreSQL', (target) 
   });
   const receipt = (smscMessageId: string, state: Receipt['state'], errorCode?: string): { route: string; receipt: Receipt } => ({
     route: 'sim',
-    receipt: { smscMessageId, state, raw: `id:${smscMessageId} stat:${state}`, ...(errorCode ? { errorCode } : {}) },
+    receipt: { smscMessageId, state, raw: Buffer.from(`id:${smscMessageId} stat:${state}`), ...(errorCode ? { errorCode } : {}) },
   });
   const status = async (id: string, accountId = holdAccount) => (await messages.getMessage(accountId, id))?.status;
 
@@ -302,6 +302,70 @@ describe.each(databaseTargets())('store contract on $name PostgreSQL', (target) 
       await outbox.recoverOrphans([sc], at(2));
       await outbox.record({ outcomes: [{ messageId: id!, route: 'sim', acceptedParts: [], kind: 'failed', code: null, reason: 'late' }] , receipts: [] }, at(3));
       expect(await status(id!)).toBe('in_doubt');
+    });
+  });
+
+  describe('receipts as evidence, and writes that can never succeed', () => {
+    /** The text of a UCS-2 message as many SMSCs copy it into `text:`: its first octets, NULs included. */
+    const nulText = Buffer.concat([Buffer.from('id:nul-1 sub:001 dlvrd:001 submit date:2606011000 done date:2606011001 stat:DELIVRD err:000 text:'), Buffer.from('\u00c9t\u00e9 2026', 'utf16le').swap16()]);
+    const deadLetters = async (subject: string) =>
+      (await tdb.db.pool.query<{ kind: string; reason: string; payload: string }>(`SELECT kind, reason, payload FROM dead_letters WHERE subject = $1`, [subject])).rows;
+
+    it('stores a receipt whose text holds NUL octets, octet for octet, matched at once or kept pending', async () => {
+      const sc = freshShortCode();
+      const [now, later] = await insert(message(sc), message(sc));
+      await outbox.claimDue([{ shortCode: sc, limit: 2 }], at(1));
+      await outbox.record({ outcomes: [submitted(now!, ['nul-1'])], receipts: [] }, at(1));
+      const withNuls = (id: string) => ({ route: 'sim', receipt: { smscMessageId: id, state: 'delivered' as const, raw: nulText } });
+      await outbox.record({ outcomes: [], receipts: [withNuls('nul-1'), withNuls('nul-2')] }, at(2));
+      expect(await status(now!)).toBe('delivered');
+      await outbox.record({ outcomes: [submitted(later!, ['nul-2'])], receipts: [] }, at(3));
+      expect(await status(later!)).toBe('delivered');
+      const { rows } = await tdb.db.pool.query<{ receipt_raw: Buffer }>(`SELECT receipt_raw FROM message_parts WHERE smsc_message_id IN ('nul-1', 'nul-2')`);
+      expect(rows.map((r) => r.receipt_raw)).toEqual([nulText, nulText]);
+      expect(nulText.includes(0)).toBe(true);
+    });
+
+    it('sets a receipt PostgreSQL refuses aside with its reason, and still stores the outcome written with it', async () => {
+      const sc = freshShortCode();
+      const [id] = await insert(message(sc));
+      await outbox.claimDue([{ shortCode: sc, limit: 1 }], at(1));
+      // `err:` followed by NULs: a text column refuses it, whatever is tried.
+      const refused = { route: 'sim', receipt: { smscMessageId: 'dead-1', state: 'delivered' as const, errorCode: '\u0000\u0000\u0000', raw: nulText } };
+      await outbox.record({ outcomes: [submitted(id!, ['dead-1'])], receipts: [refused] }, at(1));
+      expect(await status(id!)).toBe('submitted');
+      // Written again (as a writer that saw it fail would): nothing is stored twice, nothing refused.
+      await outbox.record({ outcomes: [submitted(id!, ['dead-1'])], receipts: [] }, at(2));
+      const letters = await deadLetters('dead-1');
+      expect(letters).toMatchObject([{ kind: 'receipt', reason: expect.stringMatching(/^22021 /) }]);
+      expect(JSON.parse(letters[0]!.payload)).toMatchObject({ smscMessageId: 'dead-1', raw: { base64: nulText.toString('base64') } });
+      const detail = await messages.getMessage(holdAccount, id!);
+      expect(detail!.parts).toHaveLength(1);
+      expect(detail!.events.map((e) => e.status)).toEqual(['queued', 'submitting', 'submitted']);
+    });
+
+    it('does not let one record that can never be written fail the others written at the same moment', async () => {
+      const sc = freshShortCode();
+      const [a, b] = await insert(message(sc), message(sc));
+      await outbox.claimDue([{ shortCode: sc, limit: 2 }], at(1));
+      await Promise.all([
+        outbox.record({ outcomes: [submitted(a!, ['together-a'])], receipts: [] }, at(1)),
+        outbox.record({ outcomes: [], receipts: [{ route: 'sim', receipt: { smscMessageId: 'together-a', state: 'delivered', errorCode: '\u0000', raw: nulText } }] }, at(1)),
+        outbox.record({ outcomes: [submitted(b!, ['together-b'])], receipts: [receipt('together-b', 'delivered')] }, at(1)),
+      ]);
+      expect([await status(a!), await status(b!)]).toEqual(['submitted', 'delivered']);
+      expect(await deadLetters('together-a')).toHaveLength(1);
+    });
+
+    it('puts a message in doubt when the outcome of its submit can never be written, keeping the outcome aside', async () => {
+      const sc = freshShortCode();
+      const [id] = await insert(message(sc));
+      await outbox.claimDue([{ shortCode: sc, limit: 1 }], at(1));
+      await outbox.record({ outcomes: [submitted(id!, ['bad\u0000id'])], receipts: [] }, at(1));
+      const detail = await messages.getMessage(holdAccount, id!);
+      expect(detail).toMatchObject({ status: 'in_doubt', parts: [] });
+      expect(detail!.events.at(-1)!.reason).toMatch(/could not be stored .*dead_letters/);
+      expect(await deadLetters(id!)).toMatchObject([{ kind: 'outcome', payload: expect.stringContaining('bad\\u0000id') }]);
     });
   });
 

@@ -23,6 +23,7 @@ import {
   type UcpResult,
 } from '../../../src/protocols/ucp/index.ts';
 import { RawSmsc, type RawSession } from './raw-smsc.ts';
+import { fixtureFrame } from '../../protocols/ucp/fixtures.ts';
 import { eventually } from '../../support/waiting.ts';
 import { recorder } from '../../support/link-handlers.ts';
 
@@ -236,12 +237,11 @@ describe('UcpLink submits', () => {
     expect(submit.fields).toMatchObject({ MT: '4', NB: '0048', Msg: '00E9007400E9', XSer: '020108' });
   });
 
-  it('writes a part of a concatenated message as MT=4, packed septets, the UDH in XSer 01', async () => {
+  it('writes a part of a concatenated GSM text as MT=3, the septets unpacked for the SMSC to pack after the UDH of XSer 01', async () => {
     const { link, session } = await bound();
     const udh = Uint8Array.from([0x05, 0x00, 0x03, 0x07, 0x02, 0x01]);
     const submit = await written(link, session, part({ udh }));
-    // "Hello": 5 septets, 35 bits, packed into 5 octets.
-    expect(submit.fields).toMatchObject({ MT: '4', NB: '0035', Msg: 'C8329BFD06', XSer: '0106050003070201020100' });
+    expect(submit.fields).toMatchObject({ MT: '3', NB: '', Msg: '48656C6C6F', XSer: '0106050003070201' });
   });
 
   it('writes a flash message with its data coding scheme in XSer', async () => {
@@ -449,7 +449,16 @@ describe('UcpLink notifications and MOs', () => {
     const { session, handlers } = await bound();
     session.send({ kind: 'O', ot: 53, trn: 3, fields: notification({ Dst, Rsn }) });
     expect(await resultTo(session, 53, 3)).toMatchObject({ ack: true });
-    expect(handlers.receipts).toEqual([{ smscMessageId: '0033612345678:010124120000', ...expected, ...(Dst === '1' ? {} : { doneAt: expect.any(Date) }), raw: expect.stringContaining(`Dst=${Dst}`) }]);
+    expect(handlers.receipts).toEqual([{ smscMessageId: '0033612345678:010124120000', ...expected, ...(Dst === '1' ? {} : { doneAt: expect.any(Date) }), raw: expect.any(Uint8Array) }]);
+    expect(Buffer.from(handlers.receipts[0]!.raw).toString()).toContain(`Dst=${Dst}`);
+  });
+
+  it('takes a notification whose AdC is alphanumeric (an SMSC echoing the originator): the matching does not read it', async () => {
+    const { session, handlers } = await bound();
+    session.wire.write(fixtureFrame('smsc-o53-alphanumeric-adc'));
+    expect(await resultTo(session, 53, 13)).toMatchObject({ ack: true });
+    expect(handlers.receipts).toMatchObject([{ smscMessageId: '0033612345678:020326143005', state: 'delivered' }]);
+    expect(Buffer.from(handlers.receipts[0]!.raw).toString()).toContain('AdC=ACME');
   });
 
   it('answers 04 when the receipt handler fails, so that the SMSC sends the notification again', async () => {

@@ -84,11 +84,21 @@ describe('PDU encoder', () => {
     );
     fc.assert(
       fc.property(cases, fc.integer({ min: 1, max: 0x7fffffff }), fc.constantFrom(0, 0, 0x58), ({ command, params }, sequence, status) => {
-        const reference = new smpp.PDU(command, { ...params, sequence_number: sequence, command_status: status }).toBuffer();
+        // An error deliver_sm_resp keeps its body, which the reference leaves out: compare with its body, status set after.
+        const bodyKept = command === 'deliver_sm_resp';
+        const reference = new smpp.PDU(command, { ...params, sequence_number: sequence, command_status: bodyKept ? 0 : status }).toBuffer();
+        if (bodyKept) reference.writeUInt32BE(status, 8);
         expect(encodePdu(command, sequence, params, status).toString('hex')).toBe(reference.toString('hex'));
       }),
       { numRuns: 2000 },
     );
+  });
+
+  it('writes an error deliver_sm_resp with its empty message_id body, which strict SMSC stacks require', () => {
+    const frame = encodePdu('deliver_sm_resp', 7, undefined, 0x64);
+    expect(frame.toString('hex')).toBe('00000011' + '80000005' + '00000064' + '00000007' + '00');
+    expect(decodePdu(frame)).toMatchObject({ command: 'deliver_sm_resp', status: 0x64, sequence: 7, fields: { message_id: '' } });
+    expect(encodePdu('submit_sm_resp', 7, { message_id: 'x' }, 0x58)).toHaveLength(16);
   });
 
   it('refuses a short_message that does not fit sm_length', () => {

@@ -84,12 +84,14 @@ describe('receiptFromDeliverSm on captured receipts', () => {
     ['receipt-message-payload', { smscMessageId: '550e8400', state: 'expired', errorCode: '000', doneAt: new Date('2024-05-16T12:03:00Z') }],
   ] as const)('%s', (name, expected) => {
     const receipt = receiptFromDeliverSm(fixtureDeliverSm(name));
-    expect(receipt).toEqual({ ...expected, raw: expect.any(String) });
+    expect(receipt).toEqual({ ...expected, raw: expect.any(Uint8Array) });
   });
 
   it('keeps the receipt as received for evidence: the text, and the TLVs', () => {
-    expect(receiptFromDeliverSm(fixtureDeliverSm('receipt-text-decimal-id'))!.raw).toMatch(/^id:1234567890 .* text:Votre code est 4821$/);
-    expect(receiptFromDeliverSm(fixtureDeliverSm('receipt-tlv-only'))!.raw).toBe('receipted_message_id=0A1B2C3D message_state=5 network_error_code=030001');
+    const raw = (name: string) => Buffer.from(receiptFromDeliverSm(fixtureDeliverSm(name))!.raw).toString('latin1');
+    expect(raw('receipt-text-decimal-id')).toMatch(/^id:1234567890 .* text:Votre code est 4821$/);
+    expect(raw('receipt-tlv-only')).toBe('receipted_message_id=0A1B2C3D message_state=5 network_error_code=030001');
+    expect(raw('receipt-text-and-tlv-hex-id')).toMatch(/ text:.* \| receipted_message_id=7f3a09bc /);
   });
 
   it('is not a receipt when esm_class says mobile originated', () => {

@@ -3,8 +3,9 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { encodeGsm7 } from '../../../src/core/text/index.ts';
+import { encodeGsm7, pack7 } from '../../../src/core/text/index.ts';
 import {
+  bytesToHex,
   decodeMessage,
   encodeFrame,
   encodeMessage,
@@ -187,8 +188,8 @@ describe('message and addresses', () => {
     expect(userDataFields({ encoding: 'gsm7', body: encodeGsm7('@é€A'), udh: null })).toEqual({ MT: '3', NB: '', Msg: '00051B6541', XSer: '' });
   });
 
-  it('reads the 7-bit text of an MT=4 message by NB, and refuses an NB beyond the data', () => {
-    const fields = userDataFields({ encoding: 'gsm7', body: encodeGsm7('Hello world'), udh: Uint8Array.of(5, 0, 3, 1, 2, 1) });
+  it('reads the 7-bit text of an MT=4 message (as an SMSC may write an MO) by NB, and refuses an NB beyond the data', () => {
+    const fields = { MT: '4', NB: '0077', Msg: bytesToHex(pack7(encodeGsm7('Hello world'))), XSer: '0106050003010201020100' };
     const read = readUserData({ ...fields, DCs: '' });
     expect(read).toMatchObject({ alphabet: 'gsm7', dcs: 0, udh: Uint8Array.of(5, 0, 3, 1, 2, 1) });
     expect(userDataText(read)).toBe('Hello world');

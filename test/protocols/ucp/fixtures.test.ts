@@ -87,7 +87,7 @@ describe('frames Relais writes', () => {
   it('UCS-2: MT=4, NB in bits, XSer 02 DCS 08', () => {
     expect(submit(3, { encoding: 'ucs2', body: encodeUcs2('Sans surcoût 🎉') })).toEqual(fixtureFrame('relais-o51-ucs2'));
   });
-  it('a part of a concatenated GSM text: MT=4, septets packed, NB = 7 × septets, XSer 01 UDH and 02 DCS 00', () => {
+  it('a part of a concatenated GSM text: MT=3 (the SMSC packs it after the header), XSer 01 UDH, no DCS for the default alphabet', () => {
     expect(submit(4, { body: encodeGsm7('Part two of two'), udh: concatenationUdh(0x2a, 2, 2) })).toEqual(fixtureFrame('relais-o51-concat'));
   });
   it('a flash message without receipt: XSer 02 DCS 10, no NRq', () => {
@@ -123,13 +123,15 @@ describe('frames an SMSC writes, as Relais reads them', () => {
     const delivered = notificationToReceipt(fixtureOperation('smsc-o53-delivered', 53));
     expect(delivered).toMatchObject({ smscMessageId: '0033612345678:020326143005', state: 'delivered', doneAt: new Date('2026-03-02T14:30:12Z') });
     expect(delivered.errorCode).toBeUndefined();
-    expect(delivered.raw).toContain('Dst=0 (delivered)');
-    expect(delivered.raw).toContain('text="Message for 0033612345678, with identification 260302143005 has been delivered"');
+    expect(Buffer.from(delivered.raw).toString()).toContain('Dst=0 (delivered)');
+    expect(Buffer.from(delivered.raw).toString()).toContain('text="Message for 0033612345678, with identification 260302143005 has been delivered"');
 
     expect(notificationToReceipt(fixtureOperation('smsc-o53-buffered', 53))).toMatchObject({ state: 'enroute', errorCode: '107' });
+    // An SMSC may echo an alphanumeric originator in AdC: read, and matched on OAdC:SCTS all the same.
+    expect(notificationToReceipt(fixtureOperation('smsc-o53-alphanumeric-adc', 53))).toMatchObject({ smscMessageId: '0033612345678:020326143005', state: 'delivered' });
     const failed = notificationToReceipt(fixtureOperation('smsc-o53-not-delivered', 53));
     expect(failed).toMatchObject({ state: 'undeliverable', errorCode: '108', doneAt: new Date('2026-03-02T15:00:00Z') });
-    expect(failed.raw).toContain('reason="delivery fail"');
+    expect(Buffer.from(failed.raw).toString()).toContain('reason="delivery fail"');
     expect(notificationToReceipt(fixtureOperation('smsc-o53-not-delivered', 53), { expiredReasons: ['108'] })).toMatchObject({ state: 'expired' });
     expect(notificationToReceipt(fixtureOperation('spec-o53-buffered', 53))).toMatchObject({ smscMessageId: '3155555:090196161057', state: 'enroute', errorCode: '108' });
   });
