@@ -99,8 +99,17 @@ function decisionInput(message: GuardInput, account: AccountCompliance, consent:
   };
 }
 
-/** The core's policy for one brand of the account, from what the aggregator set. */
+/** The core's policy for one brand of the account, from what the aggregator set (built once per settings read and brand). */
 function policyOf(settings: ComplianceSettings, brand: string): CompliancePolicy {
+  let byBrand = policies.get(settings);
+  if (!byBrand) policies.set(settings, (byBrand = new Map()));
+  let policy = byBrand.get(brand);
+  if (!policy) byBrand.set(brand, (policy = newPolicy(settings, brand)));
+  return policy;
+}
+const policies = new WeakMap<ComplianceSettings, Map<string, CompliancePolicy>>();
+
+function newPolicy(settings: ComplianceSettings, brand: string): CompliancePolicy {
   const { ruleSet, stopWording, stopShortCode, marketingPerDay, options, alphanumericSenders } = settings;
   return {
     brand,

@@ -88,7 +88,8 @@ export async function planCampaign(deps: CampaignDeps, sender: Sender, id: strin
   const scope = { accountId: campaign.accountId, brand: campaign.brand, now: startsAt };
   const [counted, billedThisMonth] = await Promise.all([deps.contacts.countAudience(audience, scope), billedInMonthOf(deps, campaign.accountId, startsAt)]);
   const tally = new Tally(campaign, startsAt);
-  for await (const { decision, message } of decide(deps, sender, campaign, startsAt)) tally.add(decision, message);
+  // Each recipient counted as it is decided: nothing of it is kept (a million decisions never pile up).
+  for await (const _ of decidePages(deps, sender, campaign, startsAt, (decision, message) => void tally.add(decision, message)));
   const rate = deps.submit.shortCodes().get(campaign.shortCode)?.ratePerSecond ?? 0;
   return tally.result(counted, deps.tariff, rate, billedThisMonth);
 }
@@ -96,7 +97,7 @@ export async function planCampaign(deps: CampaignDeps, sender: Sender, id: strin
 /** The dry run recipient by recipient, in the audience's order (a million recipients are never held at once). */
 export async function* recipientDecisions(deps: CampaignDeps, sender: Sender, id: string): AsyncGenerator<RecipientDecision> {
   const campaign = await findCampaign(deps, sender.accountId, id);
-  for await (const { decision } of decide(deps, sender, campaign, startOf(campaign, deps.clock.now()))) yield decision;
+  for await (const page of decidePages(deps, sender, campaign, startOf(campaign, deps.clock.now()), (decision) => decision)) yield* page;
 }
 
 function startOf(campaign: Campaign, now: Date): Date {
@@ -109,8 +110,17 @@ async function billedInMonthOf(deps: CampaignDeps, accountId: string, at: Date):
   return deps.campaigns.partsSince(accountId, monthStart, billedStatuses(deps.tariff));
 }
 
-/** Every recipient of the audience decided: the message the sending would queue, or none (a duplicate). */
-async function* decide(deps: CampaignDeps, sender: Sender, campaign: Campaign, startsAt: Date): AsyncGenerator<{ decision: RecipientDecision; message: NewMessage | null }> {
+/**
+ * Every recipient of the audience decided, a page of the audience at a time: `each` gets the decision and the
+ * message the sending would queue (null for a duplicate) as it is made, and the page yields what it returned.
+ */
+async function* decidePages<T>(
+  deps: CampaignDeps,
+  sender: Sender,
+  campaign: Campaign,
+  startsAt: Date,
+  each: (decision: RecipientDecision, message: NewMessage | null) => T | undefined,
+): AsyncGenerator<T[]> {
   const { audience, bases } = await audienceOf(deps, campaign);
   const template = templateOf(campaign, bases);
   const known = deps.submit.shortCodes();
@@ -122,31 +132,43 @@ async function* decide(deps: CampaignDeps, sender: Sender, campaign: Campaign, s
   for (let reading = page('0'); ; ) {
     const members = await reading;
     if (members.length === PAGE) reading = page(members.at(-1)!.contact.id);
+    const kept: T[] = [];
+    const keep = (value: T | undefined) => value !== undefined && kept.push(value);
     for (const member of members) {
       const recipient = member.contact.mobile;
       if (seen?.has(recipient)) {
-        yield { decision: { recipient, outcome: 'excluded', reason: 'duplicate', detail: 'the same number is in another base of the audience', goesAt: null, encoding: null, segments: null, ruleSet: null }, message: null };
+        keep(each({ recipient, outcome: 'excluded', reason: 'duplicate', detail: 'the same number is in another base of the audience', goesAt: null, encoding: null, segments: null, ruleSet: null }, null));
         continue;
       }
       seen?.add(recipient);
       const message = campaignMessage(campaign, template, sender, known, member, startsAt);
-      yield { decision: decisionOf(message, member, startsAt), message };
+      keep(each(decisionOf(message, member, startsAt), message));
     }
+    yield kept;
     if (members.length < PAGE) return;
   }
 }
 
 function decisionOf(message: NewMessage, member: AudienceMember, startsAt: Date): RecipientDecision {
-  const common = { recipient: message.recipient, encoding: message.encoding, segments: message.segments, ruleSet: message.compliance?.ruleSet ?? null };
+  const decided = (outcome: RecipientDecision['outcome'], reason: string | null, detail: string | null, goesAt: Date | null): RecipientDecision => ({
+    recipient: message.recipient,
+    outcome,
+    reason,
+    detail,
+    goesAt,
+    encoding: message.encoding,
+    segments: message.segments,
+    ruleSet: message.compliance?.ruleSet ?? null,
+  });
   if (message.status === 'suppressed') {
     const code = message.error?.code ?? 'refused';
-    return { ...common, outcome: 'excluded', reason: EXCLUSION_OF[code] ?? code, detail: message.error?.reason ?? null, goesAt: null };
+    return decided('excluded', EXCLUSION_OF[code] ?? code, message.error?.reason ?? null, null);
   }
   const goesAt = capped(message, member);
-  if (goesAt === undefined) return { ...common, outcome: 'excluded', reason: 'cap', detail: 'no day left under the daily marketing cap (account policy "reject")', goesAt: null };
-  if (goesAt > message.dueAt) return { ...common, outcome: 'deferred', reason: 'cap', detail: 'the recipient already has the brand’s marketing SMS that day', goesAt };
-  if (goesAt > startsAt) return { ...common, outcome: 'deferred', reason: 'window', detail: deferral(message), goesAt };
-  return { ...common, outcome: 'send', reason: null, detail: null, goesAt };
+  if (goesAt === undefined) return decided('excluded', 'cap', 'no day left under the daily marketing cap (account policy "reject")', null);
+  if (goesAt > message.dueAt) return decided('deferred', 'cap', 'the recipient already has the brand’s marketing SMS that day', goesAt);
+  if (goesAt > startsAt) return decided('deferred', 'window', deferral(message), goesAt);
+  return decided('send', null, null, goesAt);
 }
 
 /** The window rule's words, from the compliance notes. */

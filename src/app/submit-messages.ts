@@ -168,7 +168,7 @@ export function sendingAddress(
 ): { shortCode: string; from: string } | undefined {
   const { from } = request;
   const mine = sender.shortCodes;
-  const numeric = from !== undefined && !/\p{L}/u.test(from);
+  const numeric = from !== undefined && (mine.includes(from) || !/\p{L}/u.test(from));
   if (numeric && !mine.includes(from)) {
     problems.push({
       field: '/from',

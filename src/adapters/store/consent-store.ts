@@ -2,7 +2,7 @@ import type pg from 'pg';
 import type { ConsentStore, NewConsentEvent, RecordedConsent } from '../../app/ports.ts';
 import { consentFor, RecipientLedger, type ConsentEvent, type ConsentEvidence, type RecipientConsent } from '../../core/consent/index.ts';
 import type { Db } from './database.ts';
-import { copyRows } from './copy.ts';
+import { copyRows, type CopyValue } from './copy.ts';
 import { uuidv7 } from './ids.ts';
 import { transaction } from './sql.ts';
 
@@ -93,17 +93,27 @@ export async function admitAll(client: pg.PoolClient, evidence: readonly Consent
   }
   const ledgers = new Map<string, RecipientLedger>();
   for (const [accountId, items] of byAccount) {
-    const recipients = [...new Set(items.map((e) => e.recipient))].sort();
-    await client.query(
-      `SELECT pg_advisory_xact_lock(hashtextextended('consent ' || $1 || ' ' || r, 0)) FROM (SELECT r FROM unnest($2::text[]) r ORDER BY r) s`,
-      [accountId, recipients],
-    );
+    const recipients = await lockRecipients(client, accountId, items);
     for (const [recipient, events] of await eventsOf(client, accountId, items.map((e) => e.brand), recipients)) ledgers.set(`${accountId} ${recipient}`, new RecipientLedger(events));
   }
   return evidence.map((e) => {
     const { kind, event, overruledBy } = ledgers.get(`${e.accountId} ${e.recipient}`)!.admit(e, uuidv7(now.getTime()), now);
     return { event, duplicate: kind === 'duplicate', overruledBy };
   });
+}
+
+/**
+ * One advisory lock per recipient of the account, taken in a fixed order (so two batches cannot deadlock), held
+ * until the transaction ends: two requests carrying the same evidence at once cannot both record it. The
+ * recipients, sorted.
+ */
+async function lockRecipients(client: pg.PoolClient, accountId: string, items: readonly Pick<ConsentEvidence, 'recipient'>[]): Promise<string[]> {
+  const recipients = [...new Set(items.map((e) => e.recipient))].sort();
+  await client.query(
+    `SELECT pg_advisory_xact_lock(hashtextextended('consent ' || $1 || ' ' || r, 0)) FROM (SELECT r FROM unnest($2::text[]) r ORDER BY r) s`,
+    [accountId, recipients],
+  );
+  return recipients;
 }
 
 /** New events, in one statement whatever their number (arrays, not one parameter per value). */
@@ -138,14 +148,36 @@ async function insertEvents(client: pg.PoolClient, events: readonly ConsentEvent
 export type SharedConsentFields = Omit<ConsentEvidence, 'recipient' | 'kind' | 'occurredAt' | 'dated'>;
 export type OwnConsentFields = Pick<ConsentEvidence, 'recipient' | 'kind' | 'occurredAt' | 'dated'>;
 
+/** What a row of an import did to the ledger. */
+export type ImportedConsent = Pick<RecordedConsent, 'duplicate' | 'overruledBy'>;
+const FIRST_EVIDENCE: ImportedConsent = { duplicate: false, overruledBy: null };
+
 /**
  * Appends an import's evidence to the ledger inside the caller's transaction, by COPY (thousands at once), the
  * fields they share written once; identical evidence already recorded is left out. What each row did, in order.
+ * A number without any event that appears once in the chunk (most rows of a new base) is new evidence that nothing
+ * overrules: only the others go through the ledger's rule.
  */
-export async function copyConsentEvents(client: pg.PoolClient, shared: SharedConsentFields, own: readonly OwnConsentFields[], now: Date): Promise<RecordedConsent[]> {
+export async function copyConsentEvents(client: pg.PoolClient, shared: SharedConsentFields, own: readonly OwnConsentFields[], now: Date): Promise<ImportedConsent[]> {
   if (own.length === 0) return [];
-  const admissions = await admitAll(client, own.map((e) => ({ ...shared, ...e })), now);
-  const rows = admissions.flatMap(({ event, duplicate }) => (duplicate ? [] : [[event.id, event.recipient, event.kind, event.occurredAt, event.dated]]));
+  const recipients = await lockRecipients(client, shared.accountId, own);
+  const histories = await eventsOf(client, shared.accountId, [shared.brand], recipients);
+  const seen = new Map<string, number>();
+  for (const e of own) seen.set(e.recipient, (seen.get(e.recipient) ?? 0) + 1);
+  const ledgers = new Map<string, RecipientLedger>();
+  const rows: CopyValue[][] = [];
+  const admissions = own.map((e): ImportedConsent => {
+    const history = histories.get(e.recipient)!;
+    if (history.length === 0 && seen.get(e.recipient) === 1) {
+      rows.push([uuidv7(now.getTime()), e.recipient, e.kind, e.occurredAt, e.dated]);
+      return FIRST_EVIDENCE;
+    }
+    let ledger = ledgers.get(e.recipient);
+    if (!ledger) ledgers.set(e.recipient, (ledger = new RecipientLedger(history)));
+    const { kind, event, overruledBy } = ledger.admit({ ...shared, ...e }, uuidv7(now.getTime()), now);
+    if (kind === 'new') rows.push([event.id, event.recipient, event.kind, event.occurredAt, event.dated]);
+    return { duplicate: kind === 'duplicate', overruledBy };
+  });
   const { accountId, brand, source, channel, wording, reference, ip } = shared;
   if (rows.length > 0) {
     await copyRows(client, 'consent_events', ['id', 'recipient', 'kind', 'occurred_at', 'dated'], rows, {

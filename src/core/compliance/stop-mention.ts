@@ -27,8 +27,11 @@ const STOP_TO = /(?<![\p{L}\p{N}-])stop(?![\p{L}\p{N}-])[^\p{N}\n]{0,16}?(?<!\p{
 
 /** The short codes the text tells the reader to send STOP to. */
 function stopShortCodes(text: string): string[] {
+  // Most texts have no "stop" at all: a plain search first.
+  if (!STOP_ANYWHERE.test(text)) return [];
   return [...text.matchAll(STOP_TO)].map((match) => match[1]!);
 }
+const STOP_ANYWHERE = /stop/i;
 
 /** Whether the text already tells how to opt out on `shortCode`: then no mention is added. */
 export function hasStopMention(text: string, shortCode: string): boolean {

@@ -12,6 +12,8 @@
 
 /** Why `text` cannot be kept, with the position (0-based, in UTF-16 code units) of the first offending character; undefined when it can. */
 export function unstorableCharacter(text: string): string | undefined {
+  // Almost every text has neither a NUL nor a surrogate: two cheap scans before the exact one.
+  if (!text.includes('\u0000') && !ANY_SURROGATE.test(text)) return undefined;
   const match = UNSTORABLE.exec(text);
   if (!match) return undefined;
   const what = match[0] === '\u0000' ? 'a NUL character (U+0000)' : `a lone surrogate (U+${match[0].charCodeAt(0).toString(16).toUpperCase()}, half of a UTF-16 pair)`;
@@ -20,6 +22,7 @@ export function unstorableCharacter(text: string): string | undefined {
 
 const UNSTORABLE_SOURCE = '\\u0000|[\\ud800-\\udbff](?![\\udc00-\\udfff])|(?<![\\ud800-\\udbff])[\\udc00-\\udfff]';
 const UNSTORABLE = new RegExp(UNSTORABLE_SOURCE);
+const ANY_SURROGATE = /[\ud800-\udfff]/;
 const EVERY_UNSTORABLE = new RegExp(UNSTORABLE_SOURCE, 'g');
 
 /** `text` with each character that cannot be kept shown as U+FFFD: only to quote, in a record of what was refused, what was read. */
