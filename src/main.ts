@@ -178,7 +178,7 @@ export async function startRelais(config: Config, options: { log?: Logger; clock
     let httpUrl: string | undefined;
     if (config.roles.includes('api')) {
       const api: Api = await buildHttpServer({
-        findAccountByApiKey: (key) => accounts.findByApiKey(key),
+        findCallerByApiKey: (key) => accounts.findCallerByApiKey(key),
         accounts,
         simulator,
         portalDir: path.resolve(import.meta.dirname, '..', 'dist', 'web'),

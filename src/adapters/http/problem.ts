@@ -6,6 +6,9 @@ import { schemaProblems } from './schema-problems.ts';
 
 export class Unauthorized extends Error {}
 
+/** The caller is known but may not do this (a right it does not hold, a brand it is not given, staff that only reads). */
+export class Forbidden extends Error {}
+
 interface ProblemBody {
   type: string;
   title: string;
@@ -34,6 +37,7 @@ export function toProblem(error: unknown): ProblemBody {
   }
   if (error instanceof InvalidState || error instanceof IllegalTransition) return problem(409, 'Not possible in this state', error.message);
   if (error instanceof Unauthorized) return problem(401, 'Unauthorized', error.message);
+  if (error instanceof Forbidden) return problem(403, 'Forbidden', error.message);
   const fastifyError = error as FastifyError;
   if (fastifyError.validation) {
     const errors = schemaProblems(fastifyError.validation as never);

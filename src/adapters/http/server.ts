@@ -4,21 +4,22 @@ import fastifyStatic from '@fastify/static';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type FastifyRequest } from 'fastify';
 import { STATUS_CODES } from 'node:http';
 import type { Socket } from 'node:net';
 import pino from 'pino';
-import { InvalidRequest } from '../../app/errors.ts';
+import { InvalidRequest, NotFound } from '../../app/errors.ts';
 import { unstorableStrings } from '../../core/text/index.ts';
 import type { Clock, ConsentStore, ContactStore, MessageStore, MoStore } from '../../app/ports.ts';
 import type { CampaignDeps } from '../../app/campaigns.ts';
 import type { SubmitDeps } from '../../app/submit-messages.ts';
 import type { Account } from '../store/account-store.ts';
+import { allows, type Principal, type Right } from '../../core/access/rights.ts';
 import { RecentlyRead } from '../recently-read.ts';
 import { aggregatorRoutes, type AccountAdministration } from './aggregator-routes.ts';
 import type { PgWebhookStore } from '../store/webhook-store.ts';
 import { WebhookTargets } from '../webhooks/target.ts';
-import { sendProblem, toProblem, Unauthorized } from './problem.ts';
+import { Forbidden, sendProblem, toProblem, Unauthorized } from './problem.ts';
 import { buildValidator } from './validation.ts';
 import { messageRoutes } from './messages-routes.ts';
 import { AcceptedBatch, AcceptedMessage, MessageDetail, MessageList, MessageSummary, Problem, SendBatch, SendMessage, Webhook } from './schemas.ts';
@@ -29,8 +30,14 @@ import { contactRoutes } from './contacts-routes.ts';
 import { importRoutes } from './imports-routes.ts';
 import { campaignRoutes } from './campaigns-routes.ts';
 
+/** Who calls, and on behalf of which account (staff name it per request; see `callerOf`). */
+export interface Caller {
+  principal: Principal;
+  account: Account | undefined;
+}
+
 export interface HttpDeps {
-  findAccountByApiKey: (key: string) => Promise<Account | undefined>;
+  findCallerByApiKey: (key: string) => Promise<Caller | undefined>;
   /** The aggregator's side: accounts and their provisioning. */
   accounts: AccountAdministration;
   /** The built-in SMSC simulator, when it runs: MOs on request. */
@@ -54,9 +61,21 @@ export interface HttpDeps {
 
 declare module 'fastify' {
   interface FastifyRequest {
+    /** The account the request acts on. */
     account: Account;
+    /** Who makes the request. */
+    principal: Principal;
+  }
+  interface FastifyContextConfig {
+    /** The right the route needs (its area's, unless the route names another). */
+    right?: Right;
+    /** The route changes nothing although its method is not GET (a dry run, a preview, a search). */
+    readOnly?: boolean;
   }
 }
+
+/** The header with which the aggregator's staff name the account a request of an account's route acts on. */
+export const ACCOUNT_HEADER = 'relais-account';
 
 export type Api = FastifyInstance<any, any, any, FastifyBaseLogger, TypeBoxTypeProvider>;
 
@@ -64,7 +83,7 @@ export type Api = FastifyInstance<any, any, any, FastifyBaseLogger, TypeBoxTypeP
 export async function openApiDocument(): Promise<unknown> {
   const unused = () => Promise.reject(new Error('not serving'));
   const app = await buildHttpServer({
-    findAccountByApiKey: unused,
+    findCallerByApiKey: unused,
     accounts: {} as HttpDeps['accounts'],
     messages: {} as HttpDeps['messages'],
     webhooks: {} as HttpDeps['webhooks'],
@@ -159,30 +178,61 @@ export async function buildHttpServer(deps: HttpDeps): Promise<Api> {
     return sendProblem(reply, { type: 'about:blank', title: 'Service unavailable', status: 503, detail: `the database cannot be reached: ${problem}` }, request);
   });
 
-  const accountsByKey = new RecentlyRead((key) => deps.findAccountByApiKey(key));
+  const callersByKey = new RecentlyRead((key) => deps.findCallerByApiKey(key));
   await app.register(
     async (v1) => {
       v1.decorateRequest('account', null as unknown as Account);
+      v1.decorateRequest('principal', null as never);
       v1.addHook('onRequest', async (request) => {
         const header = request.headers.authorization ?? '';
         const key = /^Bearer\s+(\S+)$/i.exec(header)?.[1];
         if (!key) throw new Unauthorized('send your API key as "Authorization: Bearer <key>"');
-        const account = await accountsByKey.get(key);
-        if (!account) throw new Unauthorized('this API key is unknown or revoked');
-        request.account = account;
+        const caller = await callersByKey.get(key);
+        if (!caller) throw new Unauthorized('this API key is unknown or revoked');
+        request.principal = caller.principal;
+        request.account = caller.account ?? (await accountNamedBy(request.headers[ACCOUNT_HEADER], deps));
+        authorize(request);
       });
-      await v1.register(messageRoutes, deps);
-      await v1.register(webhookRoutes, deps);
-      await v1.register(consentRoutes, deps);
-      await v1.register(inboundRoutes, deps);
-      await v1.register(contactRoutes, deps);
-      await v1.register(importRoutes, deps);
-      await v1.register(campaignRoutes, deps);
+      for (const [routes, right] of AREAS) {
+        await v1.register(async (area) => {
+          area.addHook('onRoute', (route) => {
+            route.config = { ...route.config, right: route.config?.right ?? right };
+          });
+          await area.register(routes as never, deps);
+        });
+      }
     },
     { prefix: '/v1' },
   );
   await app.register(aggregatorRoutes, { prefix: '/v1/aggregator', ...deps });
   return app;
+}
+
+/** Every account route, by area, and the right an area's routes need unless a route names another. */
+const AREAS: readonly (readonly [(app: Api, deps: HttpDeps) => Promise<void>, Right])[] = [
+  [messageRoutes, 'messages'],
+  [webhookRoutes, 'settings'],
+  [consentRoutes, 'consents'],
+  [inboundRoutes, 'inbound'],
+  [contactRoutes, 'contacts'],
+  [importRoutes, 'contacts'],
+  [campaignRoutes, 'campaigns'],
+];
+
+/** Refuses a request its principal's rights do not allow (brands are checked where the brand is known). */
+function authorize(request: FastifyRequest): void {
+  const { right, readOnly } = request.routeOptions.config;
+  if (!right) throw new Forbidden(`${request.method} ${request.url} declares no right: refused`);
+  const write = !readOnly && request.method !== 'GET' && request.method !== 'HEAD';
+  if (!allows(request.principal, { right, write })) {
+    throw new Forbidden(request.principal.kind === 'staff' ? 'operator-support reads and changes nothing' : `this needs the "${right}" right, which this ${request.principal.kind === 'key' ? 'API key' : 'user'} does not hold`);
+  }
+}
+
+/** The account a staff request names (the Relais-Account header). */
+async function accountNamedBy(name: string | string[] | undefined, deps: HttpDeps): Promise<Account> {
+  if (typeof name !== 'string' || name === '') throw new InvalidRequest([{ field: `/headers/${ACCOUNT_HEADER}`, reason: 'the aggregator acts on an account named by the Relais-Account header' }]);
+  return (await deps.accounts.findByName(name)) ?? Promise.reject(new NotFound(`account "${name}"`));
 }
 
 /** `ask`, answered from its last answer when that is younger than `maxAgeMs` (probes must not load the database). */

@@ -3,6 +3,7 @@ import { sql, type Selectable, type Transaction } from 'kysely';
 import type { KeywordSet } from '../../core/keywords/index.ts';
 import type { Sender } from '../../app/submit-messages.ts';
 import type { AccountOption, ComplianceSettings } from '../../app/guard-message.ts';
+import { ADMINISTRATOR_GRANT, type Principal, type Right } from '../../core/access/rights.ts';
 import type { AccountsTable, Database, Db } from './database.ts';
 import { uuidv7 } from './ids.ts';
 
@@ -116,6 +117,25 @@ export class PgAccountStore {
       .where('api_keys.role', '=', 'account')
       .executeTakeFirst();
     return row && toAccount(row);
+  }
+
+  /**
+   * Who calls with this key: an account's key (its rights and brands; a key made before rights existed holds every
+   * right), or an aggregator key (staff, operator-admin). Undefined when unknown or revoked.
+   */
+  async findCallerByApiKey(key: string): Promise<{ principal: Principal; account: Account | undefined } | undefined> {
+    const row = await this.db.kysely
+      .selectFrom('api_keys')
+      .select(['id', 'account_id', 'role', 'rights', 'brands'])
+      .where('key_hash', '=', hashApiKey(key))
+      .where('revoked_at', 'is', null)
+      .executeTakeFirst();
+    if (!row) return undefined;
+    if (row.role === 'aggregator') return { principal: { kind: 'staff', id: row.id, role: 'operator-admin', via: 'key' }, account: undefined };
+    const account = await this.findById(row.account_id!);
+    if (!account) return undefined;
+    const grant = row.rights === null ? ADMINISTRATOR_GRANT : { rights: new Set(row.rights as Right[]), brands: row.brands };
+    return { principal: { kind: 'key', id: row.id, accountId: account.id, ...grant }, account };
   }
 
   async isAggregatorKey(key: string): Promise<boolean> {

@@ -22,6 +22,82 @@ export interface AccountsTable {
   stop_wording: ColumnType<{ shortCode?: string; alphanumeric?: string } | null, string | null, string | null>;
   stop_short_code: string | null;
   marketing_per_day: number | null;
+  legal_name: string | null;
+  siren: string | null;
+  siret: string | null;
+  vat_number: string | null;
+  postal_address: string | null;
+  contact_email: string | null;
+  contact_phone: string | null;
+  require_second_factor: Generated<boolean>;
+  status: Generated<'active' | 'suspended' | 'closed'>;
+  status_reason: string | null;
+  status_changed_at: Timestamp | null;
+}
+export interface AccountBrandsTable {
+  account_id: string;
+  brand: string;
+  created_at: Timestamp;
+}
+export interface UsersTable {
+  id: string;
+  email: string;
+  name: string;
+  language: Generated<'fr' | 'en'>;
+  account_id: string | null;
+  staff_role: 'operator-admin' | 'operator-support' | null;
+  administrator: Generated<boolean>;
+  rights: Generated<string[]>;
+  brands: string[] | null;
+  phone: string | null;
+  password_hash: string | null;
+  totp_secret: string | null;
+  second_factor: 'totp' | 'sms' | null;
+  status: Generated<'invited' | 'active' | 'disabled'>;
+  created_at: Timestamp;
+  password_set_at: Timestamp | null;
+  disabled_at: Timestamp | null;
+}
+export interface SessionsTable {
+  token_hash: Buffer;
+  user_id: string;
+  csrf_token: string;
+  second_factor_pending: Generated<boolean>;
+  ip: string | null;
+  user_agent: string | null;
+  created_at: Timestamp;
+  last_seen_at: Timestamp;
+  expires_at: Timestamp;
+  revoked_at: Timestamp | null;
+}
+export interface UserTokensTable {
+  token_hash: Buffer;
+  user_id: string;
+  purpose: 'invitation' | 'password-reset' | 'sms-code';
+  created_at: Timestamp;
+  expires_at: Timestamp;
+  used_at: Timestamp | null;
+}
+export interface SignInFailuresTable {
+  id: Generated<string>;
+  email_key: string;
+  ip: string;
+  at: Timestamp;
+}
+export interface AuditEventsTable {
+  id: Generated<string>;
+  at: Timestamp;
+  account_id: string | null;
+  actor_kind: 'user' | 'key' | 'staff' | 'cli' | 'system' | 'anonymous';
+  actor_id: string | null;
+  actor_label: string | null;
+  ip: string | null;
+  action: string;
+  object_type: string | null;
+  object_id: string | null;
+  result: 'ok' | 'refused' | 'failed';
+  status: number | null;
+  detail: ColumnType<unknown, string | null, string | null>;
 }
 export interface AccountShortCodesTable {
   account_id: string;
@@ -36,6 +112,10 @@ export interface ApiKeysTable {
   label: string | null;
   created_at: Timestamp;
   revoked_at: Timestamp | null;
+  rights: string[] | null;
+  brands: string[] | null;
+  last_used_at: Timestamp | null;
+  created_by: string | null;
 }
 export interface RoutesTable {
   name: string;
@@ -237,6 +317,12 @@ export interface Database {
   accounts: AccountsTable;
   account_short_codes: AccountShortCodesTable;
   api_keys: ApiKeysTable;
+  account_brands: AccountBrandsTable;
+  users: UsersTable;
+  sessions: SessionsTable;
+  user_tokens: UserTokensTable;
+  sign_in_failures: SignInFailuresTable;
+  audit_events: AuditEventsTable;
   routes: RoutesTable;
   short_codes: ShortCodesTable;
   messages: MessagesTable;
