@@ -30,6 +30,7 @@ import { PgMessageStore } from './adapters/store/message-store.ts';
 import { PgOutboxStore } from './adapters/store/outbox-store.ts';
 import { PgRouteStore } from './adapters/store/route-store.ts';
 import { PgWebhookStore } from './adapters/store/webhook-store.ts';
+import { PgAuditStore } from './adapters/store/audit-store.ts';
 import { PgEmailStore } from './adapters/store/email-store.ts';
 import { startSmtpDoor } from './adapters/smtp/smtp-door.ts';
 import { PgSmppAccountStore } from './adapters/store/smpp-account-store.ts';
@@ -189,6 +190,7 @@ export async function startRelais(config: Config, options: { log?: Logger; clock
         inbound: moStore,
         contacts,
         campaigns: campaignDeps,
+        audit: new PgAuditStore(db),
         submit,
         clock,
         logger: log,

@@ -1,11 +1,14 @@
 /** What every admin command shares: the configuration option, loading it, the store, failing with a message. */
+import { userInfo } from 'node:os';
 import { Option } from 'commander';
 import { createLogger } from '../adapters/log.ts';
-import { PgAccountStore } from '../adapters/store/account-store.ts';
+import { keyPrefixOf, PgAccountStore } from '../adapters/store/account-store.ts';
+import { PgAuditStore } from '../adapters/store/audit-store.ts';
+import type { AuditEntry } from '../app/ports.ts';
 import type { Db } from '../adapters/store/database.ts';
 import { ConfigError, loadConfig } from '../config/load.ts';
 import type { Config } from '../config/schema.ts';
-import { openStore } from '../main.ts';
+import { openStore, systemClock } from '../main.ts';
 
 export const configOption = () => new Option('-c, --config <file>', 'configuration file (JSON); default relais.config.json when present');
 
@@ -35,3 +38,45 @@ export function fail(message: string): never {
   process.exit(1);
 }
 
+
+/** Records what a command changed (or the personal data it read in bulk) on the account's audit trail. */
+export type CliAudit = (action: string, object?: AuditEntry['object'], detail?: Record<string, unknown>) => Promise<void>;
+
+/**
+ * The audit trail of the command line on the server (docs/accounts.md, "Audit trail"): the actor is the system
+ * user who ran it; the command line is kept, passwords and API keys masked. Refused commands change nothing and
+ * are only told on the terminal.
+ */
+export function cliAudit(db: Db, accountId: string | null): CliAudit {
+  return (action, object = null, detail = {}) =>
+    new PgAuditStore(db).record({
+      at: systemClock.now(),
+      accountId,
+      actor: { kind: 'cli', id: null, label: systemUser() },
+      ip: null,
+      action,
+      object,
+      result: 'ok',
+      status: null,
+      detail: { command: maskedCommandLine(process.argv.slice(2)), ...detail },
+    });
+}
+
+function systemUser(): string | null {
+  try {
+    return userInfo().username;
+  } catch {
+    return process.env.USER ?? null; // no entry for this uid (some containers)
+  }
+}
+
+/** The command's arguments, a password or a whole API key replaced by what the trail may keep. */
+export function maskedCommandLine(args: readonly string[]): string {
+  const masked = (arg: string, previous: string | undefined) => {
+    if (previous === '--password') return '***';
+    if (arg.startsWith('--password=')) return '--password=***';
+    if (/^rla?_[\w-]{20,}$/.test(arg)) return `${keyPrefixOf(arg)}…`;
+    return arg;
+  };
+  return args.map((arg, i) => masked(arg, args[i - 1])).join(' ');
+}

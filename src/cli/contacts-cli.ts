@@ -27,7 +27,7 @@ import type { ColumnTarget } from '../core/contacts/types.ts';
 import { parseMsisdn } from '../core/numbers/index.ts';
 import { campaignTariff, systemClock } from '../main.ts';
 import type { Config } from '../config/schema.ts';
-import { configOption, fail, load, withStore } from './common.ts';
+import { cliAudit, configOption, fail, load, withStore, type CliAudit } from './common.ts';
 
 const accountOption = () => new Option('--account <name>', 'the client account').makeOptionMandatory();
 
@@ -68,7 +68,7 @@ function registerImport(program: Command): void {
     .option('--resume <import-id>', 'go on with an interrupted import of this same file')
     .addOption(configOption())
     .action(async (file: string, opts: ImportOptions) => {
-      await withContacts(load(opts.config), opts.account, async ({ contacts }, account) => {
+      await withContacts(load(opts.config), opts.account, async ({ contacts }, account, audit) => {
         const base = (await contacts.findBase(account.id, opts.base)) ?? (await contacts.createBase(account.id, opts.base, [], systemClock.now()));
         const resume = opts.resume ? ((await contacts.getImport(account.id, opts.resume)) ?? fail(`no import ${opts.resume} in this account`)) : undefined;
         const size = statSync(file).size;
@@ -86,6 +86,7 @@ function registerImport(program: Command): void {
           ...(resume ? { resume } : {}),
         };
         const record = await importContacts({ contacts, clock: systemClock }, request, source, progress).catch(explain).finally(() => bar.stop());
+        await audit(resume ? 'imports.resume' : 'imports.create', { type: 'import', id: record.id });
         console.log(
           `import ${record.id} ${record.status}: ${record.rowsInserted} new, ${record.rowsMerged} merged, ${record.rowsRejected} rejected, ${record.consents} consents recorded (base ${base.name})`,
         );
@@ -126,8 +127,9 @@ function registerImports(program: Command): void {
       .addOption(accountOption())
       .addOption(configOption())
       .action(async (id: string, opts: { account: string; config?: string }) => {
-        await withContacts(load(opts.config), opts.account, async ({ contacts }, account) => {
+        await withContacts(load(opts.config), opts.account, async ({ contacts }, account, audit) => {
           const record = (await contacts.getImport(account.id, id)) ?? fail(`no import ${id}`);
+          await audit(`imports.${name}.export`, { type: 'import', id });
           for await (const line of csv(contacts, record)) process.stdout.write(line);
         });
       });
@@ -138,9 +140,10 @@ function registerImports(program: Command): void {
     .addOption(accountOption())
     .addOption(configOption())
     .action(async (id: string, opts: { account: string; config?: string }) => {
-      await withContacts(load(opts.config), opts.account, async ({ contacts }, account) => {
+      await withContacts(load(opts.config), opts.account, async ({ contacts }, account, audit) => {
         const record = (await contacts.getImport(account.id, id)) ?? fail(`no import ${id}`);
         console.log(`import ${id}: ${(await contacts.rollbackImport(record, systemClock.now())).status}`);
+        await audit('imports.rollback', { type: 'import', id });
       });
     });
 }
@@ -166,8 +169,9 @@ function registerContacts(program: Command): void {
             return [];
           }
         });
-      await withContacts(load(opts.config), opts.account, async ({ contacts }, account) => {
+      await withContacts(load(opts.config), opts.account, async ({ contacts }, account, audit) => {
         const removed = await contacts.removeNumbers(account.id, mobiles, 'number terminated (declared by the client)', systemClock.now());
+        await audit('contacts.terminated', null, { numbers: mobiles.length, removed });
         console.log(`${removed} contacts removed for ${mobiles.length} terminated numbers`);
       });
     });
@@ -203,8 +207,9 @@ function registerCampaigns(program: Command): void {
         ...(opts.from ? { from: opts.from } : {}),
         ...(opts.sendAt ? { sendAt: opts.sendAt } : {}),
       };
-      await withContacts(load(opts.config), opts.account, async (deps, account) => {
+      await withContacts(load(opts.config), opts.account, async (deps, account, audit) => {
         const created = await createCampaign(deps, senderOf(account), input).catch(explain);
+        await audit('campaigns.create', { type: 'campaign', id: created.id });
         console.log(`campaign ${created.id} created (draft)`);
       });
     });
@@ -224,9 +229,10 @@ function registerCampaigns(program: Command): void {
     .addOption(accountOption())
     .addOption(configOption())
     .action(async (id: string, opts: { account: string; recipients?: string; config?: string }) => {
-      await withContacts(load(opts.config), opts.account, async (deps, account) => {
+      await withContacts(load(opts.config), opts.account, async (deps, account, audit) => {
         console.log(JSON.stringify(presentDryRun(await planCampaign(deps, senderOf(account), id).catch(explain)), null, 2));
         if (opts.recipients) {
+          await audit('campaigns.dry-run.recipients.export', { type: 'campaign', id });
           const decisions = recipientDecisions(deps, senderOf(account), id);
           await pipeline(Readable.from(decisionsCsv(await decisions.next(), decisions)), createWriteStream(opts.recipients));
           console.error(`every recipient's decision: ${opts.recipients}`);
@@ -239,8 +245,9 @@ function registerCampaigns(program: Command): void {
       .addOption(accountOption())
       .addOption(configOption())
       .action(async (id: string, opts: { account: string; config?: string }) => {
-        await withContacts(load(opts.config), opts.account, async (deps, account) => {
+        await withContacts(load(opts.config), opts.account, async (deps, account, audit) => {
           const moved = await actOnCampaign(deps, senderOf(account), id, action).catch(explain);
+          await audit(`campaigns.${action}`, { type: 'campaign', id });
           console.log(`campaign ${id}: ${moved.status}`);
         });
       });
@@ -258,7 +265,7 @@ function registerCampaigns(program: Command): void {
 }
 
 /** The account by name and what the contact and campaign commands need; messages queued are picked up by the running Relais. */
-async function withContacts(config: Config, accountName: string, work: (deps: CampaignDeps, account: Account) => Promise<void>): Promise<void> {
+async function withContacts(config: Config, accountName: string, work: (deps: CampaignDeps, account: Account, audit: CliAudit) => Promise<void>): Promise<void> {
   await withStore(config, async (accounts: PgAccountStore, db: Db) => {
     const account = (await accounts.findByName(accountName)) ?? fail(`no account named "${accountName}"`);
     const shortCodes = new Map((await new PgRouteStore(db).shortCodes()).map((s) => [s.number, s]));
@@ -269,7 +276,7 @@ async function withContacts(config: Config, accountName: string, work: (deps: Ca
       clock: systemClock,
       tariff: campaignTariff(config.campaigns.tariff),
     };
-    await work(deps, account);
+    await work(deps, account, cliAudit(db, account.id));
   });
 }
 

@@ -8,9 +8,9 @@ import { withAccountKeywords } from '../app/receive-mo.ts';
 import { compileKeywords, KeywordSetError, type KeywordSet } from '../core/keywords/index.ts';
 import type { Config } from '../config/schema.ts';
 import { startRelais, systemClock, type Relais } from '../main.ts';
-import { configOption, fail, load, withStore } from './common.ts';
+import { cliAudit, configOption, fail, load, maskedCommandLine, withStore } from './common.ts';
 import { presentSettings } from '../adapters/http/aggregator-routes.ts';
-import type { Account, AccountChanges } from '../adapters/store/account-store.ts';
+import { keyPrefixOf, type Account, type AccountChanges } from '../adapters/store/account-store.ts';
 import type { Db } from '../adapters/store/database.ts';
 import { PgRouteStore } from '../adapters/store/route-store.ts';
 import { settingsProblems, type SettingsChange } from '../app/account-settings.ts';
@@ -194,6 +194,8 @@ create.addOption(configOption()).action(async (name: string, opts: AccountOption
     if (await accounts.findByName(name)) fail(`an account named "${name}" already exists`);
     const created = await accounts.createAccount({ name, ...(await checkedChanges(opts, undefined, db)) }, systemClock.now());
     const key = await accounts.createApiKey(created.id, 'created by relais account create', systemClock.now());
+    await cliAudit(db, created.id)('aggregator.accounts.create', { type: 'account', id: name });
+    await cliAudit(db, created.id)('api-keys.create', { type: 'api-key', id: keyPrefixOf(key) });
     console.log(`account ${name} created (${created.id})\nAPI key (shown once): ${key}`);
   });
 });
@@ -203,6 +205,7 @@ set.addOption(configOption()).action(async (name: string, opts: AccountOptions) 
   await withStore(load(opts.config), async (accounts, db) => {
     const current = (await accounts.findByName(name)) ?? fail(`no account named "${name}"`);
     const updated = (await accounts.updateAccount(name, await checkedChanges(opts, current, db)))!;
+    await cliAudit(db, current.id)('aggregator.accounts.update', { type: 'account', id: name });
     console.log(`account ${name}: brand ${updated.brand}, short codes ${updated.shortCodes.join(', ') || '-'} (default ${updated.defaultShortCode ?? '-'}), cap ${updated.capPolicy}, in doubt ${updated.inDoubtPolicy}`);
     console.log(JSON.stringify(presentSettings(updated), null, 2));
   });
@@ -213,9 +216,11 @@ account
   .option('--label <text>', 'what the key is for')
   .addOption(configOption())
   .action(async (name: string, opts: { label?: string; config?: string }) => {
-    await withStore(load(opts.config), async (accounts) => {
+    await withStore(load(opts.config), async (accounts, db) => {
       const found = (await accounts.findByName(name)) ?? fail(`no account named "${name}"`);
-      console.log(`API key (shown once): ${await accounts.createApiKey(found.id, opts.label ?? null, systemClock.now())}`);
+      const key = await accounts.createApiKey(found.id, opts.label ?? null, systemClock.now());
+      await cliAudit(db, found.id)('api-keys.create', { type: 'api-key', id: keyPrefixOf(key) });
+      console.log(`API key (shown once): ${key}`);
     });
   });
 account
@@ -235,11 +240,12 @@ account
   .description('revoke one of the account\'s API keys, given by its id, its first characters or the key itself; within a second no door accepts it')
   .addOption(configOption())
   .action(async (name: string, key: string, opts: { config?: string }) => {
-    await withStore(load(opts.config), async (accounts) => {
+    await withStore(load(opts.config), async (accounts, db) => {
       const found = (await accounts.findByName(name)) ?? fail(`no account named "${name}"`);
       const revoked = await accounts.revokeApiKey(found.id, key, systemClock.now());
       if (revoked === 0) fail(`no API key of ${name} matches "${key}" (relais account keys ${name} lists them)`);
       if (revoked < 0) fail(`${-revoked} keys of ${name} start with "${key}": give more characters or the id`);
+      await cliAudit(db, found.id)('api-keys.revoke', { type: 'api-key', id: maskedCommandLine([key]) });
       console.log('key revoked: the HTTP API and the e-mail door refuse it within a second');
     });
   });
@@ -261,6 +267,7 @@ account
       const credential = await new PgSmppAccountStore(db)
         .setCredential(found.id, { systemId: opts.systemId, password: opts.password, allowedIps: opts.allowIp ?? [], maxBinds }, systemClock.now())
         .catch((error: Error) => fail(/smpp_credentials_system_id_key/.test(error.message) ? `the system_id "${opts.systemId}" belongs to another account` : error.message));
+      await cliAudit(db, found.id)('accounts.smpp.update', { type: 'account', id: name });
       console.log(`account ${name}: SMPP system_id ${credential.systemId}, binds ${credential.maxBinds ?? 'server default'}, from ${credential.allowedIps.join(', ') || 'anywhere'}`);
     });
   });
@@ -281,6 +288,7 @@ account
       await email.revokeSenders(found.id, opts.revoke ?? []);
       if (opts.textFrom) await email.setTextFrom(found.id, opts.textFrom, systemClock.now());
       const senders = await email.senders(found.id);
+      await cliAudit(db, found.id)('accounts.email.update', { type: 'account', id: name });
       console.log(`account ${name}: SMS text from the ${await email.textFrom(found.id)}; allowlisted senders: ${senders.join(', ') || 'none'}`);
       if (taken.length > 0) fail(`already allowlisted for another account, not changed: ${taken.join(', ')}`);
     });
@@ -313,8 +321,10 @@ program
   .option('--label <text>', 'what the key is for')
   .addOption(configOption())
   .action(async (opts: { label?: string; config?: string }) => {
-    await withStore(load(opts.config), async (accounts) => {
-      console.log(`aggregator key (shown once): ${await accounts.createAggregatorKey(opts.label ?? null, systemClock.now())}`);
+    await withStore(load(opts.config), async (accounts, db) => {
+      const key = await accounts.createAggregatorKey(opts.label ?? null, systemClock.now());
+      await cliAudit(db, null)('aggregator-keys.create', { type: 'api-key', id: keyPrefixOf(key) });
+      console.log(`aggregator key (shown once): ${key}`);
     });
   });
 

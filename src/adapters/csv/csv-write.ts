@@ -4,7 +4,7 @@
  * the spreadsheet splits on (French Excel splits on ";"). Spreadsheets run a cell starting with =, +, -, @ (or a tab
  * or CR) as a formula: such a field gets a leading apostrophe, which shows it as text.
  */
-import type { ImportNotice, ImportRejection } from '../../app/ports.ts';
+import type { AuditEntry, ImportNotice, ImportRejection } from '../../app/ports.ts';
 import type { RecipientDecision } from '../../app/plan-campaign.ts';
 
 export const BOM = '\uFEFF';
@@ -41,4 +41,13 @@ export async function* decisionsCsv(first: IteratorResult<RecipientDecision>, re
   if (first.done) return;
   yield row(first.value);
   for await (const decision of rest) yield row(decision);
+}
+
+/** The audit trail, newest first: one row per entry, its detail as JSON. */
+export async function* auditCsv(entries: AsyncIterable<AuditEntry & { id: string }>): AsyncGenerator<string> {
+  yield header('id', 'at', 'accountId', 'actorKind', 'actorId', 'actorLabel', 'ip', 'action', 'objectType', 'objectId', 'result', 'status', 'detail');
+  for await (const e of entries) {
+    const fields = [e.id, e.at.toISOString(), e.accountId, e.actor.kind, e.actor.id, e.actor.label, e.ip, e.action, e.object?.type ?? null, e.object?.id ?? null, e.result];
+    yield `${fields.map((f) => csvField(f)).join(',')},${e.status ?? ''},${csvField(e.detail === null ? null : JSON.stringify(e.detail))}\r\n`;
+  }
 }

@@ -4,6 +4,7 @@ import { InvalidRequest, InvalidState, NotFound } from '../../app/errors.ts';
 import { accountOptions } from '../../app/guard-message.ts';
 import type { Account, AccountChanges } from '../store/account-store.ts';
 import { Unauthorized } from './problem.ts';
+import { aggregatorAuditRoutes } from './audit-routes.ts';
 import type { Api, HttpDeps } from './server.ts';
 
 /** What the aggregator's routes need of the accounts. */
@@ -123,6 +124,8 @@ export async function aggregatorRoutes(app: Api, deps: HttpDeps): Promise<void> 
       return { acknowledged: true };
     },
   );
+
+  await aggregatorAuditRoutes(app, deps);
 }
 
 async function found(deps: HttpDeps, name: string): Promise<Account> {

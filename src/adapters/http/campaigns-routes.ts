@@ -129,6 +129,7 @@ export async function campaignRoutes(app: Api, deps: HttpDeps): Promise<void> {
   app.get(
     '/campaigns/:id/dry-run/recipients',
     {
+      config: { audit: 'export' },
       schema: {
         summary: 'The dry run recipient by recipient, as CSV: what the sending would do to each, why, and when',
         description:

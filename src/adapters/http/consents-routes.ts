@@ -70,6 +70,7 @@ export async function consentRoutes(app: Api, deps: HttpDeps): Promise<void> {
   app.get(
     '/consents/:msisdn/export',
     {
+      config: { audit: 'export' },
       schema: {
         summary: 'The proof of a recipient’s consent, as a file to hand to an operator (JSON or CSV)',
         description:

@@ -117,6 +117,7 @@ export async function importRoutes(app: Api, deps: HttpDeps): Promise<void> {
   app.get(
     '/imports/:id/errors',
     {
+      config: { audit: 'export' },
       schema: {
         summary: 'The rows the import rejected, as CSV: line, reason, row',
         description:
@@ -136,6 +137,7 @@ export async function importRoutes(app: Api, deps: HttpDeps): Promise<void> {
   app.get(
     '/imports/:id/notices',
     {
+      config: { audit: 'export' },
       schema: {
         summary: 'The rows the import kept with something to know, as CSV: line, msisdn, reason',
         description:

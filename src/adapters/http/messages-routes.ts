@@ -14,6 +14,8 @@ export async function messageRoutes(app: Api, deps: HttpDeps): Promise<void> {
   app.post(
     '/messages',
     {
+      // Each message is its own record (account, events): only refused callers go on the audit trail (the hot path).
+      config: { audit: 'refusals' },
       schema: {
         summary: 'Send one message, or a batch of up to 10,000',
         description:

@@ -10,7 +10,7 @@ import type { Socket } from 'node:net';
 import pino from 'pino';
 import { InvalidRequest, NotFound } from '../../app/errors.ts';
 import { unstorableStrings } from '../../core/text/index.ts';
-import type { Clock, ConsentStore, ContactStore, MessageStore, MoStore } from '../../app/ports.ts';
+import type { AuditTrail, Clock, ConsentStore, ContactStore, MessageStore, MoStore } from '../../app/ports.ts';
 import type { CampaignDeps } from '../../app/campaigns.ts';
 import type { SubmitDeps } from '../../app/submit-messages.ts';
 import type { Account } from '../store/account-store.ts';
@@ -29,6 +29,8 @@ import { inboundRoutes } from './inbound-routes.ts';
 import { contactRoutes } from './contacts-routes.ts';
 import { importRoutes } from './imports-routes.ts';
 import { campaignRoutes } from './campaigns-routes.ts';
+import { auditReplies } from './audit-hook.ts';
+import { AuditEvent, AuditList, auditRoutes } from './audit-routes.ts';
 
 /** Who calls, and on behalf of which account (staff name it per request; see `callerOf`). */
 export interface Caller {
@@ -50,6 +52,8 @@ export interface HttpDeps {
   inbound: Pick<MoStore, 'listInbound'>;
   contacts: ContactStore;
   campaigns: CampaignDeps;
+  /** The audit trail: written for every change and export, read by GET /v1/audit. */
+  audit: AuditTrail;
   submit: SubmitDeps;
   clock: Clock;
   logger: FastifyBaseLogger;
@@ -92,6 +96,7 @@ export async function openApiDocument(): Promise<unknown> {
     inbound: {} as HttpDeps['inbound'],
     contacts: {} as HttpDeps['contacts'],
     campaigns: {} as HttpDeps['campaigns'],
+    audit: {} as HttpDeps['audit'],
     submit: { store: {} as HttpDeps['messages'], consents: {} as HttpDeps['consents'], shortCodes: () => new Map(), notify: () => undefined },
     clock: { now: () => new Date(0) },
     logger: pino({ level: 'silent' }),
@@ -132,7 +137,7 @@ export async function buildHttpServer(deps: HttpDeps): Promise<Api> {
     },
   });
   await app.register(swaggerUi, { routePrefix: '/docs' });
-  for (const schema of [SendMessage, SendBatch, AcceptedMessage, AcceptedBatch, MessageSummary, MessageDetail, MessageList, Webhook, Problem]) {
+  for (const schema of [SendMessage, SendBatch, AcceptedMessage, AcceptedBatch, MessageSummary, MessageDetail, MessageList, Webhook, Problem, AuditEvent, AuditList]) {
     app.addSchema(schema);
   }
 
@@ -161,6 +166,8 @@ export async function buildHttpServer(deps: HttpDeps): Promise<Api> {
   });
 
   app.setErrorHandler((error, request, reply) => sendProblem(reply, toProblem(error), request, error));
+  // Before every /v1 route: changes and exports are on the audit trail before their answer leaves (audit-hook.ts).
+  app.addHook('onSend', auditReplies({ ...deps, findAccountId: async (name) => (await deps.accounts.findByName(name))?.id }));
   const portal = deps.portalDir && existsSync(path.join(deps.portalDir, 'index.html')) ? deps.portalDir : undefined;
   if (portal) await app.register(fastifyStatic, { root: portal, prefix: '/', wildcard: false, index: 'index.html', schemaHide: true });
   app.setNotFoundHandler((request, reply) => {
@@ -217,6 +224,8 @@ const AREAS: readonly (readonly [(app: Api, deps: HttpDeps) => Promise<void>, Ri
   [contactRoutes, 'contacts'],
   [importRoutes, 'contacts'],
   [campaignRoutes, 'campaigns'],
+  // Who did what: the administrator and the holders of "users" (who manage the people doing it).
+  [auditRoutes, 'users'],
 ];
 
 /** Refuses a request its principal's rights do not allow (brands are checked where the brand is known). */

@@ -46,6 +46,11 @@ export function hashApiKey(key: string): Buffer {
   return createHash('sha256').update(key).digest();
 }
 
+/** A key's first characters, as its listing shows them and the audit trail names it (never enough to use it). */
+export function keyPrefixOf(key: string): string {
+  return key.slice(0, (key.startsWith(AGGREGATOR_KEY_PREFIX) ? AGGREGATOR_KEY_PREFIX : KEY_PREFIX).length + 6);
+}
+
 /** Each account row with its short codes (one array subquery on account_short_codes' primary key). */
 const SHORT_CODES = sql<string[]>`array(SELECT s.short_code FROM account_short_codes s WHERE s.account_id = accounts.id ORDER BY s.short_code)`.as('short_codes');
 
