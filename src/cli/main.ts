@@ -16,6 +16,7 @@ import { PgRouteStore } from '../adapters/store/route-store.ts';
 import { settingsProblems, type SettingsChange } from '../app/account-settings.ts';
 import { accountOptions as settingsOptions, DEFAULT_COMPLIANCE_SETTINGS, type AccountOption, type ComplianceSettings } from '../app/guard-message.ts';
 import { registerContactCommands } from './contacts-cli.ts';
+import { registerUserCommands } from './users-cli.ts';
 import { simulatorCliOptions, runSmppSimulatorFromCli } from '../adapters/simulator/smpp-simulator.ts';
 import { runUcpSimulatorFromCli, ucpSimulatorCliOptions } from '../adapters/simulator/ucp-cli.ts';
 
@@ -336,6 +337,7 @@ program
   });
 
 registerContactCommands(program);
+registerUserCommands(program);
 
 const simulate = program.command('simulate').description('run an SMSC simulator, for development and tests');
 const smpp = simulate.command('smpp').description('SMPP 3.4 SMSC simulator on 127.0.0.1: accepts binds, answers submits, sends receipts and MOs, misbehaves on request');
@@ -406,6 +408,10 @@ function printBanner(relais: Relais): void {
   if (simulator) lines.push(`  SMSC simulator  ${simulator.protocol}://127.0.0.1:${simulator.port}  (built in; configure routes to reach a real SMSC)`);
   if (bootstrapApiKey) lines.push(`  API key         ${bootstrapApiKey}   (account "demo"; shown once, also saved in the data directory)`);
   if (aggregatorApiKey) lines.push(`  Aggregator key  ${aggregatorApiKey}   (provisioning, /v1/aggregator; shown once, also saved in the data directory)`);
+  for (const first of relais.firstSignIns ?? []) {
+    lines.push(`  Sign in         ${first.email} / ${first.password}   (${first.role}; shown once, also saved in ${first.file})`);
+  }
+  if (relais.firstSignIns && relais.mailOutbox) lines.push(`  Mails           written to ${relais.mailOutbox} (no SMTP relay configured: mail.smtp.host)`);
   if (bootstrapApiKey && httpUrl) {
     lines.push('', '  Try:', `  curl -H "Authorization: Bearer ${bootstrapApiKey}" -d '{"to":"+33612345678","text":"Hello","class":"transactional"}' ${httpUrl}/v1/messages`);
     if (simulator) lines.push(`  node bin/relais.js simulate mo --from 0612345678 --text STOP     (a handset replying STOP to ${relais.config.simulator.shortCode})`);

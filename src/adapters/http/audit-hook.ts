@@ -16,9 +16,10 @@ declare module 'fastify' {
   interface FastifyContextConfig {
     /**
      * How the audit trail records the route: `export`, a bulk read of personal data (recorded though a GET);
-     * `refusals`, only refused callers (401, 403: what the route accepts is recorded elsewhere).
+     * `refusals`, only refused callers (401, 403: what the route accepts is recorded elsewhere); `own`, the use case
+     * writes its own entries (signing in: it knows the user a refused try was for).
      */
-    audit?: 'export' | 'refusals';
+    audit?: 'export' | 'refusals' | 'own';
     /** The action's name on the trail, when the one made from the route's path does not say it well. */
     action?: string;
   }
@@ -55,6 +56,7 @@ export function auditReplies(deps: AuditHookDeps) {
 function audited(request: FastifyRequest, status: number): boolean {
   const { audit, readOnly } = request.routeOptions.config;
   if (audit === 'export') return true;
+  if (audit === 'own') return false;
   if (request.method === 'GET' || request.method === 'HEAD' || request.method === 'OPTIONS' || readOnly) return false;
   if (audit === 'refusals') return status === 401 || status === 403;
   return true;
