@@ -28,7 +28,7 @@ import { databaseProblem, migrate, openDatabase, type Db } from './adapters/stor
 import { startEmbeddedPostgres, type EmbeddedPostgres } from './adapters/store/embedded-postgres.ts';
 import { PgMessageStore } from './adapters/store/message-store.ts';
 import { PgOutboxStore } from './adapters/store/outbox-store.ts';
-import { settleBilling } from './adapters/store/billing-store.ts';
+import { PgBillingStore, settleBilling } from './adapters/store/billing-store.ts';
 import { PgRouteStore } from './adapters/store/route-store.ts';
 import { PgWebhookStore } from './adapters/store/webhook-store.ts';
 import { PgEmailStore } from './adapters/store/email-store.ts';
@@ -195,6 +195,7 @@ export async function startRelais(config: Config, options: { log?: Logger; clock
         clock,
         logger: log,
         readiness: () => databaseProblem(db),
+        billing: new PgBillingStore(db),
       });
       await api.listen({ host: config.http.host, port: config.http.port });
       const address = api.server.address();

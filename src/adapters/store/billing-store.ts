@@ -1,3 +1,4 @@
+import { DEFAULT_PLAN, worstCasePartPrice, type Payment, type PricePlan, type UsageCount } from '../../core/billing/index.ts';
 import { finalReceiptStates } from '../../core/message/receipts.ts';
 import type { Db } from './database.ts';
 import { usageMonth } from './outbox-store.ts';
@@ -34,8 +35,173 @@ export async function settleNoReceipts(db: Db, now: Date, afterMs: number): Prom
   });
 }
 
-/** The periodic part of billing: parts without receipts past the delay. */
+/** The periodic part of billing: parts without receipts past the delay, then the prepaid messages finished. */
 export async function settleBilling(db: Db, now: Date, noReceiptAfterMs: number): Promise<Record<string, number>> {
   const timedOut = await settleNoReceipts(db, now, noReceiptAfterMs);
-  return { timedOut };
+  let settled = 0;
+  for (let batch = await settleReservations(db, now); batch > 0; batch = await settleReservations(db, now)) settled += batch;
+  return { timedOut, settled };
+}
+
+/** SQL: whether the plan `plan` (billing_plans.plan, jsonb) bills the usage line `u` (core/billing isBilled). */
+const billedSql = (u: string, plan: string) =>
+  `CASE WHEN ${u}.settled_by = 'timeout' THEN ${plan}->>'noReceipt' = 'bill'
+        ELSE ${plan}->>'billed' = 'submitted' OR ${u}.final_state = 'delivered' END`;
+
+/** Statuses after which nothing more is sent for a message (core/message/status.ts finalStatuses). */
+const FINISHED = ['delivered', 'undeliverable', 'expired', 'rejected', 'unknown', 'failed', 'cancelled', 'suppressed'];
+
+/**
+ * Settles the reservations of prepaid messages that are finished: the billed parts (per the plan) are charged
+ * (taken from the balance), the rest released. A message is finished when its status is final and each part the
+ * SMSC accepted has its usage line, or when it waits for no receipt any more (every part has its line, the
+ * no-receipt delay included). `reserved` goes to 0 in the same statement, so a message is settled once.
+ */
+export async function settleReservations(db: Db, now: Date, limit = 5_000): Promise<number> {
+  const { rows } = await db.pool.query<{ settled: number }>(
+    `WITH candidates AS (
+       SELECT m.id, m.account_id, m.reserved, m.segments, l.billed
+       FROM messages m LEFT JOIN billing_plans bp ON bp.account_id = m.account_id
+       CROSS JOIN LATERAL (
+         SELECT count(*) AS lines, count(*) FILTER (WHERE ${billedSql('u', 'coalesce(bp.plan, $3::jsonb)')}) AS billed
+         FROM usage_lines u WHERE u.message_id = m.id) l
+       WHERE m.reserved > 0
+         AND ((m.status = ANY ($1) AND l.lines >= m.parts_accepted) OR (m.status = 'submitted' AND l.lines >= m.segments))
+       LIMIT $2
+       FOR UPDATE OF m SKIP LOCKED),
+     done AS (
+       UPDATE messages m SET reserved = 0
+       FROM candidates c
+       WHERE m.id = c.id AND m.reserved > 0
+       RETURNING c.account_id, c.reserved, least(c.reserved, c.billed * (c.reserved / c.segments)) AS charged),
+     per_account AS (
+       SELECT account_id, sum(reserved) AS reserved, sum(charged) AS charged, count(*) AS messages FROM done GROUP BY account_id),
+     credit AS (
+       UPDATE credit_accounts c SET reserved = c.reserved - p.reserved, balance = c.balance - p.charged
+       FROM per_account p WHERE c.account_id = p.account_id),
+     movements AS (
+       INSERT INTO credit_movements (account_id, kind, amount, reason, at)
+       SELECT account_id, 'charge', -charged, messages || ' message(s) settled', $4 FROM per_account WHERE charged > 0)
+     SELECT coalesce(sum(messages), 0)::int AS settled FROM per_account`,
+    [FINISHED, limit, JSON.stringify(DEFAULT_PLAN), now],
+  );
+  return rows[0]!.settled;
+}
+
+export interface CreditView {
+  readonly payment: Payment;
+  /** µ€ paid in and not yet charged. */
+  readonly balance: number;
+  /** µ€ held by messages not yet settled. */
+  readonly reserved: number;
+  /** balance − reserved: what new messages may reserve. */
+  readonly available: number;
+  /** The worst-case price of one part, reserved per part. */
+  readonly partPrice: number;
+  readonly movements: readonly { kind: string; amount: number; by: string | null; reason: string | null; at: Date }[];
+}
+
+/** Plans, usage and credit of the accounts (docs/billing.md). */
+export class PgBillingStore {
+  constructor(private readonly db: Db) {}
+
+  async planOf(accountId: string): Promise<{ plan: PricePlan; payment: Payment; custom: boolean }> {
+    const row = await this.db.kysely.selectFrom('billing_plans').select(['plan', 'payment']).where('account_id', '=', accountId).executeTakeFirst();
+    return row ? { plan: row.plan as PricePlan, payment: row.payment, custom: true } : { plan: DEFAULT_PLAN, payment: 'postpaid', custom: false };
+  }
+
+  /** Sets the plan (checked by the caller); a prepaid account's price per part follows it. */
+  async setPlan(accountId: string, plan: PricePlan, payment: Payment, by: string | null, now: Date): Promise<void> {
+    await transaction(this.db.pool, async (client) => {
+      await client.query(
+        `INSERT INTO billing_plans (account_id, plan, payment, updated_at, updated_by) VALUES ($1, $2, $3, $4, $5)
+         ON CONFLICT (account_id) DO UPDATE SET plan = EXCLUDED.plan, payment = EXCLUDED.payment, updated_at = EXCLUDED.updated_at, updated_by = EXCLUDED.updated_by`,
+        [accountId, JSON.stringify(plan), payment, now, by],
+      );
+      await client.query(
+        `INSERT INTO credit_accounts (account_id, prepaid, part_price) VALUES ($1, $2, $3)
+         ON CONFLICT (account_id) DO UPDATE SET prepaid = EXCLUDED.prepaid, part_price = EXCLUDED.part_price`,
+        [accountId, payment === 'prepaid', worstCasePartPrice(plan)],
+      );
+    });
+  }
+
+  /** The month's usage lines counted by class, short code, final state and settlement. */
+  async usageCounts(accountId: string, month: string): Promise<UsageCount[]> {
+    const { rows } = await this.db.pool.query<{ class: UsageCount['class']; short_code: string; final_state: string; settled_by: UsageCount['settledBy']; parts: number }>(
+      `SELECT class, short_code, final_state, settled_by, sum(parts)::int AS parts FROM usage_lines
+       WHERE account_id = $1 AND month = $2 GROUP BY class, short_code, final_state, settled_by ORDER BY class, short_code, final_state, settled_by`,
+      [accountId, month],
+    );
+    return rows.map((r) => ({ class: r.class, shortCode: r.short_code, finalState: r.final_state, settledBy: r.settled_by, parts: r.parts }));
+  }
+
+  async shortCodesOf(accountId: string): Promise<string[]> {
+    const rows = await this.db.kysely.selectFrom('account_short_codes').select('short_code').where('account_id', '=', accountId).orderBy('short_code').execute();
+    return rows.map((r) => r.short_code);
+  }
+
+  /** The month's usage lines, page by page (for the CSV export). */
+  async *usageLines(accountId: string, month: string, pageSize = 5_000): AsyncGenerator<UsageLine> {
+    let after: [string, number] = ['00000000-0000-0000-0000-000000000000', -1];
+    for (;;) {
+      const { rows } = await this.db.pool.query(
+        `SELECT message_id, part_index, brand, class, short_code, route, campaign_id, parts, final_state, settled_by, settled_at
+         FROM usage_lines WHERE account_id = $1 AND month = $2 AND (message_id, part_index) > ($3::uuid, $4::smallint)
+         ORDER BY message_id, part_index LIMIT $5`,
+        [accountId, month, after[0], after[1], pageSize],
+      );
+      for (const r of rows) {
+        yield { messageId: r.message_id, part: r.part_index, brand: r.brand, class: r.class, shortCode: r.short_code, route: r.route, campaignId: r.campaign_id, parts: r.parts, finalState: r.final_state, settledBy: r.settled_by, settledAt: r.settled_at };
+      }
+      if (rows.length < pageSize) return;
+      after = [rows.at(-1).message_id, rows.at(-1).part_index];
+    }
+  }
+
+  async credit(accountId: string, movements = 50): Promise<CreditView> {
+    const [{ payment }, row, moves] = await Promise.all([
+      this.planOf(accountId),
+      this.db.kysely.selectFrom('credit_accounts').selectAll().where('account_id', '=', accountId).executeTakeFirst(),
+      this.db.kysely.selectFrom('credit_movements').selectAll().where('account_id', '=', accountId).orderBy('id', 'desc').limit(movements).execute(),
+    ]);
+    const balance = Number(row?.balance ?? 0);
+    const reserved = Number(row?.reserved ?? 0);
+    return {
+      payment,
+      balance,
+      reserved,
+      available: balance - reserved,
+      partPrice: Number(row?.part_price ?? 0),
+      movements: moves.map((m) => ({ kind: m.kind, amount: Number(m.amount), by: m.by_whom, reason: m.reason, at: m.at })),
+    };
+  }
+
+  /** Adds credit, recorded with who and why; returns the new balance. */
+  async topUp(accountId: string, amount: number, by: string, reason: string, now: Date): Promise<number> {
+    const { plan } = await this.planOf(accountId);
+    return transaction(this.db.pool, async (client) => {
+      const { rows } = await client.query<{ balance: string }>(
+        `INSERT INTO credit_accounts (account_id, balance, prepaid, part_price) VALUES ($1, $2, false, $3)
+         ON CONFLICT (account_id) DO UPDATE SET balance = credit_accounts.balance + EXCLUDED.balance RETURNING balance`,
+        [accountId, amount, worstCasePartPrice(plan)],
+      );
+      await client.query(`INSERT INTO credit_movements (account_id, kind, amount, by_whom, reason, at) VALUES ($1, 'top-up', $2, $3, $4, $5)`, [accountId, amount, by, reason, now]);
+      return Number(rows[0]!.balance);
+    });
+  }
+}
+
+export interface UsageLine {
+  readonly messageId: string;
+  readonly part: number;
+  readonly brand: string;
+  readonly class: string;
+  readonly shortCode: string;
+  readonly route: string;
+  readonly campaignId: string | null;
+  readonly parts: number;
+  readonly finalState: string;
+  readonly settledBy: string;
+  readonly settledAt: Date;
 }

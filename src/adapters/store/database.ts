@@ -344,6 +344,7 @@ export interface CreditAccountsTable {
   account_id: string;
   balance: ColumnType<string, number | string, number | string>;
   reserved: ColumnType<string, number | string, number | string>;
+  prepaid: Generated<boolean>;
   part_price: ColumnType<string, number | string, number | string>;
 }
 export interface CreditMovementsTable {

@@ -55,6 +55,8 @@ export async function up(db: Kysely<unknown>): Promise<void> {
       account_id   uuid PRIMARY KEY REFERENCES accounts (id) ON DELETE CASCADE,
       balance      bigint NOT NULL DEFAULT 0,
       reserved     bigint NOT NULL DEFAULT 0,
+      -- false once the account is postpaid: its balance stays, nothing is reserved any more.
+      prepaid      boolean NOT NULL DEFAULT true,
       part_price   bigint NOT NULL CHECK (part_price >= 0),
       CHECK (reserved >= 0 AND balance >= reserved)
     );
@@ -71,6 +73,14 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     );
     CREATE INDEX credit_movements_account ON credit_movements (account_id, id);
 
+    -- The intake's statement calls this when a prepaid account cannot reserve a batch: the statement, hence the
+    -- batch, is refused as a whole (SQLSTATE RL402), with what was needed and what was available.
+    CREATE FUNCTION relais_insufficient_credit(account uuid, needed bigint, available bigint) RETURNS int
+    LANGUAGE plpgsql AS $fn$
+    BEGIN
+      RAISE EXCEPTION 'insufficient credit' USING ERRCODE = 'RL402', DETAIL = json_build_object('account', account, 'needed', needed, 'available', available)::text;
+    END $fn$;
+
     ALTER TABLE messages ADD COLUMN reserved bigint NOT NULL DEFAULT 0;
     CREATE INDEX messages_reserved ON messages (id) WHERE reserved > 0;
   `.execute(db);
@@ -80,6 +90,7 @@ export async function down(db: Kysely<unknown>): Promise<void> {
   await sql`
     DROP INDEX messages_reserved;
     ALTER TABLE messages DROP COLUMN reserved;
+    DROP FUNCTION relais_insufficient_credit;
     DROP TABLE credit_movements, credit_accounts, billing_plans, billing_sweeps, usage_lines;
     DROP INDEX message_parts_submitted;
   `.execute(db);
