@@ -5,7 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { type Command, Option } from 'commander';
 import { usageOf } from '../adapters/http/billing-routes.ts';
-import { PgBillingStore } from '../adapters/store/billing-store.ts';
+import { closeMonth, PgBillingStore } from '../adapters/store/billing-store.ts';
 import { billingMonth, planProblems, type Payment, type PricePlan } from '../core/billing/index.ts';
 import { systemClock } from '../main.ts';
 import { configOption, fail, load, withStore } from './common.ts';
@@ -42,6 +42,19 @@ export function registerBillingCommands(program: Command): void {
           await store.setPlan(account.id, plan, opts.payment ?? current.payment, 'cli', systemClock.now());
         }
         console.log(JSON.stringify(await store.planOf(account.id).then(({ plan, payment }) => ({ plan, payment })), null, 2));
+      });
+    });
+
+  billing
+    .command('close')
+    .description('close a month: one invoice per postpaid account with something due, numbered without gaps; safe to run again')
+    .requiredOption('--month <YYYY-MM>', 'the month, in Europe/Paris; it must be over')
+    .addOption(configOption())
+    .action(async (opts: { month: string; config?: string }) => {
+      if (!/^\d{4}-(0[1-9]|1[0-2])$/.test(opts.month)) fail('--month must be YYYY-MM');
+      await withStore(load(opts.config), async (_accounts, db) => {
+        const done = await closeMonth(db, opts.month, systemClock.now()).catch((error: Error) => fail(error.message));
+        console.log(`${opts.month}: ${done.issued} invoice(s) issued, ${done.alreadyIssued} already issued, ${done.nothingDue} account(s) with nothing due`);
       });
     });
 

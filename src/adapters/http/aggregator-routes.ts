@@ -182,6 +182,22 @@ export async function aggregatorRoutes(app: Api, deps: HttpDeps): Promise<void> 
   );
 
   app.post(
+    '/billing/close',
+    {
+      schema: {
+        summary: 'Close a month: one invoice per postpaid account with something due, numbered without gaps',
+        description: 'Idempotent: closing again issues only what is missing, with the next numbers; an issued invoice never changes. 409 when the month is not over.',
+        tags,
+        body: Type.Object({ month: Type.String({ pattern: '^\\d{4}-(0[1-9]|1[0-2])$' }) }, { additionalProperties: false }),
+        response: { 200: Type.Object({ issued: Type.Integer(), alreadyIssued: Type.Integer(), nothingDue: Type.Integer() }), 401: problem, 409: problem },
+      },
+    },
+    async (request) => {
+      return (await billing()).close(request.body.month, deps.clock.now());
+    },
+  );
+
+  app.post(
     '/simulator/mo',
     {
       schema: {

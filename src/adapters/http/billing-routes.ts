@@ -1,7 +1,8 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { billingMonth, usageReport, type UsageReport } from '../../core/billing/index.ts';
 import { BOM, csvField } from '../csv/csv-write.ts';
-import type { CreditView, PgBillingStore, UsageLine } from '../store/billing-store.ts';
+import { NotFound } from '../../app/errors.ts';
+import type { CreditView, IssuedInvoice, PgBillingStore, UsageLine } from '../store/billing-store.ts';
 import { sendCsv } from './csv-reply.ts';
 import type { Api, HttpDeps } from './server.ts';
 
@@ -69,6 +70,25 @@ export const Credit = Type.Object(
   { $id: 'Credit', description: "The account's prepaid credit and its latest movements" },
 );
 
+export const Invoice = Type.Object(
+  {
+    number: Type.String({ description: 'F<year>-<sequence>: chronological and continuous within the year' }),
+    month: Type.String(),
+    issuedAt: Type.String({ format: 'date-time' }),
+    lines: Type.Array(InvoiceLine),
+    total: MicroEuros('Total'),
+    vatBasisPoints: Type.Integer({ description: 'VAT rate in basis points (2000 = 20 %)' }),
+    vat: MicroEuros('VAT, rounded half up'),
+    totalWithVat: Type.Integer({ description: 'Total including VAT, in micro-euros' }),
+  },
+  { $id: 'Invoice', description: 'An issued invoice: it never changes' },
+);
+
+export function presentInvoice(invoice: IssuedInvoice): Static<typeof Invoice> {
+  const { accountId: _, ...rest } = invoice;
+  return { ...rest, issuedAt: invoice.issuedAt.toISOString(), lines: invoice.lines.map((line) => ({ ...line })) };
+}
+
 function store(deps: HttpDeps): PgBillingStore {
   if (!deps.billing) throw new Error('billing is not wired in this process');
   return deps.billing;
@@ -102,7 +122,31 @@ async function* usageCsv(lines: AsyncIterable<UsageLine>): AsyncGenerator<string
 export async function billingRoutes(app: Api, deps: HttpDeps): Promise<void> {
   app.addSchema(Usage);
   app.addSchema(Credit);
+  app.addSchema(Invoice);
   const tags = ['billing'];
+
+  app.get(
+    '/invoices',
+    {
+      schema: {
+        summary: "The account's invoices, in the order of their numbers",
+        tags,
+        querystring: Type.Object({ month: Type.Optional(Month) }),
+        response: { 200: Type.Object({ invoices: Type.Array(Type.Ref(Invoice)) }), 403: problem },
+      },
+    },
+    async (request) => ({ invoices: (await store(deps).invoices({ accountId: request.account.id, ...(request.query.month ? { month: request.query.month } : {}) })).map(presentInvoice) }),
+  );
+
+  app.get(
+    '/invoices/:number',
+    { schema: { summary: 'One invoice of the account', tags, params: Type.Object({ number: Type.String({ maxLength: 40 }) }), response: { 200: Type.Ref(Invoice), 403: problem, 404: problem } } },
+    async (request) => {
+      const [invoice] = await store(deps).invoices({ accountId: request.account.id, number: request.params.number });
+      if (!invoice) throw new NotFound(`invoice ${request.params.number}`);
+      return presentInvoice(invoice);
+    },
+  );
 
   app.get(
     '/usage',

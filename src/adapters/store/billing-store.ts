@@ -1,4 +1,6 @@
-import { DEFAULT_PLAN, worstCasePartPrice, type Payment, type PricePlan, type UsageCount } from '../../core/billing/index.ts';
+import { InvalidState } from '../../app/errors.ts';
+import { billingMonth, DEFAULT_PLAN, invoiceNumber, invoiceSeries, monthInvoice, worstCasePartPrice, type Payment, type PricePlan, type UsageCount } from '../../core/billing/index.ts';
+import type { InvoiceLine } from '../../core/pricing/index.ts';
 import { finalReceiptStates } from '../../core/message/receipts.ts';
 import type { Db } from './database.ts';
 import { usageMonth } from './outbox-store.ts';
@@ -177,6 +179,15 @@ export class PgBillingStore {
     };
   }
 
+  /** The month close (closeMonth). */
+  close(month: string, now: Date, vatBasisPoints?: number) {
+    return closeMonth(this.db, month, now, vatBasisPoints);
+  }
+
+  invoices(filter: { accountId?: string; month?: string; number?: string }): Promise<IssuedInvoice[]> {
+    return invoicesOf(this.db, filter);
+  }
+
   /** Adds credit, recorded with who and why; returns the new balance. */
   async topUp(accountId: string, amount: number, by: string, reason: string, now: Date): Promise<number> {
     const { plan } = await this.planOf(accountId);
@@ -190,6 +201,86 @@ export class PgBillingStore {
       return Number(rows[0]!.balance);
     });
   }
+}
+
+/** An issued invoice: never changed once issued. */
+export interface IssuedInvoice {
+  readonly number: string;
+  readonly accountId: string;
+  readonly month: string;
+  readonly issuedAt: Date;
+  readonly lines: readonly InvoiceLine[];
+  readonly total: number;
+  readonly vatBasisPoints: number;
+  readonly vat: number;
+  readonly totalWithVat: number;
+}
+
+const ALREADY_ISSUED = Symbol('already issued');
+
+/**
+ * The month close: one invoice per postpaid account with something due, each issued in its own transaction that
+ * takes the next number of the year's series (a counter row, locked by the update) and inserts the invoice. A
+ * crash loses at most the transaction in flight, number included; closing again issues only what is missing, with
+ * the next numbers: the numbering stays continuous, and an invoice once issued is never changed. Accounts are
+ * closed in the order of their id, so the numbers follow the same order on every run.
+ */
+export async function closeMonth(db: Db, month: string, now: Date, vatBasisPoints?: number): Promise<{ issued: number; alreadyIssued: number; nothingDue: number }> {
+  if (month >= billingMonth(now)) throw new InvalidState(`${month} is not over yet (it is ${billingMonth(now)} in Europe/Paris): a month is closed once it has ended`);
+  const store = new PgBillingStore(db);
+  const { rows: accounts } = await db.pool.query<{ id: string }>(
+    `SELECT a.id FROM accounts a LEFT JOIN billing_plans bp ON bp.account_id = a.id
+     WHERE coalesce(bp.payment, 'postpaid') = 'postpaid' AND NOT EXISTS (SELECT 1 FROM invoices i WHERE i.account_id = a.id AND i.month = $1)
+     ORDER BY a.id`,
+    [month],
+  );
+  const done = { issued: 0, alreadyIssued: 0, nothingDue: 0 };
+  const series = invoiceSeries(month);
+  for (const { id } of accounts) {
+    const [{ plan }, counts, shortCodes] = await Promise.all([store.planOf(id), store.usageCounts(id, month), store.shortCodesOf(id)]);
+    const invoice = monthInvoice({ plan, month, counts, shortCodes, ...(vatBasisPoints === undefined ? {} : { vatBasisPoints }) });
+    if (invoice.total === 0) {
+      done.nothingDue++;
+      continue;
+    }
+    try {
+      await transaction(db.pool, async (client) => {
+        await client.query(`INSERT INTO invoice_counters (series, last_number) VALUES ($1, 0) ON CONFLICT (series) DO NOTHING`, [series]);
+        const { rows } = await client.query<{ last_number: string }>(`UPDATE invoice_counters SET last_number = last_number + 1 WHERE series = $1 RETURNING last_number`, [series]);
+        const sequence = Number(rows[0]!.last_number);
+        const inserted = await client.query(
+          `INSERT INTO invoices (number, series, sequence, account_id, month, issued_at, lines, total, vat_basis_points, vat, total_with_vat)
+           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) ON CONFLICT (account_id, month) DO NOTHING`,
+          [invoiceNumber(series, sequence), series, sequence, id, month, now, JSON.stringify(invoice.lines), invoice.total, invoice.vatBasisPoints, invoice.vat, invoice.totalWithVat],
+        );
+        // Another close issued it meanwhile: roll back, number included.
+        if (inserted.rowCount === 0) throw ALREADY_ISSUED;
+      });
+      done.issued++;
+    } catch (error) {
+      if (error !== ALREADY_ISSUED) throw error;
+      done.alreadyIssued++;
+    }
+  }
+  return done;
+}
+
+export async function invoicesOf(db: Db, filter: { accountId?: string; month?: string; number?: string }): Promise<IssuedInvoice[]> {
+  let query = db.kysely.selectFrom('invoices').selectAll().orderBy('series').orderBy('sequence');
+  if (filter.accountId) query = query.where('account_id', '=', filter.accountId);
+  if (filter.month) query = query.where('month', '=', filter.month);
+  if (filter.number) query = query.where('number', '=', filter.number);
+  return (await query.execute()).map((r) => ({
+    number: r.number,
+    accountId: r.account_id,
+    month: r.month,
+    issuedAt: r.issued_at,
+    lines: r.lines as InvoiceLine[],
+    total: Number(r.total),
+    vatBasisPoints: r.vat_basis_points,
+    vat: Number(r.vat),
+    totalWithVat: Number(r.total_with_vat),
+  }));
 }
 
 export interface UsageLine {

@@ -357,6 +357,23 @@ export interface CreditMovementsTable {
   reason: string | null;
   at: Timestamp;
 }
+export interface InvoiceCountersTable {
+  series: string;
+  last_number: ColumnType<string, number | string, number | string>;
+}
+export interface InvoicesTable {
+  number: string;
+  series: string;
+  sequence: ColumnType<string, number | string, number | string>;
+  account_id: string;
+  month: string;
+  issued_at: Timestamp;
+  lines: ColumnType<unknown, string, string>;
+  total: ColumnType<string, number | string, number | string>;
+  vat_basis_points: number;
+  vat: ColumnType<string, number | string, number | string>;
+  total_with_vat: ColumnType<string, number | string, number | string>;
+}
 
 export interface Database {
   accounts: AccountsTable;
@@ -393,6 +410,8 @@ export interface Database {
   billing_plans: BillingPlansTable;
   credit_accounts: CreditAccountsTable;
   credit_movements: CreditMovementsTable;
+  invoice_counters: InvoiceCountersTable;
+  invoices: InvoicesTable;
 }
 
 export interface Db {

@@ -14,6 +14,9 @@ import { sql, type Kysely } from 'kysely';
  *   available credit (balance − reserved) at or above zero whatever runs concurrently.
  * - credit_movements: top-ups (who and why), charges and releases.
  * - messages.reserved: what accepting a message reserved on the account's credit; set back to 0 when settled.
+ * - invoices: one per postpaid account and month, issued by the month close; never changed once issued. Numbers
+ *   come from invoice_counters (one row per series, the year), incremented in the transaction that inserts the
+ *   invoice: a number is used if and only if its invoice exists, so the numbering has no gap.
  */
 export async function up(db: Kysely<unknown>): Promise<void> {
   await sql`
@@ -73,6 +76,27 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     );
     CREATE INDEX credit_movements_account ON credit_movements (account_id, id);
 
+    CREATE TABLE invoice_counters (
+      series       text PRIMARY KEY,
+      last_number  bigint NOT NULL
+    );
+
+    CREATE TABLE invoices (
+      number         text PRIMARY KEY,
+      series         text NOT NULL,
+      sequence       bigint NOT NULL,
+      account_id     uuid NOT NULL REFERENCES accounts (id),
+      month          text NOT NULL,
+      issued_at      timestamptz NOT NULL,
+      lines          jsonb NOT NULL,
+      total          bigint NOT NULL,
+      vat_basis_points integer NOT NULL,
+      vat            bigint NOT NULL,
+      total_with_vat bigint NOT NULL,
+      UNIQUE (account_id, month),
+      UNIQUE (series, sequence)
+    );
+
     -- The intake's statement calls this when a prepaid account cannot reserve a batch: the statement, hence the
     -- batch, is refused as a whole (SQLSTATE RL402), with what was needed and what was available.
     CREATE FUNCTION relais_insufficient_credit(account uuid, needed bigint, available bigint) RETURNS int
@@ -91,6 +115,7 @@ export async function down(db: Kysely<unknown>): Promise<void> {
     DROP INDEX messages_reserved;
     ALTER TABLE messages DROP COLUMN reserved;
     DROP FUNCTION relais_insufficient_credit;
+    DROP TABLE invoices, invoice_counters;
     DROP TABLE credit_movements, credit_accounts, billing_plans, billing_sweeps, usage_lines;
     DROP INDEX message_parts_submitted;
   `.execute(db);
