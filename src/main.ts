@@ -28,6 +28,7 @@ import { databaseProblem, migrate, openDatabase, type Db } from './adapters/stor
 import { startEmbeddedPostgres, type EmbeddedPostgres } from './adapters/store/embedded-postgres.ts';
 import { PgMessageStore } from './adapters/store/message-store.ts';
 import { PgOutboxStore } from './adapters/store/outbox-store.ts';
+import { PgBillingStore, settleBilling } from './adapters/store/billing-store.ts';
 import { PgRouteStore } from './adapters/store/route-store.ts';
 import { PgWebhookStore } from './adapters/store/webhook-store.ts';
 import { PgAuditStore } from './adapters/store/audit-store.ts';
@@ -152,6 +153,7 @@ export async function startRelais(config: Config, options: { log?: Logger; clock
         doorbell,
         receiptSweepMs: config.dispatcher.receiptSweepMs,
         onMobileOriginated: (route, mo) => receiveMo(moDeps, route, mo),
+        billingSweep: { everyMs: config.billing.sweepMs, run: (now) => settleBilling(db, now, config.billing.noReceiptAfterHours * 3_600_000) },
         options: {
           ...defaultDispatchOptions,
           owner: `${process.pid}-${randomUUID()}`,
@@ -226,6 +228,7 @@ export async function startRelais(config: Config, options: { log?: Logger; clock
         readiness: () => databaseProblem(db),
         signIn,
         trustProxy: config.http.trustProxy,
+        billing: new PgBillingStore(db),
       });
       await api.listen({ host: config.http.host, port: config.http.port });
       const address = api.server.address();

@@ -30,3 +30,18 @@ export class IdempotencyKeyReused extends Error {
 
 /** The action does not apply to the resource in its current state (e.g. cancelling a message already sent). */
 export class InvalidState extends Error {}
+
+/**
+ * A prepaid account's credit cannot cover a message's worst-case cost (docs/billing.md): refused at the door (HTTP
+ * 402, SMPP ESME_RSUBMITFAIL, SMTP 452); a campaign pauses. Amounts in micro-euros.
+ */
+export class InsufficientCredit extends Error {
+  constructor(
+    readonly needed: number,
+    readonly available: number,
+  ) {
+    super(`insufficient prepaid credit: this needs ${euros(needed)} and ${euros(available)} is available; top up the account's credit`);
+  }
+}
+
+const euros = (microEuros: number) => `${(microEuros / 1_000_000).toFixed(6).replace(/0{1,4}$/, '')} €`;

@@ -8,6 +8,7 @@
 import { nextStatus } from '../core/campaign/index.ts';
 import { HYGIENE_WINDOW_DAYS, UNKNOWN_SUBSCRIBER_ERRORS, UNKNOWN_SUBSCRIBER_LIMIT, UNREACHABLE_REASON } from '../core/contacts/index.ts';
 import { audienceOf, templateOf, type CampaignDeps } from './campaigns.ts';
+import { InsufficientCredit } from './errors.ts';
 import { campaignMessage } from './campaign-message.ts';
 import type { Campaign, Logger } from './ports.ts';
 import type { Sender } from './submit-messages.ts';
@@ -86,10 +87,26 @@ export class CampaignRunner {
       if (members.length === 0) return this.completeWhenSettled(campaign);
       const messages = members.map((member) => campaignMessage(campaign!, template, sender, known, member, now));
       const cursor = members.at(-1)!.contact.id;
-      if (!(await campaigns.queueChunk(campaign, cursor, messages, now))) return;
+      const queued = await campaigns.queueChunk(campaign, cursor, messages, now).catch((error: unknown) => {
+        if (error instanceof InsufficientCredit) return this.pauseForCredit(campaign!, error);
+        throw error;
+      });
+      if (!queued) return;
       this.deps.submit.notify();
       campaign = { ...campaign, cursor };
     }
+  }
+
+  /**
+   * The account's prepaid credit cannot cover the next chunk: the campaign pauses itself (what it queued is held,
+   * like any pause) rather than fail its recipients; a resume after a top-up goes on from where it stopped.
+   */
+  private async pauseForCredit(campaign: Campaign, refusal: InsufficientCredit): Promise<false> {
+    const now = this.deps.clock.now();
+    const paused = await this.deps.campaigns.move(campaign, nextStatus('pause', campaign.status), now);
+    if (paused) await this.deps.campaigns.holdMessages(paused, now);
+    this.deps.log.warn({ campaign: campaign.id, account: campaign.accountId, needed: refusal.needed, available: refusal.available }, `campaign paused: ${refusal.message}`);
+    return false;
   }
 
   /** More than 2 unknown-subscriber failures within a month: the number leaves the account's contacts (core/contacts/hygiene.ts). */

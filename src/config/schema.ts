@@ -181,6 +181,13 @@ export const ConfigSchema = Type.Object(
       },
       { default: {}, additionalProperties: false },
     ),
+    billing: Type.Object(
+      {
+        noReceiptAfterHours: Type.Integer({ minimum: 1, default: 72, description: "A part without a final receipt this long after its submission is settled by its plan's no-receipt policy" }),
+        sweepMs: Type.Integer({ minimum: 1000, default: 60_000, description: 'How often parts without receipts are settled and prepaid reservations of finished messages settled' }),
+      },
+      { default: {}, additionalProperties: false },
+    ),
     campaigns: Type.Object(
       {
         tariff: Type.String({ default: 'projetcom-bulk-sms', description: 'Id of the tariff grid campaigns are priced with (dry run, cost so far)' }),

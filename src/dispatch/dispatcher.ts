@@ -15,6 +15,8 @@ export interface DispatcherDeps {
   /** How often receipts kept pending are matched against parts recorded elsewhere. */
   receiptSweepMs: number;
   onMobileOriginated?: RouteDeps['onMobileOriginated'];
+  /** Billing's periodic settlement: parts without receipts past the delay, prepaid reservations of finished messages. */
+  billingSweep?: { everyMs: number; run: (now: Date) => Promise<Record<string, number>> };
 }
 
 /** The dispatcher role: one RouteDispatcher per route that has short codes, plus the receipt sweep. */
@@ -22,6 +24,7 @@ export class Dispatcher {
   private routes: RouteDispatcher[] = [];
   private readonly stopping = new AbortController();
   private sweep: Promise<void> | undefined;
+  private billing: Promise<void> | undefined;
 
   constructor(private readonly deps: DispatcherDeps) {}
 
@@ -43,11 +46,24 @@ export class Dispatcher {
     }
     for (const route of this.routes) route.start();
     this.sweep = this.sweepPendingReceipts();
+    if (this.deps.billingSweep) this.billing = this.sweepBilling(this.deps.billingSweep);
   }
 
   async stop(): Promise<void> {
     this.stopping.abort();
-    await Promise.all([...this.routes.map((r) => r.stop()), this.sweep]);
+    await Promise.all([...this.routes.map((r) => r.stop()), this.sweep, this.billing]);
+  }
+
+  private async sweepBilling({ everyMs, run }: NonNullable<DispatcherDeps['billingSweep']>): Promise<void> {
+    while (!this.stopping.signal.aborted) {
+      try {
+        const done = await run(this.deps.clock.now());
+        if (Object.values(done).some((n) => n > 0)) this.deps.log.info(done, 'billing settled');
+      } catch (error) {
+        this.deps.log.warn({ err: error }, 'billing sweep failed');
+      }
+      await sleep(everyMs, this.stopping.signal);
+    }
   }
 
   private async sweepPendingReceipts(): Promise<void> {

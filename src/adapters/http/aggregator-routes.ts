@@ -3,6 +3,8 @@ import { settingsProblems, type SettingsChange } from '../../app/account-setting
 import { InvalidRequest, InvalidState, NotFound } from '../../app/errors.ts';
 import { accountOptions } from '../../app/guard-message.ts';
 import type { Account, AccountChanges } from '../store/account-store.ts';
+import { planProblems, type PricePlan } from '../../core/billing/index.ts';
+import { Credit, presentCredit } from './billing-routes.ts';
 import { Unauthorized } from './problem.ts';
 import { aggregatorAuditRoutes } from './audit-routes.ts';
 import type { Api, HttpDeps } from './server.ts';
@@ -57,6 +59,7 @@ export const AccountSettingsChange = Type.Partial(Type.Object(settingsProperties
  */
 export async function aggregatorRoutes(app: Api, deps: HttpDeps): Promise<void> {
   app.addSchema(AccountSettings);
+  if (!app.getSchema('Credit')) app.addSchema(Credit);
   app.addSchema(AccountSettingsChange);
   app.addHook('onRequest', async (request) => {
     const key = /^Bearer\s+(\S+)$/i.exec(request.headers.authorization ?? '')?.[1];
@@ -96,6 +99,102 @@ export async function aggregatorRoutes(app: Api, deps: HttpDeps): Promise<void> 
       const problems = settingsProblems(change, account, deps.submit.shortCodes());
       if (problems.length > 0) throw new InvalidRequest(problems);
       return presentSettings((await deps.accounts.updateAccount(account.name, change))!);
+    },
+  );
+
+  const PlanBody = Type.Object(
+    {
+      plan: Type.Object(
+        {
+          grids: Type.Array(Type.Union([Type.String(), Type.Object({}, { additionalProperties: true })]), { minItems: 1, description: 'Built-in grids by id or id@version, or whole grids (docs/pricing.md)' }),
+          billed: Type.Union([Type.Literal('delivered'), Type.Literal('submitted')]),
+          noReceipt: Type.Union([Type.Literal('bill'), Type.Literal('free')]),
+          options: Type.Optional(Type.Object({ flash: Type.Optional(Type.Boolean()), alphanumericSender: Type.Optional(Type.Boolean()) }, { additionalProperties: false })),
+          events: Type.Optional(Type.Array(Type.Object({ month: Type.String(), event: Type.String(), count: Type.Integer() }, { additionalProperties: false }))),
+        },
+        { additionalProperties: false },
+      ),
+      payment: Type.Union([Type.Literal('prepaid'), Type.Literal('postpaid')]),
+    },
+    { additionalProperties: false },
+  );
+  const billing = () => deps.billing ?? Promise.reject(new InvalidState('billing is not wired in this process'));
+
+  app.get(
+    '/accounts/:name/plan',
+    { schema: { summary: "An account's price plan and how it pays (docs/billing.md)", tags, params: NameParams, response: { 200: PlanBody, 401: problem, 404: problem } } },
+    async (request) => {
+      const { plan, payment } = await (await billing()).planOf((await found(deps, request.params.name)).id);
+      return { plan: plan as Static<typeof PlanBody>['plan'], payment };
+    },
+  );
+
+  app.put(
+    '/accounts/:name/plan',
+    {
+      schema: {
+        summary: "Set an account's price plan: tariff grids, delivered or submitted parts billed, the no-receipt policy, options, one-off fees, prepaid or postpaid",
+        description: 'Every problem is listed, each with its field; nothing is changed then. A prepaid account reserves, per part, the dearest SMS price of its plan.',
+        tags,
+        params: NameParams,
+        body: PlanBody,
+        response: { 200: PlanBody, 401: problem, 404: problem, 422: problem },
+      },
+    },
+    async (request) => {
+      const account = await found(deps, request.params.name);
+      const problems = planProblems(request.body.plan);
+      if (problems.length > 0) throw new InvalidRequest(problems.map(({ path, message }) => ({ field: `/plan/${path.replace(/\[(\d+)\]/g, '/$1').replace(/\./g, '/')}`.replace(/\/$/, ''), reason: message })));
+      await (await billing()).setPlan(account.id, request.body.plan as PricePlan, request.body.payment, 'aggregator', deps.clock.now());
+      return request.body;
+    },
+  );
+
+  app.get(
+    '/accounts/:name/credit',
+    { schema: { summary: "An account's prepaid credit and its latest movements", tags, params: NameParams, response: { 200: Type.Ref(Credit), 401: problem, 404: problem } } },
+    async (request) => presentCredit(await (await billing()).credit((await found(deps, request.params.name)).id)),
+  );
+
+  app.post(
+    '/accounts/:name/credit',
+    {
+      schema: {
+        summary: "Top up an account's prepaid credit, recorded with who and why",
+        tags,
+        params: NameParams,
+        body: Type.Object(
+          {
+            amount: Type.Integer({ minimum: 1, description: 'Micro-euros (1 € = 1,000,000), excluding VAT' }),
+            by: Type.String({ minLength: 1, maxLength: 200, description: 'Who tops up (a person of the aggregator)' }),
+            reason: Type.String({ minLength: 1, maxLength: 500, description: 'Why: payment received, commercial gesture…' }),
+          },
+          { additionalProperties: false },
+        ),
+        response: { 200: Type.Ref(Credit), 401: problem, 404: problem },
+      },
+    },
+    async (request) => {
+      const account = await found(deps, request.params.name);
+      const store = await billing();
+      await store.topUp(account.id, request.body.amount, request.body.by, request.body.reason, deps.clock.now());
+      return presentCredit(await store.credit(account.id));
+    },
+  );
+
+  app.post(
+    '/billing/close',
+    {
+      schema: {
+        summary: 'Close a month: one invoice per postpaid account with something due, numbered without gaps',
+        description: 'Idempotent: closing again issues only what is missing, with the next numbers; an issued invoice never changes. 409 when the month is not over.',
+        tags,
+        body: Type.Object({ month: Type.String({ pattern: '^\\d{4}-(0[1-9]|1[0-2])$' }) }, { additionalProperties: false }),
+        response: { 200: Type.Object({ issued: Type.Integer(), alreadyIssued: Type.Integer(), nothingDue: Type.Integer() }), 401: problem, 409: problem },
+      },
+    },
+    async (request) => {
+      return (await billing()).close(request.body.month, deps.clock.now());
     },
   );
 

@@ -1,5 +1,5 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
-import { IdempotencyKeyReused, InvalidRequest, InvalidState, NotFound, type FieldProblem } from '../../app/errors.ts';
+import { IdempotencyKeyReused, InsufficientCredit, InvalidRequest, InvalidState, NotFound, type FieldProblem } from '../../app/errors.ts';
 import { IllegalTransition, TemplateError } from '../../core/campaign/index.ts';
 import { isDatabaseUnavailable } from '../store/database.ts';
 import { schemaProblems } from './schema-problems.ts';
@@ -38,6 +38,7 @@ export function toProblem(error: unknown): ProblemBody {
   }
   if (error instanceof InvalidState || error instanceof IllegalTransition) return problem(409, 'Not possible in this state', error.message);
   if (error instanceof Unauthorized) return problem(401, 'Unauthorized', error.message);
+  if (error instanceof InsufficientCredit) return problem(402, 'Payment required', error.message);
   if (error instanceof Forbidden) return problem(403, 'Forbidden', error.message);
   if (error instanceof WrongCredentials) return problem(401, 'Unauthorized', error.message);
   if (error instanceof LockedOut) return problem(429, 'Too many failed sign-ins', error.message);

@@ -1,3 +1,5 @@
+import { billingRoutes } from './billing-routes.ts';
+import type { PgBillingStore } from '../store/billing-store.ts';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import fastifyStatic from '@fastify/static';
@@ -61,6 +63,8 @@ export interface HttpDeps {
   logger: FastifyBaseLogger;
   /** Why the process cannot take traffic now (its database cannot be reached), or undefined when it can. */
   readiness: () => Promise<string | undefined>;
+  /** Plans, usage and credit (docs/billing.md). */
+  billing?: PgBillingStore | undefined;
   /** The built portal (web/, built into dist/web), served at /; absent: not served. */
   portalDir?: string | undefined;
   /** Signing in (sessions behind a cookie, passwords, invitations); absent: only API keys are taken. */
@@ -264,6 +268,7 @@ const AREAS: readonly (readonly [(app: Api, deps: HttpDeps) => Promise<void>, Ri
   // Who did what: the administrator and the holders of "users" (who manage the people doing it).
   [auditRoutes, 'users'],
   [sessionRoutes, 'users'],
+  [billingRoutes, 'billing'],
 ];
 
 /** Refuses a request its principal's rights do not allow (brands are checked where the brand is known). */

@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import { createServer, type Server, type Socket } from 'node:net';
 import { createServer as createTlsServer } from 'node:tls';
 import type { Logger } from 'pino';
-import { InvalidRequest } from '../../app/errors.ts';
+import { InsufficientCredit, InvalidRequest } from '../../app/errors.ts';
 import type { Clock, SmppReceiptRequest } from '../../app/ports.ts';
 import { submitMessages, type SendRequest, type SubmitDeps } from '../../app/submit-messages.ts';
 import {
@@ -498,6 +498,7 @@ export class SmppServer {
       ids = (await submitMessages(this.deps.submit, senderOf(account), batch.map((q) => q.request), now)).ids;
     } catch (error) {
       if (error instanceof InvalidRequest) return this.takeValid(session, batch, error);
+      if (error instanceof InsufficientCredit) return this.takeWithinCredit(session, batch, error);
       this.log.error({ err: error, account: session.account?.name, submits: batch.length }, 'submit_sm failed on an internal error');
       for (const q of batch) this.settle(session, q.sequence, ESME_RSYSERR);
       return;
@@ -518,6 +519,20 @@ export class SmppServer {
     }
     const rest = batch.filter((_, i) => !byPosition.has(i));
     if (rest.length > 0) await this.take(session, rest);
+  }
+
+  /**
+   * The account's prepaid credit could not cover the batch: each submit_sm is taken again alone, in order; one
+   * the credit cannot cover alone is refused with ESME_RSUBMITFAIL, the reason in the logs (docs/billing.md).
+   */
+  private async takeWithinCredit(session: Session, batch: QueuedSubmit[], refusal: InsufficientCredit): Promise<void> {
+    if (batch.length > 1) {
+      for (const q of batch) await this.take(session, [q]);
+      return;
+    }
+    session.outstanding--;
+    this.log.warn({ account: session.account?.name, needed: refusal.needed, available: refusal.available }, refusal.message);
+    this.refuse(session, batch[0]!.sequence, ESME_RSUBMITFAIL, refusal.message);
   }
 
   /** Answers a queued submit_sm: it no longer counts as in progress. */

@@ -11,7 +11,7 @@ import type { AddressInfo, Socket } from 'node:net';
 import type { Logger } from 'pino';
 import { simpleParser, type ParsedMail } from 'mailparser';
 import { SMTPServer, type SMTPServerDataStream, type SMTPServerSession } from 'smtp-server';
-import { IdempotencyKeyReused, InvalidRequest, type FieldProblem } from '../../app/errors.ts';
+import { IdempotencyKeyReused, InsufficientCredit, InvalidRequest, type FieldProblem } from '../../app/errors.ts';
 import type { Clock, MessageClass } from '../../app/ports.ts';
 import { submitMessages, type SendRequest, type SubmitDeps, type Submitted } from '../../app/submit-messages.ts';
 import { MsisdnError, parseMsisdn } from '../../core/numbers/index.ts';
@@ -356,6 +356,7 @@ function temporaryFailure(log: Logger, error: unknown): SmtpError {
 function toSmtpError(log: Logger, error: unknown): SmtpError {
   if (error instanceof Error && typeof (error as Partial<SmtpError>).responseCode === 'number') return error as SmtpError;
   if (error instanceof InvalidRequest) return smtpError(550, refusedReply(error.problems));
+  if (error instanceof InsufficientCredit) return smtpError(452, `Insufficient credit, nothing was sent: ${error.message}`);
   if (error instanceof IdempotencyKeyReused) return smtpError(550, 'Refused: this Message-ID was already used for another mail to the same recipients; send it with a new Message-ID');
   return temporaryFailure(log, error);
 }

@@ -315,6 +315,68 @@ export interface SmppMoAcksTable {
   acked_at: Timestamp;
 }
 
+/** Billing (migration 0013). */
+export interface UsageLinesTable {
+  message_id: string;
+  part_index: number;
+  account_id: string;
+  brand: string;
+  class: 'transactional' | 'marketing';
+  short_code: string;
+  route: string;
+  campaign_id: string | null;
+  parts: Generated<number>;
+  final_state: string;
+  settled_by: 'receipt' | 'timeout';
+  month: string;
+  settled_at: Timestamp;
+}
+export interface BillingSweepsTable {
+  name: string;
+  swept_until: Timestamp;
+}
+export interface BillingPlansTable {
+  account_id: string;
+  plan: ColumnType<unknown, string, string>;
+  payment: 'prepaid' | 'postpaid';
+  updated_at: Timestamp;
+  updated_by: string | null;
+}
+export interface CreditAccountsTable {
+  account_id: string;
+  balance: ColumnType<string, number | string, number | string>;
+  reserved: ColumnType<string, number | string, number | string>;
+  prepaid: Generated<boolean>;
+  part_price: ColumnType<string, number | string, number | string>;
+}
+export interface CreditMovementsTable {
+  id: Generated<string>;
+  account_id: string;
+  kind: 'top-up' | 'charge' | 'adjustment';
+  amount: ColumnType<string, number | string, number | string>;
+  message_id: string | null;
+  by_whom: string | null;
+  reason: string | null;
+  at: Timestamp;
+}
+export interface InvoiceCountersTable {
+  series: string;
+  last_number: ColumnType<string, number | string, number | string>;
+}
+export interface InvoicesTable {
+  number: string;
+  series: string;
+  sequence: ColumnType<string, number | string, number | string>;
+  account_id: string;
+  month: string;
+  issued_at: Timestamp;
+  lines: ColumnType<unknown, string, string>;
+  total: ColumnType<string, number | string, number | string>;
+  vat_basis_points: number;
+  vat: ColumnType<string, number | string, number | string>;
+  total_with_vat: ColumnType<string, number | string, number | string>;
+}
+
 export interface Database {
   accounts: AccountsTable;
   account_short_codes: AccountShortCodesTable;
@@ -345,6 +407,13 @@ export interface Database {
   smpp_submissions: SmppSubmissionsTable;
   smpp_mo_acks: SmppMoAcksTable;
   dead_letters: DeadLettersTable;
+  usage_lines: UsageLinesTable;
+  billing_sweeps: BillingSweepsTable;
+  billing_plans: BillingPlansTable;
+  credit_accounts: CreditAccountsTable;
+  credit_movements: CreditMovementsTable;
+  invoice_counters: InvoiceCountersTable;
+  invoices: InvoicesTable;
 }
 
 export interface Db {

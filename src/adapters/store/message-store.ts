@@ -16,6 +16,7 @@ import type {
   CapPlan,
   SmppReceiptRequest,
 } from '../../app/ports.ts';
+import { InsufficientCredit } from '../../app/errors.ts';
 import { Coalescer } from './coalescer.ts';
 import type { Db } from './database.ts';
 import { isUuid, uuidv7 } from './ids.ts';
@@ -160,22 +161,37 @@ type Queryable = Pick<pg.Pool, 'query'>;
 
 /**
  * Multi-row insert of messages (queued, or suppressed with their reason) with their first event and the receipt
- * requests of those taken over SMPP, in one statement.
+ * requests of those taken over SMPP, in one statement. A prepaid account's queued messages reserve their worst-case
+ * cost in the same statement (one UPDATE per account of the batch, which refuses to go below the balance); when one
+ * account's credit is short, the statement fails with SQLSTATE RL402 and nothing is inserted (docs/billing.md).
  */
 const insertSql = prepared(
-  'relais_insert_messages_v5',
-  `WITH inserted AS (
-       INSERT INTO messages (id, account_id, recipient, sender, short_code, class, priority, body, encoding, segments,
-                             status, due_at, client_reference, created_at, updated_at, brand, compliance, error_code,
-                             error_reason, done_at, campaign_id)
-       SELECT t.id, t.account_id, t.recipient, t.sender, t.short_code, t.class, t.priority, t.body, t.encoding, t.segments,
-              t.status, t.due_at, t.client_reference, $12, $12, t.brand, t.compliance::jsonb, t.error_code, t.error_reason,
-              CASE WHEN t.status = 'suppressed' THEN $12::timestamptz END, t.campaign_id
-       FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::text[], $5::text[], $6::text[], $7::smallint[], $8::text[],
+  'relais_insert_messages_v6',
+  `WITH t AS (
+       SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::text[], $5::text[], $6::text[], $7::smallint[], $8::text[],
                    $9::text[], $10::int[], $11::timestamptz[], $13::text[], $14::text[], $15::text[], $16::text[],
                    $17::text[], $18::text[], $19::uuid[])
             AS t(id, account_id, recipient, sender, short_code, class, priority, body, encoding, segments, due_at,
-                 client_reference, status, brand, compliance, error_code, error_reason, campaign_id)
+                 client_reference, status, brand, compliance, error_code, error_reason, campaign_id)),
+     need AS (
+       SELECT account_id, sum(segments)::bigint AS parts FROM t WHERE status = 'queued' GROUP BY account_id),
+     held AS (
+       UPDATE credit_accounts c SET reserved = c.reserved + need.parts * c.part_price
+       FROM need WHERE c.account_id = need.account_id AND c.prepaid AND c.balance - c.reserved >= need.parts * c.part_price
+       RETURNING c.account_id, c.part_price),
+     short AS (
+       SELECT relais_insufficient_credit(c.account_id, need.parts * c.part_price, c.balance - c.reserved) AS refused
+       FROM need JOIN credit_accounts c ON c.account_id = need.account_id
+       WHERE c.prepaid AND NOT EXISTS (SELECT 1 FROM held WHERE held.account_id = need.account_id)),
+     inserted AS (
+       INSERT INTO messages (id, account_id, recipient, sender, short_code, class, priority, body, encoding, segments,
+                             status, due_at, client_reference, created_at, updated_at, brand, compliance, error_code,
+                             error_reason, done_at, campaign_id, reserved)
+       SELECT t.id, t.account_id, t.recipient, t.sender, t.short_code, t.class, t.priority, t.body, t.encoding, t.segments,
+              t.status, t.due_at, t.client_reference, $12, $12, t.brand, t.compliance::jsonb, t.error_code, t.error_reason,
+              CASE WHEN t.status = 'suppressed' THEN $12::timestamptz END, t.campaign_id,
+              CASE WHEN t.status = 'queued' THEN coalesce(held.part_price, 0) * t.segments ELSE 0 END
+       FROM t LEFT JOIN held ON held.account_id = t.account_id
        RETURNING id, account_id, status, error_reason AS reason, created_at AS at),
      receipt_requests AS (
        INSERT INTO smpp_submissions (message_id, receipt_id, account_id, registered_delivery, source_addr, source_addr_ton, source_addr_npi, submitted_at)
@@ -184,7 +200,7 @@ const insertSql = prepared(
        FROM unnest($20::uuid[], $21::uuid[], $22::smallint[], $23::text[], $24::smallint[], $25::smallint[], $26::text[])
             AS t(message_id, account_id, registered_delivery, source_addr, source_addr_ton, source_addr_npi, receipt_id))
      ${eventsFrom('inserted')}
-     SELECT 1`,
+     SELECT (SELECT count(*) FROM short) AS refused`,
 );
 
 export async function insertRows(client: Queryable, rows: Row[], now: Date): Promise<void> {
@@ -212,7 +228,16 @@ export async function insertRows(client: Queryable, rows: Row[], now: Date): Pro
       rows.map((r) => r.message.campaignId ?? null),
       ...receiptRequestColumns(rows),
     ]),
-  );
+  ).catch(refusedForCredit);
+}
+
+/** The intake statement's refusal for credit (RL402, migration 0013) as the use cases' error. */
+function refusedForCredit(error: unknown): never {
+  if ((error as { code?: string }).code === 'RL402') {
+    const { needed, available } = JSON.parse((error as { detail: string }).detail) as { needed: number; available: number };
+    throw new InsufficientCredit(Number(needed), Number(available));
+  }
+  throw error;
 }
 
 function receiptRequestColumns(rows: Row[]): unknown[][] {

@@ -269,6 +269,8 @@ async function applyOutcomes(client: Client, outcomes: AttemptOutcome[], now: Da
 
 // The receipt → message status table lives in core; the SQL below is derived from it.
 const finalStates = finalReceiptStates;
+/** SQL: the billing month (YYYY-MM, Europe/Paris) of a moment. */
+export const usageMonth = (at: string) => `to_char(${at}::timestamptz AT TIME ZONE 'Europe/Paris', 'YYYY-MM')`;
 /** SQL: the message status a final receipt state gives. */
 const statusFor = (state: string) => `CASE ${state} ${finalStates.map((s) => `WHEN '${s}' THEN '${receiptOutcome[s]}'`).join(' ')} END`;
 /** SQL: the reason recorded when a receipt says the message was not delivered. */
@@ -279,11 +281,12 @@ const failureReason = (state: string, code: string) =>
  * Receipts: those received now, plus those kept waiting for parts just recorded ($9, $10: taken from
  * pending_receipts in the same statement, so a crash cannot lose them). Update the parts (a final state is
  * never overwritten), keep the ones whose id is not known yet, and settle single-part messages on the spot.
- * The receipt as received is kept as octets. Returns the multi-part messages the receipts are about — those
+ * The receipt as received is kept as octets. A part whose receipt is final gets its usage line (usage_lines: once
+ * per part, whatever arrives twice) in the same statement. Returns the multi-part messages the receipts are about — those
  * whose part was updated now and those updated by an earlier write whose next statement failed, so that
  * writing the same receipts again finishes what that write left undone.
  */
-const receiptSql = prepared('relais_receipts_v2', `
+const receiptSql = prepared('relais_receipts_v3', `
   WITH waiting AS (
     DELETE FROM pending_receipts pr USING unnest($9::text[], $10::text[]) AS np(route, smsc_message_id)
     WHERE pr.route = np.route AND pr.smsc_message_id = np.smsc_message_id
@@ -298,7 +301,15 @@ const receiptSql = prepared('relais_receipts_v2', `
     FROM r
     WHERE p.route = r.route AND p.smsc_message_id = r.smsc_message_id
       AND (p.receipt_state IS NULL OR NOT p.receipt_state = ANY ($8))
-    RETURNING p.message_id, p.receipt_state, p.receipt_error),
+    RETURNING p.message_id, p.part_index, p.route, p.receipt_state, p.receipt_error),
+  usage AS (
+    INSERT INTO usage_lines (message_id, part_index, account_id, brand, class, short_code, route, campaign_id,
+                             final_state, settled_by, month, settled_at)
+    SELECT u.message_id, u.part_index, m.account_id, m.brand, m.class, m.short_code, u.route, m.campaign_id,
+           u.receipt_state, 'receipt', ${usageMonth('$7')}, $7
+    FROM updated u JOIN messages m ON m.id = u.message_id
+    WHERE u.receipt_state = ANY ($8)
+    ON CONFLICT (message_id, part_index) DO NOTHING),
   unmatched AS (
     INSERT INTO pending_receipts (route, smsc_message_id, state, error_code, done_at, raw, received_at)
     SELECT r.route, r.smsc_message_id, r.state, r.error_code, r.done_at, r.raw, $7 FROM r

@@ -10,6 +10,7 @@ import * as interop from './0008-interop.ts';
 import * as people from './0009-people.ts';
 import * as signIn from './0011-sign-in.ts';
 import * as audit from './0012-audit.ts';
+import * as billing from './0013-billing.ts';
 
 /** Every migration, in order. Names are permanent: add new ones, never rename or edit applied ones. */
 export const migrations: Record<string, Migration> = {
@@ -24,4 +25,5 @@ export const migrations: Record<string, Migration> = {
   '0009-people': people,
   '0011-sign-in': signIn,
   '0012-audit': audit,
+  '0013-billing': billing,
 };

@@ -1,0 +1,298 @@
+import { InvalidState } from '../../app/errors.ts';
+import { billingMonth, DEFAULT_PLAN, invoiceNumber, invoiceSeries, monthInvoice, worstCasePartPrice, type Payment, type PricePlan, type UsageCount } from '../../core/billing/index.ts';
+import type { InvoiceLine } from '../../core/pricing/index.ts';
+import { finalReceiptStates } from '../../core/message/receipts.ts';
+import type { Db } from './database.ts';
+import { usageMonth } from './outbox-store.ts';
+import { transaction } from './sql.ts';
+
+const NO_RECEIPT = 'no-receipt';
+
+/**
+ * Usage lines for parts that never got a final receipt: every part submitted more than `afterMs` ago (and after
+ * the last sweep's limit) whose receipt is missing or not final gets a line settled `timeout`, dated the moment the
+ * delay ran out. The sweep's limit moves in the same transaction, under a row lock, so two processes sweeping at
+ * once do the work once; a line already there (a receipt won the race) is left as it is.
+ */
+export async function settleNoReceipts(db: Db, now: Date, afterMs: number): Promise<number> {
+  const cutoff = new Date(now.getTime() - afterMs);
+  return transaction(db.pool, async (client) => {
+    await client.query(`INSERT INTO billing_sweeps (name, swept_until) VALUES ($1, '-infinity') ON CONFLICT (name) DO NOTHING`, [NO_RECEIPT]);
+    const { rows } = await client.query<{ swept_until: Date | number }>(`SELECT swept_until FROM billing_sweeps WHERE name = $1 FOR UPDATE`, [NO_RECEIPT]);
+    const from = rows[0]!.swept_until;
+    if (from instanceof Date && from >= cutoff) return 0;
+    const settled = await client.query(
+      `INSERT INTO usage_lines (message_id, part_index, account_id, brand, class, short_code, route, campaign_id,
+                                final_state, settled_by, month, settled_at)
+       SELECT p.message_id, p.part_index, m.account_id, m.brand, m.class, m.short_code, p.route, m.campaign_id,
+              '${NO_RECEIPT}', 'timeout', ${usageMonth(`(p.submitted_at + $4 * interval '1 millisecond')`)},
+              p.submitted_at + $4 * interval '1 millisecond'
+       FROM message_parts p JOIN messages m ON m.id = p.message_id
+       WHERE p.submitted_at > $1 AND p.submitted_at <= $2 AND (p.receipt_state IS NULL OR NOT p.receipt_state = ANY ($3))
+       ON CONFLICT (message_id, part_index) DO NOTHING`,
+      [from, cutoff, finalReceiptStates, afterMs],
+    );
+    await client.query(`UPDATE billing_sweeps SET swept_until = $2 WHERE name = $1`, [NO_RECEIPT, cutoff]);
+    return settled.rowCount ?? 0;
+  });
+}
+
+/** The periodic part of billing: parts without receipts past the delay, then the prepaid messages finished. */
+export async function settleBilling(db: Db, now: Date, noReceiptAfterMs: number): Promise<Record<string, number>> {
+  const timedOut = await settleNoReceipts(db, now, noReceiptAfterMs);
+  let settled = 0;
+  for (let batch = await settleReservations(db, now); batch > 0; batch = await settleReservations(db, now)) settled += batch;
+  return { timedOut, settled };
+}
+
+/** SQL: whether the plan `plan` (billing_plans.plan, jsonb) bills the usage line `u` (core/billing isBilled). */
+const billedSql = (u: string, plan: string) =>
+  `CASE WHEN ${u}.settled_by = 'timeout' THEN ${plan}->>'noReceipt' = 'bill'
+        ELSE ${plan}->>'billed' = 'submitted' OR ${u}.final_state = 'delivered' END`;
+
+/** Statuses after which nothing more is sent for a message (core/message/status.ts finalStatuses). */
+const FINISHED = ['delivered', 'undeliverable', 'expired', 'rejected', 'unknown', 'failed', 'cancelled', 'suppressed'];
+
+/**
+ * Settles the reservations of prepaid messages that are finished: the billed parts (per the plan) are charged
+ * (taken from the balance), the rest released. A message is finished when its status is final and each part the
+ * SMSC accepted has its usage line, or when it waits for no receipt any more (every part has its line, the
+ * no-receipt delay included). `reserved` goes to 0 in the same statement, so a message is settled once.
+ */
+export async function settleReservations(db: Db, now: Date, limit = 5_000): Promise<number> {
+  const { rows } = await db.pool.query<{ settled: number }>(
+    `WITH candidates AS (
+       SELECT m.id, m.account_id, m.reserved, m.segments, l.billed
+       FROM messages m LEFT JOIN billing_plans bp ON bp.account_id = m.account_id
+       CROSS JOIN LATERAL (
+         SELECT count(*) AS lines, count(*) FILTER (WHERE ${billedSql('u', 'coalesce(bp.plan, $3::jsonb)')}) AS billed
+         FROM usage_lines u WHERE u.message_id = m.id) l
+       WHERE m.reserved > 0
+         AND ((m.status = ANY ($1) AND l.lines >= m.parts_accepted) OR (m.status = 'submitted' AND l.lines >= m.segments))
+       LIMIT $2
+       FOR UPDATE OF m SKIP LOCKED),
+     done AS (
+       UPDATE messages m SET reserved = 0
+       FROM candidates c
+       WHERE m.id = c.id AND m.reserved > 0
+       RETURNING c.account_id, c.reserved, least(c.reserved, c.billed * (c.reserved / c.segments)) AS charged),
+     per_account AS (
+       SELECT account_id, sum(reserved) AS reserved, sum(charged) AS charged, count(*) AS messages FROM done GROUP BY account_id),
+     credit AS (
+       UPDATE credit_accounts c SET reserved = c.reserved - p.reserved, balance = c.balance - p.charged
+       FROM per_account p WHERE c.account_id = p.account_id),
+     movements AS (
+       INSERT INTO credit_movements (account_id, kind, amount, reason, at)
+       SELECT account_id, 'charge', -charged, messages || ' message(s) settled', $4 FROM per_account WHERE charged > 0)
+     SELECT coalesce(sum(messages), 0)::int AS settled FROM per_account`,
+    [FINISHED, limit, JSON.stringify(DEFAULT_PLAN), now],
+  );
+  return rows[0]!.settled;
+}
+
+export interface CreditView {
+  readonly payment: Payment;
+  /** µ€ paid in and not yet charged. */
+  readonly balance: number;
+  /** µ€ held by messages not yet settled. */
+  readonly reserved: number;
+  /** balance − reserved: what new messages may reserve. */
+  readonly available: number;
+  /** The worst-case price of one part, reserved per part. */
+  readonly partPrice: number;
+  readonly movements: readonly { kind: string; amount: number; by: string | null; reason: string | null; at: Date }[];
+}
+
+/** Plans, usage and credit of the accounts (docs/billing.md). */
+export class PgBillingStore {
+  constructor(private readonly db: Db) {}
+
+  async planOf(accountId: string): Promise<{ plan: PricePlan; payment: Payment; custom: boolean }> {
+    const row = await this.db.kysely.selectFrom('billing_plans').select(['plan', 'payment']).where('account_id', '=', accountId).executeTakeFirst();
+    return row ? { plan: row.plan as PricePlan, payment: row.payment, custom: true } : { plan: DEFAULT_PLAN, payment: 'postpaid', custom: false };
+  }
+
+  /** Sets the plan (checked by the caller); a prepaid account's price per part follows it. */
+  async setPlan(accountId: string, plan: PricePlan, payment: Payment, by: string | null, now: Date): Promise<void> {
+    await transaction(this.db.pool, async (client) => {
+      await client.query(
+        `INSERT INTO billing_plans (account_id, plan, payment, updated_at, updated_by) VALUES ($1, $2, $3, $4, $5)
+         ON CONFLICT (account_id) DO UPDATE SET plan = EXCLUDED.plan, payment = EXCLUDED.payment, updated_at = EXCLUDED.updated_at, updated_by = EXCLUDED.updated_by`,
+        [accountId, JSON.stringify(plan), payment, now, by],
+      );
+      await client.query(
+        `INSERT INTO credit_accounts (account_id, prepaid, part_price) VALUES ($1, $2, $3)
+         ON CONFLICT (account_id) DO UPDATE SET prepaid = EXCLUDED.prepaid, part_price = EXCLUDED.part_price`,
+        [accountId, payment === 'prepaid', worstCasePartPrice(plan)],
+      );
+    });
+  }
+
+  /** The month's usage lines counted by class, short code, final state and settlement. */
+  async usageCounts(accountId: string, month: string): Promise<UsageCount[]> {
+    const { rows } = await this.db.pool.query<{ class: UsageCount['class']; short_code: string; final_state: string; settled_by: UsageCount['settledBy']; parts: number }>(
+      `SELECT class, short_code, final_state, settled_by, sum(parts)::int AS parts FROM usage_lines
+       WHERE account_id = $1 AND month = $2 GROUP BY class, short_code, final_state, settled_by ORDER BY class, short_code, final_state, settled_by`,
+      [accountId, month],
+    );
+    return rows.map((r) => ({ class: r.class, shortCode: r.short_code, finalState: r.final_state, settledBy: r.settled_by, parts: r.parts }));
+  }
+
+  async shortCodesOf(accountId: string): Promise<string[]> {
+    const rows = await this.db.kysely.selectFrom('account_short_codes').select('short_code').where('account_id', '=', accountId).orderBy('short_code').execute();
+    return rows.map((r) => r.short_code);
+  }
+
+  /** The month's usage lines, page by page (for the CSV export). */
+  async *usageLines(accountId: string, month: string, pageSize = 5_000): AsyncGenerator<UsageLine> {
+    let after: [string, number] = ['00000000-0000-0000-0000-000000000000', -1];
+    for (;;) {
+      const { rows } = await this.db.pool.query(
+        `SELECT message_id, part_index, brand, class, short_code, route, campaign_id, parts, final_state, settled_by, settled_at
+         FROM usage_lines WHERE account_id = $1 AND month = $2 AND (message_id, part_index) > ($3::uuid, $4::smallint)
+         ORDER BY message_id, part_index LIMIT $5`,
+        [accountId, month, after[0], after[1], pageSize],
+      );
+      for (const r of rows) {
+        yield { messageId: r.message_id, part: r.part_index, brand: r.brand, class: r.class, shortCode: r.short_code, route: r.route, campaignId: r.campaign_id, parts: r.parts, finalState: r.final_state, settledBy: r.settled_by, settledAt: r.settled_at };
+      }
+      if (rows.length < pageSize) return;
+      after = [rows.at(-1).message_id, rows.at(-1).part_index];
+    }
+  }
+
+  async credit(accountId: string, movements = 50): Promise<CreditView> {
+    const [{ payment }, row, moves] = await Promise.all([
+      this.planOf(accountId),
+      this.db.kysely.selectFrom('credit_accounts').selectAll().where('account_id', '=', accountId).executeTakeFirst(),
+      this.db.kysely.selectFrom('credit_movements').selectAll().where('account_id', '=', accountId).orderBy('id', 'desc').limit(movements).execute(),
+    ]);
+    const balance = Number(row?.balance ?? 0);
+    const reserved = Number(row?.reserved ?? 0);
+    return {
+      payment,
+      balance,
+      reserved,
+      available: balance - reserved,
+      partPrice: Number(row?.part_price ?? 0),
+      movements: moves.map((m) => ({ kind: m.kind, amount: Number(m.amount), by: m.by_whom, reason: m.reason, at: m.at })),
+    };
+  }
+
+  /** The month close (closeMonth). */
+  close(month: string, now: Date, vatBasisPoints?: number) {
+    return closeMonth(this.db, month, now, vatBasisPoints);
+  }
+
+  invoices(filter: { accountId?: string; month?: string; number?: string }): Promise<IssuedInvoice[]> {
+    return invoicesOf(this.db, filter);
+  }
+
+  /** Adds credit, recorded with who and why; returns the new balance. */
+  async topUp(accountId: string, amount: number, by: string, reason: string, now: Date): Promise<number> {
+    const { plan } = await this.planOf(accountId);
+    return transaction(this.db.pool, async (client) => {
+      const { rows } = await client.query<{ balance: string }>(
+        `INSERT INTO credit_accounts (account_id, balance, prepaid, part_price) VALUES ($1, $2, false, $3)
+         ON CONFLICT (account_id) DO UPDATE SET balance = credit_accounts.balance + EXCLUDED.balance RETURNING balance`,
+        [accountId, amount, worstCasePartPrice(plan)],
+      );
+      await client.query(`INSERT INTO credit_movements (account_id, kind, amount, by_whom, reason, at) VALUES ($1, 'top-up', $2, $3, $4, $5)`, [accountId, amount, by, reason, now]);
+      return Number(rows[0]!.balance);
+    });
+  }
+}
+
+/** An issued invoice: never changed once issued. */
+export interface IssuedInvoice {
+  readonly number: string;
+  readonly accountId: string;
+  readonly month: string;
+  readonly issuedAt: Date;
+  readonly lines: readonly InvoiceLine[];
+  readonly total: number;
+  readonly vatBasisPoints: number;
+  readonly vat: number;
+  readonly totalWithVat: number;
+}
+
+const ALREADY_ISSUED = Symbol('already issued');
+
+/**
+ * The month close: one invoice per postpaid account with something due, each issued in its own transaction that
+ * takes the next number of the year's series (a counter row, locked by the update) and inserts the invoice. A
+ * crash loses at most the transaction in flight, number included; closing again issues only what is missing, with
+ * the next numbers: the numbering stays continuous, and an invoice once issued is never changed. Accounts are
+ * closed in the order of their id, so the numbers follow the same order on every run.
+ */
+export async function closeMonth(db: Db, month: string, now: Date, vatBasisPoints?: number): Promise<{ issued: number; alreadyIssued: number; nothingDue: number }> {
+  if (month >= billingMonth(now)) throw new InvalidState(`${month} is not over yet (it is ${billingMonth(now)} in Europe/Paris): a month is closed once it has ended`);
+  const store = new PgBillingStore(db);
+  const { rows: accounts } = await db.pool.query<{ id: string }>(
+    `SELECT a.id FROM accounts a LEFT JOIN billing_plans bp ON bp.account_id = a.id
+     WHERE coalesce(bp.payment, 'postpaid') = 'postpaid' AND NOT EXISTS (SELECT 1 FROM invoices i WHERE i.account_id = a.id AND i.month = $1)
+     ORDER BY a.id`,
+    [month],
+  );
+  const done = { issued: 0, alreadyIssued: 0, nothingDue: 0 };
+  const series = invoiceSeries(month);
+  for (const { id } of accounts) {
+    const [{ plan }, counts, shortCodes] = await Promise.all([store.planOf(id), store.usageCounts(id, month), store.shortCodesOf(id)]);
+    const invoice = monthInvoice({ plan, month, counts, shortCodes, ...(vatBasisPoints === undefined ? {} : { vatBasisPoints }) });
+    if (invoice.total === 0) {
+      done.nothingDue++;
+      continue;
+    }
+    try {
+      await transaction(db.pool, async (client) => {
+        await client.query(`INSERT INTO invoice_counters (series, last_number) VALUES ($1, 0) ON CONFLICT (series) DO NOTHING`, [series]);
+        const { rows } = await client.query<{ last_number: string }>(`UPDATE invoice_counters SET last_number = last_number + 1 WHERE series = $1 RETURNING last_number`, [series]);
+        const sequence = Number(rows[0]!.last_number);
+        const inserted = await client.query(
+          `INSERT INTO invoices (number, series, sequence, account_id, month, issued_at, lines, total, vat_basis_points, vat, total_with_vat)
+           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) ON CONFLICT (account_id, month) DO NOTHING`,
+          [invoiceNumber(series, sequence), series, sequence, id, month, now, JSON.stringify(invoice.lines), invoice.total, invoice.vatBasisPoints, invoice.vat, invoice.totalWithVat],
+        );
+        // Another close issued it meanwhile: roll back, number included.
+        if (inserted.rowCount === 0) throw ALREADY_ISSUED;
+      });
+      done.issued++;
+    } catch (error) {
+      if (error !== ALREADY_ISSUED) throw error;
+      done.alreadyIssued++;
+    }
+  }
+  return done;
+}
+
+export async function invoicesOf(db: Db, filter: { accountId?: string; month?: string; number?: string }): Promise<IssuedInvoice[]> {
+  let query = db.kysely.selectFrom('invoices').selectAll().orderBy('series').orderBy('sequence');
+  if (filter.accountId) query = query.where('account_id', '=', filter.accountId);
+  if (filter.month) query = query.where('month', '=', filter.month);
+  if (filter.number) query = query.where('number', '=', filter.number);
+  return (await query.execute()).map((r) => ({
+    number: r.number,
+    accountId: r.account_id,
+    month: r.month,
+    issuedAt: r.issued_at,
+    lines: r.lines as InvoiceLine[],
+    total: Number(r.total),
+    vatBasisPoints: r.vat_basis_points,
+    vat: Number(r.vat),
+    totalWithVat: Number(r.total_with_vat),
+  }));
+}
+
+export interface UsageLine {
+  readonly messageId: string;
+  readonly part: number;
+  readonly brand: string;
+  readonly class: string;
+  readonly shortCode: string;
+  readonly route: string;
+  readonly campaignId: string | null;
+  readonly parts: number;
+  readonly finalState: string;
+  readonly settledBy: string;
+  readonly settledAt: Date;
+}

@@ -1,0 +1,7 @@
+/**
+ * core/billing: price plans per account and the rating of their usage (docs/billing.md). Every amount is an integer
+ * number of micro-euros, excluding VAT. Pure functions, no I/O; time is given.
+ */
+export { builtInGrid, DEFAULT_PLAN, planGrids, planProblems, smsCharge, worstCasePartPrice, type Payment, type PlanProblem, type PricePlan } from './plan.ts';
+export { billedParts, billingMonth, isBilled, nextTiers, rateUsage, usageReport, type NextTier, type UsageCount, type UsageReport } from './usage.ts';
+export { invoiceNumber, invoiceSeries, monthInvoice, STANDARD_VAT_BASIS_POINTS, type MonthInvoice } from './invoice.ts';
