@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { verifyPassword } from '../../src/adapters/passwords.ts';
+import { verifyPassword } from '../../src/app/passwords.ts';
 import { PgAccountStore } from '../../src/adapters/store/account-store.ts';
 import { PgSignInStore } from '../../src/adapters/store/sign-in-store.ts';
 import { relaisFromSource } from '../support/cli.ts';

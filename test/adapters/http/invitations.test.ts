@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { hashPassword } from '../../../src/adapters/passwords.ts';
+import { hashPassword } from '../../../src/app/passwords.ts';
 import { PgSignInStore } from '../../../src/adapters/store/sign-in-store.ts';
 import { PgAccountStore } from '../../../src/adapters/store/account-store.ts';
 import { Browser, movableClock } from '../../support/browser.ts';
@@ -9,7 +9,8 @@ import { startTestRelais, type TestRelais } from '../../support/relais.ts';
 const DAY = 24 * 3_600_000;
 const NEW_PASSWORD = 'a long new password';
 
-describe('invitations and password resets: single-use expiring links sent by e-mail', () => {
+// Every sign-in costs a scrypt hash (tens of milliseconds, more on a loaded machine): a generous limit, not a wait.
+describe('invitations and password resets: single-use expiring links sent by e-mail', { timeout: 60_000 }, () => {
   const clock = movableClock();
   let t: TestRelais;
   let store: PgSignInStore;

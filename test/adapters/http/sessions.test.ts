@@ -1,7 +1,7 @@
 import { readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { hashPassword } from '../../../src/adapters/passwords.ts';
+import { hashPassword } from '../../../src/app/passwords.ts';
 import { PgSignInStore } from '../../../src/adapters/store/sign-in-store.ts';
 import { createLogger } from '../../../src/adapters/log.ts';
 import { parseConfig } from '../../../src/config/load.ts';
@@ -12,7 +12,8 @@ import { startTestRelais, type TestRelais } from '../../support/relais.ts';
 const HOUR = 3_600_000;
 const PASSWORD = 'correct horse battery';
 
-describe('signing in (cookie sessions, CSRF, sign-out, first sign-ins)', () => {
+// Every sign-in costs a scrypt hash (tens of milliseconds, more on a loaded machine): a generous limit, not a wait.
+describe('signing in (cookie sessions, CSRF, sign-out, first sign-ins)', { timeout: 60_000 }, () => {
   const clock = movableClock();
   let t: TestRelais;
   let store: PgSignInStore;
