@@ -118,7 +118,10 @@ export interface SignInStore {
   touchSession(tokenHash: Buffer, now: Date): Promise<void>;
   completeSecondFactor(tokenHash: Buffer, now: Date): Promise<void>;
   revokeSession(tokenHash: Buffer, now: Date): Promise<void>;
-  revokeAllSessions(userId: string, now: Date): Promise<number>;
+  /** Ends the user's sessions, but `keep` when given. */
+  revokeAllSessions(userId: string, now: Date, keep?: Buffer): Promise<number>;
+  /** When the user's latest token of this purpose was made. */
+  lastTokenAt(userId: string, purpose: TokenPurpose): Promise<Date | undefined>;
   /** MUST kill the user's earlier unused tokens of the same purpose. */
   createToken(userId: string, purpose: TokenPurpose, tokenHash: Buffer, now: Date, expiresAt: Date): Promise<void>;
   /** MUST use the token at most once, even under concurrent calls. */
@@ -164,6 +167,7 @@ export class LockedOut extends Error {
 
 export const INVITATION_LIFETIME_MS = 7 * 24 * 3_600_000;
 export const RESET_LIFETIME_MS = 3_600_000;
+export const RESET_MAIL_INTERVAL_MS = 60_000;
 export const SMS_CODE_LIFETIME_MS = 5 * 60_000;
 export const SMS_CODE_TRIES = 5;
 export const SESSION_COOKIE = 'relais_session';
@@ -496,8 +500,11 @@ export async function requestPasswordReset(deps: SignInDeps, email: string, ip: 
   const user = await deps.store.findUserByEmail(emailKey(email));
   await audit(deps, { action: 'user.password-reset-request', result: user && mayUse(user) ? 'ok' : 'refused', user, ip, detail: { email: emailKey(email) } });
   if (!user || !mayUse(user)) return;
-  const token = randomToken();
   const now = deps.clock.now();
+  // At most one mail a minute per user, whoever asks: the address cannot be flooded through this form.
+  const last = await deps.store.lastTokenAt(user.id, 'password-reset');
+  if (last && now.getTime() - last.getTime() < RESET_MAIL_INTERVAL_MS) return;
+  const token = randomToken();
   await deps.store.createToken(user.id, 'password-reset', sha256(token), now, new Date(now.getTime() + RESET_LIFETIME_MS));
   await deps.mailer.send({ to: user.email, ...MAILS.reset[user.language](user.name, link(deps, 'password-reset', token)) });
 }
@@ -530,6 +537,23 @@ export async function resetPassword(deps: SignInDeps, token: string, password: s
 export async function acceptInvitation(deps: SignInDeps, token: string, password: string, ip: string): Promise<void> {
   const user = await setPasswordWith(deps, 'invitation', token, password);
   await audit(deps, { action: 'user.invitation-accept', result: 'ok', user, ip });
+}
+
+/**
+ * A signed-in user changes their password, giving the current one (a wrong one counts as a failed sign-in); their
+ * other sessions end.
+ */
+export async function changePassword(deps: SignInDeps, signedIn: SignedIn, current: string, next: string, ip: string): Promise<void> {
+  const key = emailKey(signedIn.user.email);
+  const lock = await lockOf(deps, key, ip);
+  if (lock) throw new LockedOut(lock, deps.clock.now());
+  const user = (await deps.store.findUserById(signedIn.user.id))!;
+  if (!(await verifyPassword(current, user.passwordHash))) return refuse(deps, key, { ip }, user, 'wrong current password', 'user.password-change');
+  const hash = await checkedPasswordHash(next, user.email);
+  const now = deps.clock.now();
+  await deps.store.setPassword(user.id, hash, now);
+  await deps.store.revokeAllSessions(user.id, now, signedIn.tokenHash);
+  await audit(deps, { action: 'user.password-change', result: 'ok', user, ip });
 }
 
 /** A password chosen by its user or generated: checked against the policy, then hashed. */

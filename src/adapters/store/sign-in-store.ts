@@ -180,10 +180,22 @@ export class PgSignInStore implements SignInStore {
     await this.db.kysely.updateTable('sessions').set({ revoked_at: now }).where('token_hash', '=', tokenHash).where('revoked_at', 'is', null).execute();
   }
 
-  /** Ends every session of the user; how many were live. */
-  async revokeAllSessions(userId: string, now: Date): Promise<number> {
-    const { numUpdatedRows } = await this.db.kysely.updateTable('sessions').set({ revoked_at: now }).where('user_id', '=', userId).where('revoked_at', 'is', null).executeTakeFirst();
+  /** Ends every session of the user but `keep`; how many were live. */
+  async revokeAllSessions(userId: string, now: Date, keep?: Buffer): Promise<number> {
+    let query = this.db.kysely.updateTable('sessions').set({ revoked_at: now }).where('user_id', '=', userId).where('revoked_at', 'is', null);
+    if (keep) query = query.where('token_hash', '<>', keep);
+    const { numUpdatedRows } = await query.executeTakeFirst();
     return Number(numUpdatedRows);
+  }
+
+  async lastTokenAt(userId: string, purpose: TokenPurpose): Promise<Date | undefined> {
+    const row = await this.db.kysely
+      .selectFrom('user_tokens')
+      .select((eb) => eb.fn.max('created_at').as('at'))
+      .where('user_id', '=', userId)
+      .where('purpose', '=', purpose)
+      .executeTakeFirst();
+    return row?.at ?? undefined;
   }
 
   /** A new single-use token; the user's earlier unused tokens of the same purpose die with it. */

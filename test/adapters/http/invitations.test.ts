@@ -108,8 +108,23 @@ describe('invitations and password resets: single-use expiring links sent by e-m
     expect(user.id).toBeTruthy();
   });
 
-  it('a password-reset link dies after an hour; an invitation link is no reset link', async () => {
+  it('at most one reset mail a minute per user, whoever asks', async () => {
+    const count = async () => (await mailsIn(outbox)).filter((m) => m.to.includes('ken@example.com')).length;
+    clock.advance(61_000);
+    const before = await count();
+    expect((await browser().call('POST', '/v1/password-reset', { email: 'ken@example.com' })).status).toBe(202);
+    expect((await browser().call('POST', '/v1/password-reset', { email: 'ken@example.com' })).status).toBe(202);
+    expect(await count()).toBe(before + 1);
+    clock.advance(61_000);
     await browser().call('POST', '/v1/password-reset', { email: 'ken@example.com' });
+    expect(await count()).toBe(before + 2);
+  });
+
+  it('a password-reset link dies after an hour; an invitation link is no reset link', async () => {
+    clock.advance(61_000);
+    const before = (await mailsIn(outbox)).length;
+    await browser().call('POST', '/v1/password-reset', { email: 'ken@example.com' });
+    expect((await mailsIn(outbox)).length).toBe(before + 1);
     const mail = await lastMailTo(outbox, 'ken@example.com');
     expect((await browser().call('POST', '/v1/invitations/accept', { token: mail.token, password: 'a third long password' })).status).toBe(422);
     clock.advance(3_600_000 + 1_000);

@@ -211,6 +211,23 @@ describe('signing in (cookie sessions, CSRF, sign-out, first sign-ins)', { timeo
     }
   });
 
+  it('a signed-in user changes their password with the current one; their other sessions end, this one stays', async () => {
+    const dora = await user('dora@example.com', { rights: ['messages'] });
+    const here = browser();
+    const elsewhere = browser();
+    await here.signIn('dora@example.com', PASSWORD);
+    await elsewhere.signIn('dora@example.com', PASSWORD);
+    expect((await here.call('PUT', '/v1/session/password', { currentPassword: 'not the password', newPassword: 'a brand new password' })).status).toBe(401);
+    expect((await here.call('PUT', '/v1/session/password', { currentPassword: PASSWORD, newPassword: 'too short' })).status).toBe(422);
+    expect((await here.call('PUT', '/v1/session/password', { currentPassword: PASSWORD, newPassword: 'a brand new password' }, { csrf: false })).status).toBe(403);
+    expect((await here.call('PUT', '/v1/session/password', { currentPassword: PASSWORD, newPassword: 'a brand new password' })).status).toBe(204);
+    expect((await here.call('GET', '/v1/session')).status).toBe(200);
+    expect((await elsewhere.call('GET', '/v1/session')).status).toBe(401);
+    expect((await browser().signIn('dora@example.com', PASSWORD)).status).toBe(401);
+    expect((await browser().signIn('dora@example.com', 'a brand new password')).status).toBe(200);
+    expect(dora.id).toBeTruthy();
+  });
+
   it('every failed sign-in is in the audit trail', async () => {
     const { rows } = await t.relais.db.pool.query(`SELECT actor_kind, detail FROM audit_events WHERE action = 'session.sign-in' AND result = 'refused'`);
     expect(rows.length).toBeGreaterThanOrEqual(4);
