@@ -17,7 +17,7 @@ const run = (config: string, ...args: string[]) => promisify(execFile)(process.e
 const refusal = (config: string, ...args: string[]) => run(config, ...args).then(() => expect.fail('accepted'), (error: { stderr: string }) => error.stderr);
 
 // Each command is a process of its own (a few seconds each on a loaded machine): a generous limit, not a wait.
-describe('relais user create|invite|list|disable', { timeout: 60_000 }, () => {
+describe('relais user create|invite|list|disable', { timeout: 180_000 }, () => {
   let dir: string;
   let tdb: TestDatabase;
   let config: string;
