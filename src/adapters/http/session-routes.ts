@@ -92,7 +92,10 @@ function signedInOf(request: FastifyRequest): SignedIn {
  * about one's own session need no right; the two an administrator uses need "users".
  */
 export async function sessionRoutes(app: Api, deps: HttpDeps): Promise<void> {
-  const signInDeps = (): SessionDeps => deps.signIn ?? (() => { throw new Error('signing in is not configured'); })();
+  const signInDeps = (): SessionDeps => {
+    if (!deps.signIn) throw new Error('signing in is not configured');
+    return deps.signIn;
+  };
   const from = (request: FastifyRequest) => ({ ip: request.ip, userAgent: request.headers['user-agent'] });
 
   app.post(
