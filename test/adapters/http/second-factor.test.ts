@@ -131,6 +131,17 @@ describe('second factor: TOTP, or a code sent by SMS through Relais itself', { t
     expect((await b.call('POST', '/v1/session/totp/confirm', { code: await totpCode(enrol.body.secret, clock.now()) })).status).toBe(204);
     const next = browser();
     expect((await next.signIn('vera@example.com', PASSWORD)).body.secondFactor).toBe('totp');
+
+    // Enrolling another one and not confirming it leaves the first one in force.
+    clock.advance(30_000);
+    expect((await next.call('POST', '/v1/session/second-factor', { code: await totpCode(enrol.body.secret, clock.now()) })).status).toBe(200);
+    const other = await next.call('POST', '/v1/session/totp');
+    expect(other.body.secret).not.toBe(enrol.body.secret);
+    const later = browser();
+    expect((await later.signIn('vera@example.com', PASSWORD)).body.secondFactor).toBe('totp');
+    expect((await later.call('POST', '/v1/session/second-factor', { code: await totpCode(other.body.secret, clock.now()) })).status).toBe(401);
+    clock.advance(30_000);
+    expect((await later.call('POST', '/v1/session/second-factor', { code: await totpCode(enrol.body.secret, clock.now()) })).status).toBe(200);
   });
 
   it('only a principal holding the "users" right sets the requirement', async () => {
