@@ -434,6 +434,25 @@ export async function confirmTotp(deps: SignInDeps, signedIn: SignedIn, code: st
   if (step === undefined || !(await deps.store.enrolTotp(user.id, pending, step))) throw new InvalidRequest([{ field: '/code', reason: 'this is not the code the authenticator shows now' }]);
 }
 
+/** Whether the account's users must give a second factor when they sign in (decided by someone holding "users"). */
+export async function requireSecondFactor(deps: SignInDeps, accountId: string, required: boolean, by: { principal: Principal; ip: string | null }): Promise<void> {
+  await deps.store.setRequireSecondFactor(accountId, required);
+  await deps.store.audit({
+    at: deps.clock.now(),
+    accountId,
+    actorKind: by.principal.kind,
+    actorId: by.principal.id,
+    actorLabel: null,
+    ip: by.ip,
+    action: 'account.require-second-factor',
+    objectType: 'account',
+    objectId: accountId,
+    result: 'ok',
+    status: null,
+    detail: { required },
+  });
+}
+
 /** The user's second factor becomes a code sent by SMS to this phone. */
 export async function chooseSms(deps: SignInDeps, signedIn: SignedIn, phone: string): Promise<void> {
   if (signedIn.session.secondFactorPending) throw new InvalidState('give the second factor first');

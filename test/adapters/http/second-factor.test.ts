@@ -39,6 +39,8 @@ describe('second factor: TOTP, or a code sent by SMS through Relais itself', { t
     await user('tina@example.com');
     const required = await t.api('PATCH', '/v1/account/sign-in', { requireSecondFactor: true });
     expect(required.status).toBe(200);
+    const { rows } = await t.relais.db.pool.query(`SELECT actor_kind, detail FROM audit_events WHERE action = 'account.require-second-factor' AND account_id = $1`, [t.accountId]);
+    expect(rows).toEqual([{ actor_kind: 'key', detail: { required: true } }]);
 
     const b = browser();
     const signedIn = await b.signIn('tina@example.com', PASSWORD);
