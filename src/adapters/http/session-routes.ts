@@ -3,10 +3,12 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { NotFound } from '../../app/errors.ts';
 import {
   acceptInvitation,
+  changePassword,
   chooseSms,
   confirmTotp,
   giveSecondFactor,
   requestPasswordReset,
+  requireSecondFactor,
   resendSmsCode,
   resetPassword,
   sendInvitation,
@@ -93,7 +95,10 @@ function signedInOf(request: FastifyRequest): SignedIn {
  * about one's own session need no right; the two an administrator uses need "users".
  */
 export async function sessionRoutes(app: Api, deps: HttpDeps): Promise<void> {
-  const signInDeps = (): SessionDeps => deps.signIn ?? (() => { throw new Error('signing in is not configured'); })();
+  const signInDeps = (): SessionDeps => {
+    if (!deps.signIn) throw new Error('signing in is not configured');
+    return deps.signIn;
+  };
   const from = (request: FastifyRequest) => ({ ip: request.ip, userAgent: request.headers['user-agent'] });
 
   app.post(
@@ -210,6 +215,24 @@ export async function sessionRoutes(app: Api, deps: HttpDeps): Promise<void> {
     },
   );
 
+  app.put(
+    '/session/password',
+    {
+      config: self,
+      schema: {
+        summary: 'Change one’s password, giving the current one; the user’s other sessions end',
+        description: 'A wrong current password counts as a failed sign-in (the same back-off).',
+        tags,
+        body: Type.Object({ currentPassword: Password, newPassword: NewPassword }, { additionalProperties: false }),
+        response: { 204: Type.Null(), 401: problem, 403: problem, 422: problem, 429: problem },
+      },
+    },
+    async (request, reply) => {
+      await changePassword(signInDeps(), signedInOf(request), request.body.currentPassword, request.body.newPassword, request.ip);
+      reply.status(204);
+    },
+  );
+
   app.post(
     '/password-reset',
     {
@@ -287,6 +310,7 @@ export async function sessionRoutes(app: Api, deps: HttpDeps): Promise<void> {
   app.patch(
     '/account/sign-in',
     {
+      config: { action: 'account.require-second-factor' },
       schema: {
         summary: 'Whether the account’s users must give a second factor when they sign in',
         description: 'Required: each user gives the code of their authenticator app, or of an SMS when their phone is known; the ones without either enrol an authenticator at their next sign-in.',
@@ -296,7 +320,7 @@ export async function sessionRoutes(app: Api, deps: HttpDeps): Promise<void> {
       },
     },
     async (request) => {
-      await signInDeps().store.setRequireSecondFactor(request.account.id, request.body.requireSecondFactor);
+      await requireSecondFactor(signInDeps(), request.account.id, request.body.requireSecondFactor);
       return { requireSecondFactor: request.body.requireSecondFactor };
     },
   );

@@ -1,58 +1,11 @@
 import { sql } from 'kysely';
 import type { StaffRole } from '../../core/access/rights.ts';
+import type { NewUser, SignInStore, SignInUser, StoredSession, TokenPurpose } from '../../app/sign-in.ts';
 import type { Db } from './database.ts';
 import { uuidv7 } from './ids.ts';
 
-/** A user as signing in needs them: who they are, their account and its rules, their secrets (hashed). */
-export interface SignInUser {
-  id: string;
-  email: string;
-  name: string;
-  language: 'fr' | 'en';
-  accountId: string | null;
-  accountName: string | null;
-  accountStatus: 'active' | 'suspended' | 'closed' | null;
-  /** The account's administrator requires a second factor of its users. */
-  requireSecondFactor: boolean;
-  staffRole: StaffRole | null;
-  administrator: boolean;
-  rights: string[];
-  brands: string[] | null;
-  phone: string | null;
-  passwordHash: string | null;
-  totpSecret: string | null;
-  totpLastStep: number | null;
-  secondFactor: 'totp' | 'sms' | null;
-  status: 'invited' | 'active' | 'disabled';
-}
-
-export interface StoredSession {
-  userId: string;
-  csrfToken: string;
-  secondFactorPending: boolean;
-  createdAt: Date;
-  lastSeenAt: Date;
-  expiresAt: Date;
-  revokedAt: Date | null;
-}
-
-export interface NewUser {
-  email: string;
-  name: string;
-  language: 'fr' | 'en';
-  accountId: string | null;
-  staffRole: StaffRole | null;
-  administrator: boolean;
-  rights: string[];
-  brands: string[] | null;
-  phone?: string | null;
-  passwordHash: string | null;
-}
-
-export type TokenPurpose = 'invitation' | 'password-reset' | 'sms-code';
-
 /** Users, sessions, single-use tokens and sign-in failures in PostgreSQL. Secrets arrive here already hashed. */
-export class PgSignInStore {
+export class PgSignInStore implements SignInStore {
   constructor(private readonly db: Db) {}
 
   private users() {
@@ -75,6 +28,7 @@ export class PgSignInStore {
         'users.phone',
         'users.password_hash',
         'users.totp_secret',
+        'users.totp_pending_secret',
         'users.totp_last_step',
         'users.second_factor',
         'users.status',
@@ -147,9 +101,20 @@ export class PgSignInStore {
     await this.db.kysely.updateTable('accounts').set({ require_second_factor: required }).where('id', '=', accountId).execute();
   }
 
-  /** The TOTP secret being enrolled (second_factor stays as it was until a code confirms it). */
-  async setTotpSecret(userId: string, secret: string | null): Promise<void> {
-    await this.db.kysely.updateTable('users').set({ totp_secret: secret, totp_last_step: null }).where('id', '=', userId).execute();
+  /** The TOTP secret being enrolled (the enrolled one, if any, stays the second factor until a code confirms this one). */
+  async setPendingTotp(userId: string, secret: string): Promise<void> {
+    await this.db.kysely.updateTable('users').set({ totp_pending_secret: secret }).where('id', '=', userId).execute();
+  }
+
+  /** The secret being enrolled becomes the user's second factor, `step` the last one accepted; false when none was pending. */
+  async enrolTotp(userId: string, secret: string, step: number): Promise<boolean> {
+    const { numUpdatedRows } = await this.db.kysely
+      .updateTable('users')
+      .set({ totp_secret: secret, totp_pending_secret: null, totp_last_step: step, second_factor: 'totp' })
+      .where('id', '=', userId)
+      .where('totp_pending_secret', '=', secret)
+      .executeTakeFirst();
+    return numUpdatedRows > 0n;
   }
 
   async setSecondFactor(userId: string, method: 'totp' | 'sms' | null, phone?: string): Promise<void> {
@@ -171,11 +136,18 @@ export class PgSignInStore {
     return numUpdatedRows > 0n;
   }
 
+  /** A new session; the user's sessions ended more than a day ago are forgotten (a cookie without its row is refused as well). */
   async createSession(
     tokenHash: Buffer,
     session: { userId: string; csrfToken: string; secondFactorPending: boolean; ip: string | null; userAgent: string | null; expiresAt: Date },
     now: Date,
   ): Promise<void> {
+    const dayAgo = new Date(now.getTime() - 86_400_000);
+    await this.db.kysely
+      .deleteFrom('sessions')
+      .where('user_id', '=', session.userId)
+      .where((eb) => eb.or([eb('expires_at', '<', dayAgo), eb('revoked_at', '<', dayAgo)]))
+      .execute();
     await this.db.kysely
       .insertInto('sessions')
       .values({
@@ -220,15 +192,28 @@ export class PgSignInStore {
     await this.db.kysely.updateTable('sessions').set({ revoked_at: now }).where('token_hash', '=', tokenHash).where('revoked_at', 'is', null).execute();
   }
 
-  /** Ends every session of the user; how many were live. */
-  async revokeAllSessions(userId: string, now: Date): Promise<number> {
-    const { numUpdatedRows } = await this.db.kysely.updateTable('sessions').set({ revoked_at: now }).where('user_id', '=', userId).where('revoked_at', 'is', null).executeTakeFirst();
+  /** Ends every session of the user but `keep`; how many were live. */
+  async revokeAllSessions(userId: string, now: Date, keep?: Buffer): Promise<number> {
+    let query = this.db.kysely.updateTable('sessions').set({ revoked_at: now }).where('user_id', '=', userId).where('revoked_at', 'is', null);
+    if (keep) query = query.where('token_hash', '<>', keep);
+    const { numUpdatedRows } = await query.executeTakeFirst();
     return Number(numUpdatedRows);
+  }
+
+  async lastTokenAt(userId: string, purpose: TokenPurpose): Promise<Date | undefined> {
+    const row = await this.db.kysely
+      .selectFrom('user_tokens')
+      .select((eb) => eb.fn.max('created_at').as('at'))
+      .where('user_id', '=', userId)
+      .where('purpose', '=', purpose)
+      .executeTakeFirst();
+    return row?.at ?? undefined;
   }
 
   /** A new single-use token; the user's earlier unused tokens of the same purpose die with it. */
   async createToken(userId: string, purpose: TokenPurpose, tokenHash: Buffer, now: Date, expiresAt: Date): Promise<void> {
     await this.db.kysely.transaction().execute(async (trx) => {
+      await trx.deleteFrom('user_tokens').where('user_id', '=', userId).where('expires_at', '<', new Date(now.getTime() - 86_400_000)).execute();
       await trx.updateTable('user_tokens').set({ used_at: now }).where('user_id', '=', userId).where('purpose', '=', purpose).where('used_at', 'is', null).execute();
       await trx.insertInto('user_tokens').values({ token_hash: tokenHash, user_id: userId, purpose, created_at: now, expires_at: expiresAt, used_at: null }).execute();
     });
@@ -289,21 +274,25 @@ export class PgSignInStore {
     });
   }
 
+  /** A failed try; the failures of this address and this IP address older than a day, which decide nothing, are forgotten. */
   async recordFailure(emailKey: string, ip: string, at: Date): Promise<void> {
+    const dayAgo = new Date(at.getTime() - 86_400_000);
+    await this.db.kysely.deleteFrom('sign_in_failures').where('email_key', '=', emailKey).where('at', '<', dayAgo).execute();
+    await this.db.kysely.deleteFrom('sign_in_failures').where('ip', '=', ip).where('at', '<', dayAgo).execute();
     await this.db.kysely.insertInto('sign_in_failures').values({ email_key: emailKey, ip, at }).execute();
   }
 
   /** The latest failures of an e-mail address or an IP address since `since`, at most `limit`. */
   async failures(by: { emailKey: string } | { ip: string }, since: Date, limit: number): Promise<Date[]> {
     let query = this.db.kysely.selectFrom('sign_in_failures').select('at').where('at', '>', since);
-    query = 'emailKey' in by ? query.where('email_key', '=', by.emailKey) : query.where('ip', '=', by.ip);
+    query = 'emailKey' in by ? query.where('email_key', '=', by.emailKey).where('forgiven', '=', false) : query.where('ip', '=', by.ip);
     const rows = await query.orderBy('at', 'desc').limit(limit).execute();
     return rows.map((r) => r.at);
   }
 
   /** A successful sign-in forgets the failures of its e-mail address (not those of the IP address). */
   async clearFailures(emailKey: string): Promise<void> {
-    await this.db.kysely.deleteFrom('sign_in_failures').where('email_key', '=', emailKey).execute();
+    await this.db.kysely.updateTable('sign_in_failures').set({ forgiven: true }).where('email_key', '=', emailKey).where('forgiven', '=', false).execute();
   }
 }
 
@@ -323,6 +312,7 @@ type UserRow = {
   phone: string | null;
   password_hash: string | null;
   totp_secret: string | null;
+  totp_pending_secret: string | null;
   totp_last_step: string | null;
   second_factor: 'totp' | 'sms' | null;
   status: 'invited' | 'active' | 'disabled';
@@ -345,6 +335,7 @@ function toUser(row: UserRow): SignInUser {
     phone: row.phone,
     passwordHash: row.password_hash,
     totpSecret: row.totp_secret,
+    totpPendingSecret: row.totp_pending_secret,
     totpLastStep: row.totp_last_step === null ? null : Number(row.totp_last_step),
     secondFactor: row.second_factor,
     status: row.status,

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { hashPassword } from '../../../src/adapters/passwords.ts';
+import { hashPassword } from '../../../src/app/passwords.ts';
 import { PgSignInStore } from '../../../src/adapters/store/sign-in-store.ts';
 import { totpCode } from '../../../src/app/sign-in.ts';
 import { Browser, movableClock } from '../../support/browser.ts';
@@ -7,7 +7,8 @@ import { startTestRelais, type TestRelais } from '../../support/relais.ts';
 
 const PASSWORD = 'correct horse battery';
 
-describe('second factor: TOTP, or a code sent by SMS through Relais itself', () => {
+// Every sign-in costs a scrypt hash (tens of milliseconds, more on a loaded machine): a generous limit, not a wait.
+describe('second factor: TOTP, or a code sent by SMS through Relais itself', { timeout: 60_000 }, () => {
   const clock = movableClock();
   let t: TestRelais;
   let store: PgSignInStore;
@@ -38,6 +39,8 @@ describe('second factor: TOTP, or a code sent by SMS through Relais itself', () 
     await user('tina@example.com');
     const required = await t.api('PATCH', '/v1/account/sign-in', { requireSecondFactor: true });
     expect(required.status).toBe(200);
+    const { rows } = await t.relais.db.pool.query(`SELECT actor_kind, result FROM audit_events WHERE action = 'account.require-second-factor' AND account_id = $1`, [t.accountId]);
+    expect(rows).toEqual([{ actor_kind: 'key', result: 'ok' }]);
 
     const b = browser();
     const signedIn = await b.signIn('tina@example.com', PASSWORD);
@@ -130,6 +133,17 @@ describe('second factor: TOTP, or a code sent by SMS through Relais itself', () 
     expect((await b.call('POST', '/v1/session/totp/confirm', { code: await totpCode(enrol.body.secret, clock.now()) })).status).toBe(204);
     const next = browser();
     expect((await next.signIn('vera@example.com', PASSWORD)).body.secondFactor).toBe('totp');
+
+    // Enrolling another one and not confirming it leaves the first one in force.
+    clock.advance(30_000);
+    expect((await next.call('POST', '/v1/session/second-factor', { code: await totpCode(enrol.body.secret, clock.now()) })).status).toBe(200);
+    const other = await next.call('POST', '/v1/session/totp');
+    expect(other.body.secret).not.toBe(enrol.body.secret);
+    const later = browser();
+    expect((await later.signIn('vera@example.com', PASSWORD)).body.secondFactor).toBe('totp');
+    expect((await later.call('POST', '/v1/session/second-factor', { code: await totpCode(other.body.secret, clock.now()) })).status).toBe(401);
+    clock.advance(30_000);
+    expect((await later.call('POST', '/v1/session/second-factor', { code: await totpCode(enrol.body.secret, clock.now()) })).status).toBe(200);
   });
 
   it('only a principal holding the "users" right sets the requirement', async () => {
