@@ -40,6 +40,8 @@ import type { Config, RouteConfig } from './config/schema.ts';
 import { defaultRetryPolicy } from './core/message/retry.ts';
 import { Dispatcher } from './dispatch/dispatcher.ts';
 import { defaultDispatchOptions } from './dispatch/route-dispatcher.ts';
+import { PgUserStore } from './adapters/store/user-store.ts';
+import type { PeopleStore } from './adapters/http/people-routes.ts';
 
 export const systemClock: Clock = { now: () => new Date() };
 
@@ -180,6 +182,7 @@ export async function startRelais(config: Config, options: { log?: Logger; clock
       const api: Api = await buildHttpServer({
         findCallerByApiKey: (key) => accounts.findCallerByApiKey(key),
         accounts,
+        people: peopleStore(accounts, new PgUserStore(db)),
         simulator,
         portalDir: path.resolve(import.meta.dirname, '..', 'dist', 'web'),
         messages,
@@ -350,4 +353,18 @@ async function bootstrapAccount(
   }
   log.info({ account: 'demo', dataDir: config.database.dataDir }, 'created the first account and an aggregator key; both are printed once');
   return { bootstrapApiKey, aggregatorApiKey };
+}
+
+/** The account's keys (the account store) and users (the user store), as the people routes use them. */
+function peopleStore(accounts: PgAccountStore, users: PgUserStore): PeopleStore {
+  return {
+    createApiKeyWithId: (...a) => accounts.createApiKeyWithId(...a),
+    listApiKeys: (id) => accounts.listApiKeys(id),
+    revokeApiKeyById: (...a) => accounts.revokeApiKeyById(...a),
+    createUser: (...a) => users.createUser(...a),
+    listUsers: (id) => users.listUsers(id),
+    findUser: (...a) => users.findUser(...a),
+    updateUser: (...a) => users.updateUser(...a),
+    transferAdministrator: (...a) => users.transferAdministrator(...a),
+  };
 }
