@@ -118,6 +118,7 @@ export async function campaignRoutes(app: Api, deps: HttpDeps): Promise<void> {
       },
     },
     async (request) => {
+      await findCampaign(deps.campaigns, request.account.id, request.params.id); // another account's: 404 before anything else
       brandToActAs(request, (request.body as CampaignInput).brand);
       return presentCampaign(await editCampaign(deps.campaigns, senderOf(request.account), request.params.id, request.body as CampaignInput));
     },

@@ -107,13 +107,13 @@ export async function apiKeyRoutes(app: Api, deps: HttpDeps): Promise<void> {
     },
   );
   app.get('/api-keys', { schema: { summary: 'The account’s API keys (never the keys themselves), with their rights and last use', tags, response: { 200: Type.Object({ apiKeys: Type.Array(Type.Ref(ApiKey)) }) } } }, async (request) => ({
-    apiKeys: (await deps.people.listApiKeys(request.account.id)).map(presentKey),
+    apiKeys: (await deps.people.listApiKeys(request.account.id)).filter((k) => visible(request, k.brands)).map(presentKey),
   }));
   app.delete(
     '/api-keys/:id',
     { schema: { summary: 'Revoke an API key: it stops working within a second', tags, params: IdParams, response: { 204: Type.Null(), 403: problem, 404: problem } } },
     async (request, reply) => {
-      const found = (await deps.people.listApiKeys(request.account.id)).find((k) => k.id === request.params.id && k.revokedAt === null);
+      const found = (await deps.people.listApiKeys(request.account.id)).find((k) => k.id === request.params.id && k.revokedAt === null && visible(request, k.brands));
       if (!found) throw new NotFound(`API key ${request.params.id}`);
       const rights = new Set(found.rights ?? RIGHTS);
       if (!canDelegate(request.principal, { rights, brands: found.brands })) throw new Forbidden('this key holds rights or brands the caller does not: only someone holding them may revoke it');
@@ -153,7 +153,7 @@ export async function userRoutes(app: Api, deps: HttpDeps): Promise<void> {
     },
   );
   app.get('/users', { schema: { summary: 'The account’s users, the administrator among them', tags, response: { 200: Type.Object({ users: Type.Array(Type.Ref(UserView)) }) } } }, async (request) => ({
-    users: (await deps.people.listUsers(request.account.id)).map(presentUser),
+    users: (await deps.people.listUsers(request.account.id)).filter((u) => visible(request, u.brands)).map(presentUser),
   }));
   app.get('/users/:id', { schema: { summary: 'A user of the account', tags, params: IdParams, response: { 200: Type.Ref(UserView), 404: problem } } }, async (request) =>
     presentUser(await userOf(deps, request, request.params.id)),
@@ -219,7 +219,16 @@ function checkedGrant(request: FastifyRequest, rights: readonly string[], brands
 }
 
 async function userOf(deps: HttpDeps, request: FastifyRequest, id: string): Promise<User> {
-  return (await deps.people.findUser(request.account.id, id)) ?? Promise.reject(new NotFound(`user ${id}`));
+  const user = await deps.people.findUser(request.account.id, id);
+  if (!user || !visible(request, user.brands)) throw new NotFound(`user ${id}`);
+  return user;
+}
+
+/** A principal limited to some brands sees the keys and users limited to those brands only (the others are another brand's). */
+function visible(request: FastifyRequest, brands: readonly string[] | null): boolean {
+  const p = request.principal;
+  if (p.kind === 'staff' || p.brands === null) return true;
+  return brands !== null && brands.every((b) => p.brands!.includes(b));
 }
 
 function presentKey(k: ApiKeyView): Static<typeof ApiKey> {
