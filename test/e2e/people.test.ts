@@ -75,6 +75,12 @@ describe('accounts, keys, users and suspension', { timeout: 60_000 }, () => {
     expect(added.body.brands).toEqual(['Dupont', 'Jardins']);
     const accepted = await eventually(() => t.api('POST', '/v1/messages', { to, text: 'Votre commande est prête', class: 'transactional', brand: 'Jardins' }), (r) => r.status !== 422);
     expect(accepted.status).toBe(202);
+
+    // The account manages its brands itself too (the "settings" right).
+    const own = await t.api('PUT', '/v1/account/brands', { brands: ['Jardins', 'Fleurs'] });
+    expect(own.body).toMatchObject({ name: 'test', brand: 'Dupont', brands: ['Dupont', 'Jardins', 'Fleurs'], status: 'active', identity: { legalName: 'Dupont SAS' } });
+    const keyWithoutSettings = as((await t.api('POST', '/v1/api-keys', { name: 'no settings', rights: ['messages'] })).body.key);
+    expect((await t.api('PUT', '/v1/account/brands', { brands: [] }, keyWithoutSettings)).status).toBe(403);
   });
 
   it('makes API keys with a name and rights, shown once, listed with their last use, revoked at once', async () => {

@@ -54,7 +54,7 @@ const identityProperties = {
   contactEmail: Text(254),
   contactPhone: Text(20),
 };
-const AccountIdentity = Type.Object(identityProperties, { $id: 'AccountIdentity', description: 'The company behind the account' });
+export const AccountIdentity = Type.Object(identityProperties, { $id: 'AccountIdentity', description: 'The company behind the account' });
 
 export const AccountSettings = Type.Object(
   {

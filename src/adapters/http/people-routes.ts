@@ -9,6 +9,7 @@ import { canDelegate, RIGHTS, unknownRights, type Right } from '../../core/acces
 import type { ApiKeyView } from '../store/account-store.ts';
 import { EmailTaken, type NewUser, type User, type UserChanges } from '../store/user-store.ts';
 import { Forbidden } from './problem.ts';
+import { AccountIdentity } from './aggregator-routes.ts';
 import type { Api, HttpDeps } from './server.ts';
 
 /** What the people routes need of the stores. */
@@ -237,4 +238,44 @@ function presentKey(k: ApiKeyView): Static<typeof ApiKey> {
 
 function presentUser(u: User): Static<typeof UserView> {
   return { id: u.id, email: u.email, name: u.name, language: u.language, administrator: u.administrator, rights: u.administrator ? [...RIGHTS] : u.rights, brands: u.brands, status: u.status, createdAt: u.createdAt.toISOString() };
+}
+
+const AccountView = Type.Object(
+  {
+    name: Type.String(),
+    brand: Type.String({ description: 'Its own brand: messages, consents and campaigns naming none speak for it' }),
+    brands: Type.Array(Type.String(), { description: 'Every brand it speaks for, its own first' }),
+    status: Type.Union([Type.Literal('active'), Type.Literal('suspended'), Type.Literal('closed')]),
+    statusReason: Type.Union([Type.String(), Type.Null()]),
+    identity: Type.Ref('AccountIdentity'),
+  },
+  { $id: 'Account' },
+);
+
+/** The account as it sees itself (its identity, brands and status), and its brands, which it manages. */
+export async function accountRoutes(app: Api, deps: HttpDeps): Promise<void> {
+  app.addSchema(AccountIdentity);
+  app.addSchema(AccountView);
+  const tags = ['account'];
+  app.get('/account', { schema: { summary: 'The account: its company identity, brands and status (suspended: why)', tags, response: { 200: Type.Ref(AccountView) } } }, async (request) =>
+    presentAccount(request.account),
+  );
+  app.put(
+    '/account/brands',
+    {
+      config: { everyBrand: true },
+      schema: {
+        summary: 'Set the brands the account speaks for besides its own (the list replaces the former one)',
+        description: 'A message, consent or campaign naming a brand not on the list is refused (422). Events recorded for a brand taken off stay.',
+        tags,
+        body: Type.Object({ brands: Type.Array(Type.String({ minLength: 1, maxLength: 64, pattern: '^[^*]' }), { maxItems: 100, uniqueItems: true }) }, { additionalProperties: false }),
+        response: { 200: Type.Ref(AccountView), 403: problem },
+      },
+    },
+    async (request) => presentAccount((await deps.accounts.updateAccount(request.account.name, { brands: (request.body as { brands: string[] }).brands }))!),
+  );
+}
+
+function presentAccount(a: import('../store/account-store.ts').Account) {
+  return { name: a.name, brand: a.brand, brands: a.brands, status: a.status, statusReason: a.statusReason, identity: a.identity };
 }

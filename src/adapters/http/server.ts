@@ -29,7 +29,7 @@ import { inboundRoutes } from './inbound-routes.ts';
 import { contactRoutes } from './contacts-routes.ts';
 import { importRoutes } from './imports-routes.ts';
 import { campaignRoutes } from './campaigns-routes.ts';
-import { apiKeyRoutes, userRoutes, type PeopleStore } from './people-routes.ts';
+import { accountRoutes, apiKeyRoutes, userRoutes, type PeopleStore } from './people-routes.ts';
 
 /** Who calls, and on behalf of which account (staff name it per request; see `callerOf`). */
 export interface Caller {
@@ -227,6 +227,7 @@ const AREAS: readonly (readonly [(app: Api, deps: HttpDeps) => Promise<void>, Ri
   // Keys and users may be limited to brands; what they list and grant is checked against the caller's brands.
   [apiKeyRoutes, 'api-keys'],
   [userRoutes, 'users'],
+  [accountRoutes, 'settings'],
 ];
 
 /** Refuses a request its principal's rights do not allow (brands are checked where the brand is known). */

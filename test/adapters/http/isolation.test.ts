@@ -30,6 +30,7 @@ const RIGHT_OF_TAG: Record<string, Right> = {
   campaigns: 'campaigns',
   'api-keys': 'api-keys',
   users: 'users',
+  account: 'settings',
 };
 const RIGHT_OF_OPERATION: Record<string, Right> = { 'GET /v1/campaigns/{id}/stats': 'statistics' };
 
@@ -57,6 +58,7 @@ const BODIES: Record<string, unknown> = {
   'PUT /v1/campaigns/{id}': { name: 'renamed', text: 'Alpha : promo', bases: ['clients'], brand: 'Alpha' },
   'POST /v1/api-keys': { name: 'other', rights: ['messages'], brands: ['Alpha'] },
   'PATCH /v1/users/{id}': { name: 'Renamed' },
+  'PUT /v1/account/brands': { brands: ['Beta'] },
   'POST /v1/users': { email: 'other@a.example', name: 'Other', rights: ['messages'], brands: ['Alpha'] },
 };
 const QUERIES: Record<string, string> = { 'POST /v1/imports': '?base=clients' };
