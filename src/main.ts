@@ -46,7 +46,10 @@ import { PgSignInStore } from './adapters/store/sign-in-store.ts';
 import { createMailer } from './adapters/mail/mailer.ts';
 import { generatePassword, hashPassword } from './app/passwords.ts';
 import { PLATFORM_ACCOUNT, sendPlatformSms } from './app/platform-traffic.ts';
+import { sendInvitation } from './app/sign-in.ts';
 import type { SessionDeps } from './adapters/http/session-routes.ts';
+import { PgUserStore } from './adapters/store/user-store.ts';
+import type { PeopleStore } from './adapters/http/people-routes.ts';
 
 export const systemClock: Clock = { now: () => new Date() };
 
@@ -212,6 +215,7 @@ export async function startRelais(config: Config, options: { log?: Logger; clock
       const api: Api = await buildHttpServer({
         findCallerByApiKey: (key) => accounts.findCallerByApiKey(key),
         accounts,
+        people: { ...peopleStore(accounts, new PgUserStore(db)), onUserCreated: (user) => sendInvitation(signIn, user.id) },
         simulator,
         portalDir: path.resolve(import.meta.dirname, '..', 'dist', 'web'),
         messages,
@@ -419,4 +423,18 @@ async function bootstrapUsers(config: Config, db: Db, demoAccountId: string, clo
     made.push({ email: user.email, password, role, file: saved });
   }
   return made;
+}
+
+/** The account's keys (the account store) and users (the user store), as the people routes use them. */
+function peopleStore(accounts: PgAccountStore, users: PgUserStore): PeopleStore {
+  return {
+    createApiKeyWithId: (...a) => accounts.createApiKeyWithId(...a),
+    listApiKeys: (id) => accounts.listApiKeys(id),
+    revokeApiKeyById: (...a) => accounts.revokeApiKeyById(...a),
+    createUser: (...a) => users.createUser(...a),
+    listUsers: (id) => users.listUsers(id),
+    findUser: (...a) => users.findUser(...a),
+    updateUser: (...a) => users.updateUser(...a),
+    transferAdministrator: (...a) => users.transferAdministrator(...a),
+  };
 }

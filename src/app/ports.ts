@@ -185,6 +185,8 @@ export interface MessageFilter {
   status?: string;
   createdFrom?: Date;
   createdTo?: Date;
+  /** Only messages of these brands (a principal limited to some brands: docs/accounts.md). */
+  brands?: readonly string[];
 }
 
 /** Opaque position in a listing, newest first. */
@@ -202,7 +204,7 @@ export interface MessageStore {
   insertMessages(messages: NewMessage[], now: Date, idempotency?: IdempotencyClaim): Promise<InsertResult>;
   getMessage(accountId: string, id: string): Promise<MessageDetail | undefined>;
   listMessages(accountId: string, filter: MessageFilter, after: ListCursor | undefined, limit: number): Promise<MessageView[]>;
-  countByStatus(accountId: string): Promise<Record<string, number>>;
+  countByStatus(accountId: string, brands?: readonly string[]): Promise<Record<string, number>>;
   /** Moves a queued message to cancelled; false when it is no longer queued. */
   cancelMessage(accountId: string, id: string, now: Date): Promise<boolean>;
   /** Puts an in-doubt message back in the queue (flagged possible duplicate); false when it is not in doubt. */
@@ -327,7 +329,7 @@ export interface MoStore {
   /** Marketing messages to `recipient` on `shortCode` claimed and not yet answered by the SMSC. */
   marketingInFlight(shortCode: string, recipient: string): Promise<number>;
   /** The MOs attributed to an account, newest first, before the id `before` when given. */
-  listInbound(accountId: string, limit: number, before?: string): Promise<InboundView[]>;
+  listInbound(accountId: string, limit: number, before?: string, brands?: readonly string[]): Promise<InboundView[]>;
 }
 
 export interface InboundView {

@@ -15,12 +15,15 @@ import { classifyMo, compileKeywords, DEFAULT_COMPILED_KEYWORDS, DEFAULT_KEYWORD
 import { MsisdnError, parseMsisdn } from '../core/numbers/index.ts';
 import type { Attribution, Clock, ConsentStore, Logger, MobileOriginated, MoStore } from './ports.ts';
 import type { AccountCompliance } from './guard-message.ts';
+import { contactReplyFrom, type CompanyIdentity } from '../core/access/identity.ts';
 import { submitMessages, type SubmitDeps } from './submit-messages.ts';
 
 /** What the MO use case needs to know of an account. */
 export interface MoAccount extends AccountCompliance {
   name: string;
   contactReply: string | null;
+  /** The company: the CONTACT reply is built from it unless `contactReply` is set. */
+  identity?: CompanyIdentity;
   allowResubscribe: boolean;
   /** Keywords the account reads besides the defaults. */
   keywords: Partial<KeywordSet> | null;
@@ -140,15 +143,16 @@ async function answerContact(
   now: Date,
 ): Promise<void> {
   for (const [accountId, account] of accounts) {
-    if (!account?.contactReply) {
-      deps.log.warn({ account: account?.name }, 'CONTACT received but the account has no contact reply configured');
+    const reply = account?.contactReply ?? (account?.identity && contactReplyFrom(account.identity));
+    if (!account || !reply) {
+      deps.log.warn({ account: account?.name }, 'CONTACT received but the account has neither a contact reply nor a legal name');
       continue;
     }
     const brand = attributions.find((a) => a.accountId === accountId && a.brand !== ALL_BRANDS)?.brand ?? account.brand;
     await submitMessages(
       deps.submit,
       { ...account, accountId, defaultShortCode: shortCode },
-      [{ to: recipient, text: account.contactReply, class: 'transactional', shortCode, brand, stopMention: false }],
+      [{ to: recipient, text: reply, class: 'transactional', shortCode, brand, stopMention: false }],
       now,
     );
   }

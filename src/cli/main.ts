@@ -18,6 +18,8 @@ import { accountOptions as settingsOptions, DEFAULT_COMPLIANCE_SETTINGS, type Ac
 import { registerContactCommands } from './contacts-cli.ts';
 import { registerUserCommands } from './users-cli.ts';
 import { registerBillingCommands } from './billing-cli.ts';
+import { compact, identityProblems, type CompanyIdentity } from '../core/access/identity.ts';
+import { RIGHTS, unknownRights, type Right } from '../core/access/rights.ts';
 import { simulatorCliOptions, runSmppSimulatorFromCli } from '../adapters/simulator/smpp-simulator.ts';
 import { runUcpSimulatorFromCli, ucpSimulatorCliOptions } from '../adapters/simulator/ucp-cli.ts';
 
@@ -97,6 +99,14 @@ const accountOptions = () => [
   new Option('--stop-words <words>', 'comma-separated words read as STOP besides the defaults (docs/keywords.md)'),
   new Option('--start-words <words>', 'comma-separated words read as START besides the defaults'),
   new Option('--contact-words <words>', 'comma-separated words read as CONTACT besides the defaults'),
+  new Option('--brands <names>', 'comma-separated: the brands the account speaks for besides its own (replaces the list; "" for none)'),
+  new Option('--legal-name <text>', "the company's legal name (the CONTACT reply starts with it unless --contact-reply is set)"),
+  new Option('--siren <number>', 'SIREN, 9 digits (checked: Luhn)'),
+  new Option('--siret <number>', 'SIRET of the establishment, 14 digits (checked: Luhn, starts with the SIREN)'),
+  new Option('--vat-number <number>', 'intra-community VAT number (a French one has its key checked)'),
+  new Option('--postal-address <text>', 'postal address'),
+  new Option('--contact-email <address>', 'contact e-mail address'),
+  new Option('--contact-phone <number>', 'contact telephone number'),
 ];
 interface AccountOptions {
   shortCode?: string;
@@ -116,7 +126,27 @@ interface AccountOptions {
   stopWords?: string;
   startWords?: string;
   contactWords?: string;
+  brands?: string;
+  legalName?: string;
+  siren?: string;
+  siret?: string;
+  vatNumber?: string;
+  postalAddress?: string;
+  contactEmail?: string;
+  contactPhone?: string;
   config?: string;
+}
+
+/** The identity options given ("" takes one back), company numbers compacted. */
+function identityChanges(opts: AccountOptions): Partial<CompanyIdentity> {
+  const out: Partial<CompanyIdentity> = {};
+  for (const key of ['legalName', 'siren', 'siret', 'vatNumber', 'postalAddress', 'contactEmail', 'contactPhone'] as const) {
+    const value = opts[key];
+    if (value === undefined) continue;
+    const text = orNull(value);
+    out[key] = text !== null && (key === 'siren' || key === 'siret' || key === 'vatNumber') ? compact(text) : text;
+  }
+  return out;
 }
 
 /** The account's own MO keywords, checked against the defaults before they are stored. */
@@ -166,9 +196,10 @@ async function checkedChanges(opts: AccountOptions, current: Account | undefined
   // A default short code given alone is assigned with it.
   const checked = change.defaultShortCode && !change.shortCodes ? { ...change, shortCodes: [...new Set([...base.shortCodes, change.defaultShortCode])] } : change;
   const platform = new Map((await new PgRouteStore(db).shortCodes()).map((s) => [s.number, s]));
-  const problems = settingsProblems(checked, base, platform);
+  const identity = identityChanges(opts);
+  const problems = [...settingsProblems(checked, base, platform), ...identityProblems({ ...current?.identity, ...identity })];
   if (problems.length > 0) fail(problems.map((p) => `${optionOf(p.field)}: ${p.reason}`).join('\n'));
-  return { ...accountChanges(opts), ...settings };
+  return { ...accountChanges(opts), ...settings, ...identity, ...(opts.brands !== undefined ? { brands: list(opts.brands) } : {}) };
 }
 
 /** The CLI option a settings field comes from, for error messages. */
@@ -216,24 +247,55 @@ account
   .command('key <name>')
   .description('create another API key for an account')
   .option('--label <text>', 'what the key is for')
+  .option('--rights <rights>', `comma-separated rights it holds (default: every right): ${RIGHTS.join(', ')}`)
+  .option('--brands <names>', "comma-separated brands it is limited to (default: every brand of the account)")
   .addOption(configOption())
-  .action(async (name: string, opts: { label?: string; config?: string }) => {
+  .action(async (name: string, opts: { label?: string; rights?: string; brands?: string; config?: string }) => {
     await withStore(load(opts.config), async (accounts, db) => {
       const found = (await accounts.findByName(name)) ?? fail(`no account named "${name}"`);
-      const key = await accounts.createApiKey(found.id, opts.label ?? null, systemClock.now());
+      const rights = opts.rights === undefined ? undefined : list(opts.rights);
+      const unknown = unknownRights(rights ?? []);
+      if (unknown.length > 0) fail(`--rights: ${unknown.join(', ')} ${unknown.length > 1 ? 'are not rights' : 'is not a right'} (${RIGHTS.join(', ')})`);
+      const brands = opts.brands === undefined ? null : list(opts.brands);
+      const strange = (brands ?? []).filter((b) => !found.brands.includes(b));
+      if (strange.length > 0) fail(`--brands: ${strange.join(', ')} not among the account's brands (${found.brands.join(', ')})`);
+      const grant = rights === undefined && brands === null ? undefined : { rights: (rights ?? [...RIGHTS]) as Right[], brands };
+      const key = await accounts.createApiKey(found.id, opts.label ?? null, systemClock.now(), grant);
       await cliAudit(db, found.id)('api-keys.create', { type: 'api-key', id: keyPrefixOf(key) });
       console.log(`API key (shown once): ${key}`);
     });
   });
+for (const [action, status, what] of [
+  ['suspend', 'suspended', 'suspend an account: its doors refuse with the reason, its queued messages are held until it is reactivated'],
+  ['reactivate', 'active', 'reactivate a suspended account: its held messages are queued again'],
+  ['close', 'closed', 'close an account for good (its records stay for their retention period)'],
+] as const) {
+  account
+    .command(`${action} <name>`)
+    .description(what)
+    .option('--reason <text>', 'why (shown to its callers when its doors refuse)')
+    .addOption(configOption())
+    .action(async (name: string, opts: { reason?: string; config?: string }) => {
+      await withStore(load(opts.config), async (accounts) => {
+        const found = (await accounts.findByName(name)) ?? fail(`no account named "${name}"`);
+        if (found.status === 'closed') fail(`the account ${name} is closed`);
+        if (status !== 'active' && !opts.reason) fail('--reason: say why; the account\'s callers are told');
+        const changed = (await accounts.setStatus(name, status, opts.reason ?? null, systemClock.now()))!;
+        console.log(`account ${name} ${changed.status}${changed.statusReason ? `: ${changed.statusReason}` : ''}`);
+      });
+    });
+}
 account
   .command('keys <name>')
-  .description("list the account's API keys: id, first characters, label, created, revoked")
+  .description("list the account's API keys: id, first characters, label, created, revoked, rights and brands, last use (to the minute)")
   .addOption(configOption())
   .action(async (name: string, opts: { config?: string }) => {
     await withStore(load(opts.config), async (accounts) => {
       const found = (await accounts.findByName(name)) ?? fail(`no account named "${name}"`);
       for (const k of await accounts.listApiKeys(found.id)) {
-        console.log(`${k.id}\t${k.prefix}…\t${k.label ?? '-'}\tcreated ${k.createdAt.toISOString()}\t${k.revokedAt ? `revoked ${k.revokedAt.toISOString()}` : 'active'}`);
+        const grant = `rights ${k.rights?.join(',') ?? 'all'}${k.brands ? ` (brands ${k.brands.join(',')})` : ''}`;
+        const used = k.lastUsedAt ? `last used ${k.lastUsedAt.toISOString()}` : 'never used';
+        console.log(`${k.id}\t${k.prefix}…\t${k.label ?? '-'}\tcreated ${k.createdAt.toISOString()}\t${k.revokedAt ? `revoked ${k.revokedAt.toISOString()}` : 'active'}\t${grant}\t${used}`);
       }
     });
   });
@@ -321,10 +383,11 @@ program
   .command('aggregator-key')
   .description("create a key of the aggregator itself, for the provisioning routes (/v1/aggregator/…); shown once")
   .option('--label <text>', 'what the key is for')
+  .option('--support', 'for operator-support: reads every account, changes nothing (default: operator-admin)')
   .addOption(configOption())
-  .action(async (opts: { label?: string; config?: string }) => {
+  .action(async (opts: { label?: string; support?: boolean; config?: string }) => {
     await withStore(load(opts.config), async (accounts, db) => {
-      const key = await accounts.createAggregatorKey(opts.label ?? null, systemClock.now());
+      const key = await accounts.createAggregatorKey(opts.label ?? null, systemClock.now(), opts.support ? 'operator-support' : 'operator-admin');
       await cliAudit(db, null)('aggregator-keys.create', { type: 'api-key', id: keyPrefixOf(key) });
       console.log(`aggregator key (shown once): ${key}`);
     });

@@ -80,6 +80,10 @@ describe('relais account set|show, relais aggregator-key', { timeout: 60_000 }, 
       stopWording: { shortCode: 'Désinscription : STOP au {shortCode}' },
       stopShortCode: null,
       marketingPerDay: 0,
+      brands: ['Dupont'],
+      status: 'active',
+      statusReason: null,
+      identity: { legalName: null, siren: null, siret: null, vatNumber: null, postalAddress: null, contactEmail: null, contactPhone: null },
     });
     // "" and in-force take a setting back; set prints the settings after its summary line.
     const reset = await run(config, 'account', 'set', 'dupont', '--rule-set', 'in-force', '--stop-wording', '', '--marketing-per-day', '');
@@ -94,6 +98,28 @@ describe('relais account set|show, relais aggregator-key', { timeout: 60_000 }, 
     expect((await run(config, 'account', 'revoke-key', 'dupont', key.slice(0, 9))).stdout).toContain('key revoked');
     expect(await accounts.findByApiKey(key)).toBeUndefined();
     expect(await refusal(config, 'account', 'revoke-key', 'dupont', 'rl_nothing')).toContain('no API key of dupont matches "rl_nothing"');
+  });
+
+  it('creates an account with its company identity, refusing a SIREN whose check digit is wrong', async () => {
+    expect(await refusal(config, 'account', 'create', 'martin', '--siren', '732829321')).toContain('--siren: this SIREN fails its check digit (Luhn)');
+    await run(config, 'account', 'create', 'martin', '--legal-name', 'Martin SA', '--siren', '732 829 320', '--vat-number', 'FR44732829320', '--brands', 'Martin,Jardins Martin');
+    const shown = JSON.parse((await run(config, 'account', 'show', 'martin')).stdout);
+    expect(shown).toMatchObject({ brands: ['martin', 'Martin', 'Jardins Martin'], identity: { legalName: 'Martin SA', siren: '732829320', vatNumber: 'FR44732829320' } });
+  });
+
+  it('makes a key with rights and brands, and lists it with its rights and last use', async () => {
+    expect(await refusal(config, 'account', 'key', 'martin', '--rights', 'messages,everything')).toContain('--rights: everything is not a right');
+    const { stdout } = await run(config, 'account', 'key', 'martin', '--label', 'boutique', '--rights', 'messages,statistics', '--brands', 'Martin');
+    const key = /API key \(shown once\): (rl_\S+)/.exec(stdout)![1]!;
+    const listed = (await run(config, 'account', 'keys', 'martin')).stdout;
+    expect(listed).toMatch(new RegExp(`${key.slice(0, 9)}…\tboutique\tcreated [^\t]+\tactive\trights messages,statistics \\(brands Martin\\)\tnever used`));
+  });
+
+  it('suspends and reactivates an account, saying why', async () => {
+    expect(await refusal(config, 'account', 'suspend', 'martin')).toContain('--reason');
+    expect((await run(config, 'account', 'suspend', 'martin', '--reason', 'unpaid')).stdout).toContain('account martin suspended: unpaid');
+    expect((await new PgAccountStore(tdb.db).findByName('martin'))!.status).toBe('suspended');
+    expect((await run(config, 'account', 'reactivate', 'martin')).stdout).toContain('account martin active');
   });
 
   it('creates an aggregator key that the provisioning routes accept', async () => {

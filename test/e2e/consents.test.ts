@@ -17,7 +17,8 @@ describe('the consent ledger over HTTP', () => {
   let t: TestRelais;
   let seq = 0;
   beforeAll(async () => {
-    t = await startTestRelais();
+    // The brands the account speaks for (a consent naming another is refused).
+    t = await startTestRelais({}, { brands: ['Acme', 'Bidule', '@Acme', ...Array.from({ length: 10 }, (_, i) => `brand-${i}`)] });
   });
   afterAll(() => t?.stop());
 

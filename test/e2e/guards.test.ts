@@ -30,7 +30,7 @@ describe.each(['smpp', 'ucp'])('guards on every message, MOs over %s', (protocol
   };
 
   beforeAll(async () => {
-    t = await startTestRelais({ simulator: { protocol } }, { brand: 'Dupont', contactReply: 'Dupont SAS, 1 rue de la Paix 75002 Paris, contact@dupont.example', keywords: { stop: ['BASTA'] } }, clock);
+    t = await startTestRelais({ simulator: { protocol } }, { brand: 'Dupont', brands: ['Jardins'], contactReply: 'Dupont SAS, 1 rue de la Paix 75002 Paris, contact@dupont.example', keywords: { stop: ['BASTA'] } }, clock);
     consents = new PgConsentStore(t.relais.db);
   });
   afterAll(() => t?.stop());

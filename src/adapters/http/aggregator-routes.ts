@@ -2,10 +2,11 @@ import { Type, type Static } from '@sinclair/typebox';
 import { settingsProblems, type SettingsChange } from '../../app/account-settings.ts';
 import { InvalidRequest, InvalidState, NotFound } from '../../app/errors.ts';
 import { accountOptions } from '../../app/guard-message.ts';
-import type { Account, AccountChanges } from '../store/account-store.ts';
+import type { Account, AccountChanges, AccountStatus } from '../store/account-store.ts';
 import { planProblems, type PricePlan } from '../../core/billing/index.ts';
+import { compact, identityProblems } from '../../core/access/identity.ts';
 import { Credit, presentCredit } from './billing-routes.ts';
-import { Unauthorized } from './problem.ts';
+import { Forbidden, Unauthorized } from './problem.ts';
 import { aggregatorAuditRoutes } from './audit-routes.ts';
 import type { Api, HttpDeps } from './server.ts';
 
@@ -15,6 +16,8 @@ export interface AccountAdministration {
   listAccounts(): Promise<Account[]>;
   findByName(name: string): Promise<Account | undefined>;
   updateAccount(name: string, changes: AccountChanges): Promise<Account | undefined>;
+  createAccount(input: { name: string } & AccountChanges, now: Date): Promise<Account>;
+  setStatus(name: string, status: AccountStatus, reason: string | null, now: Date): Promise<Account | undefined>;
 }
 
 const problem = { $ref: 'Problem#' };
@@ -41,30 +44,62 @@ const settingsProperties = {
   stopWording: Nullable(StopWording),
   stopShortCode: Nullable(ShortCodeNumber),
   marketingPerDay: Nullable(Type.Integer({ minimum: 0, maximum: 10, description: 'Fewer marketing SMS per recipient per day per brand than the rule set allows' })),
+  brands: Type.Array(Type.String({ minLength: 1, maxLength: 64, pattern: '^[^*]' }), { maxItems: 100, uniqueItems: true, description: 'The brands the account speaks for besides its own (a list given replaces the list)' }),
 };
 
+const Text = (maxLength: number, description?: string) => Nullable(Type.String({ minLength: 1, maxLength, ...(description ? { description } : {}) }));
+const identityProperties = {
+  legalName: Text(200, 'The company’s legal name (raison sociale): the CONTACT reply starts with it'),
+  siren: Text(20, 'SIREN, 9 digits with its Luhn check digit'),
+  siret: Text(30, 'SIRET of the establishment, 14 digits: the SIREN then 5'),
+  vatNumber: Text(20, 'Intra-community VAT number; a French one (FR, key, SIREN) has its key checked'),
+  postalAddress: Text(500),
+  contactEmail: Text(254),
+  contactPhone: Text(20),
+};
+export const AccountIdentity = Type.Object(identityProperties, { $id: 'AccountIdentity', description: 'The company behind the account' });
+
 export const AccountSettings = Type.Object(
-  { name: Type.String(), brand: Type.String(), ...settingsProperties },
+  {
+    name: Type.String(),
+    brand: Type.String(),
+    ...settingsProperties,
+    status: Type.Unsafe<AccountStatus>({ type: 'string', enum: ['active', 'suspended', 'closed'], description: 'suspended or closed: the doors refuse, queued messages are held' }),
+    statusReason: Nullable(Type.String()),
+    identity: Type.Ref(AccountIdentity),
+  },
   { $id: 'AccountSettings', description: 'What the aggregator provisions for an account' },
 );
-export const AccountSettingsChange = Type.Partial(Type.Object(settingsProperties, { additionalProperties: false }), {
+export const AccountSettingsChange = Type.Partial(Type.Object({ ...settingsProperties, ...identityProperties }, { additionalProperties: false }), {
   $id: 'AccountSettingsChange',
   additionalProperties: false,
   description: 'The settings to change; a list given replaces the list',
 });
+
+const NewAccount = Type.Object(
+  {
+    name: Type.String({ minLength: 1, maxLength: 100, pattern: '^[A-Za-z0-9][A-Za-z0-9._-]*$', description: 'The account’s name (its SMTP user name, the Relais-Account header)' }),
+    brand: Type.Optional(Type.String({ minLength: 1, maxLength: 64, description: 'Its own brand; default its name' })),
+    ...Object.fromEntries(Object.entries({ ...settingsProperties, ...identityProperties }).map(([k, v]) => [k, Type.Optional(v)])),
+  },
+  { additionalProperties: false },
+);
 
 /**
  * The aggregator's routes (authenticated with an aggregator key, `relais aggregator-key create`): the accounts'
  * provisioning. An account's own key gets 403.
  */
 export async function aggregatorRoutes(app: Api, deps: HttpDeps): Promise<void> {
+  app.addSchema(AccountIdentity);
   app.addSchema(AccountSettings);
   if (!app.getSchema('Credit')) app.addSchema(Credit);
   app.addSchema(AccountSettingsChange);
   app.addHook('onRequest', async (request) => {
     const key = /^Bearer\s+(\S+)$/i.exec(request.headers.authorization ?? '')?.[1];
     if (!key) throw new Unauthorized('send an aggregator key as "Authorization: Bearer <key>"');
-    if (!(await deps.accounts.isAggregatorKey(key))) throw new Unauthorized('this is not an aggregator key (relais aggregator-key create makes one)');
+    const caller = await deps.findCallerByApiKey(key);
+    if (!caller || caller.principal.kind !== 'staff') throw new Unauthorized('this is not an aggregator key (relais aggregator-key create makes one)');
+    if (caller.principal.role !== 'operator-admin' && request.method !== 'GET') throw new Forbidden('operator-support reads and changes nothing');
   });
   const tags = ['aggregator'];
   const NameParams = Type.Object({ name: Type.String({ minLength: 1, maxLength: 100 }) });
@@ -95,10 +130,75 @@ export async function aggregatorRoutes(app: Api, deps: HttpDeps): Promise<void> 
     },
     async (request) => {
       const account = await found(deps, request.params.name);
-      const change = request.body as SettingsChange;
-      const problems = settingsProblems(change, account, deps.submit.shortCodes());
+      const change = request.body as SettingsChange & IdentityChange;
+      const identity = cleanIdentity(change);
+      const problems = [...settingsProblems(change, account, deps.submit.shortCodes()), ...identityProblems({ ...account.identity, ...identity })];
       if (problems.length > 0) throw new InvalidRequest(problems);
-      return presentSettings((await deps.accounts.updateAccount(account.name, change))!);
+      return presentSettings((await deps.accounts.updateAccount(account.name, { ...change, ...identity }))!);
+    },
+  );
+
+  app.post(
+    '/accounts',
+    {
+      schema: {
+        summary: 'Create an account, with the company behind it (legal name, SIREN/SIRET, VAT number, address, contact)',
+        description: 'SIREN and SIRET are checked (Luhn), a French VAT number’s key too. Every problem is listed, each with its field; nothing is created then.',
+        tags,
+        body: NewAccount,
+        response: { 201: Type.Ref(AccountSettings), 401: problem, 403: problem, 409: problem, 422: problem },
+      },
+    },
+    async (request, reply) => {
+      const { name, ...rest } = request.body as Static<typeof NewAccount>;
+      const identity = cleanIdentity(rest as IdentityChange);
+      const change = rest as SettingsChange;
+      const problems = [
+        ...settingsProblems(change, { shortCodes: [], defaultShortCode: null, settings: { ruleSet: null, stopWording: null, stopShortCode: null, marketingPerDay: null, options: [], alphanumericSenders: [] } }, deps.submit.shortCodes()),
+        ...identityProblems(identity),
+      ];
+      if (problems.length > 0) throw new InvalidRequest(problems);
+      if (await deps.accounts.findByName(name)) throw new InvalidState(`an account named "${name}" already exists`);
+      reply.status(201);
+      return presentSettings(await deps.accounts.createAccount({ name, ...(rest as AccountChanges), ...identity }, deps.clock.now()));
+    },
+  );
+
+  const Reason = Type.Object({ reason: Type.String({ minLength: 1, maxLength: 500, description: 'Why: shown to the account’s callers when its doors refuse' }) }, { additionalProperties: false });
+  const statusChanges = [
+    ['suspend', 'suspended', 'Suspend an account: its doors refuse (HTTP writes 403, SMPP binds and submits, e-mails) with the reason, its queued messages are held, not lost'],
+    ['reactivate', 'active', 'Reactivate a suspended account: its doors open again and its held messages are queued again'],
+  ] as const;
+  for (const [action, status, summary] of statusChanges) {
+    app.post(
+      `/accounts/:name/${action}`,
+      { schema: { summary, tags, params: NameParams, body: action === 'suspend' ? Reason : Type.Optional(Type.Object({ reason: Type.Optional(Type.String({ maxLength: 500 })) })), response: { 200: Type.Ref(AccountSettings), 401: problem, 403: problem, 404: problem, 409: problem } } },
+      async (request) => {
+        const account = await found(deps, request.params.name);
+        if (account.status === 'closed') throw new InvalidState(`the account "${account.name}" is closed: it cannot be ${status}`);
+        const reason = (request.body as { reason?: string } | undefined)?.reason ?? null;
+        return presentSettings((await deps.accounts.setStatus(account.name, status, reason, deps.clock.now()))!);
+      },
+    );
+  }
+
+  app.delete(
+    '/accounts/:name',
+    {
+      schema: {
+        summary: 'Close an account (the client’s contract ended): its doors refuse for good, its queued messages are never sent',
+        description:
+          'Nothing is erased: its messages, consent ledger and audit trail are proof between the parties and stay for their retention period ' +
+          '(docs/accounts.md, "Who is who"); the retention job removes them then. A closed account is never reopened.',
+        tags,
+        params: NameParams,
+        body: Reason,
+        response: { 200: Type.Ref(AccountSettings), 401: problem, 403: problem, 404: problem },
+      },
+    },
+    async (request) => {
+      const account = await found(deps, request.params.name);
+      return presentSettings((await deps.accounts.setStatus(account.name, 'closed', request.body.reason, deps.clock.now()))!);
     },
   );
 
@@ -232,6 +332,19 @@ async function found(deps: HttpDeps, name: string): Promise<Account> {
 }
 
 export function presentSettings(account: Account): Static<typeof AccountSettings> {
-  const { name, brand, shortCodes, defaultShortCode, settings } = account;
-  return { name, brand, shortCodes, defaultShortCode, ...settings, options: [...settings.options], alphanumericSenders: [...settings.alphanumericSenders] };
+  const { name, brand, brands, shortCodes, defaultShortCode, settings, status, statusReason, identity } = account;
+  return { name, brand, shortCodes, defaultShortCode, ...settings, options: [...settings.options], alphanumericSenders: [...settings.alphanumericSenders], brands, status, statusReason, identity };
+}
+
+type IdentityChange = Partial<Static<typeof AccountIdentity>>;
+
+/** The identity fields given, company numbers without the spaces and dots people write in them. */
+function cleanIdentity(input: IdentityChange): IdentityChange {
+  const out: IdentityChange = {};
+  for (const key of Object.keys(identityProperties) as (keyof IdentityChange)[]) {
+    const value = input[key];
+    if (value === undefined) continue;
+    out[key] = value !== null && (key === 'siren' || key === 'siret' || key === 'vatNumber') ? compact(value) : value;
+  }
+  return out;
 }

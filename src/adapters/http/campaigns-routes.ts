@@ -9,6 +9,7 @@ import { allowedActions } from '../../core/campaign/index.ts';
 import { senderOf } from '../store/account-store.ts';
 import { campaignSchemas, CampaignInput, money, PreviewRequest } from './campaign-schemas.ts';
 import type { Api, HttpDeps } from './server.ts';
+import { brandToActAs, hideOtherBrand, reaches, visibleBrands } from './access.ts';
 
 const problem = { $ref: 'Problem#' };
 const IdParams = Type.Object({ id: Type.String() });
@@ -25,10 +26,17 @@ const ACTIONS = {
 /** Template previews and campaigns: write, dry-run, launch, pause, resume, cancel, follow. */
 export async function campaignRoutes(app: Api, deps: HttpDeps): Promise<void> {
   for (const schema of campaignSchemas) app.addSchema(schema);
+  // A campaign of a brand the principal does not reach does not exist for it.
+  app.addHook('preHandler', async (request) => {
+    const { id } = request.params as { id?: string };
+    if (id === undefined || visibleBrands(request) === null) return;
+    hideOtherBrand(request, (await findCampaign(deps.campaigns, request.account.id, id)).brand, `campaign ${id}`);
+  });
 
   app.post(
     '/templates/preview',
     {
+      config: { readOnly: true },
       schema: {
         summary: 'Preview a campaign text over an audience: encodings, SMS parts, who goes in UCS-2 and why',
         description:
@@ -41,6 +49,7 @@ export async function campaignRoutes(app: Api, deps: HttpDeps): Promise<void> {
     },
     async (request) => {
       const input = request.body as PreviewRequest;
+      brandToActAs(request, input.brand);
       const preview = await previewText(deps.campaigns, request.account.id, {
           text: input.text,
           bases: input.bases,
@@ -79,6 +88,7 @@ export async function campaignRoutes(app: Api, deps: HttpDeps): Promise<void> {
       },
     },
     async (request, reply) => {
+      brandToActAs(request, (request.body as CampaignInput).brand);
       const campaign = await createCampaign(deps.campaigns, senderOf(request.account), request.body as CampaignInput);
       reply.status(201);
       return presentCampaign(campaign);
@@ -86,7 +96,7 @@ export async function campaignRoutes(app: Api, deps: HttpDeps): Promise<void> {
   );
 
   app.get('/campaigns', { schema: { summary: 'The account’s campaigns, newest first', tags: ['campaigns'], response: { 200: Type.Ref('CampaignList') } } }, async (request) => ({
-    campaigns: (await deps.campaigns.campaigns.list(request.account.id)).map(presentCampaign),
+    campaigns: (await deps.campaigns.campaigns.list(request.account.id)).filter((c) => reaches(request, c.brand)).map(presentCampaign),
   }));
 
   app.get(
@@ -107,12 +117,17 @@ export async function campaignRoutes(app: Api, deps: HttpDeps): Promise<void> {
         response: { 200: Type.Ref('Campaign'), 400: problem, 404: problem, 409: problem, 422: problem },
       },
     },
-    async (request) => presentCampaign(await editCampaign(deps.campaigns, senderOf(request.account), request.params.id, request.body as CampaignInput)),
+    async (request) => {
+      await findCampaign(deps.campaigns, request.account.id, request.params.id); // another account's: 404 before anything else
+      brandToActAs(request, (request.body as CampaignInput).brand);
+      return presentCampaign(await editCampaign(deps.campaigns, senderOf(request.account), request.params.id, request.body as CampaignInput));
+    },
   );
 
   app.post(
     '/campaigns/:id/dry-run',
     {
+      config: { readOnly: true },
       schema: {
         summary: 'What the campaign would do, recipient by recipient, without sending anything',
         description:
@@ -169,6 +184,7 @@ export async function campaignRoutes(app: Api, deps: HttpDeps): Promise<void> {
   app.get(
     '/campaigns/:id/stats',
     {
+      config: { right: 'statistics' },
       schema: {
         summary: 'The campaign’s statistics: sent, delivered, failed by reason, suppressed, pending, STOPs, cost so far',
         tags: ['campaigns'],

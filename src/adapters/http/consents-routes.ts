@@ -8,6 +8,15 @@ import type { Account } from '../store/account-store.ts';
 import { consentCsv } from './consent-export.ts';
 import { ConsentExport, consentSchemas, ExportQuery, MsisdnParams, NewConsent, NewConsentBatch, RecipientConsents } from './consent-schemas.ts';
 import type { Api, HttpDeps } from './server.ts';
+import type { FastifyRequest } from 'fastify';
+import { visibleBrands } from './access.ts';
+import { brandToActAs } from './access.ts';
+
+/** The events of the brands the principal reaches; an opt-out from every brand ("*") concerns each of them. */
+function ofReachedBrands(request: FastifyRequest, history: ConsentEvent[]): ConsentEvent[] {
+  const brands = visibleBrands(request);
+  return brands === null ? history : history.filter((e) => e.brand === ALL_BRANDS || brands.includes(e.brand));
+}
 
 const problem = { $ref: 'Problem#' };
 /** How far in the future `occurredAt` may be: clocks differ a little, consent given tomorrow is not consent. */
@@ -40,6 +49,7 @@ export async function consentRoutes(app: Api, deps: HttpDeps): Promise<void> {
       const body = request.body as NewConsent | { events: NewConsent[] };
       const batch = 'events' in body;
       const inputs = batch ? body.events : [body];
+      inputs.forEach((input, i) => brandToActAs(request, input.brand, batch ? `/events/${i}/brand` : '/brand'));
       const now = deps.clock.now();
       const events = await checkAll(inputs, (input) => toNewEvent(input, request.account, now), (index) => (batch ? `/events/${index}` : ''));
       const recorded = await deps.consents.record(events, now);
@@ -62,7 +72,7 @@ export async function consentRoutes(app: Api, deps: HttpDeps): Promise<void> {
     },
     async (request) => {
       const msisdn = requiredMobile(request.params.msisdn, '/msisdn');
-      const history = await deps.consents.history(request.account.id, msisdn);
+      const history = ofReachedBrands(request, await deps.consents.history(request.account.id, msisdn));
       return { msisdn, brands: presentStates(history), history: history.map(presentEvent) } satisfies typeof RecipientConsents.static;
     },
   );
@@ -93,7 +103,7 @@ export async function consentRoutes(app: Api, deps: HttpDeps): Promise<void> {
     },
     async (request, reply) => {
       const msisdn = requiredMobile(request.params.msisdn, '/msisdn');
-      const history = await deps.consents.history(request.account.id, msisdn);
+      const history = ofReachedBrands(request, await deps.consents.history(request.account.id, msisdn));
       const exportedAt = deps.clock.now();
       const events = history.map(presentEvent);
       const format = request.query.format ?? 'json';

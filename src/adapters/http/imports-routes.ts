@@ -8,6 +8,7 @@ import { CsvFileError, openCsv, type CsvOptions } from '../csv/csv-source.ts';
 import { noticesCsv, rejectionsCsv } from '../csv/csv-write.ts';
 import { sendCsv } from './csv-reply.ts';
 import { campaignSchemas, ImportQuery } from './campaign-schemas.ts';
+import { brandToActAs } from './access.ts';
 import type { Api, HttpDeps } from './server.ts';
 
 const problem = { $ref: 'Problem#' };
@@ -50,6 +51,7 @@ export async function importRoutes(app: Api, deps: HttpDeps): Promise<void> {
     },
     async (request, reply) => {
       const query = request.query as ImportQuery;
+      if (query.consentBrand !== undefined) brandToActAs(request, query.consentBrand, '/consentBrand');
       const mapping = mappingOf(query.mapping);
       const source = await csvOf(request.body, { encoding: (query.encoding ?? 'auto') as CsvOptions['encoding'], delimiter: delimiterOf(query.delimiter as string | undefined) });
       const record = await readingFile(() =>

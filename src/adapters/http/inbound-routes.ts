@@ -1,3 +1,4 @@
+import { visibleBrands } from './access.ts';
 import { Type } from '@sinclair/typebox';
 import type { Api, HttpDeps } from './server.ts';
 
@@ -31,7 +32,7 @@ export async function inboundRoutes(app: Api, deps: HttpDeps): Promise<void> {
       },
     },
     async (request) => {
-      const rows = await deps.inbound.listInbound(request.account.id, request.query.limit, request.query.before);
+      const rows = await deps.inbound.listInbound(request.account.id, request.query.limit, request.query.before, visibleBrands(request) ?? undefined);
       return { inbound: rows.map((r) => ({ ...r, receivedAt: r.receivedAt.toISOString() })) };
     },
   );

@@ -1,4 +1,5 @@
 import { Type } from '@sinclair/typebox';
+import type { FastifyRequest } from 'fastify';
 import { NotFound, InvalidState } from '../../app/errors.ts';
 import { submitMessages, type SendRequest } from '../../app/submit-messages.ts';
 import type { ListCursor } from '../../app/ports.ts';
@@ -7,6 +8,7 @@ import { presentMessage, presentMessageDetail } from './presenters.ts';
 import { IdParams, ListQuery, SendBatch, SendMessage } from './schemas.ts';
 import type { Api, HttpDeps } from './server.ts';
 import { senderOf } from '../store/account-store.ts';
+import { brandToActAs, hideOtherBrand, visibleBrands } from './access.ts';
 
 const problem = { $ref: 'Problem#' };
 
@@ -32,6 +34,7 @@ export async function messageRoutes(app: Api, deps: HttpDeps): Promise<void> {
       const body = request.body as SendRequest | { messages: SendRequest[] };
       const batch = 'messages' in body;
       const requests = batch ? body.messages : [body];
+      requests.forEach((r, i) => brandToActAs(request, r.brand, batch ? `/messages/${i}/brand` : '/brand'));
       const result = await submitMessages(
         deps.submit,
         senderOf(request.account),
@@ -61,6 +64,7 @@ export async function messageRoutes(app: Api, deps: HttpDeps): Promise<void> {
     async (request) => {
       const message = await deps.messages.getMessage(request.account.id, request.params.id);
       if (!message) throw new NotFound(`message ${request.params.id}`);
+      hideOtherBrand(request, message.brand, `message ${request.params.id}`);
       return presentMessageDetail(message);
     },
   );
@@ -79,7 +83,7 @@ export async function messageRoutes(app: Api, deps: HttpDeps): Promise<void> {
       const { status, createdFrom, createdTo, cursor, limit } = request.query;
       const messages = await deps.messages.listMessages(
         request.account.id,
-        { ...(status ? { status } : {}), ...(createdFrom ? { createdFrom: new Date(createdFrom) } : {}), ...(createdTo ? { createdTo: new Date(createdTo) } : {}) },
+        { ...(status ? { status } : {}), ...(visibleBrands(request) ? { brands: visibleBrands(request)! } : {}), ...(createdFrom ? { createdFrom: new Date(createdFrom) } : {}), ...(createdTo ? { createdTo: new Date(createdTo) } : {}) },
         cursor ? decodeCursor(cursor) : undefined,
         limit,
       );
@@ -101,7 +105,7 @@ export async function messageRoutes(app: Api, deps: HttpDeps): Promise<void> {
       },
     },
     async (request) => {
-      const byStatus = await deps.messages.countByStatus(request.account.id);
+      const byStatus = await deps.messages.countByStatus(request.account.id, visibleBrands(request) ?? undefined);
       return { byStatus, inDoubt: byStatus.in_doubt ?? 0 };
     },
   );
@@ -111,6 +115,7 @@ export async function messageRoutes(app: Api, deps: HttpDeps): Promise<void> {
     { schema: { summary: 'Cancel a message that has not left yet', tags: ['messages'], params: IdParams, response: { 200: { $ref: 'MessageDetail#' }, 404: problem, 409: problem } } },
     async (request) => {
       const { id } = request.params;
+      await messageOfReachedBrand(deps, request, id);
       if (!(await deps.messages.cancelMessage(request.account.id, id, deps.clock.now()))) await explainState(deps, request.account.id, id, 'only a queued message can be cancelled');
       return presentMessageDetail((await deps.messages.getMessage(request.account.id, id))!);
     },
@@ -128,11 +133,19 @@ export async function messageRoutes(app: Api, deps: HttpDeps): Promise<void> {
     },
     async (request) => {
       const { id } = request.params;
+      await messageOfReachedBrand(deps, request, id);
       if (!(await deps.messages.retryInDoubt(request.account.id, id, deps.clock.now()))) await explainState(deps, request.account.id, id, 'only a message in doubt can be retried');
       deps.submit.notify();
       return presentMessageDetail((await deps.messages.getMessage(request.account.id, id))!);
     },
   );
+}
+
+/** 404 for a message of a brand the principal does not reach (as for one of another account). */
+async function messageOfReachedBrand(deps: HttpDeps, request: FastifyRequest, id: string): Promise<void> {
+  if (visibleBrands(request) === null) return;
+  const message = await deps.messages.getMessage(request.account.id, id);
+  hideOtherBrand(request, message?.brand ?? null, `message ${id}`);
 }
 
 async function explainState(deps: HttpDeps, accountId: string, id: string, rule: string): Promise<never> {

@@ -35,6 +35,7 @@ import { auditReplies } from './audit-hook.ts';
 import { AuditEvent, AuditList, auditRoutes } from './audit-routes.ts';
 import { sessionCookie, sessionRoutes, type SessionDeps } from './session-routes.ts';
 import { csrfMatches, resolveSession, type SignedIn } from '../../app/sign-in.ts';
+import { accountRoutes, apiKeyRoutes, userRoutes, type PeopleStore } from './people-routes.ts';
 
 /** Who calls, and on behalf of which account (staff name it per request; see `callerOf`). */
 export interface Caller {
@@ -46,6 +47,8 @@ export interface HttpDeps {
   findCallerByApiKey: (key: string) => Promise<Caller | undefined>;
   /** The aggregator's side: accounts and their provisioning. */
   accounts: AccountAdministration;
+  /** The account's API keys and users. */
+  people: PeopleStore;
   /** The built-in SMSC simulator, when it runs: MOs on request. */
   simulator?: { sendMo(mo: { from: string; to: string; text: string }): Promise<void> } | undefined;
   messages: MessageStore;
@@ -91,6 +94,8 @@ declare module 'fastify' {
     access?: 'anyone' | 'self';
     /** A session that still owes its second factor reaches it (signing in stays possible). */
     halfSignedIn?: boolean;
+    /** What the route reaches belongs to the whole account, not to one brand: a principal limited to some brands is refused. */
+    everyBrand?: boolean;
   }
 }
 
@@ -105,6 +110,7 @@ export async function openApiDocument(): Promise<unknown> {
   const app = await buildHttpServer({
     findCallerByApiKey: unused,
     accounts: {} as HttpDeps['accounts'],
+    people: {} as HttpDeps['people'],
     messages: {} as HttpDeps['messages'],
     webhooks: {} as HttpDeps['webhooks'],
     webhookTargets: new WebhookTargets([]),
@@ -242,10 +248,10 @@ export async function buildHttpServer(deps: HttpDeps): Promise<Api> {
         }
         authorize(request);
       });
-      for (const [routes, right] of AREAS) {
+      for (const [routes, right, everyBrand] of AREAS) {
         await v1.register(async (area) => {
           area.addHook('onRoute', (route) => {
-            route.config = { ...route.config, right: route.config?.right ?? right };
+            route.config = { ...route.config, right: route.config?.right ?? right, everyBrand: route.config?.everyBrand ?? everyBrand === 'every-brand' };
           });
           await area.register(routes as never, deps);
         });
@@ -258,28 +264,40 @@ export async function buildHttpServer(deps: HttpDeps): Promise<Api> {
 }
 
 /** Every account route, by area, and the right an area's routes need unless a route names another. */
-const AREAS: readonly (readonly [(app: Api, deps: HttpDeps) => Promise<void>, Right])[] = [
+const AREAS: readonly (readonly [(app: Api, deps: HttpDeps) => Promise<void>, Right, ('every-brand' | 'per-brand')?])[] = [
   [messageRoutes, 'messages'],
-  [webhookRoutes, 'settings'],
+  // Webhooks carry the events of every brand; contact bases belong to the whole account (docs/accounts.md, "Isolation").
+  [webhookRoutes, 'settings', 'every-brand'],
   [consentRoutes, 'consents'],
   [inboundRoutes, 'inbound'],
-  [contactRoutes, 'contacts'],
-  [importRoutes, 'contacts'],
+  [contactRoutes, 'contacts', 'every-brand'],
+  [importRoutes, 'contacts', 'every-brand'],
   [campaignRoutes, 'campaigns'],
   // Who did what: the administrator and the holders of "users" (who manage the people doing it).
   [auditRoutes, 'users'],
   [sessionRoutes, 'users'],
   [billingRoutes, 'billing'],
+  // Keys and users may be limited to brands; what they list and grant is checked against the caller's brands.
+  [apiKeyRoutes, 'api-keys'],
+  [userRoutes, 'users'],
+  [accountRoutes, 'settings'],
 ];
 
 /** Refuses a request its principal's rights do not allow (brands are checked where the brand is known). */
 function authorize(request: FastifyRequest): void {
-  const { right, readOnly } = request.routeOptions.config;
+  const { right, readOnly, everyBrand } = request.routeOptions.config;
   if (!right) throw new Forbidden(`${request.method} ${request.url} declares no right: refused`);
   const write = !readOnly && request.method !== 'GET' && request.method !== 'HEAD';
   if (!allows(request.principal, { right, write })) {
     throw new Forbidden(request.principal.kind === 'staff' ? 'operator-support reads and changes nothing' : `this needs the "${right}" right, which this ${request.principal.kind === 'key' ? 'API key' : 'user'} does not hold`);
   }
+  const { principal } = request;
+  if (everyBrand && principal.kind !== 'staff' && principal.brands !== null) {
+    throw new Forbidden(`${request.method} ${request.routeOptions.url} concerns every brand of the account; this ${principal.kind === 'key' ? 'API key' : 'user'} is limited to ${principal.brands.join(', ')}`);
+  }
+  // A suspended account still reads what it has (its messages, consents, statistics); it changes nothing.
+  const { status, statusReason, name } = request.account;
+  if (write && status !== 'active') throw new Forbidden(`the account "${name}" is ${status}${statusReason ? `: ${statusReason}` : ''}; it may read but not change anything until the aggregator reactivates it`);
 }
 
 /** The account a staff request names (the Relais-Account header). */

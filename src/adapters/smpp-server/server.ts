@@ -398,6 +398,7 @@ export class SmppServer {
       const account = await this.deps.findAccount(credential.accountId);
       if (session.state !== 'binding') return attempt.end(false);
       if (!account) return refuse(ESME_RBINDFAIL, 'the account of this system_id does not exist', true);
+      if (account.status !== 'active') return refuse(ESME_RBINDFAIL, notActive(account), false);
       const state = this.accountState(account.id);
       const maxBinds = credential.maxBinds ?? this.o.maxBindsPerAccount;
       if (maxBinds !== undefined && state.sessions.size >= maxBinds) return refuse(ESME_RBINDFAIL, `the account already has ${state.sessions.size} binds (at most ${maxBinds})`, false);
@@ -495,6 +496,11 @@ export class SmppServer {
       // The account as it is now (read at most a second ago): a setting changed while bound applies at once.
       const account = await this.accountsById.get(session.account!.id);
       if (!account) throw new InvalidRequest(batch.map((_, i) => ({ field: `/messages/${i}`, reason: 'the account of this bind no longer exists' })));
+      if (account.status !== 'active') {
+        this.log.warn({ account: account.name, submits: batch.length, reason: notActive(account) }, 'submit_sm refused: the account is not active');
+        for (const q of batch) this.settle(session, q.sequence, ESME_RSUBMITFAIL);
+        return;
+      }
       ids = (await submitMessages(this.deps.submit, senderOf(account), batch.map((q) => q.request), now)).ids;
     } catch (error) {
       if (error instanceof InvalidRequest) return this.takeValid(session, batch, error);
@@ -745,4 +751,9 @@ function listenOn(server: Server, port: number, host: string): Promise<number> {
       resolve(typeof address === 'object' && address ? address.port : port);
     });
   });
+}
+
+/** Why a suspended or closed account's bind or submit is refused, for the logs. */
+function notActive(account: Account): string {
+  return `the account "${account.name}" is ${account.status}${account.statusReason ? `: ${account.statusReason}` : ''}`;
 }

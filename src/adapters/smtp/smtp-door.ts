@@ -131,6 +131,10 @@ export async function startSmtpDoor(options: SmtpDoorOptions, deps: SmtpDoorDeps
           if (failed) {
             log.info({ user: auth.username, remote: session.remoteAddress }, 'SMTP authentication refused');
             callback(refused());
+          } else if (account.status !== 'active') {
+            const why = `the account "${account.name}" is ${account.status}${account.statusReason ? `: ${account.statusReason}` : ''}`;
+            log.warn({ user: auth.username, remote: session.remoteAddress, reason: why }, 'SMTP authentication refused: the account is not active');
+            callback(smtpError(535, `Authentication refused: ${why}`));
           } else callback(null, { user: account.id });
         },
         (error: unknown) => {
@@ -234,6 +238,7 @@ async function handleMail(raw: Buffer, session: SMTPServerSession, deps: SmtpDoo
   const accountId = (session.user as string | undefined) ?? (session.envelope.mailFrom ? await deps.email.accountOfSender(session.envelope.mailFrom.address) : undefined);
   const account = accountId ? await deps.accounts.findById(accountId) : undefined;
   if (!account) throw smtpError(530, 'Authentication required');
+  if (account.status !== 'active') throw smtpError(554, `The account "${account.name}" is ${account.status}${account.statusReason ? `: ${account.statusReason}` : ''}; nothing is sent`);
 
   const mail = await parsed(raw);
   const problems: FieldProblem[] = [];

@@ -3,9 +3,10 @@ import { sql, type Selectable, type Transaction } from 'kysely';
 import type { KeywordSet } from '../../core/keywords/index.ts';
 import type { Sender } from '../../app/submit-messages.ts';
 import type { AccountOption, ComplianceSettings } from '../../app/guard-message.ts';
-import { ADMINISTRATOR_GRANT, type Principal, type Right } from '../../core/access/rights.ts';
+import { ADMINISTRATOR_GRANT, type Principal, type Right, type StaffRole } from '../../core/access/rights.ts';
 import type { AccountsTable, Database, Db } from './database.ts';
 import { uuidv7 } from './ids.ts';
+import { eventsFrom, transaction } from './sql.ts';
 
 export interface Account {
   id: string;
@@ -26,13 +27,51 @@ export interface Account {
   shortCodes: string[];
   /** What the aggregator set for the account's compliance. */
   settings: ComplianceSettings;
+  /** The brands the account speaks for (its own brand first): a message, campaign or consent naming another is refused. */
+  brands: string[];
+  /** The company behind the account (docs/accounts.md, "Who is who"). */
+  identity: AccountIdentity;
+  /** Suspended or closed: its doors refuse, its queued messages are held (closed: for good). */
+  status: AccountStatus;
+  /** Why it was suspended or closed, as the aggregator wrote it. */
+  statusReason: string | null;
+}
+
+export type AccountStatus = 'active' | 'suspended' | 'closed';
+
+export interface AccountIdentity {
+  legalName: string | null;
+  siren: string | null;
+  siret: string | null;
+  vatNumber: string | null;
+  postalAddress: string | null;
+  contactEmail: string | null;
+  contactPhone: string | null;
 }
 
 export type AccountChanges = Partial<
-  Pick<Account, 'defaultShortCode' | 'inDoubtPolicy' | 'brand' | 'capPolicy' | 'contactReply' | 'allowResubscribe' | 'keywords' | 'shortCodes'> & ComplianceSettings
+  Pick<Account, 'defaultShortCode' | 'inDoubtPolicy' | 'brand' | 'capPolicy' | 'contactReply' | 'allowResubscribe' | 'keywords' | 'shortCodes' | 'brands'> &
+    ComplianceSettings &
+    AccountIdentity
 >;
 
 const KEY_PREFIX = 'rl_';
+/** A key's last use is known to the minute (writing it on every request would weigh on the hot path). */
+const KEY_USE_PRECISION_MS = 60_000;
+
+/** An API key as it is listed: never the key itself. */
+export interface ApiKeyView {
+  id: string;
+  prefix: string;
+  label: string | null;
+  /** null: every right (a key made before rights existed, or made without a grant). */
+  rights: Right[] | null;
+  /** null: every brand of the account. */
+  brands: string[] | null;
+  createdAt: Date;
+  lastUsedAt: Date | null;
+  revokedAt: Date | null;
+}
 const AGGREGATOR_KEY_PREFIX = 'rla_';
 
 /** The account as the intake sees it: whose messages, which short codes and brand, the cap policy, its settings. */
@@ -53,6 +92,8 @@ export function keyPrefixOf(key: string): string {
 
 /** Each account row with its short codes (one array subquery on account_short_codes' primary key). */
 const SHORT_CODES = sql<string[]>`array(SELECT s.short_code FROM account_short_codes s WHERE s.account_id = accounts.id ORDER BY s.short_code)`.as('short_codes');
+/** Each account row with its brands, oldest first. */
+const BRANDS = sql<string[]>`array(SELECT b.brand FROM account_brands b WHERE b.account_id = accounts.id ORDER BY b.created_at, b.brand)`.as('brands');
 
 export class PgAccountStore {
   constructor(private readonly db: Db) {}
@@ -78,29 +119,98 @@ export class PgAccountStore {
     return this.findById(found.id);
   }
 
-  /** Creates a key and returns it in clear, the only time it exists in clear. */
-  async createApiKey(accountId: string, label: string | null, now: Date): Promise<string> {
-    return this.insertKey(KEY_PREFIX, accountId, 'account', label, now);
+  /** Suspends, reactivates or closes an account (a closed account stays closed); undefined when there is no such account. */
+  async setStatus(name: string, status: AccountStatus, reason: string | null, now: Date): Promise<Account | undefined> {
+    const found = await this.findByName(name);
+    if (!found) return undefined;
+    await transaction(this.db.pool, async (client) => {
+      await client.query('UPDATE accounts SET status = $2, status_reason = $3, status_changed_at = $4 WHERE id = $1', [found.id, status, status === 'active' ? null : reason, now]);
+      // Suspended or closed: its queued messages are held, not lost (and the claim skips the account meanwhile).
+      // Reactivated: they are queued again, except those of a campaign paused meanwhile, which its resume releases.
+      const [from, to, why] = status === 'active' ? ['held', 'queued', 'the account was reactivated'] : ['queued', 'held', `the account was ${status}${reason ? `: ${reason}` : ''}`];
+      await client.query(
+        `WITH moved AS (
+           UPDATE messages m SET status = $3, updated_at = $4
+           WHERE m.account_id = $1 AND m.status = $2
+             AND ($3 = 'held' OR m.campaign_id IS NULL OR NOT EXISTS (SELECT 1 FROM campaigns c WHERE c.id = m.campaign_id AND c.status = 'paused'))
+           RETURNING m.id, m.account_id, m.status, $5::text AS reason, $4::timestamptz AS at)
+         ${eventsFrom('moved')}
+         SELECT count(*)::int AS n FROM moved`,
+        [found.id, from, to, now, why],
+      );
+    });
+    return this.findById(found.id);
   }
 
-  /** A key of the aggregator itself (provisioning routes), belonging to no account. */
-  async createAggregatorKey(label: string | null, now: Date): Promise<string> {
-    return this.insertKey(AGGREGATOR_KEY_PREFIX, null, 'aggregator', label, now);
+  /**
+   * Creates a key and returns it in clear, the only time it exists in clear. Without a grant it holds every right
+   * and every brand (as keys made before rights existed); with one, those rights, limited to those brands.
+   */
+  async createApiKey(accountId: string, label: string | null, now: Date, grant?: { rights: readonly Right[]; brands: readonly string[] | null; createdBy?: string | null }): Promise<string> {
+    return (await this.insertKey(KEY_PREFIX, accountId, 'account', label, now, grant)).key;
   }
 
-  private async insertKey(prefix: string, accountId: string | null, role: 'account' | 'aggregator', label: string | null, now: Date): Promise<string> {
+  /** The same, with the key's id (the API answers both). */
+  async createApiKeyWithId(accountId: string, label: string | null, now: Date, grant: { rights: readonly Right[]; brands: readonly string[] | null; createdBy?: string | null }): Promise<{ id: string; key: string }> {
+    return this.insertKey(KEY_PREFIX, accountId, 'account', label, now, grant);
+  }
+
+  /** A key of the aggregator itself (provisioning routes, every account), belonging to no account. */
+  async createAggregatorKey(label: string | null, now: Date, staffRole: StaffRole = 'operator-admin'): Promise<string> {
+    return (await this.insertKey(AGGREGATOR_KEY_PREFIX, null, 'aggregator', label, now, undefined, staffRole)).key;
+  }
+
+  private async insertKey(
+    prefix: string,
+    accountId: string | null,
+    role: 'account' | 'aggregator',
+    label: string | null,
+    now: Date,
+    grant?: { rights: readonly Right[]; brands: readonly string[] | null; createdBy?: string | null },
+    staffRole: StaffRole | null = null,
+  ): Promise<{ id: string; key: string }> {
     const key = prefix + randomBytes(32).toString('base64url');
+    const id = uuidv7(now.getTime());
     await this.db.kysely
       .insertInto('api_keys')
-      .values({ id: uuidv7(now.getTime()), account_id: accountId, role, key_hash: hashApiKey(key), key_prefix: key.slice(0, prefix.length + 6), label, created_at: now, revoked_at: null })
+      .values({
+        id,
+        account_id: accountId,
+        role,
+        key_hash: hashApiKey(key),
+        key_prefix: key.slice(0, prefix.length + 6),
+        label,
+        created_at: now,
+        revoked_at: null,
+        rights: grant ? [...new Set(grant.rights)] : null,
+        brands: grant?.brands ? [...new Set(grant.brands)] : null,
+        created_by: grant?.createdBy ?? null,
+        staff_role: staffRole,
+      })
       .execute();
-    return key;
+    return { id, key };
   }
 
   /** The account's keys, oldest first: never the key itself (only its first characters). */
-  async listApiKeys(accountId: string): Promise<{ id: string; prefix: string; label: string | null; createdAt: Date; revokedAt: Date | null }[]> {
+  async listApiKeys(accountId: string): Promise<ApiKeyView[]> {
     const rows = await this.db.kysely.selectFrom('api_keys').selectAll().where('account_id', '=', accountId).orderBy('created_at').orderBy('id').execute();
-    return rows.map((r) => ({ id: r.id, prefix: r.key_prefix, label: r.label, createdAt: r.created_at, revokedAt: r.revoked_at }));
+    return rows.map((r) => ({
+      id: r.id,
+      prefix: r.key_prefix,
+      label: r.label,
+      rights: r.rights === null ? null : (r.rights as Right[]),
+      brands: r.brands,
+      createdAt: r.created_at,
+      lastUsedAt: r.last_used_at,
+      revokedAt: r.revoked_at,
+    }));
+  }
+
+  /** Revokes one key of the account by its id; false when it has no such key still valid. */
+  async revokeApiKeyById(accountId: string, id: string, now: Date): Promise<boolean> {
+    if (!/^[0-9a-f-]{36}$/i.test(id)) return false;
+    const result = await this.db.kysely.updateTable('api_keys').set({ revoked_at: now }).where('id', '=', id).where('account_id', '=', accountId).where('revoked_at', 'is', null).executeTakeFirst();
+    return result.numUpdatedRows > 0n;
   }
 
   /** Revokes the account's key with this id or first characters (unique among its keys); how many were revoked. */
@@ -111,17 +221,26 @@ export class PgAccountStore {
     return 1;
   }
 
+  /**
+   * The account of a key that may send messages as the account's own brand (the e-mail door speaks for it): a key
+   * without the "messages" right, or limited to other brands, is not one. Its last use is recorded.
+   */
   async findByApiKey(key: string): Promise<Account | undefined> {
     const row = await this.db.kysely
       .selectFrom('api_keys')
       .innerJoin('accounts', 'accounts.id', 'api_keys.account_id')
       .selectAll('accounts')
-      .select(SHORT_CODES)
+      .select([SHORT_CODES, BRANDS, 'api_keys.id as key_id', 'api_keys.rights as key_rights', 'api_keys.brands as key_brands'])
       .where('api_keys.key_hash', '=', hashApiKey(key))
       .where('api_keys.revoked_at', 'is', null)
       .where('api_keys.role', '=', 'account')
       .executeTakeFirst();
-    return row && toAccount(row);
+    if (!row) return undefined;
+    const account = toAccount(row);
+    if (row.key_rights !== null && !row.key_rights.includes('messages')) return undefined;
+    if (row.key_brands !== null && !row.key_brands.includes(account.brand)) return undefined;
+    this.noteUse(row.key_id, new Date());
+    return account;
   }
 
   /**
@@ -131,16 +250,38 @@ export class PgAccountStore {
   async findCallerByApiKey(key: string): Promise<{ principal: Principal; account: Account | undefined } | undefined> {
     const row = await this.db.kysely
       .selectFrom('api_keys')
-      .select(['id', 'account_id', 'role', 'rights', 'brands'])
+      .select(['id', 'account_id', 'role', 'rights', 'brands', 'staff_role'])
       .where('key_hash', '=', hashApiKey(key))
       .where('revoked_at', 'is', null)
       .executeTakeFirst();
     if (!row) return undefined;
-    if (row.role === 'aggregator') return { principal: { kind: 'staff', id: row.id, role: 'operator-admin', via: 'key' }, account: undefined };
+    this.noteUse(row.id, new Date());
+    if (row.role === 'aggregator') return { principal: { kind: 'staff', id: row.id, role: row.staff_role ?? 'operator-admin', via: 'key' }, account: undefined };
     const account = await this.findById(row.account_id!);
     if (!account) return undefined;
     const grant = row.rights === null ? ADMINISTRATOR_GRANT : { rights: new Set(row.rights as Right[]), brands: row.brands };
     return { principal: { kind: 'key', id: row.id, accountId: account.id, ...grant }, account };
+  }
+
+  /** When each key was last written as used, by this process: the write happens at most once a minute per key. */
+  private readonly usesWritten = new Map<string, number>();
+
+  /**
+   * Records that a key was used, cheaply: the doors ask for a key's caller at most once a second (they keep the
+   * answer), and this writes `last_used_at` at most once a minute per key, without waiting for the write.
+   */
+  noteUse(keyId: string, now: Date): void {
+    const last = this.usesWritten.get(keyId);
+    if (last !== undefined && now.getTime() - last < KEY_USE_PRECISION_MS) return;
+    if (this.usesWritten.size > 100_000) this.usesWritten.clear();
+    this.usesWritten.set(keyId, now.getTime());
+    this.db.kysely
+      .updateTable('api_keys')
+      .set({ last_used_at: now })
+      .where('id', '=', keyId)
+      .where((eb) => eb.or([eb('last_used_at', 'is', null), eb('last_used_at', '<', new Date(now.getTime() - KEY_USE_PRECISION_MS))]))
+      .execute()
+      .catch(() => this.usesWritten.delete(keyId));
   }
 
   async isAggregatorKey(key: string): Promise<boolean> {
@@ -155,17 +296,17 @@ export class PgAccountStore {
   }
 
   async findById(id: string): Promise<Account | undefined> {
-    const row = await this.db.kysely.selectFrom('accounts').selectAll().select(SHORT_CODES).where('id', '=', id).executeTakeFirst();
+    const row = await this.db.kysely.selectFrom('accounts').selectAll().select([SHORT_CODES, BRANDS]).where('id', '=', id).executeTakeFirst();
     return row && toAccount(row);
   }
 
   async findByName(name: string): Promise<Account | undefined> {
-    const row = await this.db.kysely.selectFrom('accounts').selectAll().select(SHORT_CODES).where('name', '=', name).executeTakeFirst();
+    const row = await this.db.kysely.selectFrom('accounts').selectAll().select([SHORT_CODES, BRANDS]).where('name', '=', name).executeTakeFirst();
     return row && toAccount(row);
   }
 
   async listAccounts(): Promise<Account[]> {
-    const rows = await this.db.kysely.selectFrom('accounts').selectAll().select(SHORT_CODES).orderBy('name').execute();
+    const rows = await this.db.kysely.selectFrom('accounts').selectAll().select([SHORT_CODES, BRANDS]).orderBy('name').execute();
     return rows.map(toAccount);
   }
 }
@@ -188,8 +329,24 @@ async function writeChanges(trx: Transaction<Database>, id: string, c: AccountCh
     ...(c.marketingPerDay !== undefined ? { marketing_per_day: c.marketingPerDay } : {}),
     ...(c.options !== undefined ? { options: [...new Set(c.options)] } : {}),
     ...(c.alphanumericSenders !== undefined ? { alphanumeric_senders: [...new Set(c.alphanumericSenders)] } : {}),
+    ...(c.legalName !== undefined ? { legal_name: c.legalName } : {}),
+    ...(c.siren !== undefined ? { siren: c.siren } : {}),
+    ...(c.siret !== undefined ? { siret: c.siret } : {}),
+    ...(c.vatNumber !== undefined ? { vat_number: c.vatNumber } : {}),
+    ...(c.postalAddress !== undefined ? { postal_address: c.postalAddress } : {}),
+    ...(c.contactEmail !== undefined ? { contact_email: c.contactEmail } : {}),
+    ...(c.contactPhone !== undefined ? { contact_phone: c.contactPhone } : {}),
   };
   if (Object.keys(set).length > 0) await trx.updateTable('accounts').set(set).where('id', '=', id).execute();
+  // The account's own brand is always one of its brands; a list given replaces the others.
+  if (c.brands !== undefined) await trx.deleteFrom('account_brands').where('account_id', '=', id).where('brand', 'not in', [...c.brands, ...(c.brand ? [c.brand] : [])]).execute();
+  const account = await trx.selectFrom('accounts').select(['name', 'brand', 'created_at']).where('id', '=', id).executeTakeFirstOrThrow();
+  const brands = [...new Set([account.brand ?? account.name, ...(c.brands ?? [])])];
+  await trx
+    .insertInto('account_brands')
+    .values(brands.map((brand, i) => ({ account_id: id, brand, created_at: new Date(account.created_at.getTime() + i) })))
+    .onConflict((oc) => oc.doNothing())
+    .execute();
   if (c.shortCodes !== undefined) await trx.deleteFrom('account_short_codes').where('account_id', '=', id).execute();
   const assigned = [...new Set([...(c.shortCodes ?? []), ...(c.defaultShortCode ? [c.defaultShortCode] : [])])];
   if (assigned.length > 0) {
@@ -201,13 +358,14 @@ async function writeChanges(trx: Transaction<Database>, id: string, c: AccountCh
   }
 }
 
-function toAccount(row: Selectable<AccountsTable> & { short_codes: string[] }): Account {
+function toAccount(row: Selectable<AccountsTable> & { short_codes: string[]; brands: string[] }): Account {
+  const brand = row.brand ?? row.name;
   return {
     id: row.id,
     name: row.name,
     defaultShortCode: row.default_short_code,
     inDoubtPolicy: row.in_doubt_policy,
-    brand: row.brand ?? row.name,
+    brand,
     capPolicy: row.cap_policy,
     contactReply: row.contact_reply,
     allowResubscribe: row.allow_resubscribe,
@@ -221,5 +379,17 @@ function toAccount(row: Selectable<AccountsTable> & { short_codes: string[] }): 
       options: row.options as AccountOption[],
       alphanumericSenders: row.alphanumeric_senders,
     },
+    brands: [brand, ...row.brands.filter((b) => b !== brand)],
+    identity: {
+      legalName: row.legal_name,
+      siren: row.siren,
+      siret: row.siret,
+      vatNumber: row.vat_number,
+      postalAddress: row.postal_address,
+      contactEmail: row.contact_email,
+      contactPhone: row.contact_phone,
+    },
+    status: row.status,
+    statusReason: row.status_reason,
   };
 }

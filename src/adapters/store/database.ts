@@ -120,6 +120,7 @@ export interface ApiKeysTable {
   brands: string[] | null;
   last_used_at: Timestamp | null;
   created_by: string | null;
+  staff_role: 'operator-admin' | 'operator-support' | null;
 }
 export interface RoutesTable {
   name: string;

@@ -108,16 +108,17 @@ export class PgMessageStore implements MessageStore {
     if (filter.status) query = query.where('status', '=', filter.status);
     if (filter.createdFrom) query = query.where('created_at', '>=', filter.createdFrom);
     if (filter.createdTo) query = query.where('created_at', '<', filter.createdTo);
+    if (filter.brands) query = filter.brands.length === 0 ? query.where(sql<boolean>`false`) : query.where('brand', 'in', filter.brands);
     if (after) query = query.where(sql<boolean>`(created_at, id) < (${after.createdAt}, ${after.id}::uuid)`);
     const rows = await query.orderBy('created_at', 'desc').orderBy('id', 'desc').limit(limit).execute();
     return rows.map(toView);
   }
 
-  async countByStatus(accountId: string): Promise<Record<string, number>> {
-    const rows = await this.db.kysely
-      .selectFrom('messages')
+  async countByStatus(accountId: string, brands?: readonly string[]): Promise<Record<string, number>> {
+    let query = this.db.kysely.selectFrom('messages').where('account_id', '=', accountId);
+    if (brands) query = brands.length === 0 ? query.where(sql<boolean>`false`) : query.where('brand', 'in', brands);
+    const rows = await query
       .select(['status', (eb) => eb.fn.countAll<string>().as('count')])
-      .where('account_id', '=', accountId)
       .groupBy('status')
       .execute();
     return Object.fromEntries(rows.map((r) => [r.status, Number(r.count)]));

@@ -60,8 +60,10 @@ export class PgMoStore implements MoStore {
     return rows.map((r) => r.account_id);
   }
 
-  async listInbound(accountId: string, limit: number, before?: string): Promise<InboundView[]> {
+  async listInbound(accountId: string, limit: number, before?: string, brands?: readonly string[]): Promise<InboundView[]> {
     let query = this.db.kysely.selectFrom('inbound_messages').selectAll().where('account_id', '=', accountId);
+    // A STOP for every brand ('*') concerns each of them; an MO attributed to no brand, only who reaches every brand.
+    if (brands) query = query.where('brand', 'in', [...brands, '*']);
     if (before && isUuid(before)) query = query.where('id', '<', before);
     const rows = await query.orderBy('id', 'desc').limit(limit).execute();
     return rows.map((r) => ({ id: r.id, from: r.sender, to: r.recipient, text: r.body, intent: r.intent, keyword: r.keyword, brand: r.brand, receivedAt: r.received_at }));

@@ -176,16 +176,19 @@ const OPTED_OUT_REASON = 'the recipient opted out (STOP) for this brand after th
 
 /**
  * The claim is the last gate before the SMSC: a marketing message whose recipient opted out since it was
- * accepted (a STOP on any door, at any moment) is suppressed here instead of being handed out.
+ * accepted (a STOP on any door, at any moment) is suppressed here instead of being handed out. Nothing of a
+ * suspended or closed account leaves.
  */
 const claimSql = prepared(
-  'relais_claim_v3',
+  'relais_claim_v4',
   `WITH due AS (
      SELECT d.id, d.opted_out FROM unnest($1::text[], $2::int[]) AS w(short_code, lim)
      CROSS JOIN LATERAL (
        SELECT m.id, (m.class = 'marketing' AND ${consentStateSql({ account: 'm.account_id', brand: 'm.brand', recipient: 'm.recipient' })} = 'opt-out') IS TRUE AS opted_out
        FROM messages m
        WHERE m.short_code = w.short_code AND m.status = 'queued' AND m.due_at <= $3
+         -- A suspended or closed account's messages wait (its queued ones are held when it is suspended).
+         AND NOT EXISTS (SELECT 1 FROM accounts a WHERE a.id = m.account_id AND a.status <> 'active')
        ORDER BY m.priority, m.due_at
        LIMIT w.lim
        FOR UPDATE OF m SKIP LOCKED) d),

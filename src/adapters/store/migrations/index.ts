@@ -8,6 +8,7 @@ import * as contactsBaseLock from './0006-contacts-base-lock.ts';
 import * as provisioning from './0007-provisioning.ts';
 import * as interop from './0008-interop.ts';
 import * as people from './0009-people.ts';
+import * as peopleRights from './0010-people-rights.ts';
 import * as signIn from './0011-sign-in.ts';
 import * as audit from './0012-audit.ts';
 import * as billing from './0013-billing.ts';
@@ -23,6 +24,7 @@ export const migrations: Record<string, Migration> = {
   '0007-provisioning': provisioning,
   '0008-interop': interop,
   '0009-people': people,
+  '0010-people-rights': peopleRights,
   '0011-sign-in': signIn,
   '0012-audit': audit,
   '0013-billing': billing,

@@ -1,0 +1,130 @@
+import { sql, type Selectable } from 'kysely';
+import type { Right } from '../../core/access/rights.ts';
+import type { Db, UsersTable } from './database.ts';
+import { uuidv7 } from './ids.ts';
+
+/** A person of an account (or of the aggregator's staff), as the API shows it: never a password or secret. */
+export interface User {
+  id: string;
+  email: string;
+  name: string;
+  language: 'fr' | 'en';
+  accountId: string | null;
+  staffRole: 'operator-admin' | 'operator-support' | null;
+  administrator: boolean;
+  rights: Right[];
+  /** null: every brand of the account. */
+  brands: string[] | null;
+  status: 'invited' | 'active' | 'disabled';
+  createdAt: Date;
+}
+
+export interface NewUser {
+  email: string;
+  name: string;
+  language?: 'fr' | 'en';
+  accountId: string | null;
+  staffRole?: 'operator-admin' | 'operator-support' | null;
+  administrator?: boolean;
+  rights?: readonly Right[];
+  brands?: readonly string[] | null;
+}
+
+export type UserChanges = Partial<Pick<User, 'name' | 'language' | 'rights' | 'brands'>> & { status?: 'active' | 'disabled' };
+
+/** Raised when an e-mail address already belongs to a user (whatever its case). */
+export class EmailTaken extends Error {}
+
+/**
+ * The users (docs/accounts.md, "Who is who"). Passwords, sessions and invitations are the sign-in's (its own store);
+ * this one creates the rows, `invited` until their person sets a password.
+ */
+export class PgUserStore {
+  constructor(private readonly db: Db) {}
+
+  async createUser(input: NewUser, now: Date): Promise<User> {
+    const id = uuidv7(now.getTime());
+    try {
+      await this.db.kysely
+        .insertInto('users')
+        .values({
+          id,
+          email: input.email.trim(),
+          name: input.name,
+          language: input.language ?? 'fr',
+          account_id: input.accountId,
+          staff_role: input.staffRole ?? null,
+          administrator: input.administrator ?? false,
+          rights: input.administrator ? [] : [...new Set(input.rights ?? [])],
+          brands: input.administrator || !input.brands ? null : [...new Set(input.brands)],
+          phone: null,
+          password_hash: null,
+          totp_secret: null,
+          second_factor: null,
+          status: 'invited',
+          created_at: now,
+          password_set_at: null,
+          disabled_at: null,
+        })
+        .execute();
+    } catch (error) {
+      if ((error as { constraint?: string }).constraint === 'users_email') throw new EmailTaken(`a user with the e-mail ${input.email} already exists`);
+      throw error;
+    }
+    return (await this.findUser(input.accountId, id))!;
+  }
+
+  async listUsers(accountId: string): Promise<User[]> {
+    const rows = await this.db.kysely.selectFrom('users').selectAll().where('account_id', '=', accountId).orderBy('created_at').orderBy('id').execute();
+    return rows.map(toUser);
+  }
+
+  /** A user of the account (staff: accountId null); undefined for anyone else's. */
+  async findUser(accountId: string | null, id: string): Promise<User | undefined> {
+    if (!/^[0-9a-f-]{36}$/i.test(id)) return undefined;
+    let query = this.db.kysely.selectFrom('users').selectAll().where('id', '=', id);
+    query = accountId === null ? query.where('account_id', 'is', null) : query.where('account_id', '=', accountId);
+    const row = await query.executeTakeFirst();
+    return row && toUser(row);
+  }
+
+  async updateUser(accountId: string, id: string, changes: UserChanges, now: Date): Promise<User | undefined> {
+    const set = {
+      ...(changes.name !== undefined ? { name: changes.name } : {}),
+      ...(changes.language !== undefined ? { language: changes.language } : {}),
+      ...(changes.rights !== undefined ? { rights: [...new Set(changes.rights)] } : {}),
+      ...(changes.brands !== undefined ? { brands: changes.brands === null ? null : [...new Set(changes.brands)] } : {}),
+      ...(changes.status === 'disabled' ? { status: 'disabled' as const, disabled_at: now } : {}),
+      ...(changes.status === 'active' ? { status: sql<'invited' | 'active'>`CASE WHEN password_hash IS NULL THEN 'invited' ELSE 'active' END`, disabled_at: null } : {}),
+    };
+    if (Object.keys(set).length > 0) await this.db.kysely.updateTable('users').set(set as never).where('id', '=', id).where('account_id', '=', accountId).execute();
+    return this.findUser(accountId, id);
+  }
+
+  /** Makes `toId` the account's administrator, in one transaction: the former one keeps every right, as a user. */
+  async transferAdministrator(accountId: string, toId: string): Promise<User | undefined> {
+    return this.db.kysely.transaction().execute(async (trx) => {
+      const to = await trx.selectFrom('users').select('id').where('id', '=', toId).where('account_id', '=', accountId).executeTakeFirst();
+      if (!to) return undefined;
+      await trx.updateTable('users').set({ administrator: false, rights: ['messages', 'campaigns', 'contacts', 'consents', 'inbound', 'statistics', 'billing', 'settings', 'api-keys', 'users'], brands: null }).where('account_id', '=', accountId).where('administrator', '=', true).execute();
+      await trx.updateTable('users').set({ administrator: true, rights: [], brands: null }).where('id', '=', toId).execute();
+      return toUser(await trx.selectFrom('users').selectAll().where('id', '=', toId).executeTakeFirstOrThrow());
+    });
+  }
+}
+
+function toUser(row: Selectable<UsersTable>): User {
+  return {
+    id: row.id,
+    email: row.email,
+    name: row.name,
+    language: row.language,
+    accountId: row.account_id,
+    staffRole: row.staff_role,
+    administrator: row.administrator,
+    rights: row.rights as Right[],
+    brands: row.brands,
+    status: row.status,
+    createdAt: row.created_at,
+  };
+}
