@@ -194,7 +194,7 @@ export function CampaignPage({ id }: { id: string }) {
               ))}
             </p>
           )}
-          {dryRun && <DryRunReport run={dryRun} />}
+          {dryRun && campaign.actions.includes('launch') && <DryRunReport run={dryRun} />}
           {campaign.status !== 'draft' && report.data && <Statistics report={report.data} />}
         </>
       )}
@@ -230,7 +230,7 @@ function DryRunReport({ run }: { run: DryRun }) {
       {Object.keys(run.deferred.byDay).length > 0 && (
         <>
           <h3>{t('campaigns.deferred')}</h3>
-          <Bars counts={run.deferred.byDay} label={t('campaigns.deferred')} />
+          <Bars counts={Object.fromEntries(Object.entries(run.deferred.byDay).map(([day, n]) => [day.split('-').reverse().join('/'), n]))} label={t('campaigns.deferred')} />
         </>
       )}
       {run.refusals.length > 0 && (

@@ -109,7 +109,7 @@ function ImportForm({ bases, onDone }: { bases: Base[]; onDone: () => void }) {
         <div class="row">
           <Field label={t('contacts.base')}>
             {(id) => (
-              <select id={id} value={base} required onChange={(e) => setBase(e.currentTarget.value)}>
+              <select id={id} value={base || bases[0]?.id} required onChange={(e) => setBase(e.currentTarget.value)}>
                 {bases.map((b) => (
                   <option key={b.id} value={b.id}>
                     {b.name}

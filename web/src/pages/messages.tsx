@@ -147,7 +147,7 @@ export function MessagePage({ id }: { id: string }) {
   });
   return (
     <Page
-      title={t('messages.detail', { id })}
+      title={t('messages.detail')}
       actions={
         <button type="button" onClick={() => navigate('/messages')}>
           {t('common.back')}
@@ -166,9 +166,7 @@ export function MessagePage({ id }: { id: string }) {
             <dt>{t('messages.recipient')}</dt>
             <dd>{m.to}</dd>
             <dt>{t('messages.sender')}</dt>
-            <dd>
-              {m.from} ({m.shortCode})
-            </dd>
+            <dd>{m.from === m.shortCode ? m.from : `${m.from} (${m.shortCode})`}</dd>
             <dt>{t('messages.brand')}</dt>
             <dd>{m.brand}</dd>
             <dt>{t('messages.class')}</dt>
@@ -181,6 +179,10 @@ export function MessagePage({ id }: { id: string }) {
             </dd>
             <dt>{t('messages.created')}</dt>
             <dd>{formatInstant(m.createdAt)}</dd>
+            <dt>{t('messages.id')}</dt>
+            <dd>
+              <code>{m.id}</code>
+            </dd>
             <dt>{t('messages.due')}</dt>
             <dd>{formatInstant(m.dueAt)}</dd>
             {m.cost && (
@@ -234,7 +236,7 @@ export function MessagePage({ id }: { id: string }) {
                         </td>
                         <td>
                           {p.receipt
-                            ? `${p.receipt.state}${p.receipt.errorCode ? ` (${p.receipt.errorCode})` : ''}${p.receipt.at ? ` — ${formatInstant(p.receipt.at)}` : ''}`
+                            ? `${word('status', p.receipt.state)}${p.receipt.errorCode ? ` (${p.receipt.errorCode})` : ''}${p.receipt.at ? ` — ${formatInstant(p.receipt.at)}` : ''}`
                             : t('messages.noReceipt')}
                         </td>
                       </tr>

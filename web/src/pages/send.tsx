@@ -136,7 +136,7 @@ export function SendPage() {
         <Field label={t('send.sendAt')} hint={t('send.sendAtHint', { zone: Intl.DateTimeFormat().resolvedOptions().timeZone })} error={fieldError('/sendAt')}>
           {(id, described) => <input id={id} type="datetime-local" value={sendAt} aria-describedby={described} onInput={(e) => setSendAt(e.currentTarget.value)} />}
         </Field>
-        <ProblemView error={error} />
+        <ProblemView error={error} fieldLabels={labelsFor(numbers)} />
         <button type="submit" class="primary" disabled={busy}>
           {busy ? t('send.sending') : t('send.submit')}
         </button>
@@ -181,8 +181,17 @@ export function SendPage() {
   );
 }
 
+/** The API's field pointers in the words of this form. */
+function labelsFor(numbers: string[]): Record<string, string> {
+  const labels: Record<string, string> = { '/to': t('send.recipients'), '/text': t('send.text'), '/brand': t('send.brand'), '/from': t('send.sender'), '/shortCode': t('send.shortCode'), '/sendAt': t('send.sendAt'), '/class': t('send.class') };
+  numbers.forEach((number, i) => {
+    for (const [field, label] of Object.entries(labels)) if (!field.startsWith('/messages/')) labels[`/messages/${i}${field}`] = field === '/to' ? `${label}, ${t('send.line', { line: i + 1, number })}` : label;
+  });
+  return labels;
+}
+
 function describe(outcome: Outcome, startedAt: number): string {
-  if ('refused' in outcome) return outcome.refused ? t('send.refused', { reason: outcome.refused }) : '—';
+  if ('refused' in outcome) return outcome.refused ? t('send.refused', { reason: outcome.refused }) : t('send.validNotSent');
   const { accepted } = outcome;
   if (accepted.status === 'suppressed') return t('send.suppressed', { reason: accepted.error?.reason ?? accepted.error?.code ?? '' });
   // Due more than a minute after it was sent: deferred (a later send time, the send window, the daily cap).
