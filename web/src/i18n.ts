@@ -235,6 +235,8 @@ const fr = {
   'settings.webhookEvents': 'Événements',
   'settings.webhookCreated': 'Webhook créé. Son secret (affiché une seule fois) : {secret}',
   'settings.active': 'Actif',
+  'settings.disable': 'Désactiver',
+  'settings.enable': 'Activer',
   'settings.deliveries': 'Dernières livraisons',
 
   'status.queued': 'en attente',
@@ -488,6 +490,8 @@ const en: Record<Key, string> = {
   'settings.webhookEvents': 'Events',
   'settings.webhookCreated': 'Webhook created. Its secret (shown once): {secret}',
   'settings.active': 'Active',
+  'settings.disable': 'Switch off',
+  'settings.enable': 'Switch on',
   'settings.deliveries': 'Latest deliveries',
 
   'status.queued': 'queued',

@@ -41,7 +41,7 @@ export function ConsentsPage() {
             <ul>
               {ledger.brands.map((b) => (
                 <li key={b.brand}>
-                  <strong>{b.brand === '*' ? t('common.all') : b.brand}</strong> : {b.optedOut ? t('consents.optOut') : b.consent === 'none' ? '—' : b.consent}
+                  <strong>{b.brand === '*' ? t('common.all') : b.brand}</strong> : {b.optedOut ? t('consents.optOut') : b.consent === 'none' ? '—' : kindName(b.consent)}
                   {b.since && ` (${formatInstant(b.since)})`}
                 </li>
               ))}
@@ -68,11 +68,11 @@ export function ConsentsPage() {
                 {ledger.history.map((e) => (
                   <tr key={e.id} class={e.retracted ? 'retracted' : undefined}>
                     <td>{formatInstant(e.occurredAt)}</td>
-                    <td>{e.kind}</td>
+                    <td>{kindName(e.kind)}</td>
                     <td>{e.brand}</td>
                     <td>
                       {e.source}
-                      {e.channel ? ` (${e.channel})` : ''}
+                      {e.channel && e.channel !== e.source ? ` (${e.channel})` : ''}
                     </td>
                     <td>{e.retracted ? `${e.reference ?? ''} — ${e.retracted.reason}` : (e.reference ?? '')}</td>
                   </tr>
@@ -82,9 +82,13 @@ export function ConsentsPage() {
           </div>
         </>
       )}
-      {mayChange('consents') && <RecordConsent initial={ledger?.msisdn ?? number} onRecorded={(msisdn) => void lookup.run(msisdn)} />}
+      {mayChange('consents') && <RecordConsent key={ledger?.msisdn ?? ''} initial={ledger?.msisdn ?? number} onRecorded={(msisdn) => void lookup.run(msisdn)} />}
     </Page>
   );
+}
+
+function kindName(kind: string): string {
+  return kind === 'opt-in' ? t('consents.optIn') : kind === 'soft-opt-in' ? t('consents.softOptIn') : kind === 'opt-out' ? t('consents.optOut') : kind;
 }
 
 function RecordConsent({ initial, onRecorded }: { initial: string; onRecorded: (msisdn: string) => void }) {

@@ -46,7 +46,7 @@ export function SettingsPage() {
             {writable && (
               <span>
                 <button type="button" onClick={() => void change.run(h, 'toggle')}>
-                  {h.active ? '⏸' : '▶'} {t('settings.active')}
+                  {t(h.active ? 'settings.disable' : 'settings.enable')}
                 </button>{' '}
                 <button type="button" onClick={() => void change.run(h, 'delete')}>
                   {t('common.delete')}
