@@ -40,6 +40,11 @@ import type { Config, RouteConfig } from './config/schema.ts';
 import { defaultRetryPolicy } from './core/message/retry.ts';
 import { Dispatcher } from './dispatch/dispatcher.ts';
 import { defaultDispatchOptions } from './dispatch/route-dispatcher.ts';
+import { PgSignInStore } from './adapters/store/sign-in-store.ts';
+import { createMailer } from './adapters/mail/mailer.ts';
+import { generatePassword, hashPassword } from './adapters/passwords.ts';
+import { PLATFORM_ACCOUNT, sendPlatformSms } from './app/platform-traffic.ts';
+import type { SessionDeps } from './adapters/http/session-routes.ts';
 
 export const systemClock: Clock = { now: () => new Date() };
 
@@ -67,6 +72,10 @@ export interface Relais {
   readonly bootstrapApiKey: string | undefined;
   /** Set when this start created the first account: the aggregator's first key (provisioning routes), shown once. */
   readonly aggregatorApiKey: string | undefined;
+  /** Set when this start created the first account: the first sign-ins (admin@localhost, demo@localhost), shown once. */
+  readonly firstSignIns: FirstSignIn[] | undefined;
+  /** Where mails are written when no SMTP relay is configured (undefined: they are sent). */
+  readonly mailOutbox: string | undefined;
   stop(): Promise<void>;
 }
 
@@ -118,7 +127,7 @@ export async function startRelais(config: Config, options: { log?: Logger; clock
     const routeStore = new PgRouteStore(db);
     await routeStore.sync(routes, shortCodes, clock.now());
 
-    const { bootstrapApiKey, aggregatorApiKey } = await bootstrapAccount(config, db, shortCodes, clock, log);
+    const { bootstrapApiKey, aggregatorApiKey, firstSignIns } = await bootstrapAccount(config, db, shortCodes, clock, log);
     const doorbell = new Doorbell();
     const messages = new PgMessageStore(db);
     const webhooks = new PgWebhookStore(db);
@@ -175,6 +184,24 @@ export async function startRelais(config: Config, options: { log?: Logger; clock
       stops.push({ what: 'webhook sender', stop: () => sender.stop() });
     }
 
+    const mailer = createMailer({ ...config.mail, outboxDir: config.mail.outboxDir ?? path.join(config.database.dataDir, 'outbox') });
+    const platformSender = async (now: Date) => {
+      const existing = await accounts.findByName(PLATFORM_ACCOUNT);
+      if (existing) return senderOf(existing);
+      // Two processes may create it at once: the loser reads the winner's.
+      const created = await accounts.createAccount({ name: PLATFORM_ACCOUNT, defaultShortCode: [...knownShortCodes.keys()][0] ?? null }, now).catch(() => accounts.findByName(PLATFORM_ACCOUNT));
+      if (!created) throw new Error(`the platform's account "${PLATFORM_ACCOUNT}" could not be created`);
+      return senderOf(created);
+    };
+    const signIn: SessionDeps = {
+      store: new PgSignInStore(db),
+      clock,
+      mailer,
+      sendSms: async (to, text) => void (await sendPlatformSms({ platformSender, submit, clock }, to, text)),
+      publicUrl: config.portal.publicUrl ?? '',
+      findAccount: (id) => accounts.findById(id),
+    };
+
     let httpUrl: string | undefined;
     if (config.roles.includes('api')) {
       const api: Api = await buildHttpServer({
@@ -193,11 +220,14 @@ export async function startRelais(config: Config, options: { log?: Logger; clock
         clock,
         logger: log,
         readiness: () => databaseProblem(db),
+        signIn,
+        trustProxy: config.http.trustProxy,
       });
       await api.listen({ host: config.http.host, port: config.http.port });
       const address = api.server.address();
       const port = typeof address === 'object' && address ? address.port : config.http.port;
       httpUrl = `http://${config.http.host.includes(':') ? `[${config.http.host}]` : config.http.host}:${port}`;
+      signIn.publicUrl ||= httpUrl;
       stops.push({ what: 'HTTP API', stop: () => closeHttp(api) });
       log.info({ url: httpUrl, docs: `${httpUrl}/docs` }, 'HTTP API listening');
     }
@@ -223,7 +253,7 @@ export async function startRelais(config: Config, options: { log?: Logger; clock
     }
 
     let stopped: Promise<void> | undefined;
-    return { config, db, log, httpUrl, simulator, smppServerPort, smtpPort, bootstrapApiKey, aggregatorApiKey, stop: () => (stopped ??= stopAll()) };
+    return { config, db, log, httpUrl, simulator, smppServerPort, smtpPort, bootstrapApiKey, aggregatorApiKey, firstSignIns, mailOutbox: mailer.outboxDir, stop: () => (stopped ??= stopAll()) };
   } catch (error) {
     await stopAll();
     throw error;
@@ -338,9 +368,9 @@ async function bootstrapAccount(
   shortCodes: ShortCode[],
   clock: Clock,
   log: Logger,
-): Promise<{ bootstrapApiKey: string | undefined; aggregatorApiKey: string | undefined }> {
+): Promise<{ bootstrapApiKey: string | undefined; aggregatorApiKey: string | undefined; firstSignIns: FirstSignIn[] | undefined }> {
   const accounts = new PgAccountStore(db);
-  if ((await accounts.listAccounts()).length > 0) return { bootstrapApiKey: undefined, aggregatorApiKey: undefined };
+  if ((await accounts.listAccounts()).length > 0) return { bootstrapApiKey: undefined, aggregatorApiKey: undefined, firstSignIns: undefined };
   const account = await accounts.createAccount({ name: 'demo', defaultShortCode: shortCodes[0]?.number ?? null }, clock.now());
   const bootstrapApiKey = await accounts.createApiKey(account.id, 'bootstrap', clock.now());
   const aggregatorApiKey = await accounts.createAggregatorKey('bootstrap', clock.now());
@@ -348,6 +378,38 @@ async function bootstrapAccount(
   for (const [name, key] of [['demo-api-key', bootstrapApiKey], ['aggregator-api-key', aggregatorApiKey]] as const) {
     writeFileSync(path.join(config.database.dataDir, name), key + '\n', { mode: 0o600 });
   }
-  log.info({ account: 'demo', dataDir: config.database.dataDir }, 'created the first account and an aggregator key; both are printed once');
-  return { bootstrapApiKey, aggregatorApiKey };
+  const firstSignIns = await bootstrapUsers(config, db, account.id, clock);
+  log.info({ account: 'demo', dataDir: config.database.dataDir }, 'created the first account, an aggregator key and the first sign-ins; they are printed once');
+  return { bootstrapApiKey, aggregatorApiKey, firstSignIns };
+}
+
+/** A sign-in created at first start: e-mail, generated password, and the file it is saved in. */
+export interface FirstSignIn {
+  email: string;
+  password: string;
+  role: string;
+  file: string;
+}
+
+/**
+ * The first sign-ins (docs/accounts.md, "The first sign-in"): admin@localhost, the aggregator's operator-admin, and
+ * demo@localhost, the demo account's administrator, each with a generated password saved (owner-readable only)
+ * in the data directory: admin-password, demo-password.
+ */
+async function bootstrapUsers(config: Config, db: Db, demoAccountId: string, clock: Clock): Promise<FirstSignIn[]> {
+  const store = new PgSignInStore(db);
+  const made: FirstSignIn[] = [];
+  const first = [
+    { email: 'admin@localhost', name: 'Administrateur Relais', accountId: null, staffRole: 'operator-admin' as const, administrator: false, role: 'aggregator, operator-admin', file: 'admin-password' },
+    { email: 'demo@localhost', name: 'Démo', accountId: demoAccountId, staffRole: null, administrator: true, role: 'administrator of account "demo"', file: 'demo-password' },
+  ];
+  for (const { role, file, ...user } of first) {
+    if (await store.findUserByEmail(user.email)) continue;
+    const password = generatePassword();
+    await store.createUser({ ...user, language: 'fr', rights: [], brands: null, passwordHash: await hashPassword(password) }, clock.now());
+    const saved = path.join(config.database.dataDir, file);
+    writeFileSync(saved, password + '\n', { mode: 0o600 });
+    made.push({ email: user.email, password, role, file: saved });
+  }
+  return made;
 }

@@ -396,6 +396,10 @@ function printBanner(relais: Relais): void {
   if (simulator) lines.push(`  SMSC simulator  ${simulator.protocol}://127.0.0.1:${simulator.port}  (built in; configure routes to reach a real SMSC)`);
   if (bootstrapApiKey) lines.push(`  API key         ${bootstrapApiKey}   (account "demo"; shown once, also saved in the data directory)`);
   if (aggregatorApiKey) lines.push(`  Aggregator key  ${aggregatorApiKey}   (provisioning, /v1/aggregator; shown once, also saved in the data directory)`);
+  for (const first of relais.firstSignIns ?? []) {
+    lines.push(`  Sign in         ${first.email} / ${first.password}   (${first.role}; shown once, also saved in ${first.file})`);
+  }
+  if (relais.firstSignIns && relais.mailOutbox) lines.push(`  Mails           written to ${relais.mailOutbox} (no SMTP relay configured: mail.smtp.host)`);
   if (bootstrapApiKey && httpUrl) {
     lines.push('', '  Try:', `  curl -H "Authorization: Bearer ${bootstrapApiKey}" -d '{"to":"+33612345678","text":"Hello","class":"transactional"}' ${httpUrl}/v1/messages`);
     if (simulator) lines.push(`  node bin/relais.js simulate mo --from 0612345678 --text STOP     (a handset replying STOP to ${relais.config.simulator.shortCode})`);

@@ -103,7 +103,14 @@ export const roles = ['api', 'dispatcher', 'webhooks', 'campaigns'] as const;
 export const ConfigSchema = Type.Object(
   {
     http: Type.Object(
-      { host: Type.String({ default: '127.0.0.1' }), port: Port(8080) },
+      {
+        host: Type.String({ default: '127.0.0.1' }),
+        port: Port(8080),
+        trustProxy: Type.Boolean({
+          default: false,
+          description: 'Relais is behind a reverse proxy (TLS terminated there): X-Forwarded-For gives the client address, X-Forwarded-Proto whether it came over TLS (the session cookie is then Secure)',
+        }),
+      },
       { default: {}, additionalProperties: false },
     ),
     database: Type.Object(
@@ -197,6 +204,29 @@ export const ConfigSchema = Type.Object(
           default: [],
           description: 'Addresses or CIDR ranges webhooks may reach although loopback, private or link-local (refused otherwise), e.g. ["10.1.2.0/24"]',
         }),
+      },
+      { default: {}, additionalProperties: false },
+    ),
+    portal: Type.Object(
+      {
+        publicUrl: Type.Optional(Type.String({ pattern: '^https?://', description: 'Where users reach the portal: the links of invitation and password-reset mails point there (default http://<http.host>:<http.port>)' })),
+      },
+      { default: {}, additionalProperties: false },
+    ),
+    mail: Type.Object(
+      {
+        smtp: Type.Object(
+          {
+            host: Type.Optional(Type.String({ minLength: 1, description: 'The SMTP relay mails are sent through; without it they are written to outboxDir' })),
+            port: Port(587),
+            secure: Type.Boolean({ default: false, description: 'TLS from the start (port 465); otherwise STARTTLS when the relay offers it' }),
+            user: Type.Optional(Type.String({ minLength: 1 })),
+            password: Type.Optional(Type.String()),
+          },
+          { default: {}, additionalProperties: false },
+        ),
+        from: Type.String({ minLength: 3, default: 'Relais <relais@localhost>', description: 'The sender of invitation and password-reset mails' }),
+        outboxDir: Type.Optional(Type.String({ minLength: 1, description: 'Where mails are written as .eml files when no SMTP relay is configured (default <database.dataDir>/outbox)' })),
       },
       { default: {}, additionalProperties: false },
     ),

@@ -1,37 +1,56 @@
-/**
- * A real Chromium for the portal's end-to-end tests: Debian's `chromium` package, found on the PATH (CI installs
- * it), driven by playwright-core. Screenshots go to test-results/ (not committed).
- */
-import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync } from 'node:fs';
-import path from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+/** A browser as the sign-in tests need it: keeps the session cookie, sends the CSRF token when asked. */
+import type { Clock } from '../../src/app/ports.ts';
 
-export const SCREENSHOTS = path.resolve(import.meta.dirname, '..', '..', 'test-results');
+export interface Answer<T = any> {
+  status: number;
+  body: T;
+  headers: Headers;
+}
 
-/** The chromium on the PATH; the standard Debian path when `which` is not there. */
-export function chromiumPath(): string {
-  try {
-    return execFileSync('which', ['chromium'], { encoding: 'utf8' }).trim();
-  } catch {
-    if (existsSync('/usr/bin/chromium')) return '/usr/bin/chromium';
-    throw new Error('chromium is not installed: apt-get install -y chromium (see .ci/run)');
+/** A clock at the real pace that a test moves forward (session expiry, lockouts, links' lifetimes). */
+export function movableClock(): Clock & { advance(ms: number): void } {
+  let offset = 0;
+  return { now: () => new Date(Date.now() + offset), advance: (ms) => void (offset += ms) };
+}
+
+export class Browser {
+  cookie: string | undefined;
+  csrfToken: string | undefined;
+  lastSetCookie: string | undefined;
+
+  constructor(
+    private readonly baseUrl: string,
+    private readonly headers: Record<string, string> = {},
+  ) {}
+
+  async call<T = any>(method: string, path: string, body?: unknown, options: { csrf?: boolean; headers?: Record<string, string> } = {}): Promise<Answer<T>> {
+    const headers: Record<string, string> = { ...this.headers, ...options.headers };
+    if (this.cookie) headers.cookie = `relais_session=${this.cookie}`;
+    if ((options.csrf ?? true) && this.csrfToken && method !== 'GET') headers['x-csrf-token'] = this.csrfToken;
+    if (body !== undefined) headers['content-type'] = 'application/json';
+    const response = await fetch(this.baseUrl + path, { method, headers, ...(body === undefined ? {} : { body: JSON.stringify(body) }) });
+    const setCookie = response.headers.get('set-cookie');
+    if (setCookie) {
+      this.lastSetCookie = setCookie;
+      const value = /^relais_session=([^;]*)/.exec(setCookie)?.[1];
+      this.cookie = value || undefined;
+    }
+    const text = await response.text();
+    return { status: response.status, body: text ? JSON.parse(text) : undefined, headers: response.headers };
   }
-}
 
-export function launchChromium(): Promise<Browser> {
-  return chromium.launch({
-    executablePath: chromiumPath(),
-    headless: true,
-    // No connection anywhere but the Relais under test; a fresh profile every time.
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage'],
-  });
-}
+  /** Signs in; keeps the cookie and the CSRF token. */
+  async signIn(email: string, password: string): Promise<Answer> {
+    const answer = await this.call('POST', '/v1/session', { email, password });
+    if (answer.status === 200) this.csrfToken = answer.body.csrfToken;
+    return answer;
+  }
 
-/** Saves what the page shows now, full length, as test-results/<name>.png. */
-export async function screenshot(page: Page, name: string): Promise<string> {
-  mkdirSync(SCREENSHOTS, { recursive: true });
-  const file = path.join(SCREENSHOTS, `${name}.png`);
-  await page.screenshot({ path: file, fullPage: true });
-  return file;
+  /** Another browser with the same cookie (a stolen cookie). */
+  copy(): Browser {
+    const other = new Browser(this.baseUrl, this.headers);
+    other.cookie = this.cookie;
+    other.csrfToken = this.csrfToken;
+    return other;
+  }
 }

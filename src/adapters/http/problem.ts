@@ -3,6 +3,7 @@ import { IdempotencyKeyReused, InvalidRequest, InvalidState, NotFound, type Fiel
 import { IllegalTransition, TemplateError } from '../../core/campaign/index.ts';
 import { isDatabaseUnavailable } from '../store/database.ts';
 import { schemaProblems } from './schema-problems.ts';
+import { LockedOut, WrongCredentials } from '../../app/sign-in.ts';
 
 export class Unauthorized extends Error {}
 
@@ -38,6 +39,8 @@ export function toProblem(error: unknown): ProblemBody {
   if (error instanceof InvalidState || error instanceof IllegalTransition) return problem(409, 'Not possible in this state', error.message);
   if (error instanceof Unauthorized) return problem(401, 'Unauthorized', error.message);
   if (error instanceof Forbidden) return problem(403, 'Forbidden', error.message);
+  if (error instanceof WrongCredentials) return problem(401, 'Unauthorized', error.message);
+  if (error instanceof LockedOut) return problem(429, 'Too many failed sign-ins', error.message);
   const fastifyError = error as FastifyError;
   if (fastifyError.validation) {
     const errors = schemaProblems(fastifyError.validation as never);
@@ -67,5 +70,6 @@ export function sendProblem(reply: FastifyReply, body: ProblemBody, request?: Fa
     request?.log.warn({ err: error }, 'request refused: the database cannot be reached');
     reply.header('retry-after', String(RETRY_AFTER_SECONDS));
   } else if (body.status >= 500) request?.log.error({ err: error }, 'request failed');
+  if (error instanceof LockedOut) reply.header('retry-after', String(error.retryAfterSeconds));
   return reply.status(body.status).type('application/problem+json').send(body);
 }

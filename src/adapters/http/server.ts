@@ -29,6 +29,8 @@ import { inboundRoutes } from './inbound-routes.ts';
 import { contactRoutes } from './contacts-routes.ts';
 import { importRoutes } from './imports-routes.ts';
 import { campaignRoutes } from './campaigns-routes.ts';
+import { sessionCookie, sessionRoutes, type SessionDeps } from './session-routes.ts';
+import { csrfMatches, resolveSession, type SignedIn } from '../../app/sign-in.ts';
 
 /** Who calls, and on behalf of which account (staff name it per request; see `callerOf`). */
 export interface Caller {
@@ -57,6 +59,10 @@ export interface HttpDeps {
   readiness: () => Promise<string | undefined>;
   /** The built portal (web/, built into dist/web), served at /; absent: not served. */
   portalDir?: string | undefined;
+  /** Signing in (sessions behind a cookie, passwords, invitations); absent: only API keys are taken. */
+  signIn?: SessionDeps | undefined;
+  /** Relais is behind a reverse proxy: its X-Forwarded-For and X-Forwarded-Proto tell the client's address and scheme. */
+  trustProxy?: boolean | undefined;
 }
 
 declare module 'fastify' {
@@ -65,12 +71,18 @@ declare module 'fastify' {
     account: Account;
     /** Who makes the request. */
     principal: Principal;
+    /** The session of a signed-in browser (undefined with an API key). */
+    signedIn: SignedIn | undefined;
   }
   interface FastifyContextConfig {
     /** The right the route needs (its area's, unless the route names another). */
     right?: Right;
     /** The route changes nothing although its method is not GET (a dry run, a preview, a search). */
     readOnly?: boolean;
+    /** Who may call it whatever their rights: 'anyone' (signing in, password reset), 'self' (anyone signed in, about themselves). */
+    access?: 'anyone' | 'self';
+    /** A session that still owes its second factor reaches it (signing in stays possible). */
+    halfSignedIn?: boolean;
   }
 }
 
@@ -109,6 +121,7 @@ export async function buildHttpServer(deps: HttpDeps): Promise<Api> {
     // One log line per request would dominate at thousands of requests per second; errors are still logged.
     logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: 16 * 1024 * 1024,
+    trustProxy: deps.trustProxy ?? false,
     schemaController: { compilersFactory: { buildValidator: buildValidator as never } },
     // The framework's own refusals (a bad URL encoding, a path parameter too long, headers too large) are
     // problem details like every other answer.
@@ -183,14 +196,37 @@ export async function buildHttpServer(deps: HttpDeps): Promise<Api> {
     async (v1) => {
       v1.decorateRequest('account', null as unknown as Account);
       v1.decorateRequest('principal', null as never);
+      v1.decorateRequest('signedIn', undefined);
       v1.addHook('onRequest', async (request) => {
-        const header = request.headers.authorization ?? '';
-        const key = /^Bearer\s+(\S+)$/i.exec(header)?.[1];
-        if (!key) throw new Unauthorized('send your API key as "Authorization: Bearer <key>"');
-        const caller = await callersByKey.get(key);
-        if (!caller) throw new Unauthorized('this API key is unknown or revoked');
-        request.principal = caller.principal;
-        request.account = caller.account ?? (await accountNamedBy(request.headers[ACCOUNT_HEADER], deps));
+        const { access, halfSignedIn } = request.routeOptions.config;
+        if (access === 'anyone') return;
+        const header = request.headers.authorization;
+        const key = /^Bearer\s+(\S+)$/i.exec(header ?? '')?.[1];
+        // A request carrying both an API key and a session cookie is the key's.
+        const cookie = key ? undefined : sessionCookie(request);
+        if (!key && !cookie) throw new Unauthorized('send your API key as "Authorization: Bearer <key>", or sign in (POST /v1/session)');
+        if (key) {
+          const caller = await callersByKey.get(key);
+          if (!caller) throw new Unauthorized('this API key is unknown or revoked');
+          request.principal = caller.principal;
+          if (access === 'self') return;
+          request.account = caller.account ?? (await accountNamedBy(request.headers[ACCOUNT_HEADER], deps));
+        } else {
+          const signedIn = deps.signIn && (await resolveSession(deps.signIn, cookie!));
+          if (!signedIn) throw new Unauthorized('this session has ended (signed out, expired or revoked): sign in again');
+          request.signedIn = signedIn;
+          request.principal = signedIn.principal;
+          if (signedIn.session.secondFactorPending && !halfSignedIn) throw new Unauthorized('give the second factor first (POST /v1/session/second-factor)');
+          const token = request.headers['x-csrf-token'];
+          if (request.method !== 'GET' && request.method !== 'HEAD' && !csrfMatches(signedIn, typeof token === 'string' ? token : undefined)) {
+            throw new Forbidden('a signed-in browser sends its session\'s CSRF token (the csrfToken of POST /v1/session) in the X-CSRF-Token header with every change');
+          }
+          if (access === 'self') return;
+          const accountId = signedIn.user.accountId;
+          const account = accountId ? await deps.signIn!.findAccount(accountId) : await accountNamedBy(request.headers[ACCOUNT_HEADER], deps);
+          if (!account) throw new Unauthorized('this account no longer exists');
+          request.account = account;
+        }
         authorize(request);
       });
       for (const [routes, right] of AREAS) {
@@ -217,6 +253,7 @@ const AREAS: readonly (readonly [(app: Api, deps: HttpDeps) => Promise<void>, Ri
   [contactRoutes, 'contacts'],
   [importRoutes, 'contacts'],
   [campaignRoutes, 'campaigns'],
+  [sessionRoutes, 'users'],
 ];
 
 /** Refuses a request its principal's rights do not allow (brands are checked where the brand is known). */

@@ -57,6 +57,7 @@ export interface UsersTable {
   created_at: Timestamp;
   password_set_at: Timestamp | null;
   disabled_at: Timestamp | null;
+  totp_last_step: ColumnType<string | null, string | number | null | undefined, string | number | null>;
 }
 export interface SessionsTable {
   token_hash: Buffer;
@@ -77,6 +78,7 @@ export interface UserTokensTable {
   created_at: Timestamp;
   expires_at: Timestamp;
   used_at: Timestamp | null;
+  attempts: Generated<number>;
 }
 export interface SignInFailuresTable {
   id: Generated<string>;

@@ -8,6 +8,7 @@ import * as contactsBaseLock from './0006-contacts-base-lock.ts';
 import * as provisioning from './0007-provisioning.ts';
 import * as interop from './0008-interop.ts';
 import * as people from './0009-people.ts';
+import * as signIn from './0011-sign-in.ts';
 
 /** Every migration, in order. Names are permanent: add new ones, never rename or edit applied ones. */
 export const migrations: Record<string, Migration> = {
@@ -20,4 +21,5 @@ export const migrations: Record<string, Migration> = {
   '0007-provisioning': provisioning,
   '0008-interop': interop,
   '0009-people': people,
+  '0011-sign-in': signIn,
 };

@@ -1,0 +1,20 @@
+import { sql, type Kysely } from 'kysely';
+
+/**
+ * Signing in (docs/accounts.md, "Signing in" and "Second factor"):
+ * - user_tokens.attempts: wrong tries of a one-time code sent by SMS (at most 5, then the code is dead);
+ * - users.totp_last_step: the TOTP time step last accepted, so that a code seen once cannot be replayed.
+ */
+export async function up(db: Kysely<unknown>): Promise<void> {
+  await sql`
+    ALTER TABLE user_tokens ADD COLUMN attempts integer NOT NULL DEFAULT 0;
+    ALTER TABLE users ADD COLUMN totp_last_step bigint;
+  `.execute(db);
+}
+
+export async function down(db: Kysely<unknown>): Promise<void> {
+  await sql`
+    ALTER TABLE user_tokens DROP COLUMN attempts;
+    ALTER TABLE users DROP COLUMN totp_last_step;
+  `.execute(db);
+}
