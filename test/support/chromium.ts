@@ -24,7 +24,7 @@ export function launchChromium(): Promise<Browser> {
     executablePath: chromiumPath(),
     headless: true,
     // No connection anywhere but the Relais under test; a fresh profile every time.
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage'],
+    args: ['--lang=fr-FR', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage'],
   });
 }
 

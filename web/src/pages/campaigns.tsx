@@ -4,7 +4,7 @@
  */
 import { useEffect, useState } from 'preact/hooks';
 import { api, ApiError } from '../api.ts';
-import { formatCount, formatInstant, formatMoney } from '../format.ts';
+import { formatCount, formatInstant, formatMoney, readerZone } from '../format.ts';
 import { mayChange, navigate, t } from '../state.ts';
 import { Bars, Field, Figures, Link, Page, ProblemView, useAction, useLoad, word } from '../ui.tsx';
 
@@ -97,8 +97,9 @@ function NewCampaign() {
   const [text, setText] = useState('');
   const [kind, setKind] = useState('marketing');
   const [chosen, setChosen] = useState<string[]>([]);
+  const [sendAt, setSendAt] = useState('');
   const create = useAction(async () => {
-    const campaign = await api<Campaign>('POST', '/v1/campaigns', { body: { name, text, class: kind, bases: chosen } });
+    const campaign = await api<Campaign>('POST', '/v1/campaigns', { body: { name, text, class: kind, bases: chosen, ...(sendAt ? { sendAt: new Date(sendAt).toISOString() } : {}) } });
     navigate(`/campaigns/${campaign.id}`);
   });
   const reason = (field: string) => (create.error instanceof ApiError ? create.error.reasonFor(field) : undefined);
@@ -135,6 +136,9 @@ function NewCampaign() {
           ))}
           {reason('/bases') && <p class="field-error">{reason('/bases')}</p>}
         </fieldset>
+        <Field label={t('campaigns.sendAt')} hint={t('campaigns.sendAtHint', { zone: readerZone })} error={reason('/sendAt')}>
+          {(id, d) => <input id={id} type="datetime-local" value={sendAt} aria-describedby={d} onInput={(e) => setSendAt(e.currentTarget.value)} />}
+        </Field>
         <ProblemView error={create.error ?? bases.error} />
         <button type="submit" class="primary" disabled={create.busy}>
           {t('campaigns.create')}
@@ -180,6 +184,11 @@ export function CampaignPage({ id }: { id: string }) {
       {campaign && (
         <>
           <p class="text-cell quote">{campaign.text}</p>
+          {campaign.sendAt && (
+            <p>
+              {t('campaigns.sendAt')} : {formatInstant(campaign.sendAt)}
+            </p>
+          )}
           {mayChange('campaigns') && (
             <p class="actions">
               {campaign.actions.includes('launch') && (

@@ -2,13 +2,15 @@
  * Messages: the cursor-paginated list (GET /v1/messages) with the filters the API supports (status, creation
  * dates), and one message's detail: its timeline, its parts and receipts, the compliance decision.
  */
-import { useState } from 'preact/hooks';
+import { useEffect, useState } from 'preact/hooks';
 import { api } from '../api.ts';
 import { formatInstant, readerZone } from '../format.ts';
 import { mayChange, navigate, t } from '../state.ts';
 import { Field, Link, Page, ProblemView, StatusBadge, useAction, useLoad, word } from '../ui.tsx';
 
 export const STATUSES = ['queued', 'submitting', 'submitted', 'delivered', 'undeliverable', 'expired', 'rejected', 'unknown', 'failed', 'in_doubt', 'cancelled', 'suppressed', 'held'];
+
+const PENDING = new Set(['queued', 'submitting', 'submitted']);
 
 interface Message {
   id: string;
@@ -55,6 +57,13 @@ export function MessagesPage() {
     () => api<{ messages: Message[]; nextCursor: string | null }>('GET', '/v1/messages', { query: { limit: 50, status: filters.status, createdFrom: instant(filters.from), createdTo: instant(filters.to), cursor } }),
     [filters, cursor],
   );
+  // While messages on the page are still on their way, the page follows them (every 2 seconds).
+  const moving = data?.messages.some((m) => PENDING.has(m.status)) ?? false;
+  useEffect(() => {
+    if (!moving) return;
+    const timer = setTimeout(reload, 2000);
+    return () => clearTimeout(timer);
+  }, [data, moving]);
   return (
     <Page
       title={t('messages.title')}

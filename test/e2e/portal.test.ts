@@ -1,0 +1,222 @@
+/**
+ * The portal in a real Chromium (Debian's, driven by playwright-core) against a real Relais on a test database:
+ * a person signs in, sends, watches the message reach "délivré", imports a file with a bad row and downloads the
+ * rejected rows, runs a campaign, and signs out; a user with only "statistics" sees no Send page and the API
+ * refuses them. Each test leaves a screenshot of its last page in test-results/.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { hashPassword } from '../../src/adapters/passwords.ts';
+import { PgSignInStore } from '../../src/adapters/store/sign-in-store.ts';
+import { launchChromium, screenshot } from '../support/chromium.ts';
+import { startTestRelais, type TestRelais } from '../support/relais.ts';
+
+const PORTAL = path.resolve(import.meta.dirname, '..', '..', 'dist', 'web', 'index.html');
+const PASSWORD = 'correct horse battery staple';
+
+let relais: TestRelais;
+let browser: Browser;
+const contexts: BrowserContext[] = [];
+
+async function createUser(email: string, rights: string[], administrator = false): Promise<void> {
+  await new PgSignInStore(relais.relais.db).createUser(
+    { email, name: email.split('@')[0]!, language: 'fr', accountId: relais.accountId, staffRole: null, administrator, rights, brands: null, passwordHash: await hashPassword(PASSWORD) },
+    new Date(),
+  );
+}
+
+/** A fresh browser (its own cookies), on a French phone-or-desktop screen, in Paris. */
+async function newPage(width = 1200): Promise<Page> {
+  const context = await browser.newContext({ locale: 'fr-FR', timezoneId: 'Europe/Paris', viewport: { width, height: 900 }, acceptDownloads: true });
+  contexts.push(context);
+  const page = await context.newPage();
+  page.on('pageerror', (error) => console.error('page error:', error.message));
+  return page;
+}
+
+async function signIn(page: Page, email: string, password = PASSWORD): Promise<void> {
+  await page.goto(relais.relais.httpUrl + '/');
+  await page.getByLabel('Adresse e-mail').fill(email);
+  await page.getByLabel('Mot de passe').fill(password);
+  await page.getByRole('button', { name: 'Se connecter' }).click();
+}
+
+/** Runs a test's steps, and saves the page as it is at the end (or where it failed). */
+async function shot(page: Page, name: string, steps: () => Promise<void>): Promise<void> {
+  try {
+    await steps();
+  } finally {
+    await screenshot(page, name);
+  }
+}
+
+beforeAll(async () => {
+  if (!existsSync(PORTAL)) throw new Error('the portal is not built: npm run build');
+  relais = await startTestRelais();
+  browser = await launchChromium();
+  await createUser('anne@example.fr', [], true);
+  await createUser('stats@example.fr', ['statistics']);
+}, 120_000);
+
+afterAll(async () => {
+  for (const context of contexts) await context.close().catch(() => undefined);
+  await browser?.close();
+  await relais?.stop();
+});
+
+describe('the portal, in Chromium', () => {
+  it('refuses a wrong password in words, then signs in, sends one SMS and shows it "délivré" in the list', async () => {
+    const page = await newPage();
+    await shot(page, 'portal-send-delivered', async () => {
+      await signIn(page, 'anne@example.fr', 'wrong password');
+      await page.getByRole('alert').getByText('Adresse e-mail ou mot de passe incorrect.').waitFor();
+
+      await page.getByLabel('Mot de passe').fill(PASSWORD);
+      await page.getByRole('button', { name: 'Se connecter' }).click();
+      await page.getByRole('navigation').getByRole('link', { name: 'Envoyer' }).click();
+      await page.getByLabel('Destinataires').fill('06 12 34 56 78');
+      await page.getByLabel('Message', { exact: true }).fill('Votre code : 482913');
+      // The live counter, from the server's own text code
+      await page.getByText('19 caractères · GSM 7 bits · 1 SMS').waitFor();
+      await page.getByRole('button', { name: 'Envoyer', exact: true }).click();
+      await page.getByRole('cell', { name: /accepté/ }).waitFor();
+
+      await page.getByRole('navigation').getByRole('link', { name: 'Messages' }).click();
+      // The list follows the message on its way, without a reload
+      const row = page.getByRole('row').filter({ hasText: '+33612345678' });
+      await row.getByRole('cell', { name: 'délivré', exact: true }).waitFor({ timeout: 15_000 });
+      await expect(row.getByRole('cell', { name: 'transactionnel' }).isVisible()).resolves.toBe(true);
+    });
+  }, 60_000);
+
+  it('shows every refused recipient of a pasted list with its reason, and sends nothing', async () => {
+    const page = await newPage(390);
+    await shot(page, 'portal-send-refused-phone', async () => {
+      await signIn(page, 'anne@example.fr');
+      await page.getByRole('navigation').getByRole('link', { name: 'Envoyer' }).click();
+      await page.getByLabel('Destinataires').fill('06 12 34 56 78\n0612');
+      await page.getByLabel('Message', { exact: true }).fill('Rappel : rendez-vous demain à 10 h');
+      await page.getByRole('button', { name: 'Envoyer', exact: true }).click();
+      await page.getByRole('cell', { name: /refusé : "0612"/ }).waitFor();
+      await page.getByText('Rien n’a été envoyé').waitFor();
+      const { body } = await relais.api('GET', '/v1/messages?limit=100');
+      expect(body.messages.filter((m: { text: string }) => m.text.startsWith('Rappel'))).toEqual([]);
+    });
+  }, 60_000);
+
+  it('imports a CSV with a bad row, offers the rejected rows, and rolls the import back', async () => {
+    const page = await newPage();
+    await shot(page, 'portal-import', async () => {
+      await signIn(page, 'anne@example.fr');
+      await page.getByRole('navigation').getByRole('link', { name: 'Contacts' }).click();
+      await page.getByLabel('Nom de la base').fill('Clients');
+      await page.getByRole('button', { name: 'Nouvelle base' }).click();
+      await page.getByText('0 contact(s)').waitFor();
+      const csv = 'Nom;Prénom;Portable;Opt-in SMS\nDupont;Anne;0612345678;oui\nDurand;Marc;12;oui\nMartin;Léa;0698765432;oui\n';
+      await page.getByLabel('Fichier CSV', { exact: true }).setInputFiles({ name: 'clients.csv', mimeType: 'text/csv', buffer: Buffer.from(csv) });
+      await page.getByRole('button', { name: 'Importer' }).click();
+      await page.getByText('Import terminé : 2 nouveaux, 0 mis à jour, 1 refusés.').waitFor();
+      await page.getByText('2 contact(s)').waitFor();
+
+      const downloading = page.waitForEvent('download');
+      await page.getByRole('button', { name: 'Télécharger les lignes refusées' }).click();
+      const rejected = readFileSync((await (await downloading).path())!, 'utf8');
+      expect(rejected).toContain('Durand');
+      expect(rejected.split(/\r?\n/).filter(Boolean)).toHaveLength(2); // header + the bad row
+
+      await page.getByRole('button', { name: 'Annuler cet import' }).click();
+      await page.getByText('Import annulé.').waitFor();
+      await page.getByText('0 contact(s)').waitFor();
+    });
+  }, 60_000);
+
+  it('creates a campaign, shows its dry run, launches, pauses and resumes it, with its statistics', async () => {
+    await relais.api('POST', '/v1/bases', { name: 'Fidèles' });
+    await relais.api('POST', '/v1/bases/Fidèles/contacts', { contacts: [{ mobile: '0611223344', firstName: 'Léa' }] });
+    const page = await newPage();
+    await shot(page, 'portal-campaign', async () => {
+      await signIn(page, 'anne@example.fr');
+      await page.getByRole('navigation').getByRole('link', { name: 'Campagnes' }).click();
+      await page.getByLabel('Nom de la campagne').fill('Rappel fidélité');
+      await page.getByLabel('Type').selectOption('transactional');
+      await page.getByLabel('Message', { exact: true }).fill('Bonjour {prénom|cher client}, votre carte expire bientôt.');
+      await page.getByLabel('Fidèles').check();
+      // Tomorrow at 10:00, Paris time: launching schedules it, so pausing and resuming are the test's, not a race's
+      const tomorrow = new Date(Date.now() + 86_400_000).toLocaleDateString('sv-SE', { timeZone: 'Europe/Paris' });
+      await page.getByLabel('Date d’envoi').fill(`${tomorrow}T10:00`);
+      await page.getByRole('button', { name: 'Créer le brouillon' }).click();
+      await page.getByRole('heading', { name: 'Rappel fidélité — brouillon' }).waitFor();
+
+      await page.getByRole('button', { name: 'Simuler (dry run)' }).click();
+      const report = page.getByRole('region', { name: 'Rapport de simulation' });
+      await report.getByText('Messages qui partiraient').waitFor();
+      expect(await report.locator('dd').first().textContent()).toBe('1');
+
+      await page.getByRole('button', { name: 'Lancer' }).click();
+      await page.getByRole('heading', { name: 'Rappel fidélité — programmée' }).waitFor();
+      await page.getByText(`Date d’envoi : ${tomorrow.split('-').reverse().join('/')} 10:00 (Europe/Paris)`).waitFor();
+      await page.getByRole('button', { name: 'Mettre en pause' }).click();
+      await page.getByRole('heading', { name: 'Rappel fidélité — en pause' }).waitFor();
+      await page.getByRole('button', { name: 'Reprendre' }).click();
+      await page.getByRole('heading', { name: 'Rappel fidélité — programmée' }).waitFor();
+      const stats = page.getByRole('region', { name: 'Statistiques' });
+      await stats.getByText('Envoyés').waitFor();
+      const { body } = await relais.api('GET', '/v1/campaigns');
+      expect(body.campaigns.map((c: { name: string; status: string }) => [c.name, c.status])).toContainEqual(['Rappel fidélité', 'scheduled']);
+    });
+  }, 60_000);
+
+  it('shows a user with only "statistics" no Send page, and the API refuses what they try', async () => {
+    const page = await newPage();
+    await shot(page, 'portal-statistics-only', async () => {
+      await signIn(page, 'stats@example.fr');
+      await page.getByRole('heading', { name: 'Tableau de bord' }).waitFor();
+      expect(await page.getByRole('navigation').getByRole('link').allTextContents()).toEqual(['Tableau de bord']);
+      await page.goto(relais.relais.httpUrl + '/send');
+      await page.getByRole('heading', { name: 'Tableau de bord' }).waitFor();
+      expect(page.url()).toBe(relais.relais.httpUrl + '/');
+      // The same request the Send page would make, from this browser with its session and CSRF token
+      const status = await page.evaluate(async () => {
+        const session = (await (await fetch('/v1/session')).json()) as { csrfToken: string };
+        const response = await fetch('/v1/messages', { method: 'POST', headers: { 'content-type': 'application/json', 'x-csrf-token': session.csrfToken }, body: JSON.stringify({ to: '0612345678', text: 'Hors droits', class: 'transactional' }) });
+        return response.status;
+      });
+      expect(status).toBe(403);
+    });
+  }, 60_000);
+
+  it('signs out: the page returns to sign-in and the old cookie no longer works', async () => {
+    const page = await newPage();
+    await shot(page, 'portal-signed-out', async () => {
+      await signIn(page, 'anne@example.fr');
+      await page.getByRole('heading', { name: 'Tableau de bord' }).waitFor();
+      const cookie = (await page.context().cookies()).find((c) => c.name === 'relais_session');
+      expect(cookie?.httpOnly).toBe(true);
+      const before = await fetch(`${relais.relais.httpUrl}/v1/session`, { headers: { cookie: `relais_session=${cookie!.value}` } });
+      expect(before.status).toBe(200);
+
+      await page.getByRole('button', { name: 'Se déconnecter', exact: true }).click();
+      await page.getByText('Vous êtes déconnecté.').waitFor();
+      await page.getByRole('button', { name: 'Se connecter' }).waitFor();
+      const after = await fetch(`${relais.relais.httpUrl}/v1/session`, { headers: { cookie: `relais_session=${cookie!.value}` } });
+      expect(after.status).toBe(401);
+      const messages = await fetch(`${relais.relais.httpUrl}/v1/messages?limit=1`, { headers: { cookie: `relais_session=${cookie!.value}` } });
+      expect(messages.status).toBe(401);
+    });
+  }, 60_000);
+
+  it('speaks English when asked, and keeps it after signing in', async () => {
+    const page = await newPage();
+    await shot(page, 'portal-english', async () => {
+      await page.goto(relais.relais.httpUrl + '/');
+      await page.getByRole('button', { name: 'Switch to English' }).click();
+      await page.getByLabel('E-mail address').fill('anne@example.fr');
+      await page.getByLabel('Password').fill(PASSWORD);
+      await page.getByRole('button', { name: 'Sign in' }).click();
+      await page.getByRole('heading', { name: 'Dashboard' }).waitFor();
+      expect(await page.locator('html').getAttribute('lang')).toBe('en');
+    });
+  }, 60_000);
+});
