@@ -14,7 +14,7 @@ import { InboundPage } from './pages/inbound.tsx';
 import { MessagePage, MessagesPage } from './pages/messages.tsx';
 import { SendPage } from './pages/send.tsx';
 import { SettingsPage } from './pages/settings.tsx';
-import { PasswordResetPage, SecondFactorPage, SignInPage } from './pages/signin.tsx';
+import { ChoosePasswordPage, PasswordResetPage, SecondFactorPage, SignInPage } from './pages/signin.tsx';
 import { getState, holds, navigate, setActingAccount, setLanguage, signedOut, t, useApp } from './state.ts';
 import { Link } from './ui.tsx';
 
@@ -56,12 +56,15 @@ function resolve(path: string): { route: Route; params: string[] } | undefined {
 }
 
 export function App() {
-  const { session, path, language, notice } = useApp();
+  const { session, path, language, notice, actingAccount } = useApp();
   useEffect(() => {
     document.getElementById('page-title')?.focus();
   }, [path, session?.user.id, session?.secondFactor]);
 
   if (session === undefined) return <p class="loading">{t('common.loading')}</p>;
+  // The links of the invitation and password-reset e-mails
+  const token = new URLSearchParams(location.search).get('token');
+  if ((path === '/invitation' || path === '/password-reset') && token) return <Frame>{<ChoosePasswordPage purpose={path === '/invitation' ? 'invitation' : 'password-reset'} token={token} />}</Frame>;
   if (path === '/password-reset') return <Frame>{<PasswordResetPage />}</Frame>;
   if (session === null) return <Frame>{<SignInPage notice={notice} />}</Frame>;
   if (session.secondFactor) return <Frame>{<SecondFactorPage method={session.secondFactor} />}</Frame>;
@@ -79,8 +82,10 @@ export function App() {
         {language === 'fr' ? 'Aller au contenu' : 'Skip to content'}
       </a>
       <Header current={route.path} />
-      <main id="main">
+      {/* A page starts afresh when staff change the account they view */}
+      <main id="main" key={session.user.staffRole ? (actingAccount ?? '') : ''}>
         {notice && <p class="notice">{t(notice)}</p>}
+        {session.user.staffRole && !actingAccount && <p class="notice">{t('home.chooseAccount')}</p>}
         {params.length > 0 && route.detail ? route.detail(params) : route.page(params)}
       </main>
     </div>
@@ -127,7 +132,7 @@ function Header({ current }: { current: string }) {
     <header class="top">
       <div class="top-row">
         <span class="brand-name">
-          {t('app.name')} <small>{user.account ?? user.staffRole}</small>
+          {t('app.name')} <small>{user.account ?? t(user.staffRole === 'operator-support' ? 'nav.support' : 'nav.aggregator')}</small>
         </span>
         <span class="who">{user.name ?? user.email}</span>
         <LanguageSwitch />

@@ -22,6 +22,8 @@ const fr = {
   'nav.account': 'Compte',
   'nav.accountHint': 'Compte client consulté',
   'nav.menu': 'Menu',
+  'nav.aggregator': 'Agrégateur',
+  'nav.support': 'Agrégateur (support, lecture seule)',
 
   'signin.title': 'Connexion',
   'signin.email': 'Adresse e-mail',
@@ -39,6 +41,14 @@ const fr = {
   'signin.code': 'Code',
   'signin.verify': 'Valider',
   'signin.signedOut': 'Vous êtes déconnecté.',
+  'signin.welcome': 'Bienvenue : choisissez votre mot de passe',
+  'signin.newPassword': 'Nouveau mot de passe',
+  'signin.chooseNew': 'Choisir un nouveau mot de passe',
+  'signin.passwordAgain': 'Le même, une seconde fois',
+  'signin.passwordHint': 'Au moins 12 caractères ; une phrase fait un bon mot de passe.',
+  'signin.mismatch': 'Les deux mots de passe ne sont pas identiques.',
+  'signin.passwordSet': 'Mot de passe enregistré. Vous pouvez vous connecter.',
+  'signin.link': 'Lien',
 
   'error.network': 'Le serveur ne répond pas. Vérifiez votre connexion et réessayez.',
   'error.401': 'Votre session a expiré : reconnectez-vous.',
@@ -75,6 +85,7 @@ const fr = {
   'home.inDoubt': 'Messages incertains',
   'home.rights': 'Vos droits : {rights}',
   'home.noPages': 'Aucune page de l’espace client ne correspond à vos droits pour l’instant.',
+  'home.chooseAccount': 'Vous êtes l’agrégateur : indiquez en haut de page le compte client à consulter (son nom, par exemple « demo »).',
 
   'send.title': 'Envoyer un SMS',
   'send.recipients': 'Destinataires',
@@ -279,6 +290,8 @@ const en: Record<Key, string> = {
   'nav.account': 'Account',
   'nav.accountHint': 'Client account viewed',
   'nav.menu': 'Menu',
+  'nav.aggregator': 'Aggregator',
+  'nav.support': 'Aggregator (support, read only)',
 
   'signin.title': 'Sign in',
   'signin.email': 'E-mail address',
@@ -296,6 +309,14 @@ const en: Record<Key, string> = {
   'signin.code': 'Code',
   'signin.verify': 'Verify',
   'signin.signedOut': 'You are signed out.',
+  'signin.welcome': 'Welcome: choose your password',
+  'signin.newPassword': 'New password',
+  'signin.chooseNew': 'Choose a new password',
+  'signin.passwordAgain': 'The same, once more',
+  'signin.passwordHint': 'At least 12 characters; a sentence makes a good password.',
+  'signin.mismatch': 'The two passwords differ.',
+  'signin.passwordSet': 'Password saved. You can sign in.',
+  'signin.link': 'Link',
 
   'error.network': 'The server does not answer. Check your connection and try again.',
   'error.401': 'Your session has expired: sign in again.',
@@ -332,6 +353,7 @@ const en: Record<Key, string> = {
   'home.inDoubt': 'Messages in doubt',
   'home.rights': 'Your rights: {rights}',
   'home.noPages': 'No page of the client space matches your rights yet.',
+  'home.chooseAccount': 'You are the aggregator: name the client account to view at the top of the page (its name, e.g. “demo”).',
 
   'send.title': 'Send an SMS',
   'send.recipients': 'Recipients',

@@ -10,13 +10,13 @@ interface Summary {
 }
 
 export function HomePage() {
-  const { session } = useApp();
+  const { session, actingAccount } = useApp();
   const user = session!.user;
   return (
     <Page title={t('home.title')}>
       <p>{t('home.welcome', { name: user.name ?? user.email })}</p>
       {!user.staffRole && !user.administrator && <p class="hint">{t('home.rights', { rights: user.rights.join(', ') || '—' })}</p>}
-      {holds('messages') ? <Summary /> : <p>{t('home.noPages')}</p>}
+      {user.staffRole && !actingAccount ? null : holds('messages') ? <Summary /> : <p>{t('home.noPages')}</p>}
     </Page>
   );
 }

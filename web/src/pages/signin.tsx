@@ -112,3 +112,49 @@ export function PasswordResetPage() {
     </Page>
   );
 }
+
+/** The page an invitation's or a reset's link opens (`/invitation?token=…`, `/password-reset?token=…`): choose a password. */
+export function ChoosePasswordPage({ purpose, token }: { purpose: 'invitation' | 'password-reset'; token: string }) {
+  const [password, setPassword] = useState('');
+  const [again, setAgain] = useState('');
+  const [done, setDone] = useState(false);
+  const { run, error, busy } = useAction(async () => {
+    if (password !== again) throw new ApiError({ status: 422, detail: t('signin.mismatch') });
+    await api('POST', purpose === 'invitation' ? '/v1/invitations/accept' : '/v1/password-reset/confirm', { body: { token, password } });
+    setDone(true);
+  });
+  const reason = error instanceof ApiError ? error.reasonFor('/password') : undefined;
+  return (
+    <Page title={t(purpose === 'invitation' ? 'signin.welcome' : 'signin.chooseNew')}>
+      {done ? (
+        <>
+          <p class="notice" role="status">
+            {t('signin.passwordSet')}
+          </p>
+          <button type="button" class="primary" onClick={() => navigate('/', true)}>
+            {t('signin.submit')}
+          </button>
+        </>
+      ) : (
+        <form
+          class="form narrow"
+          onSubmit={(e) => {
+            e.preventDefault();
+            void run();
+          }}
+        >
+          <Field label={t('signin.newPassword')} hint={t('signin.passwordHint')} error={reason}>
+            {(id, d) => <input id={id} type="password" autoComplete="new-password" required value={password} aria-describedby={d} onInput={(e) => setPassword(e.currentTarget.value)} />}
+          </Field>
+          <Field label={t('signin.passwordAgain')}>
+            {(id) => <input id={id} type="password" autoComplete="new-password" required value={again} onInput={(e) => setAgain(e.currentTarget.value)} />}
+          </Field>
+          <ProblemView error={error} fieldLabels={{ '/password': t('signin.newPassword'), '/token': t('signin.link') }} />
+          <button type="submit" class="primary" disabled={busy}>
+            {t('common.save')}
+          </button>
+        </form>
+      )}
+    </Page>
+  );
+}
