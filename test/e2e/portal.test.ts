@@ -6,6 +6,7 @@
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
+import fc from 'fast-check';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hashPassword } from '../../src/adapters/passwords.ts';
@@ -248,6 +249,34 @@ describe('the portal, in Chromium', () => {
       await page.getByRole('cell', { name: '+33612345678' }).first().waitFor();
     });
   }, 60_000);
+
+  it('counts every text as the server does: the live counter agrees with the API’s preview (property)', async () => {
+    await relais.api('POST', '/v1/bases', { name: 'Compteur' });
+    await relais.api('POST', '/v1/bases/Compteur/contacts', { contacts: [{ mobile: '0655443322' }] });
+    const page = await newPage();
+    await shot(page, 'portal-counter', async () => {
+      await signIn(page, 'anne@example.fr');
+      await page.getByRole('navigation').getByRole('link', { name: 'Envoyer' }).click();
+      const message = page.getByLabel('Message', { exact: true });
+      // GSM 03.38 letters, its extension table (two septets each), accents in and out of it, an emoji (a surrogate pair), line breaks
+      const alphabet = fc.constantFrom(...'aZ09 .,!?@£$¥èéùìòÇØøÅåΔ_ΦΓΛΩΠΨΣΘΞÆæßÉ€[]~^\\|êâîôûçœ’«»😀\n'.match(/./gsu)!);
+      const texts = fc.array(alphabet, { minLength: 1, maxLength: 400 }).map((chars) => chars.join('')).filter((text) => text.trim() !== '');
+      await fc.assert(
+        fc.asyncProperty(texts, async (text) => {
+          await message.fill(text);
+          const shown = (await page.locator('#counter').textContent())!;
+          const [, encoding, segments] = /· (GSM 7 bits|UCS-2) · (\d+) SMS/.exec(shown)!;
+          const preview = await page.evaluate(async (body) => {
+            const { csrfToken } = (await (await fetch('/v1/session')).json()) as { csrfToken: string };
+            const response = await fetch('/v1/templates/preview', { method: 'POST', headers: { 'content-type': 'application/json', 'x-csrf-token': csrfToken }, body: JSON.stringify(body) });
+            return (await response.json()) as { byEncoding: { gsm7: number; ucs2: number }; maxSegments: number };
+          }, { text, bases: ['Compteur'], class: 'transactional' });
+          expect({ encoding: encoding === 'UCS-2' ? 'ucs2' : 'gsm7', segments: Number(segments) }).toEqual({ encoding: preview.byEncoding.ucs2 === 1 ? 'ucs2' : 'gsm7', segments: preview.maxSegments });
+        }),
+        { numRuns: 40, seed: 2026 },
+      );
+    });
+  }, 120_000);
 
   it('speaks English when asked, and keeps it after signing in', async () => {
     const page = await newPage();
