@@ -16,6 +16,7 @@ import { PgRouteStore } from '../adapters/store/route-store.ts';
 import { settingsProblems, type SettingsChange } from '../app/account-settings.ts';
 import { accountOptions as settingsOptions, DEFAULT_COMPLIANCE_SETTINGS, type AccountOption, type ComplianceSettings } from '../app/guard-message.ts';
 import { registerContactCommands } from './contacts-cli.ts';
+import { registerUserCommands } from './users-cli.ts';
 import { simulatorCliOptions, runSmppSimulatorFromCli } from '../adapters/simulator/smpp-simulator.ts';
 import { runUcpSimulatorFromCli, ucpSimulatorCliOptions } from '../adapters/simulator/ucp-cli.ts';
 
@@ -326,6 +327,7 @@ program
   });
 
 registerContactCommands(program);
+registerUserCommands(program);
 
 const simulate = program.command('simulate').description('run an SMSC simulator, for development and tests');
 const smpp = simulate.command('smpp').description('SMPP 3.4 SMSC simulator on 127.0.0.1: accepts binds, answers submits, sends receipts and MOs, misbehaves on request');

@@ -44,6 +44,13 @@ describe('relais start on embedded defaults, as a newcomer runs it', () => {
     try {
       const { url, key } = await relais.banner;
       expect(readFileSync(path.join(cwd, 'data', 'demo-api-key'), 'utf8').trim()).toBe(key);
+      // The first sign-ins are printed once and saved beside the keys.
+      for (const [email, file] of [['admin@localhost', 'admin-password'], ['demo@localhost', 'demo-password']]) {
+        const password = readFileSync(path.join(cwd, 'data', file!), 'utf8').trim();
+        expect(relais.output()).toContain(`Sign in         ${email} / ${password}`);
+        const signIn = await fetch(`${url}/v1/session`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email, password }) });
+        expect(signIn.status).toBe(200);
+      }
       const sent = await fetch(`${url}/v1/messages`, {
         method: 'POST',
         // exactly what the README's curl -d sends: JSON labelled as a form
@@ -75,6 +82,7 @@ describe('relais start on embedded defaults, as a newcomer runs it', () => {
         first.child.on('exit', () => (clearInterval(timer), reject(new Error(first.output()))));
       });
       expect(first.output()).not.toMatch(/API key\s+rl_/);
+      expect(first.output()).not.toMatch(/Sign in\s+admin@localhost/);
       const second = startRelais(cwd);
       expect(await exited(second.child)).toBe(1);
       expect(second.output()).toMatch(/already running/);

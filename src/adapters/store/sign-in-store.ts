@@ -186,11 +186,18 @@ export class PgSignInStore {
     return numUpdatedRows > 0n;
   }
 
+  /** A new session; the user's sessions ended more than a day ago are forgotten (a cookie without its row is refused as well). */
   async createSession(
     tokenHash: Buffer,
     session: { userId: string; csrfToken: string; secondFactorPending: boolean; ip: string | null; userAgent: string | null; expiresAt: Date },
     now: Date,
   ): Promise<void> {
+    const dayAgo = new Date(now.getTime() - 86_400_000);
+    await this.db.kysely
+      .deleteFrom('sessions')
+      .where('user_id', '=', session.userId)
+      .where((eb) => eb.or([eb('expires_at', '<', dayAgo), eb('revoked_at', '<', dayAgo)]))
+      .execute();
     await this.db.kysely
       .insertInto('sessions')
       .values({
@@ -244,6 +251,7 @@ export class PgSignInStore {
   /** A new single-use token; the user's earlier unused tokens of the same purpose die with it. */
   async createToken(userId: string, purpose: TokenPurpose, tokenHash: Buffer, now: Date, expiresAt: Date): Promise<void> {
     await this.db.kysely.transaction().execute(async (trx) => {
+      await trx.deleteFrom('user_tokens').where('user_id', '=', userId).where('expires_at', '<', new Date(now.getTime() - 86_400_000)).execute();
       await trx.updateTable('user_tokens').set({ used_at: now }).where('user_id', '=', userId).where('purpose', '=', purpose).where('used_at', 'is', null).execute();
       await trx.insertInto('user_tokens').values({ token_hash: tokenHash, user_id: userId, purpose, created_at: now, expires_at: expiresAt, used_at: null }).execute();
     });
