@@ -7,9 +7,11 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import fc from 'fast-check';
+import { generate as totpCode } from 'otplib';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hashPassword } from '../../src/adapters/passwords.ts';
+import { PgAccountStore } from '../../src/adapters/store/account-store.ts';
 import { PgSignInStore } from '../../src/adapters/store/sign-in-store.ts';
 import { launchChromium, screenshot } from '../support/chromium.ts';
 import { startTestRelais, type TestRelais } from '../support/relais.ts';
@@ -21,9 +23,11 @@ let relais: TestRelais;
 let browser: Browser;
 const contexts: BrowserContext[] = [];
 
-async function createUser(email: string, rights: string[], administrator = false): Promise<void> {
+let secureAccount: string;
+
+async function createUser(email: string, rights: string[], administrator = false, accountId = relais.accountId): Promise<void> {
   await new PgSignInStore(relais.relais.db).createUser(
-    { email, name: email.split('@')[0]!, language: 'fr', accountId: relais.accountId, staffRole: null, administrator, rights, brands: null, passwordHash: await hashPassword(PASSWORD) },
+    { email, name: email.split('@')[0]!, language: 'fr', accountId, staffRole: null, administrator, rights, brands: null, passwordHash: await hashPassword(PASSWORD) },
     new Date(),
   );
 }
@@ -59,6 +63,9 @@ beforeAll(async () => {
   browser = await launchChromium();
   await createUser('anne@example.fr', [], true);
   await createUser('stats@example.fr', ['statistics']);
+  // An account of its own for the second-factor test (requiring it must not reach the others' users)
+  secureAccount = (await new PgAccountStore(relais.relais.db).createAccount({ name: 'secure', defaultShortCode: '36001' }, new Date())).id;
+  await createUser('careful@example.fr', ['messages'], false, secureAccount);
 }, 120_000);
 
 afterAll(async () => {
@@ -232,6 +239,24 @@ describe('the portal, in Chromium', () => {
       await page.getByText('Mot de passe enregistré.').waitFor();
       await page.getByRole('button', { name: 'Se connecter' }).click();
       await signIn(page, 'forgetful@example.fr', 'un nouveau mot de passe bien long');
+      await page.getByRole('heading', { name: 'Tableau de bord' }).waitFor();
+    });
+  }, 60_000);
+
+  it('asks for the second factor, and lets a user whose account requires one enrol an authenticator at sign-in', async () => {
+    await relais.relais.db.kysely.updateTable('accounts').set({ require_second_factor: true }).where('id', '=', secureAccount).execute();
+    const page = await newPage(390);
+    await shot(page, 'portal-second-factor', async () => {
+      await signIn(page, 'careful@example.fr');
+      await page.getByRole('heading', { name: 'Vérification en deux étapes' }).waitFor();
+      await page.getByRole('button', { name: 'L’enregistrer maintenant' }).click();
+      const secret = (await page.locator('code.secret').textContent())!.replaceAll(' ', '');
+      await screenshot(page, 'portal-second-factor-enrol');
+      await page.getByLabel('Code', { exact: true }).fill('000000');
+      await page.getByRole('button', { name: 'Valider' }).click();
+      await page.getByRole('alert').waitFor(); // a wrong code, said so
+      await page.getByLabel('Code', { exact: true }).fill(await totpCode({ secret }));
+      await page.getByRole('button', { name: 'Valider' }).click();
       await page.getByRole('heading', { name: 'Tableau de bord' }).waitFor();
     });
   }, 60_000);

@@ -15,7 +15,7 @@ export function HomePage() {
   return (
     <Page title={t('home.title')}>
       <p>{t('home.welcome', { name: user.name ?? user.email })}</p>
-      {!user.staffRole && !user.administrator && <p class="hint">{t('home.rights', { rights: user.rights.join(', ') || '—' })}</p>}
+      {!user.staffRole && !user.administrator && <p class="hint">{t('home.rights', { rights: user.rights.map((r) => word('right', r)).join(', ') || '—' })}</p>}
       {user.staffRole && !actingAccount ? null : holds('messages') ? <Summary /> : <p>{t('home.noPages')}</p>}
     </Page>
   );

@@ -48,8 +48,43 @@ export function SignInPage({ notice }: { notice: Key | null }) {
 export function SecondFactorPage({ method }: { method: 'totp' | 'sms' }) {
   const [code, setCode] = useState('');
   const { run, error, busy } = useAction(async () => signedIn(await api<SessionBody>('POST', '/v1/session/second-factor', { body: { code: code.trim() } })));
+  const [enrolment, setEnrolment] = useState<{ secret: string; uri: string } | null>(null);
+  const [resent, setResent] = useState(false);
+  const enrol = useAction(async () => setEnrolment(await api<{ secret: string; uri: string }>('POST', '/v1/session/totp')));
+  const resend = useAction(async () => {
+    await api('POST', '/v1/session/second-factor/sms');
+    setResent(true);
+  });
   return (
     <Page title={t('signin.secondFactor')}>
+      {method === 'totp' && !enrolment && (
+        <p>
+          {t('signin.noAuthenticator')}{' '}
+          <button type="button" class="link-button" disabled={enrol.busy} onClick={() => void enrol.run()}>
+            {t('signin.enrol')}
+          </button>
+        </p>
+      )}
+      {enrolment && (
+        <div class="notice">
+          <p>{t('signin.enrolHint')}</p>
+          <p>
+            {t('signin.secret')} : <code class="secret">{enrolment.secret.replace(/(.{4})/g, '$1 ').trim()}</code>
+          </p>
+          <p>
+            <a href={enrolment.uri}>{t('signin.openApp')}</a>
+          </p>
+        </div>
+      )}
+      <ProblemView error={enrol.error ?? resend.error} />
+      {method === 'sms' && (
+        <p>
+          <button type="button" class="link-button" disabled={resend.busy} onClick={() => void resend.run()}>
+            {t('signin.resend')}
+          </button>
+          {resent && <span role="status"> {t('signin.resent')}</span>}
+        </p>
+      )}
       <form
         class="form narrow"
         onSubmit={(e) => {
