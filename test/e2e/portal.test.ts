@@ -181,7 +181,7 @@ describe('the portal, in Chromium', () => {
     await shot(page, 'portal-statistics-only', async () => {
       await signIn(page, 'stats@example.fr');
       await page.getByRole('heading', { name: 'Tableau de bord' }).waitFor();
-      expect(await page.getByRole('navigation').getByRole('link').allTextContents()).toEqual(['Tableau de bord']);
+      expect(await page.getByRole('navigation').getByRole('link').allTextContents()).toEqual(['Tableau de bord', 'Mon compte']);
       await page.goto(relais.relais.httpUrl + '/send');
       await page.getByRole('heading', { name: 'Tableau de bord' }).waitFor();
       expect(page.url()).toBe(relais.relais.httpUrl + '/');
@@ -258,6 +258,26 @@ describe('the portal, in Chromium', () => {
       await page.getByLabel('Code', { exact: true }).fill(await totpCode({ secret }));
       await page.getByRole('button', { name: 'Valider' }).click();
       await page.getByRole('heading', { name: 'Tableau de bord' }).waitFor();
+    });
+  }, 60_000);
+
+  it('enrols an authenticator from "Mon compte", which the next sign-in then asks for', async () => {
+    await createUser('totp@example.fr', ['messages']);
+    const page = await newPage();
+    await shot(page, 'portal-me', async () => {
+      await signIn(page, 'totp@example.fr');
+      await page.getByRole('navigation').getByRole('link', { name: 'Mon compte' }).click();
+      await page.getByRole('button', { name: 'L’enregistrer maintenant' }).click();
+      const secret = (await page.locator('code.secret').textContent())!.replaceAll(' ', '');
+      await page.getByLabel('Code', { exact: true }).fill(await totpCode({ secret }));
+      await page.getByRole('button', { name: 'Valider' }).click();
+      await page.getByText('Application enregistrée').waitFor();
+      await screenshot(page, 'portal-me-enrolled');
+
+      await page.getByRole('button', { name: 'Se déconnecter', exact: true }).click();
+      await signIn(page, 'totp@example.fr');
+      await page.getByRole('heading', { name: 'Vérification en deux étapes' }).waitFor();
+      await page.getByText('Saisissez le code à 6 chiffres de votre application').waitFor();
     });
   }, 60_000);
 

@@ -11,6 +11,7 @@ import { ConsentsPage } from './pages/consents.tsx';
 import { ContactsPage } from './pages/contacts.tsx';
 import { HomePage } from './pages/home.tsx';
 import { InboundPage } from './pages/inbound.tsx';
+import { MePage } from './pages/me.tsx';
 import { MessagePage, MessagesPage } from './pages/messages.tsx';
 import { SendPage } from './pages/send.tsx';
 import { SettingsPage } from './pages/settings.tsx';
@@ -39,6 +40,7 @@ export const ROUTES: Route[] = [
   { path: '/consents', label: 'nav.consents', right: 'consents', page: () => <ConsentsPage /> },
   { path: '/inbound', label: 'nav.inbound', right: 'inbound', page: () => <InboundPage /> },
   { path: '/settings', label: 'nav.settings', right: 'settings', page: () => <SettingsPage /> },
+  { path: '/me', label: 'nav.me', page: () => <MePage /> },
 ];
 
 export function visibleRoutes(): Route[] {

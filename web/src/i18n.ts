@@ -284,6 +284,21 @@ const fr = {
   'right.settings': 'paramètres',
   'right.api-keys': 'clés d’API',
   'right.users': 'utilisateurs',
+  'nav.me': 'Mon compte',
+  'me.title': 'Mon compte',
+  'me.authenticator': 'Application d’authentification',
+  'me.authenticatorHint': 'À chaque connexion, après le mot de passe, le code à 6 chiffres de votre application vous sera demandé.',
+  'me.authenticatorDone': 'Application enregistrée : elle vous sera demandée à la prochaine connexion.',
+  'me.sms': 'Code par SMS',
+  'me.phone': 'Numéro de mobile (format international)',
+  'me.phoneHint': 'À chaque connexion, un code à 6 chiffres sera envoyé à ce numéro.',
+  'me.smsDone': 'Enregistré : le code vous sera envoyé par SMS à la prochaine connexion.',
+  'me.require': 'Vérification en deux étapes pour tout le compte',
+  'me.requireHint': 'Exigée, chaque utilisateur du compte donne un code en plus de son mot de passe ; ceux qui n’ont ni application ni téléphone enregistrent une application à leur prochaine connexion.',
+  'me.requireOn': 'L’exiger',
+  'me.requireOff': 'Ne plus l’exiger',
+  'me.requiredNow': 'La vérification en deux étapes est désormais exigée de tous les utilisateurs du compte.',
+  'me.notRequiredNow': 'La vérification en deux étapes n’est plus exigée.',
 };
 
 export type Key = keyof typeof fr;
@@ -569,6 +584,21 @@ const en: Record<Key, string> = {
   'right.settings': 'settings',
   'right.api-keys': 'API keys',
   'right.users': 'users',
+  'nav.me': 'My account',
+  'me.title': 'My account',
+  'me.authenticator': 'Authenticator app',
+  'me.authenticatorHint': 'At each sign-in, after the password, the 6-digit code of your app will be asked.',
+  'me.authenticatorDone': 'App enrolled: it will be asked at your next sign-in.',
+  'me.sms': 'Code by SMS',
+  'me.phone': 'Mobile number (international format)',
+  'me.phoneHint': 'At each sign-in, a 6-digit code will be sent to this number.',
+  'me.smsDone': 'Saved: the code will come by SMS at your next sign-in.',
+  'me.require': 'Two-step verification for the whole account',
+  'me.requireHint': 'When required, every user of the account gives a code besides the password; those with neither app nor phone enrol an app at their next sign-in.',
+  'me.requireOn': 'Require it',
+  'me.requireOff': 'Stop requiring it',
+  'me.requiredNow': 'Two-step verification is now required of every user of the account.',
+  'me.notRequiredNow': 'Two-step verification is no longer required.',
 };
 
 export type Language = 'fr' | 'en';
