@@ -281,6 +281,36 @@ describe('the portal, in Chromium', () => {
     });
   }, 60_000);
 
+  it('shows a STOP received in Réponses, and the opposition it recorded in the number\'s consent ledger, exported', async () => {
+    const mo = await fetch(`${relais.relais.httpUrl}/v1/aggregator/simulator/mo`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${relais.relais.aggregatorApiKey}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ from: '33677889900', to: '36001', text: 'STOP' }),
+    });
+    expect(mo.status).toBeLessThan(300);
+    for (let i = 0; (await relais.api('GET', '/v1/inbound?limit=10')).body.inbound.length === 0; i++) {
+      expect(i, 'the MO reaches the account').toBeLessThan(200);
+      await new Promise((r) => setTimeout(r, 25));
+    }
+    const page = await newPage();
+    await shot(page, 'portal-inbound-consent', async () => {
+      await signIn(page, 'anne@example.fr');
+      await page.getByRole('navigation').getByRole('link', { name: 'Réponses' }).click();
+      const row = page.getByRole('row').filter({ hasText: '36001' });
+      await row.getByRole('cell', { name: 'STOP', exact: true }).first().waitFor();
+
+      await page.getByRole('navigation').getByRole('link', { name: 'Consentements' }).click();
+      await page.getByRole('search').getByLabel('Numéro de mobile').fill('06 77 88 99 00');
+      await page.getByRole('button', { name: 'Consulter' }).click();
+      await page.getByRole('heading', { name: /\+33677889900/ }).waitFor();
+      await page.getByRole('cell', { name: 'Opposition (STOP)' }).first().waitFor();
+      const downloading = page.waitForEvent('download');
+      await page.getByRole('button', { name: 'Exporter le registre (JSON)' }).click();
+      const exported = JSON.parse(readFileSync((await (await downloading).path())!, 'utf8'));
+      expect(JSON.stringify(exported)).toContain('opt-out');
+    });
+  }, 60_000);
+
   it('lets the aggregator name the client account it views, and shows that account', async () => {
     const admin = relais.relais.firstSignIns?.find((s) => s.email === 'admin@localhost');
     expect(admin, 'the first start made admin@localhost').toBeDefined();

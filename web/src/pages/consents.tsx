@@ -3,7 +3,7 @@ import { useState } from 'preact/hooks';
 import { api, ApiError } from '../api.ts';
 import { formatInstant } from '../format.ts';
 import { mayChange, t } from '../state.ts';
-import { download, Field, Page, ProblemView, useAction } from '../ui.tsx';
+import { download, Field, Page, ProblemView, useAction, word } from '../ui.tsx';
 
 interface Ledger {
   msisdn: string;
@@ -69,9 +69,9 @@ export function ConsentsPage() {
                   <tr key={e.id} class={e.retracted ? 'retracted' : undefined}>
                     <td>{formatInstant(e.occurredAt)}</td>
                     <td>{kindName(e.kind)}</td>
-                    <td>{e.brand}</td>
+                    <td>{e.brand === '*' ? t('common.all') : e.brand}</td>
                     <td>
-                      {e.source}
+                      {word('source', e.source)}
                       {e.channel && e.channel !== e.source ? ` (${e.channel})` : ''}
                     </td>
                     <td>{e.retracted ? `${e.reference ?? ''} — ${e.retracted.reason}` : (e.reference ?? '')}</td>
