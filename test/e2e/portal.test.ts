@@ -353,6 +353,39 @@ describe('the portal, in Chromium', () => {
     });
   }, 120_000);
 
+  it('is usable with the keyboard alone: sign in, reach the Send page, send', async () => {
+    const page = await newPage();
+    // The accessible name of the focused element: its label's text, or its own (written as text: this file has no DOM types)
+    const focused = () => page.evaluate<string>('((e) => e ? ((e.labels && e.labels[0] ? e.labels[0].textContent : e.textContent) || "").trim() : "")(document.activeElement)');
+    /** Presses Tab until the element named `name` has the focus. */
+    const tabTo = async (name: string) => {
+      for (let i = 0; (await focused()) !== name; i++) {
+        expect(i, `Tab reaches "${name}"`).toBeLessThan(40);
+        await page.keyboard.press('Tab');
+      }
+    };
+    await shot(page, 'portal-keyboard', async () => {
+      await page.goto(relais.relais.httpUrl + '/');
+      await page.getByRole('heading', { name: 'Connexion' }).waitFor();
+      await tabTo('Adresse e-mail');
+      await page.keyboard.type('anne@example.fr');
+      await tabTo('Mot de passe');
+      await page.keyboard.type(PASSWORD);
+      await page.keyboard.press('Enter');
+      await page.getByRole('heading', { name: 'Tableau de bord' }).waitFor();
+      await tabTo('Envoyer');
+      await page.keyboard.press('Enter');
+      await page.getByRole('heading', { name: 'Envoyer un SMS' }).waitFor();
+      await tabTo('Destinataires');
+      await page.keyboard.type('0611111111');
+      await tabTo('Message');
+      await page.keyboard.type('Votre colis arrive demain.');
+      await tabTo('Envoyer');
+      await page.keyboard.press('Enter');
+      await page.getByRole('cell', { name: /accepté/ }).waitFor();
+    });
+  }, 60_000);
+
   it('speaks English when asked, and keeps it after signing in', async () => {
     const page = await newPage();
     await shot(page, 'portal-english', async () => {
