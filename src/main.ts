@@ -42,7 +42,7 @@ import { Dispatcher } from './dispatch/dispatcher.ts';
 import { defaultDispatchOptions } from './dispatch/route-dispatcher.ts';
 import { PgSignInStore } from './adapters/store/sign-in-store.ts';
 import { createMailer } from './adapters/mail/mailer.ts';
-import { generatePassword, hashPassword } from './adapters/passwords.ts';
+import { generatePassword, hashPassword } from './app/passwords.ts';
 import { PLATFORM_ACCOUNT, sendPlatformSms } from './app/platform-traffic.ts';
 import type { SessionDeps } from './adapters/http/session-routes.ts';
 

@@ -5,9 +5,8 @@
  */
 import { randomInt } from 'node:crypto';
 import { generate as generateTotp, generateSecret, generateURI, verify as verifyTotp } from 'otplib';
-import { generatePassword, hashPassword, randomToken, sameSecret, sha256, verifyPassword } from '../adapters/passwords.ts';
-import type { PgSignInStore, SignInUser, StoredSession } from '../adapters/store/sign-in-store.ts';
-import { ADMINISTRATOR_GRANT, type Principal, type Right } from '../core/access/rights.ts';
+import { generatePassword, hashPassword, randomToken, sameSecret, sha256, verifyPassword } from './passwords.ts';
+import { ADMINISTRATOR_GRANT, type Principal, type Right, type StaffRole } from '../core/access/rights.ts';
 import {
   EMAIL_BACK_OFF,
   failuresToRead,
@@ -36,8 +35,107 @@ export interface Mailer {
   send(mail: OutgoingMail): Promise<void>;
 }
 
+/** A user as signing in needs them: who they are, their account and its rules, their secrets (hashed). */
+export interface SignInUser {
+  id: string;
+  email: string;
+  name: string;
+  language: 'fr' | 'en';
+  accountId: string | null;
+  accountName: string | null;
+  accountStatus: 'active' | 'suspended' | 'closed' | null;
+  /** The account's administrator requires a second factor of its users. */
+  requireSecondFactor: boolean;
+  staffRole: StaffRole | null;
+  administrator: boolean;
+  rights: string[];
+  brands: string[] | null;
+  phone: string | null;
+  passwordHash: string | null;
+  totpSecret: string | null;
+  totpLastStep: number | null;
+  secondFactor: 'totp' | 'sms' | null;
+  status: 'invited' | 'active' | 'disabled';
+}
+
+export interface StoredSession {
+  userId: string;
+  csrfToken: string;
+  secondFactorPending: boolean;
+  createdAt: Date;
+  lastSeenAt: Date;
+  expiresAt: Date;
+  revokedAt: Date | null;
+}
+
+export interface NewUser {
+  email: string;
+  name: string;
+  language: 'fr' | 'en';
+  accountId: string | null;
+  staffRole: StaffRole | null;
+  administrator: boolean;
+  rights: string[];
+  brands: string[] | null;
+  phone?: string | null;
+  passwordHash: string | null;
+}
+
+export type TokenPurpose = 'invitation' | 'password-reset' | 'sms-code';
+
+export interface AuditRow {
+  at: Date;
+  accountId: string | null;
+  actorKind: 'user' | 'key' | 'staff' | 'cli' | 'system' | 'anonymous';
+  actorId: string | null;
+  actorLabel: string | null;
+  ip: string | null;
+  action: string;
+  objectType: string | null;
+  objectId: string | null;
+  result: 'ok' | 'refused' | 'failed';
+  status: number | null;
+  detail: Record<string, unknown> | null;
+}
+
+
+/** Users, sessions, single-use tokens and sign-in failures (adapters/store/sign-in-store.ts); secrets arrive hashed. */
+export interface SignInStore {
+  findUserByEmail(email: string): Promise<SignInUser | undefined>;
+  findUserById(id: string): Promise<SignInUser | undefined>;
+  setPassword(userId: string, passwordHash: string, now: Date): Promise<void>;
+  setTotpSecret(userId: string, secret: string | null): Promise<void>;
+  setSecondFactor(userId: string, method: 'totp' | 'sms' | null, phone?: string): Promise<void>;
+  /** MUST record the step and answer true only when it is later than the last one accepted (no replay). */
+  acceptTotpStep(userId: string, step: number): Promise<boolean>;
+  setRequireSecondFactor(accountId: string, required: boolean): Promise<void>;
+  createSession(
+    tokenHash: Buffer,
+    session: { userId: string; csrfToken: string; secondFactorPending: boolean; ip: string | null; userAgent: string | null; expiresAt: Date },
+    now: Date,
+  ): Promise<void>;
+  findSession(tokenHash: Buffer): Promise<StoredSession | undefined>;
+  touchSession(tokenHash: Buffer, now: Date): Promise<void>;
+  completeSecondFactor(tokenHash: Buffer, now: Date): Promise<void>;
+  revokeSession(tokenHash: Buffer, now: Date): Promise<void>;
+  /** Ends the user's sessions, but `keep` when given. */
+  revokeAllSessions(userId: string, now: Date, keep?: Buffer): Promise<number>;
+  /** When the user's latest token of this purpose was made. */
+  lastTokenAt(userId: string, purpose: TokenPurpose): Promise<Date | undefined>;
+  /** MUST kill the user's earlier unused tokens of the same purpose. */
+  createToken(userId: string, purpose: TokenPurpose, tokenHash: Buffer, now: Date, expiresAt: Date): Promise<void>;
+  /** MUST use the token at most once, even under concurrent calls. */
+  useToken(tokenHash: Buffer, purpose: TokenPurpose, now: Date): Promise<string | undefined>;
+  tokenUser(tokenHash: Buffer, purpose: TokenPurpose, now: Date): Promise<string | undefined>;
+  tryCode(userId: string, codeHash: Buffer, now: Date, maxAttempts: number): Promise<'ok' | 'wrong' | 'none'>;
+  recordFailure(emailKey: string, ip: string, at: Date): Promise<void>;
+  failures(by: { emailKey: string } | { ip: string }, since: Date, limit: number): Promise<Date[]>;
+  clearFailures(emailKey: string): Promise<void>;
+  audit(row: AuditRow): Promise<void>;
+}
+
 export interface SignInDeps {
-  store: PgSignInStore;
+  store: SignInStore;
   clock: Clock;
   mailer: Mailer;
   /** Sends a transactional SMS on the platform's own traffic (the one-time code of the second factor). */
@@ -69,6 +167,7 @@ export class LockedOut extends Error {
 
 export const INVITATION_LIFETIME_MS = 7 * 24 * 3_600_000;
 export const RESET_LIFETIME_MS = 3_600_000;
+export const RESET_MAIL_INTERVAL_MS = 60_000;
 export const SMS_CODE_LIFETIME_MS = 5 * 60_000;
 export const SMS_CODE_TRIES = 5;
 export const SESSION_COOKIE = 'relais_session';
@@ -401,8 +500,11 @@ export async function requestPasswordReset(deps: SignInDeps, email: string, ip: 
   const user = await deps.store.findUserByEmail(emailKey(email));
   await audit(deps, { action: 'user.password-reset-request', result: user && mayUse(user) ? 'ok' : 'refused', user, ip, detail: { email: emailKey(email) } });
   if (!user || !mayUse(user)) return;
-  const token = randomToken();
   const now = deps.clock.now();
+  // At most one mail a minute per user, whoever asks: the address cannot be flooded through this form.
+  const last = await deps.store.lastTokenAt(user.id, 'password-reset');
+  if (last && now.getTime() - last.getTime() < RESET_MAIL_INTERVAL_MS) return;
+  const token = randomToken();
   await deps.store.createToken(user.id, 'password-reset', sha256(token), now, new Date(now.getTime() + RESET_LIFETIME_MS));
   await deps.mailer.send({ to: user.email, ...MAILS.reset[user.language](user.name, link(deps, 'password-reset', token)) });
 }
@@ -435,6 +537,23 @@ export async function resetPassword(deps: SignInDeps, token: string, password: s
 export async function acceptInvitation(deps: SignInDeps, token: string, password: string, ip: string): Promise<void> {
   const user = await setPasswordWith(deps, 'invitation', token, password);
   await audit(deps, { action: 'user.invitation-accept', result: 'ok', user, ip });
+}
+
+/**
+ * A signed-in user changes their password, giving the current one (a wrong one counts as a failed sign-in); their
+ * other sessions end.
+ */
+export async function changePassword(deps: SignInDeps, signedIn: SignedIn, current: string, next: string, ip: string): Promise<void> {
+  const key = emailKey(signedIn.user.email);
+  const lock = await lockOf(deps, key, ip);
+  if (lock) throw new LockedOut(lock, deps.clock.now());
+  const user = (await deps.store.findUserById(signedIn.user.id))!;
+  if (!(await verifyPassword(current, user.passwordHash))) return refuse(deps, key, { ip }, user, 'wrong current password', 'user.password-change');
+  const hash = await checkedPasswordHash(next, user.email);
+  const now = deps.clock.now();
+  await deps.store.setPassword(user.id, hash, now);
+  await deps.store.revokeAllSessions(user.id, now, signedIn.tokenHash);
+  await audit(deps, { action: 'user.password-change', result: 'ok', user, ip });
 }
 
 /** A password chosen by its user or generated: checked against the policy, then hashed. */

@@ -6,9 +6,9 @@
 import path from 'node:path';
 import { type Command, Option } from 'commander';
 import { createMailer } from '../adapters/mail/mailer.ts';
-import { generatePassword, hashPassword } from '../adapters/passwords.ts';
-import { PgSignInStore, type SignInUser } from '../adapters/store/sign-in-store.ts';
-import { sendInvitation, type SignInDeps } from '../app/sign-in.ts';
+import { generatePassword, hashPassword } from '../app/passwords.ts';
+import { PgSignInStore } from '../adapters/store/sign-in-store.ts';
+import { sendInvitation, type SignInDeps, type SignInUser } from '../app/sign-in.ts';
 import { RIGHTS, STAFF_ROLES, unknownRights, type StaffRole } from '../core/access/rights.ts';
 import type { Config } from '../config/schema.ts';
 import { systemClock } from '../main.ts';

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { verifyPassword } from '../../src/adapters/passwords.ts';
+import { verifyPassword } from '../../src/app/passwords.ts';
 import { PgAccountStore } from '../../src/adapters/store/account-store.ts';
 import { PgSignInStore } from '../../src/adapters/store/sign-in-store.ts';
 import { relaisFromSource } from '../support/cli.ts';
@@ -17,7 +17,7 @@ const run = (config: string, ...args: string[]) => promisify(execFile)(process.e
 const refusal = (config: string, ...args: string[]) => run(config, ...args).then(() => expect.fail('accepted'), (error: { stderr: string }) => error.stderr);
 
 // Each command is a process of its own (a few seconds each on a loaded machine): a generous limit, not a wait.
-describe('relais user create|invite|list|disable', { timeout: 60_000 }, () => {
+describe('relais user create|invite|list|disable', { timeout: 180_000 }, () => {
   let dir: string;
   let tdb: TestDatabase;
   let config: string;

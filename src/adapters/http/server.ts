@@ -137,11 +137,12 @@ export async function buildHttpServer(deps: HttpDeps): Promise<Api> {
         title: 'Relais HTTP API',
         version: '1',
         description:
-          'Send SMS, follow their delivery, receive status webhooks. Authenticate with `Authorization: Bearer <API key>`. ' +
+          'Send SMS, follow their delivery, receive status webhooks. Authenticate with `Authorization: Bearer <API key>`, ' +
+          'or sign in (POST /v1/session) and send the `relais_session` cookie, with the `X-CSRF-Token` header on every request other than GET and HEAD. ' +
           'Errors are RFC 9457 problem details (application/problem+json).',
       },
-      components: { securitySchemes: { apiKey: { type: 'http', scheme: 'bearer' } } },
-      security: [{ apiKey: [] }],
+      components: { securitySchemes: { apiKey: { type: 'http', scheme: 'bearer' }, session: { type: 'apiKey', in: 'cookie', name: 'relais_session' } } },
+      security: [{ apiKey: [] }, { session: [] }],
     },
   });
   await app.register(swaggerUi, { routePrefix: '/docs' });

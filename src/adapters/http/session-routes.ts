@@ -3,6 +3,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { NotFound } from '../../app/errors.ts';
 import {
   acceptInvitation,
+  changePassword,
   chooseSms,
   confirmTotp,
   giveSecondFactor,
@@ -91,7 +92,10 @@ function signedInOf(request: FastifyRequest): SignedIn {
  * about one's own session need no right; the two an administrator uses need "users".
  */
 export async function sessionRoutes(app: Api, deps: HttpDeps): Promise<void> {
-  const signInDeps = (): SessionDeps => deps.signIn ?? (() => { throw new Error('signing in is not configured'); })();
+  const signInDeps = (): SessionDeps => {
+    if (!deps.signIn) throw new Error('signing in is not configured');
+    return deps.signIn;
+  };
   const from = (request: FastifyRequest) => ({ ip: request.ip, userAgent: request.headers['user-agent'] });
 
   app.post(
@@ -204,6 +208,24 @@ export async function sessionRoutes(app: Api, deps: HttpDeps): Promise<void> {
     },
     async (request, reply) => {
       await chooseSms(signInDeps(), signedInOf(request), request.body.phone);
+      reply.status(204);
+    },
+  );
+
+  app.put(
+    '/session/password',
+    {
+      config: self,
+      schema: {
+        summary: 'Change one’s password, giving the current one; the user’s other sessions end',
+        description: 'A wrong current password counts as a failed sign-in (the same back-off).',
+        tags,
+        body: Type.Object({ currentPassword: Password, newPassword: NewPassword }, { additionalProperties: false }),
+        response: { 204: Type.Null(), 401: problem, 403: problem, 422: problem, 429: problem },
+      },
+    },
+    async (request, reply) => {
+      await changePassword(signInDeps(), signedInOf(request), request.body.currentPassword, request.body.newPassword, request.ip);
       reply.status(204);
     },
   );

@@ -85,6 +85,7 @@ export interface SignInFailuresTable {
   email_key: string;
   ip: string;
   at: Timestamp;
+  forgiven: Generated<boolean>;
 }
 export interface AuditEventsTable {
   id: Generated<string>;

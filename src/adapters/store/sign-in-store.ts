@@ -1,73 +1,11 @@
 import { sql } from 'kysely';
 import type { StaffRole } from '../../core/access/rights.ts';
+import type { AuditRow, NewUser, SignInStore, SignInUser, StoredSession, TokenPurpose } from '../../app/sign-in.ts';
 import type { Db } from './database.ts';
 import { uuidv7 } from './ids.ts';
 
-/** A user as signing in needs them: who they are, their account and its rules, their secrets (hashed). */
-export interface SignInUser {
-  id: string;
-  email: string;
-  name: string;
-  language: 'fr' | 'en';
-  accountId: string | null;
-  accountName: string | null;
-  accountStatus: 'active' | 'suspended' | 'closed' | null;
-  /** The account's administrator requires a second factor of its users. */
-  requireSecondFactor: boolean;
-  staffRole: StaffRole | null;
-  administrator: boolean;
-  rights: string[];
-  brands: string[] | null;
-  phone: string | null;
-  passwordHash: string | null;
-  totpSecret: string | null;
-  totpLastStep: number | null;
-  secondFactor: 'totp' | 'sms' | null;
-  status: 'invited' | 'active' | 'disabled';
-}
-
-export interface StoredSession {
-  userId: string;
-  csrfToken: string;
-  secondFactorPending: boolean;
-  createdAt: Date;
-  lastSeenAt: Date;
-  expiresAt: Date;
-  revokedAt: Date | null;
-}
-
-export interface NewUser {
-  email: string;
-  name: string;
-  language: 'fr' | 'en';
-  accountId: string | null;
-  staffRole: StaffRole | null;
-  administrator: boolean;
-  rights: string[];
-  brands: string[] | null;
-  phone?: string | null;
-  passwordHash: string | null;
-}
-
-export type TokenPurpose = 'invitation' | 'password-reset' | 'sms-code';
-
-export interface AuditRow {
-  at: Date;
-  accountId: string | null;
-  actorKind: 'user' | 'key' | 'staff' | 'cli' | 'system' | 'anonymous';
-  actorId: string | null;
-  actorLabel: string | null;
-  ip: string | null;
-  action: string;
-  objectType: string | null;
-  objectId: string | null;
-  result: 'ok' | 'refused' | 'failed';
-  status: number | null;
-  detail: Record<string, unknown> | null;
-}
-
 /** Users, sessions, single-use tokens and sign-in failures in PostgreSQL. Secrets arrive here already hashed. */
-export class PgSignInStore {
+export class PgSignInStore implements SignInStore {
   constructor(private readonly db: Db) {}
 
   private users() {
@@ -242,10 +180,22 @@ export class PgSignInStore {
     await this.db.kysely.updateTable('sessions').set({ revoked_at: now }).where('token_hash', '=', tokenHash).where('revoked_at', 'is', null).execute();
   }
 
-  /** Ends every session of the user; how many were live. */
-  async revokeAllSessions(userId: string, now: Date): Promise<number> {
-    const { numUpdatedRows } = await this.db.kysely.updateTable('sessions').set({ revoked_at: now }).where('user_id', '=', userId).where('revoked_at', 'is', null).executeTakeFirst();
+  /** Ends every session of the user but `keep`; how many were live. */
+  async revokeAllSessions(userId: string, now: Date, keep?: Buffer): Promise<number> {
+    let query = this.db.kysely.updateTable('sessions').set({ revoked_at: now }).where('user_id', '=', userId).where('revoked_at', 'is', null);
+    if (keep) query = query.where('token_hash', '<>', keep);
+    const { numUpdatedRows } = await query.executeTakeFirst();
     return Number(numUpdatedRows);
+  }
+
+  async lastTokenAt(userId: string, purpose: TokenPurpose): Promise<Date | undefined> {
+    const row = await this.db.kysely
+      .selectFrom('user_tokens')
+      .select((eb) => eb.fn.max('created_at').as('at'))
+      .where('user_id', '=', userId)
+      .where('purpose', '=', purpose)
+      .executeTakeFirst();
+    return row?.at ?? undefined;
   }
 
   /** A new single-use token; the user's earlier unused tokens of the same purpose die with it. */
@@ -312,21 +262,25 @@ export class PgSignInStore {
     });
   }
 
+  /** A failed try; the failures of this address and this IP address older than a day, which decide nothing, are forgotten. */
   async recordFailure(emailKey: string, ip: string, at: Date): Promise<void> {
+    const dayAgo = new Date(at.getTime() - 86_400_000);
+    await this.db.kysely.deleteFrom('sign_in_failures').where('email_key', '=', emailKey).where('at', '<', dayAgo).execute();
+    await this.db.kysely.deleteFrom('sign_in_failures').where('ip', '=', ip).where('at', '<', dayAgo).execute();
     await this.db.kysely.insertInto('sign_in_failures').values({ email_key: emailKey, ip, at }).execute();
   }
 
   /** The latest failures of an e-mail address or an IP address since `since`, at most `limit`. */
   async failures(by: { emailKey: string } | { ip: string }, since: Date, limit: number): Promise<Date[]> {
     let query = this.db.kysely.selectFrom('sign_in_failures').select('at').where('at', '>', since);
-    query = 'emailKey' in by ? query.where('email_key', '=', by.emailKey) : query.where('ip', '=', by.ip);
+    query = 'emailKey' in by ? query.where('email_key', '=', by.emailKey).where('forgiven', '=', false) : query.where('ip', '=', by.ip);
     const rows = await query.orderBy('at', 'desc').limit(limit).execute();
     return rows.map((r) => r.at);
   }
 
   /** A successful sign-in forgets the failures of its e-mail address (not those of the IP address). */
   async clearFailures(emailKey: string): Promise<void> {
-    await this.db.kysely.deleteFrom('sign_in_failures').where('email_key', '=', emailKey).execute();
+    await this.db.kysely.updateTable('sign_in_failures').set({ forgiven: true }).where('email_key', '=', emailKey).where('forgiven', '=', false).execute();
   }
 
   /** One line of the audit trail (docs/accounts.md, "Audit trail"). */

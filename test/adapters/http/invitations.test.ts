@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { hashPassword } from '../../../src/adapters/passwords.ts';
+import { hashPassword } from '../../../src/app/passwords.ts';
 import { PgSignInStore } from '../../../src/adapters/store/sign-in-store.ts';
 import { PgAccountStore } from '../../../src/adapters/store/account-store.ts';
 import { Browser, movableClock } from '../../support/browser.ts';
@@ -9,7 +9,8 @@ import { startTestRelais, type TestRelais } from '../../support/relais.ts';
 const DAY = 24 * 3_600_000;
 const NEW_PASSWORD = 'a long new password';
 
-describe('invitations and password resets: single-use expiring links sent by e-mail', () => {
+// Every sign-in costs a scrypt hash (tens of milliseconds, more on a loaded machine): a generous limit, not a wait.
+describe('invitations and password resets: single-use expiring links sent by e-mail', { timeout: 60_000 }, () => {
   const clock = movableClock();
   let t: TestRelais;
   let store: PgSignInStore;
@@ -107,8 +108,23 @@ describe('invitations and password resets: single-use expiring links sent by e-m
     expect(user.id).toBeTruthy();
   });
 
-  it('a password-reset link dies after an hour; an invitation link is no reset link', async () => {
+  it('at most one reset mail a minute per user, whoever asks', async () => {
+    const count = async () => (await mailsIn(outbox)).filter((m) => m.to.includes('ken@example.com')).length;
+    clock.advance(61_000);
+    const before = await count();
+    expect((await browser().call('POST', '/v1/password-reset', { email: 'ken@example.com' })).status).toBe(202);
+    expect((await browser().call('POST', '/v1/password-reset', { email: 'ken@example.com' })).status).toBe(202);
+    expect(await count()).toBe(before + 1);
+    clock.advance(61_000);
     await browser().call('POST', '/v1/password-reset', { email: 'ken@example.com' });
+    expect(await count()).toBe(before + 2);
+  });
+
+  it('a password-reset link dies after an hour; an invitation link is no reset link', async () => {
+    clock.advance(61_000);
+    const before = (await mailsIn(outbox)).length;
+    await browser().call('POST', '/v1/password-reset', { email: 'ken@example.com' });
+    expect((await mailsIn(outbox)).length).toBe(before + 1);
     const mail = await lastMailTo(outbox, 'ken@example.com');
     expect((await browser().call('POST', '/v1/invitations/accept', { token: mail.token, password: 'a third long password' })).status).toBe(422);
     clock.advance(3_600_000 + 1_000);

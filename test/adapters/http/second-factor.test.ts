@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { hashPassword } from '../../../src/adapters/passwords.ts';
+import { hashPassword } from '../../../src/app/passwords.ts';
 import { PgSignInStore } from '../../../src/adapters/store/sign-in-store.ts';
 import { totpCode } from '../../../src/app/sign-in.ts';
 import { Browser, movableClock } from '../../support/browser.ts';
@@ -7,7 +7,8 @@ import { startTestRelais, type TestRelais } from '../../support/relais.ts';
 
 const PASSWORD = 'correct horse battery';
 
-describe('second factor: TOTP, or a code sent by SMS through Relais itself', () => {
+// Every sign-in costs a scrypt hash (tens of milliseconds, more on a loaded machine): a generous limit, not a wait.
+describe('second factor: TOTP, or a code sent by SMS through Relais itself', { timeout: 60_000 }, () => {
   const clock = movableClock();
   let t: TestRelais;
   let store: PgSignInStore;

@@ -1,7 +1,7 @@
 import { readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { hashPassword } from '../../../src/adapters/passwords.ts';
+import { hashPassword } from '../../../src/app/passwords.ts';
 import { PgSignInStore } from '../../../src/adapters/store/sign-in-store.ts';
 import { createLogger } from '../../../src/adapters/log.ts';
 import { parseConfig } from '../../../src/config/load.ts';
@@ -12,7 +12,8 @@ import { startTestRelais, type TestRelais } from '../../support/relais.ts';
 const HOUR = 3_600_000;
 const PASSWORD = 'correct horse battery';
 
-describe('signing in (cookie sessions, CSRF, sign-out, first sign-ins)', () => {
+// Every sign-in costs a scrypt hash (tens of milliseconds, more on a loaded machine): a generous limit, not a wait.
+describe('signing in (cookie sessions, CSRF, sign-out, first sign-ins)', { timeout: 60_000 }, () => {
   const clock = movableClock();
   let t: TestRelais;
   let store: PgSignInStore;
@@ -208,6 +209,23 @@ describe('signing in (cookie sessions, CSRF, sign-out, first sign-ins)', () => {
     } finally {
       await t.relais.db.pool.query(`UPDATE accounts SET status = 'active' WHERE id = $1`, [t.accountId]);
     }
+  });
+
+  it('a signed-in user changes their password with the current one; their other sessions end, this one stays', async () => {
+    const dora = await user('dora@example.com', { rights: ['messages'] });
+    const here = browser();
+    const elsewhere = browser();
+    await here.signIn('dora@example.com', PASSWORD);
+    await elsewhere.signIn('dora@example.com', PASSWORD);
+    expect((await here.call('PUT', '/v1/session/password', { currentPassword: 'not the password', newPassword: 'a brand new password' })).status).toBe(401);
+    expect((await here.call('PUT', '/v1/session/password', { currentPassword: PASSWORD, newPassword: 'too short' })).status).toBe(422);
+    expect((await here.call('PUT', '/v1/session/password', { currentPassword: PASSWORD, newPassword: 'a brand new password' }, { csrf: false })).status).toBe(403);
+    expect((await here.call('PUT', '/v1/session/password', { currentPassword: PASSWORD, newPassword: 'a brand new password' })).status).toBe(204);
+    expect((await here.call('GET', '/v1/session')).status).toBe(200);
+    expect((await elsewhere.call('GET', '/v1/session')).status).toBe(401);
+    expect((await browser().signIn('dora@example.com', PASSWORD)).status).toBe(401);
+    expect((await browser().signIn('dora@example.com', 'a brand new password')).status).toBe(200);
+    expect(dora.id).toBeTruthy();
   });
 
   it('every failed sign-in is in the audit trail', async () => {
