@@ -10,7 +10,7 @@ import fc from 'fast-check';
 import { generate as totpCode } from 'otplib';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { hashPassword } from '../../src/adapters/passwords.ts';
+import { hashPassword } from '../../src/app/passwords.ts';
 import { PgAccountStore } from '../../src/adapters/store/account-store.ts';
 import { PgSignInStore } from '../../src/adapters/store/sign-in-store.ts';
 import { launchChromium, screenshot } from '../support/chromium.ts';
