@@ -311,6 +311,25 @@ describe('the portal, in Chromium', () => {
     });
   }, 60_000);
 
+  it('changes one\'s password from "Mon compte" (the current one checked), and the new one signs in', async () => {
+    await createUser('changer@example.fr', ['messages']);
+    const page = await newPage();
+    await shot(page, 'portal-change-password', async () => {
+      await signIn(page, 'changer@example.fr');
+      await page.getByRole('navigation').getByRole('link', { name: 'Mon compte' }).click();
+      await page.getByLabel('Mot de passe actuel').fill('not my password');
+      await page.getByLabel('Nouveau mot de passe', { exact: true }).fill('a brand new passphrase');
+      await page.getByRole('button', { name: 'Changer de mot de passe' }).click();
+      await page.getByText('Ce n’est pas votre mot de passe actuel.').waitFor();
+      await page.getByLabel('Mot de passe actuel').fill(PASSWORD);
+      await page.getByRole('button', { name: 'Changer de mot de passe' }).click();
+      await page.getByText('Mot de passe changé.').waitFor();
+      await page.getByRole('button', { name: 'Se déconnecter', exact: true }).click();
+      await signIn(page, 'changer@example.fr', 'a brand new passphrase');
+      await page.getByRole('heading', { name: 'Tableau de bord' }).waitFor();
+    });
+  }, 60_000);
+
   it('lets the aggregator name the client account it views, and shows that account', async () => {
     const admin = relais.relais.firstSignIns?.find((s) => s.email === 'admin@localhost');
     expect(admin, 'the first start made admin@localhost').toBeDefined();

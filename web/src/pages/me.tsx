@@ -22,10 +22,53 @@ export function MePage() {
           </>
         )}
       </dl>
+      <ChangePassword />
       <Authenticator />
       <SmsCodes />
       {user.account && (user.administrator || holds('users')) && <AccountRequirement />}
     </Page>
+  );
+}
+
+function ChangePassword() {
+  const [current, setCurrent] = useState('');
+  const [next, setNext] = useState('');
+  const [done, setDone] = useState(false);
+  const change = useAction(async () => {
+    setDone(false);
+    await api('PUT', '/v1/session/password', { body: { currentPassword: current, newPassword: next } });
+    setCurrent('');
+    setNext('');
+    setDone(true);
+  });
+  const wrong = change.error instanceof ApiError && change.error.status === 401;
+  return (
+    <section aria-labelledby="password-title">
+      <h2 id="password-title">{t('me.password')}</h2>
+      <form
+        class="form narrow"
+        onSubmit={(e) => {
+          e.preventDefault();
+          void change.run();
+        }}
+      >
+        <Field label={t('me.currentPassword')} error={wrong ? t('me.wrongCurrent') : undefined}>
+          {(id, d) => <input id={id} type="password" autoComplete="current-password" required value={current} aria-describedby={d} onInput={(e) => setCurrent(e.currentTarget.value)} />}
+        </Field>
+        <Field label={t('signin.newPassword')} hint={t('signin.passwordHint')} error={change.error instanceof ApiError ? change.error.reasonFor('/newPassword') : undefined}>
+          {(id, d) => <input id={id} type="password" autoComplete="new-password" required value={next} aria-describedby={d} onInput={(e) => setNext(e.currentTarget.value)} />}
+        </Field>
+        {!wrong && <ProblemView error={change.error} fieldLabels={{ '/newPassword': t('signin.newPassword') }} />}
+        {done && (
+          <p class="notice" role="status">
+            {t('me.passwordChanged')}
+          </p>
+        )}
+        <button type="submit" class="primary" disabled={change.busy}>
+          {t('me.changePassword')}
+        </button>
+      </form>
+    </section>
   );
 }
 
