@@ -151,6 +151,10 @@ describe('the portal, in Chromium', () => {
       await page.getByLabel('Type').selectOption('transactional');
       await page.getByLabel('Message', { exact: true }).fill('Bonjour {prénom|cher client}, votre carte expire bientôt.');
       await page.getByLabel('Fidèles').check();
+      // The per-recipient preview renders the merge field for the contact
+      await page.getByRole('button', { name: 'Aperçu', exact: true }).click();
+      await page.getByRole('region', { name: 'Aperçu par destinataire' }).getByText('Bonjour Léa, votre carte expire bientôt.').waitFor();
+      await screenshot(page, 'portal-campaign-preview');
       // Tomorrow at 10:00, Paris time: launching schedules it, so pausing and resuming are the test's, not a race's
       const tomorrow = new Date(Date.now() + 86_400_000).toLocaleDateString('sv-SE', { timeZone: 'Europe/Paris' });
       await page.getByLabel('Date d’envoi').fill(`${tomorrow}T10:00`);

@@ -39,6 +39,14 @@ interface DryRun {
   timeToSend: { shortCode: string; ratePerSecond: number; seconds: number | null };
 }
 
+interface TextPreview {
+  recipients: number;
+  byEncoding: { gsm7: number; ucs2: number };
+  maxSegments: number;
+  stopMentionAdded: boolean;
+  samples: { recipient: string; text: string }[];
+}
+
 interface Report {
   campaign: Campaign;
   sent: number;
@@ -102,6 +110,8 @@ function NewCampaign() {
     const campaign = await api<Campaign>('POST', '/v1/campaigns', { body: { name, text, class: kind, bases: chosen, ...(sendAt ? { sendAt: new Date(sendAt).toISOString() } : {}) } });
     navigate(`/campaigns/${campaign.id}`);
   });
+  const [preview, setPreview] = useState<TextPreview | null>(null);
+  const previewing = useAction(async () => setPreview(await api<TextPreview>('POST', '/v1/templates/preview', { body: { text, bases: chosen, class: kind, sample: 1000 } })));
   const reason = (field: string) => (create.error instanceof ApiError ? create.error.reasonFor(field) : undefined);
   return (
     <section aria-labelledby="new-campaign">
@@ -139,10 +149,36 @@ function NewCampaign() {
         <Field label={t('campaigns.sendAt')} hint={t('campaigns.sendAtHint', { zone: readerZone })} error={reason('/sendAt')}>
           {(id, d) => <input id={id} type="datetime-local" value={sendAt} aria-describedby={d} onInput={(e) => setSendAt(e.currentTarget.value)} />}
         </Field>
-        <ProblemView error={create.error ?? bases.error} />
-        <button type="submit" class="primary" disabled={create.busy}>
-          {t('campaigns.create')}
-        </button>
+        <ProblemView error={create.error ?? bases.error ?? previewing.error} fieldLabels={{ '/text': t('campaigns.text'), '/bases': t('campaigns.bases') }} />
+        {preview && (
+          <section aria-labelledby="preview-title" class="notice">
+            <h3 id="preview-title">{t('campaigns.preview')}</h3>
+            <p>
+              {t('campaigns.previewFigures', {
+                recipients: formatCount(preview.recipients),
+                gsm7: formatCount(preview.byEncoding.gsm7),
+                ucs2: formatCount(preview.byEncoding.ucs2),
+                max: preview.maxSegments,
+              })}
+              {preview.stopMentionAdded && ` ${t('campaigns.previewStop')}`}
+            </p>
+            <ul>
+              {preview.samples.map((s) => (
+                <li key={s.recipient}>
+                  <strong>{s.recipient}</strong> : <span class="text-cell">{s.text}</span>
+                </li>
+              ))}
+            </ul>
+          </section>
+        )}
+        <p class="actions">
+          <button type="button" disabled={previewing.busy || !text || chosen.length === 0} onClick={() => void previewing.run()}>
+            {t('campaigns.previewButton')}
+          </button>
+          <button type="submit" class="primary" disabled={create.busy}>
+            {t('campaigns.create')}
+          </button>
+        </p>
       </form>
     </section>
   );
