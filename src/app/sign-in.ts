@@ -53,6 +53,8 @@ export interface SignInUser {
   phone: string | null;
   passwordHash: string | null;
   totpSecret: string | null;
+  /** An authenticator being enrolled, not confirmed yet. */
+  totpPendingSecret: string | null;
   totpLastStep: number | null;
   secondFactor: 'totp' | 'sms' | null;
   status: 'invited' | 'active' | 'disabled';
@@ -104,7 +106,9 @@ export interface SignInStore {
   findUserByEmail(email: string): Promise<SignInUser | undefined>;
   findUserById(id: string): Promise<SignInUser | undefined>;
   setPassword(userId: string, passwordHash: string, now: Date): Promise<void>;
-  setTotpSecret(userId: string, secret: string | null): Promise<void>;
+  setPendingTotp(userId: string, secret: string): Promise<void>;
+  /** MUST make the pending secret (when it is still `secret`) the second factor, with `step` as the last accepted. */
+  enrolTotp(userId: string, secret: string, step: number): Promise<boolean>;
   setSecondFactor(userId: string, method: 'totp' | 'sms' | null, phone?: string): Promise<void>;
   /** MUST record the step and answer true only when it is later than the last one accepted (no replay). */
   acceptTotpStep(userId: string, step: number): Promise<boolean>;
@@ -390,11 +394,14 @@ export async function giveSecondFactor(deps: SignInDeps, signedIn: SignedIn, cod
   if (method === 'sms') {
     const outcome = await deps.store.tryCode(user.id, codeHash(user.id, code.trim()), deps.clock.now(), SMS_CODE_TRIES);
     ok = outcome === 'ok';
-  } else {
-    if (!user.totpSecret) throw new InvalidState('no authenticator is enrolled yet: POST /v1/session/totp gives its secret first');
+  } else if (user.secondFactor === 'totp' && user.totpSecret) {
     const step = await totpStep(deps, user.totpSecret, code.trim());
     ok = step !== undefined && (await deps.store.acceptTotpStep(user.id, step));
-    if (ok && user.secondFactor === null) await deps.store.setSecondFactor(user.id, 'totp');
+  } else {
+    // Enrolling at sign-in (the account requires a second factor, the user had none).
+    if (!user.totpPendingSecret) throw new InvalidState('no authenticator is enrolled yet: POST /v1/session/totp gives its secret first');
+    const step = await totpStep(deps, user.totpPendingSecret, code.trim());
+    ok = step !== undefined && (await deps.store.enrolTotp(user.id, user.totpPendingSecret, step));
   }
   if (!ok) return refuse(deps, key, { ip }, user, `wrong ${method} code`, 'session.second-factor');
   await deps.store.completeSecondFactor(signedIn.tokenHash, deps.clock.now());
@@ -414,18 +421,36 @@ export async function startTotp(deps: SignInDeps, signedIn: SignedIn): Promise<{
     throw new InvalidState('give the second factor already enrolled first');
   }
   const secret = generateSecret();
-  await deps.store.setTotpSecret(user.id, secret);
-  if (user.secondFactor === 'totp') await deps.store.setSecondFactor(user.id, null);
+  await deps.store.setPendingTotp(user.id, secret);
   return { secret, uri: generateURI({ issuer: TOTP_ISSUER, label: user.email, secret }) };
 }
 
 /** Confirms the authenticator being enrolled with a code it shows: from now on it is the user's second factor. */
 export async function confirmTotp(deps: SignInDeps, signedIn: SignedIn, code: string): Promise<void> {
   const user = (await deps.store.findUserById(signedIn.user.id))!;
-  if (!user.totpSecret) throw new InvalidState('no authenticator is being enrolled: POST /v1/session/totp first');
-  const step = await totpStep(deps, user.totpSecret, code.trim());
-  if (step === undefined || !(await deps.store.acceptTotpStep(user.id, step))) throw new InvalidRequest([{ field: '/code', reason: 'this is not the code the authenticator shows now' }]);
-  await deps.store.setSecondFactor(user.id, 'totp');
+  const pending = user.totpPendingSecret;
+  if (!pending) throw new InvalidState('no authenticator is being enrolled: POST /v1/session/totp first');
+  const step = await totpStep(deps, pending, code.trim());
+  if (step === undefined || !(await deps.store.enrolTotp(user.id, pending, step))) throw new InvalidRequest([{ field: '/code', reason: 'this is not the code the authenticator shows now' }]);
+}
+
+/** Whether the account's users must give a second factor when they sign in (decided by someone holding "users"). */
+export async function requireSecondFactor(deps: SignInDeps, accountId: string, required: boolean, by: { principal: Principal; ip: string | null }): Promise<void> {
+  await deps.store.setRequireSecondFactor(accountId, required);
+  await deps.store.audit({
+    at: deps.clock.now(),
+    accountId,
+    actorKind: by.principal.kind,
+    actorId: by.principal.id,
+    actorLabel: null,
+    ip: by.ip,
+    action: 'account.require-second-factor',
+    objectType: 'account',
+    objectId: accountId,
+    result: 'ok',
+    status: null,
+    detail: { required },
+  });
 }
 
 /** The user's second factor becomes a code sent by SMS to this phone. */

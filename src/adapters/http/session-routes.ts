@@ -8,6 +8,7 @@ import {
   confirmTotp,
   giveSecondFactor,
   requestPasswordReset,
+  requireSecondFactor,
   resendSmsCode,
   resetPassword,
   sendInvitation,
@@ -316,7 +317,7 @@ export async function sessionRoutes(app: Api, deps: HttpDeps): Promise<void> {
       },
     },
     async (request) => {
-      await signInDeps().store.setRequireSecondFactor(request.account.id, request.body.requireSecondFactor);
+      await requireSecondFactor(signInDeps(), request.account.id, request.body.requireSecondFactor, { principal: request.principal, ip: request.ip });
       return { requireSecondFactor: request.body.requireSecondFactor };
     },
   );

@@ -58,6 +58,7 @@ export interface UsersTable {
   password_set_at: Timestamp | null;
   disabled_at: Timestamp | null;
   totp_last_step: ColumnType<string | null, string | number | null | undefined, string | number | null>;
+  totp_pending_secret: ColumnType<string | null, string | null | undefined, string | null>;
 }
 export interface SessionsTable {
   token_hash: Buffer;

@@ -28,6 +28,7 @@ export class PgSignInStore implements SignInStore {
         'users.phone',
         'users.password_hash',
         'users.totp_secret',
+        'users.totp_pending_secret',
         'users.totp_last_step',
         'users.second_factor',
         'users.status',
@@ -100,9 +101,20 @@ export class PgSignInStore implements SignInStore {
     await this.db.kysely.updateTable('accounts').set({ require_second_factor: required }).where('id', '=', accountId).execute();
   }
 
-  /** The TOTP secret being enrolled (second_factor stays as it was until a code confirms it). */
-  async setTotpSecret(userId: string, secret: string | null): Promise<void> {
-    await this.db.kysely.updateTable('users').set({ totp_secret: secret, totp_last_step: null }).where('id', '=', userId).execute();
+  /** The TOTP secret being enrolled (the enrolled one, if any, stays the second factor until a code confirms this one). */
+  async setPendingTotp(userId: string, secret: string): Promise<void> {
+    await this.db.kysely.updateTable('users').set({ totp_pending_secret: secret }).where('id', '=', userId).execute();
+  }
+
+  /** The secret being enrolled becomes the user's second factor, `step` the last one accepted; false when none was pending. */
+  async enrolTotp(userId: string, secret: string, step: number): Promise<boolean> {
+    const { numUpdatedRows } = await this.db.kysely
+      .updateTable('users')
+      .set({ totp_secret: secret, totp_pending_secret: null, totp_last_step: step, second_factor: 'totp' })
+      .where('id', '=', userId)
+      .where('totp_pending_secret', '=', secret)
+      .executeTakeFirst();
+    return numUpdatedRows > 0n;
   }
 
   async setSecondFactor(userId: string, method: 'totp' | 'sms' | null, phone?: string): Promise<void> {
@@ -321,6 +333,7 @@ type UserRow = {
   phone: string | null;
   password_hash: string | null;
   totp_secret: string | null;
+  totp_pending_secret: string | null;
   totp_last_step: string | null;
   second_factor: 'totp' | 'sms' | null;
   status: 'invited' | 'active' | 'disabled';
@@ -343,6 +356,7 @@ function toUser(row: UserRow): SignInUser {
     phone: row.phone,
     passwordHash: row.password_hash,
     totpSecret: row.totp_secret,
+    totpPendingSecret: row.totp_pending_secret,
     totpLastStep: row.totp_last_step === null ? null : Number(row.totp_last_step),
     secondFactor: row.second_factor,
     status: row.status,

@@ -39,6 +39,8 @@ describe('second factor: TOTP, or a code sent by SMS through Relais itself', { t
     await user('tina@example.com');
     const required = await t.api('PATCH', '/v1/account/sign-in', { requireSecondFactor: true });
     expect(required.status).toBe(200);
+    const { rows } = await t.relais.db.pool.query(`SELECT actor_kind, detail FROM audit_events WHERE action = 'account.require-second-factor' AND account_id = $1`, [t.accountId]);
+    expect(rows).toEqual([{ actor_kind: 'key', detail: { required: true } }]);
 
     const b = browser();
     const signedIn = await b.signIn('tina@example.com', PASSWORD);
@@ -131,6 +133,17 @@ describe('second factor: TOTP, or a code sent by SMS through Relais itself', { t
     expect((await b.call('POST', '/v1/session/totp/confirm', { code: await totpCode(enrol.body.secret, clock.now()) })).status).toBe(204);
     const next = browser();
     expect((await next.signIn('vera@example.com', PASSWORD)).body.secondFactor).toBe('totp');
+
+    // Enrolling another one and not confirming it leaves the first one in force.
+    clock.advance(30_000);
+    expect((await next.call('POST', '/v1/session/second-factor', { code: await totpCode(enrol.body.secret, clock.now()) })).status).toBe(200);
+    const other = await next.call('POST', '/v1/session/totp');
+    expect(other.body.secret).not.toBe(enrol.body.secret);
+    const later = browser();
+    expect((await later.signIn('vera@example.com', PASSWORD)).body.secondFactor).toBe('totp');
+    expect((await later.call('POST', '/v1/session/second-factor', { code: await totpCode(other.body.secret, clock.now()) })).status).toBe(401);
+    clock.advance(30_000);
+    expect((await later.call('POST', '/v1/session/second-factor', { code: await totpCode(enrol.body.secret, clock.now()) })).status).toBe(200);
   });
 
   it('only a principal holding the "users" right sets the requirement', async () => {

@@ -57,6 +57,17 @@ describe.each(databaseTargets())('the sign-in store on $name PostgreSQL', (targe
     expect(await store.acceptTotpStep(userId, 101)).toBe(true);
   });
 
+  it('an authenticator being enrolled replaces the enrolled one only when confirmed, and only if still the one pending', async () => {
+    await store.setPendingTotp(userId, 'SECRET-A');
+    expect(await store.enrolTotp(userId, 'SECRET-A', 500)).toBe(true);
+    await store.setPendingTotp(userId, 'SECRET-B');
+    await store.setPendingTotp(userId, 'SECRET-C');
+    expect((await store.findUserById(userId))).toMatchObject({ totpSecret: 'SECRET-A', totpPendingSecret: 'SECRET-C', secondFactor: 'totp' });
+    expect(await store.enrolTotp(userId, 'SECRET-B', 501)).toBe(false);
+    expect(await store.enrolTotp(userId, 'SECRET-C', 502)).toBe(true);
+    expect(await store.findUserById(userId)).toMatchObject({ totpSecret: 'SECRET-C', totpPendingSecret: null, totpLastStep: 502 });
+  });
+
   it('failures are read per e-mail or per IP address, latest first, since a time; a success clears the e-mail’s', async () => {
     for (const [email, ip, ms] of [['a', '1.1.1.1', 0], ['a', '2.2.2.2', 1000], ['b', '1.1.1.1', 2000]] as const) await store.recordFailure(email, ip, later(ms));
     expect(await store.failures({ emailKey: 'a' }, now, 10)).toEqual([later(1000)]);
