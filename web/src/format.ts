@@ -12,8 +12,11 @@ export function formatMoney(microEuros: number): string {
   return euros.format(microEuros / 1_000_000);
 }
 
-/** An instant in a zone, with the zone named: "24/11/2026 10:00 (Europe/Paris)". */
-export function formatInstant(iso: string, timeZone = 'Europe/Paris'): string {
+/** The reader's own time zone (the browser's), in which the portal states its dates. */
+export const readerZone: string = Intl.DateTimeFormat().resolvedOptions().timeZone || 'Europe/Paris';
+
+/** An instant in a zone (the reader's unless told), with the zone named: "24/11/2026 10:00 (Europe/Paris)". */
+export function formatInstant(iso: string, timeZone = readerZone): string {
   const text = new Intl.DateTimeFormat('fr-FR', { timeZone, dateStyle: 'short', timeStyle: 'short' }).format(new Date(iso));
   return `${text} (${timeZone})`;
 }

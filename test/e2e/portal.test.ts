@@ -1,0 +1,424 @@
+/**
+ * The portal in a real Chromium (Debian's, driven by playwright-core) against a real Relais on a test database:
+ * a person signs in, sends, watches the message reach "délivré", imports a file with a bad row and downloads the
+ * rejected rows, runs a campaign, and signs out; a user with only "statistics" sees no Send page and the API
+ * refuses them. Each test leaves a screenshot of its last page in test-results/.
+ */
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import fc from 'fast-check';
+import { generate as totpCode } from 'otplib';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { hashPassword } from '../../src/app/passwords.ts';
+import { PgAccountStore } from '../../src/adapters/store/account-store.ts';
+import { PgSignInStore } from '../../src/adapters/store/sign-in-store.ts';
+import { launchChromium, screenshot } from '../support/chromium.ts';
+import { startTestRelais, type TestRelais } from '../support/relais.ts';
+
+const PORTAL = path.resolve(import.meta.dirname, '..', '..', 'dist', 'web', 'index.html');
+const PASSWORD = 'correct horse battery staple';
+
+let relais: TestRelais;
+let browser: Browser;
+const contexts: BrowserContext[] = [];
+
+let secureAccount: string;
+
+async function createUser(email: string, rights: string[], administrator = false, accountId = relais.accountId): Promise<void> {
+  await new PgSignInStore(relais.relais.db).createUser(
+    { email, name: email.split('@')[0]!, language: 'fr', accountId, staffRole: null, administrator, rights, brands: null, passwordHash: await hashPassword(PASSWORD) },
+    new Date(),
+  );
+}
+
+/** A fresh browser (its own cookies), on a French phone-or-desktop screen, in Paris. */
+async function newPage(width = 1200): Promise<Page> {
+  const context = await browser.newContext({ locale: 'fr-FR', timezoneId: 'Europe/Paris', viewport: { width, height: 900 }, acceptDownloads: true });
+  contexts.push(context);
+  const page = await context.newPage();
+  page.on('pageerror', (error) => console.error('page error:', error.message));
+  return page;
+}
+
+async function signIn(page: Page, email: string, password = PASSWORD): Promise<void> {
+  await page.goto(relais.relais.httpUrl + '/');
+  await page.getByLabel('Adresse e-mail').fill(email);
+  await page.getByLabel('Mot de passe').fill(password);
+  await page.getByRole('button', { name: 'Se connecter' }).click();
+}
+
+/** Runs a test's steps, and saves the page as it is at the end (or where it failed). */
+async function shot(page: Page, name: string, steps: () => Promise<void>): Promise<void> {
+  try {
+    await steps();
+  } finally {
+    await screenshot(page, name);
+  }
+}
+
+beforeAll(async () => {
+  if (!existsSync(PORTAL)) throw new Error('the portal is not built: npm run build');
+  relais = await startTestRelais();
+  browser = await launchChromium();
+  await createUser('anne@example.fr', [], true);
+  await createUser('stats@example.fr', ['statistics']);
+  // An account of its own for the second-factor test (requiring it must not reach the others' users)
+  secureAccount = (await new PgAccountStore(relais.relais.db).createAccount({ name: 'secure', defaultShortCode: '36001' }, new Date())).id;
+  await createUser('careful@example.fr', ['messages'], false, secureAccount);
+}, 120_000);
+
+afterAll(async () => {
+  for (const context of contexts) await context.close().catch(() => undefined);
+  await browser?.close();
+  await relais?.stop();
+});
+
+describe('the portal, in Chromium', () => {
+  it('refuses a wrong password in words, then signs in, sends one SMS and shows it "délivré" in the list', async () => {
+    const page = await newPage();
+    await shot(page, 'portal-send-delivered', async () => {
+      await signIn(page, 'anne@example.fr', 'wrong password');
+      await page.getByRole('alert').getByText('Adresse e-mail ou mot de passe incorrect.').waitFor();
+
+      await page.getByLabel('Mot de passe').fill(PASSWORD);
+      await page.getByRole('button', { name: 'Se connecter' }).click();
+      await page.getByRole('navigation').getByRole('link', { name: 'Envoyer' }).click();
+      await page.getByLabel('Destinataires').fill('06 12 34 56 78');
+      await page.getByLabel('Message', { exact: true }).fill('Votre code : 482913');
+      // The live counter, from the server's own text code
+      await page.getByText('19 caractères · GSM 7 bits · 1 SMS').waitFor();
+      await page.getByRole('button', { name: 'Envoyer', exact: true }).click();
+      await page.getByRole('cell', { name: /accepté/ }).waitFor();
+
+      await page.getByRole('navigation').getByRole('link', { name: 'Messages' }).click();
+      // The list follows the message on its way, without a reload
+      const row = page.getByRole('row').filter({ hasText: '+33612345678' });
+      await row.getByRole('cell', { name: 'délivré', exact: true }).waitFor({ timeout: 15_000 });
+      await expect(row.getByRole('cell', { name: 'transactionnel' }).isVisible()).resolves.toBe(true);
+    });
+  }, 60_000);
+
+  it('shows every refused recipient of a pasted list with its reason, and sends nothing', async () => {
+    const page = await newPage(390);
+    await shot(page, 'portal-send-refused-phone', async () => {
+      await signIn(page, 'anne@example.fr');
+      await page.getByRole('navigation').getByRole('link', { name: 'Envoyer' }).click();
+      await page.getByLabel('Destinataires').fill('06 12 34 56 78\n0612');
+      await page.getByLabel('Message', { exact: true }).fill('Rappel : rendez-vous demain à 10 h');
+      await page.getByRole('button', { name: 'Envoyer', exact: true }).click();
+      await page.getByRole('cell', { name: /refusé : "0612"/ }).waitFor();
+      await page.getByText('Rien n’a été envoyé').waitFor();
+      const { body } = await relais.api('GET', '/v1/messages?limit=100');
+      expect(body.messages.filter((m: { text: string }) => m.text.startsWith('Rappel'))).toEqual([]);
+    });
+  }, 60_000);
+
+  it('imports a CSV with a bad row, offers the rejected rows, and rolls the import back', async () => {
+    const page = await newPage();
+    await shot(page, 'portal-import', async () => {
+      await signIn(page, 'anne@example.fr');
+      await page.getByRole('navigation').getByRole('link', { name: 'Contacts' }).click();
+      await page.getByLabel('Nom de la base').fill('Clients');
+      await page.getByRole('button', { name: 'Nouvelle base' }).click();
+      await page.getByText('0 contact(s)').waitFor();
+      const csv = 'Nom;Prénom;Portable;Opt-in SMS\nDupont;Anne;0612345678;oui\nDurand;Marc;12;oui\nMartin;Léa;0698765432;oui\n';
+      await page.getByLabel('Fichier CSV', { exact: true }).setInputFiles({ name: 'clients.csv', mimeType: 'text/csv', buffer: Buffer.from(csv) });
+      await page.getByRole('button', { name: 'Importer' }).click();
+      await page.getByText('Import terminé : 2 nouveaux, 0 mis à jour, 1 refusés.').waitFor();
+      await page.getByText('2 contact(s)').waitFor();
+
+      const downloading = page.waitForEvent('download');
+      await page.getByRole('button', { name: 'Télécharger les lignes refusées' }).click();
+      const rejected = readFileSync((await (await downloading).path())!, 'utf8');
+      expect(rejected).toContain('Durand');
+      expect(rejected.split(/\r?\n/).filter(Boolean)).toHaveLength(2); // header + the bad row
+
+      await page.getByRole('button', { name: 'Annuler cet import' }).click();
+      await page.getByText('Import annulé.').waitFor();
+      await page.getByText('0 contact(s)').waitFor();
+    });
+  }, 60_000);
+
+  it('creates a campaign, shows its dry run, launches, pauses and resumes it, with its statistics', async () => {
+    await relais.api('POST', '/v1/bases', { name: 'Fidèles' });
+    await relais.api('POST', '/v1/bases/Fidèles/contacts', { contacts: [{ mobile: '0611223344', firstName: 'Léa' }] });
+    const page = await newPage();
+    await shot(page, 'portal-campaign', async () => {
+      await signIn(page, 'anne@example.fr');
+      await page.getByRole('navigation').getByRole('link', { name: 'Campagnes' }).click();
+      await page.getByLabel('Nom de la campagne').fill('Rappel fidélité');
+      await page.getByLabel('Type').selectOption('transactional');
+      await page.getByLabel('Message', { exact: true }).fill('Bonjour {prénom|cher client}, votre carte expire bientôt.');
+      await page.getByLabel('Fidèles').check();
+      // The per-recipient preview renders the merge field for the contact
+      await page.getByRole('button', { name: 'Aperçu', exact: true }).click();
+      await page.getByRole('region', { name: 'Aperçu par destinataire' }).getByText('Bonjour Léa, votre carte expire bientôt.').waitFor();
+      await screenshot(page, 'portal-campaign-preview');
+      // Tomorrow at 10:00, Paris time: launching schedules it, so pausing and resuming are the test's, not a race's
+      const tomorrow = new Date(Date.now() + 86_400_000).toLocaleDateString('sv-SE', { timeZone: 'Europe/Paris' });
+      await page.getByLabel('Date d’envoi').fill(`${tomorrow}T10:00`);
+      await page.getByRole('button', { name: 'Créer le brouillon' }).click();
+      await page.getByRole('heading', { name: 'Rappel fidélité — brouillon' }).waitFor();
+
+      await page.getByRole('button', { name: 'Simuler (dry run)' }).click();
+      const report = page.getByRole('region', { name: 'Rapport de simulation' });
+      await report.getByText('Messages qui partiraient').waitFor();
+      expect(await report.locator('dd').first().textContent()).toBe('1');
+
+      await page.getByRole('button', { name: 'Lancer' }).click();
+      await page.getByRole('heading', { name: 'Rappel fidélité — programmée' }).waitFor();
+      await page.getByText(`Date d’envoi : ${tomorrow.split('-').reverse().join('/')} 10:00 (Europe/Paris)`).waitFor();
+      await page.getByRole('button', { name: 'Mettre en pause' }).click();
+      await page.getByRole('heading', { name: 'Rappel fidélité — en pause' }).waitFor();
+      await page.getByRole('button', { name: 'Reprendre' }).click();
+      await page.getByRole('heading', { name: 'Rappel fidélité — programmée' }).waitFor();
+      const stats = page.getByRole('region', { name: 'Statistiques' });
+      await stats.getByText('Envoyés').waitFor();
+      const { body } = await relais.api('GET', '/v1/campaigns');
+      expect(body.campaigns.map((c: { name: string; status: string }) => [c.name, c.status])).toContainEqual(['Rappel fidélité', 'scheduled']);
+    });
+  }, 60_000);
+
+  it('shows a user with only "statistics" no Send page, and the API refuses what they try', async () => {
+    const page = await newPage();
+    await shot(page, 'portal-statistics-only', async () => {
+      await signIn(page, 'stats@example.fr');
+      await page.getByRole('heading', { name: 'Tableau de bord' }).waitFor();
+      expect(await page.getByRole('navigation').getByRole('link').allTextContents()).toEqual(['Tableau de bord', 'Mon compte']);
+      await page.goto(relais.relais.httpUrl + '/send');
+      await page.getByRole('heading', { name: 'Tableau de bord' }).waitFor();
+      expect(page.url()).toBe(relais.relais.httpUrl + '/');
+      // The same request the Send page would make, from this browser with its session and CSRF token
+      const status = await page.evaluate(async () => {
+        const session = (await (await fetch('/v1/session')).json()) as { csrfToken: string };
+        const response = await fetch('/v1/messages', { method: 'POST', headers: { 'content-type': 'application/json', 'x-csrf-token': session.csrfToken }, body: JSON.stringify({ to: '0612345678', text: 'Hors droits', class: 'transactional' }) });
+        return response.status;
+      });
+      expect(status).toBe(403);
+    });
+  }, 60_000);
+
+  it('signs out: the page returns to sign-in and the old cookie no longer works', async () => {
+    const page = await newPage();
+    await shot(page, 'portal-signed-out', async () => {
+      await signIn(page, 'anne@example.fr');
+      await page.getByRole('heading', { name: 'Tableau de bord' }).waitFor();
+      const cookie = (await page.context().cookies()).find((c) => c.name === 'relais_session');
+      expect(cookie?.httpOnly).toBe(true);
+      const before = await fetch(`${relais.relais.httpUrl}/v1/session`, { headers: { cookie: `relais_session=${cookie!.value}` } });
+      expect(before.status).toBe(200);
+
+      await page.getByRole('button', { name: 'Se déconnecter', exact: true }).click();
+      await page.getByText('Vous êtes déconnecté.').waitFor();
+      await page.getByRole('button', { name: 'Se connecter' }).waitFor();
+      const after = await fetch(`${relais.relais.httpUrl}/v1/session`, { headers: { cookie: `relais_session=${cookie!.value}` } });
+      expect(after.status).toBe(401);
+      const messages = await fetch(`${relais.relais.httpUrl}/v1/messages?limit=1`, { headers: { cookie: `relais_session=${cookie!.value}` } });
+      expect(messages.status).toBe(401);
+    });
+  }, 60_000);
+
+  it('asks for a reset link, and the link of the e-mail opens the page that sets a new password', async () => {
+    await createUser('forgetful@example.fr', ['messages']);
+    const page = await newPage(390);
+    await shot(page, 'portal-password-reset', async () => {
+      await page.goto(relais.relais.httpUrl + '/');
+      await page.getByRole('link', { name: 'Mot de passe oublié ?' }).click();
+      await page.getByLabel('Adresse e-mail').fill('forgetful@example.fr');
+      await page.getByRole('button', { name: 'Recevoir un lien' }).click();
+      await page.getByText('un e-mail de réinitialisation vient de partir').waitFor();
+
+      const outbox = relais.relais.mailOutbox!;
+      const mail = readdirSync(outbox).map((f) => readFileSync(path.join(outbox, f), 'utf8').replace(/=\r?\n/g, '').replace(/=3D/g, '=')).find((m) => m.includes('forgetful@example.fr'))!;
+      const link = /(http:\/\/\S+\/password-reset\?token=[^\s"<]+)/.exec(mail)![1]!;
+      await page.goto(link);
+      await page.getByLabel('Nouveau mot de passe', { exact: true }).fill('short');
+      await page.getByLabel('Le même, une seconde fois').fill('short');
+      await page.getByRole('button', { name: 'Enregistrer' }).click();
+      await page.getByRole('alert').waitFor(); // too short: the API's reason, in the form
+      await page.getByLabel('Nouveau mot de passe', { exact: true }).fill('un nouveau mot de passe bien long');
+      await page.getByLabel('Le même, une seconde fois').fill('un nouveau mot de passe bien long');
+      await page.getByRole('button', { name: 'Enregistrer' }).click();
+      await page.getByText('Mot de passe enregistré.').waitFor();
+      await page.getByRole('button', { name: 'Se connecter' }).click();
+      await signIn(page, 'forgetful@example.fr', 'un nouveau mot de passe bien long');
+      await page.getByRole('heading', { name: 'Tableau de bord' }).waitFor();
+    });
+  }, 60_000);
+
+  it('asks for the second factor, and lets a user whose account requires one enrol an authenticator at sign-in', async () => {
+    await relais.relais.db.kysely.updateTable('accounts').set({ require_second_factor: true }).where('id', '=', secureAccount).execute();
+    const page = await newPage(390);
+    await shot(page, 'portal-second-factor', async () => {
+      await signIn(page, 'careful@example.fr');
+      await page.getByRole('heading', { name: 'Vérification en deux étapes' }).waitFor();
+      await page.getByRole('button', { name: 'L’enregistrer maintenant' }).click();
+      const secret = (await page.locator('code.secret').textContent())!.replaceAll(' ', '');
+      await screenshot(page, 'portal-second-factor-enrol');
+      await page.getByLabel('Code', { exact: true }).fill('000000');
+      await page.getByRole('button', { name: 'Valider' }).click();
+      await page.getByRole('alert').waitFor(); // a wrong code, said so
+      await page.getByLabel('Code', { exact: true }).fill(await totpCode({ secret }));
+      await page.getByRole('button', { name: 'Valider' }).click();
+      await page.getByRole('heading', { name: 'Tableau de bord' }).waitFor();
+    });
+  }, 60_000);
+
+  it('enrols an authenticator from "Mon compte", which the next sign-in then asks for', async () => {
+    await createUser('totp@example.fr', ['messages']);
+    const page = await newPage();
+    await shot(page, 'portal-me', async () => {
+      await signIn(page, 'totp@example.fr');
+      await page.getByRole('navigation').getByRole('link', { name: 'Mon compte' }).click();
+      await page.getByRole('button', { name: 'L’enregistrer maintenant' }).click();
+      const secret = (await page.locator('code.secret').textContent())!.replaceAll(' ', '');
+      await page.getByLabel('Code', { exact: true }).fill(await totpCode({ secret }));
+      await page.getByRole('button', { name: 'Valider' }).click();
+      await page.getByText('Application enregistrée').waitFor();
+      await screenshot(page, 'portal-me-enrolled');
+
+      await page.getByRole('button', { name: 'Se déconnecter', exact: true }).click();
+      await signIn(page, 'totp@example.fr');
+      await page.getByRole('heading', { name: 'Vérification en deux étapes' }).waitFor();
+      await page.getByText('Saisissez le code à 6 chiffres de votre application').waitFor();
+    });
+  }, 60_000);
+
+  it('shows a STOP received in Réponses, and the opposition it recorded in the number\'s consent ledger, exported', async () => {
+    const mo = await fetch(`${relais.relais.httpUrl}/v1/aggregator/simulator/mo`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${relais.relais.aggregatorApiKey}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ from: '33677889900', to: '36001', text: 'STOP' }),
+    });
+    expect(mo.status).toBeLessThan(300);
+    for (let i = 0; (await relais.api('GET', '/v1/inbound?limit=10')).body.inbound.length === 0; i++) {
+      expect(i, 'the MO reaches the account').toBeLessThan(200);
+      await new Promise((r) => setTimeout(r, 25));
+    }
+    const page = await newPage();
+    await shot(page, 'portal-inbound-consent', async () => {
+      await signIn(page, 'anne@example.fr');
+      await page.getByRole('navigation').getByRole('link', { name: 'Réponses' }).click();
+      const row = page.getByRole('row').filter({ hasText: '36001' });
+      await row.getByRole('cell', { name: 'STOP', exact: true }).first().waitFor();
+
+      await page.getByRole('navigation').getByRole('link', { name: 'Consentements' }).click();
+      await page.getByRole('search').getByLabel('Numéro de mobile').fill('06 77 88 99 00');
+      await page.getByRole('button', { name: 'Consulter' }).click();
+      await page.getByRole('heading', { name: /\+33677889900/ }).waitFor();
+      await page.getByRole('cell', { name: 'Opposition (STOP)' }).first().waitFor();
+      const downloading = page.waitForEvent('download');
+      await page.getByRole('button', { name: 'Exporter le registre (JSON)' }).click();
+      const exported = JSON.parse(readFileSync((await (await downloading).path())!, 'utf8'));
+      expect(JSON.stringify(exported)).toContain('opt-out');
+    });
+  }, 60_000);
+
+  it('changes one\'s password from "Mon compte" (the current one checked), and the new one signs in', async () => {
+    await createUser('changer@example.fr', ['messages']);
+    const page = await newPage();
+    await shot(page, 'portal-change-password', async () => {
+      await signIn(page, 'changer@example.fr');
+      await page.getByRole('navigation').getByRole('link', { name: 'Mon compte' }).click();
+      await page.getByLabel('Mot de passe actuel').fill('not my password');
+      await page.getByLabel('Nouveau mot de passe', { exact: true }).fill('a brand new passphrase');
+      await page.getByRole('button', { name: 'Changer de mot de passe' }).click();
+      await page.getByText('Ce n’est pas votre mot de passe actuel.').waitFor();
+      await page.getByLabel('Mot de passe actuel').fill(PASSWORD);
+      await page.getByRole('button', { name: 'Changer de mot de passe' }).click();
+      await page.getByText('Mot de passe changé.').waitFor();
+      await page.getByRole('button', { name: 'Se déconnecter', exact: true }).click();
+      await signIn(page, 'changer@example.fr', 'a brand new passphrase');
+      await page.getByRole('heading', { name: 'Tableau de bord' }).waitFor();
+    });
+  }, 60_000);
+
+  it('lets the aggregator name the client account it views, and shows that account', async () => {
+    const admin = relais.relais.firstSignIns?.find((s) => s.email === 'admin@localhost');
+    expect(admin, 'the first start made admin@localhost').toBeDefined();
+    const page = await newPage();
+    await shot(page, 'portal-aggregator', async () => {
+      await signIn(page, 'admin@localhost', admin!.password);
+      await page.getByText('Vous êtes l’agrégateur').waitFor();
+      await page.getByLabel('Compte', { exact: true }).fill('test');
+      await page.getByLabel('Compte', { exact: true }).press('Enter');
+      await page.getByRole('navigation').getByRole('link', { name: 'Messages' }).click();
+      await page.getByRole('cell', { name: '+33612345678' }).first().waitFor();
+    });
+  }, 60_000);
+
+  it('counts every text as the server does: the live counter agrees with the API’s preview (property)', async () => {
+    await relais.api('POST', '/v1/bases', { name: 'Compteur' });
+    await relais.api('POST', '/v1/bases/Compteur/contacts', { contacts: [{ mobile: '0655443322' }] });
+    const page = await newPage();
+    await shot(page, 'portal-counter', async () => {
+      await signIn(page, 'anne@example.fr');
+      await page.getByRole('navigation').getByRole('link', { name: 'Envoyer' }).click();
+      const message = page.getByLabel('Message', { exact: true });
+      // GSM 03.38 letters, its extension table (two septets each), accents in and out of it, an emoji (a surrogate pair), line breaks
+      const alphabet = fc.constantFrom(...'aZ09 .,!?@£$¥èéùìòÇØøÅåΔ_ΦΓΛΩΠΨΣΘΞÆæßÉ€[]~^\\|êâîôûçœ’«»😀\n'.match(/./gsu)!);
+      const texts = fc.array(alphabet, { minLength: 1, maxLength: 400 }).map((chars) => chars.join('')).filter((text) => text.trim() !== '');
+      await fc.assert(
+        fc.asyncProperty(texts, async (text) => {
+          await message.fill(text);
+          const shown = (await page.locator('#counter').textContent())!;
+          const [, encoding, segments] = /· (GSM 7 bits|UCS-2) · (\d+) SMS/.exec(shown)!;
+          const preview = await page.evaluate(async (body) => {
+            const { csrfToken } = (await (await fetch('/v1/session')).json()) as { csrfToken: string };
+            const response = await fetch('/v1/templates/preview', { method: 'POST', headers: { 'content-type': 'application/json', 'x-csrf-token': csrfToken }, body: JSON.stringify(body) });
+            return (await response.json()) as { byEncoding: { gsm7: number; ucs2: number }; maxSegments: number };
+          }, { text, bases: ['Compteur'], class: 'transactional' });
+          expect({ encoding: encoding === 'UCS-2' ? 'ucs2' : 'gsm7', segments: Number(segments) }).toEqual({ encoding: preview.byEncoding.ucs2 === 1 ? 'ucs2' : 'gsm7', segments: preview.maxSegments });
+        }),
+        { numRuns: 40, seed: 2026 },
+      );
+    });
+  }, 120_000);
+
+  it('is usable with the keyboard alone: sign in, reach the Send page, send', async () => {
+    const page = await newPage();
+    // The accessible name of the focused element: its label's text, or its own (written as text: this file has no DOM types)
+    const focused = () => page.evaluate<string>('((e) => e ? ((e.labels && e.labels[0] ? e.labels[0].textContent : e.textContent) || "").trim() : "")(document.activeElement)');
+    /** Presses Tab until the element named `name` has the focus. */
+    const tabTo = async (name: string) => {
+      for (let i = 0; (await focused()) !== name; i++) {
+        expect(i, `Tab reaches "${name}"`).toBeLessThan(40);
+        await page.keyboard.press('Tab');
+      }
+    };
+    await shot(page, 'portal-keyboard', async () => {
+      await page.goto(relais.relais.httpUrl + '/');
+      await page.getByRole('heading', { name: 'Connexion' }).waitFor();
+      await tabTo('Adresse e-mail');
+      await page.keyboard.type('anne@example.fr');
+      await tabTo('Mot de passe');
+      await page.keyboard.type(PASSWORD);
+      await page.keyboard.press('Enter');
+      await page.getByRole('heading', { name: 'Tableau de bord' }).waitFor();
+      await tabTo('Envoyer');
+      await page.keyboard.press('Enter');
+      await page.getByRole('heading', { name: 'Envoyer un SMS' }).waitFor();
+      await tabTo('Destinataires');
+      await page.keyboard.type('0611111111');
+      await tabTo('Message');
+      await page.keyboard.type('Votre colis arrive demain.');
+      await tabTo('Envoyer');
+      await page.keyboard.press('Enter');
+      await page.getByRole('cell', { name: /accepté/ }).waitFor();
+    });
+  }, 60_000);
+
+  it('speaks English when asked, and keeps it after signing in', async () => {
+    const page = await newPage();
+    await shot(page, 'portal-english', async () => {
+      await page.goto(relais.relais.httpUrl + '/');
+      await page.getByRole('button', { name: 'Switch to English' }).click();
+      await page.getByLabel('E-mail address').fill('anne@example.fr');
+      await page.getByLabel('Password').fill(PASSWORD);
+      await page.getByRole('button', { name: 'Sign in' }).click();
+      await page.getByRole('heading', { name: 'Dashboard' }).waitFor();
+      expect(await page.locator('html').getAttribute('lang')).toBe('en');
+    });
+  }, 60_000);
+});

@@ -1,0 +1,79 @@
+/** Settings: the account's webhooks (create, switch on or off, delete, their latest deliveries). */
+import { useState } from 'preact/hooks';
+import { api, ApiError } from '../api.ts';
+import { formatInstant } from '../format.ts';
+import { mayChange, t } from '../state.ts';
+import { Field, Page, ProblemView, useAction, useLoad } from '../ui.tsx';
+
+interface Webhook {
+  id: string;
+  url: string;
+  events: string[];
+  active: boolean;
+  createdAt: string;
+  secret?: string;
+}
+
+export function SettingsPage() {
+  const hooks = useLoad(() => api<{ webhooks: Webhook[] }>('GET', '/v1/webhooks'), []);
+  const [url, setUrl] = useState('');
+  const [secret, setSecret] = useState<string | null>(null);
+  const create = useAction(async () => {
+    const created = await api<Webhook>('POST', '/v1/webhooks', { body: { url } });
+    setSecret(created.secret ?? null);
+    setUrl('');
+    hooks.reload();
+  });
+  const change = useAction(async (hook: Webhook, what: 'toggle' | 'delete') => {
+    if (what === 'delete') await api('DELETE', `/v1/webhooks/${hook.id}`);
+    else await api('PATCH', `/v1/webhooks/${hook.id}`, { body: { active: !hook.active } });
+    hooks.reload();
+  });
+  const writable = mayChange('settings');
+  return (
+    <Page title={t('settings.title')}>
+      <h2>{t('settings.webhooks')}</h2>
+      <ProblemView error={hooks.error ?? change.error} />
+      {hooks.data && hooks.data.webhooks.length === 0 && <p>{t('common.none')}</p>}
+      <ul class="cards">
+        {hooks.data?.webhooks.map((h) => (
+          <li key={h.id}>
+            <strong>{h.url}</strong>
+            <span>{h.events.join(', ')}</span>
+            <span>
+              {t('settings.active')} : {h.active ? t('common.yes') : t('common.no')} · {formatInstant(h.createdAt)}
+            </span>
+            {writable && (
+              <span>
+                <button type="button" onClick={() => void change.run(h, 'toggle')}>
+                  {t(h.active ? 'settings.disable' : 'settings.enable')}
+                </button>{' '}
+                <button type="button" onClick={() => void change.run(h, 'delete')}>
+                  {t('common.delete')}
+                </button>
+              </span>
+            )}
+          </li>
+        ))}
+      </ul>
+      {writable && (
+        <form
+          class="form"
+          onSubmit={(e) => {
+            e.preventDefault();
+            void create.run();
+          }}
+        >
+          <Field label={t('settings.webhookUrl')} error={create.error instanceof ApiError ? create.error.reasonFor('/url') : undefined}>
+            {(id, d) => <input id={id} type="url" required placeholder="https://" value={url} aria-describedby={d} onInput={(e) => setUrl(e.currentTarget.value)} />}
+          </Field>
+          <ProblemView error={create.error} />
+          {secret && <p class="notice" role="status">{t('settings.webhookCreated', { secret })}</p>}
+          <button type="submit" class="primary" disabled={create.busy}>
+            {t('common.create')}
+          </button>
+        </form>
+      )}
+    </Page>
+  );
+}
