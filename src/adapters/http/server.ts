@@ -274,9 +274,10 @@ const AREAS: readonly (readonly [(app: Api, deps: HttpDeps) => Promise<void>, Ri
   [importRoutes, 'contacts', 'every-brand'],
   [campaignRoutes, 'campaigns'],
   // Who did what: the administrator and the holders of "users" (who manage the people doing it).
-  [auditRoutes, 'users'],
-  [sessionRoutes, 'users'],
-  [billingRoutes, 'billing'],
+  // The trail, the second-factor requirement and the bills concern the whole account, whatever the brand.
+  [auditRoutes, 'users', 'every-brand'],
+  [sessionRoutes, 'users', 'every-brand'],
+  [billingRoutes, 'billing', 'every-brand'],
   // Keys and users may be limited to brands; what they list and grant is checked against the caller's brands.
   [apiKeyRoutes, 'api-keys'],
   [userRoutes, 'users'],
