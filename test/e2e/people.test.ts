@@ -40,7 +40,7 @@ describe('accounts, keys, users and suspension', { timeout: 60_000 }, () => {
     expect(wrong.body.errors[0].reason).toContain('Luhn');
 
     const identity = { legalName: 'Jardins Martin SARL', siren: '732 829 320', siret: '732 829 320 00074', vatNumber: 'FR 44 732829320', postalAddress: '3 rue des Lilas, 69001 Lyon', contactEmail: 'contact@jardins.example', contactPhone: '04 72 00 00 00' };
-    const created = await t.api('POST', '/v1/aggregator/accounts', { name: 'jardins', brand: 'Jardins Martin', ...identity }, aggregator);
+    const created = await t.api('POST', '/v1/aggregator/accounts', { name: 'jardins', brand: 'Jardins Martin', ...identity, administrator: { email: 'paul@jardins.example', name: 'Paul Martin' } }, aggregator);
     expect(created.status).toBe(201);
     expect(created.body).toMatchObject({ name: 'jardins', brand: 'Jardins Martin', brands: ['Jardins Martin'], status: 'active', statusReason: null });
     expect(created.body.identity).toEqual({ ...identity, siren: '732829320', siret: '73282932000074', vatNumber: 'FR44732829320' });
@@ -49,6 +49,9 @@ describe('accounts, keys, users and suspension', { timeout: 60_000 }, () => {
     expect((await t.api('POST', '/v1/aggregator/accounts', { name: 'mine' })).status).toBe(401);
     const listed = await t.api('GET', '/v1/aggregator/accounts', undefined, aggregator);
     expect(listed.body.accounts).toContainEqual(expect.objectContaining({ name: 'jardins', status: 'active' }));
+    // Its administrator is invited with it.
+    const users = await t.api('GET', '/v1/users', undefined, { ...aggregator, 'relais-account': 'jardins' });
+    expect(users.body.users).toEqual([expect.objectContaining({ email: 'paul@jardins.example', administrator: true, status: 'invited' })]);
   });
 
   it('answers CONTACT with the company identity when no contact reply is set', async () => {

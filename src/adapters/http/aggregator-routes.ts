@@ -8,6 +8,7 @@ import { compact, identityProblems } from '../../core/access/identity.ts';
 import { Credit, presentCredit } from './billing-routes.ts';
 import { Forbidden, Unauthorized } from './problem.ts';
 import { aggregatorAuditRoutes } from './audit-routes.ts';
+import { EmailTaken } from '../store/user-store.ts';
 import type { Api, HttpDeps } from './server.ts';
 
 /** What the aggregator's routes need of the accounts. */
@@ -80,6 +81,16 @@ const NewAccount = Type.Object(
   {
     name: Type.String({ minLength: 1, maxLength: 100, pattern: '^[A-Za-z0-9][A-Za-z0-9._-]*$', description: 'The account’s name (its SMTP user name, the Relais-Account header)' }),
     brand: Type.Optional(Type.String({ minLength: 1, maxLength: 64, description: 'Its own brand; default its name' })),
+    administrator: Type.Optional(
+      Type.Object(
+        {
+          email: Type.String({ minLength: 3, maxLength: 254, pattern: '^[^\\s@]+@[^\\s@]+$' }),
+          name: Type.String({ minLength: 1, maxLength: 200 }),
+          language: Type.Optional(Type.Union([Type.Literal('fr'), Type.Literal('en')])),
+        },
+        { additionalProperties: false, description: 'Its administrator, invited at once (every right; manages the users)' },
+      ),
+    ),
     ...Object.fromEntries(Object.entries({ ...settingsProperties, ...identityProperties }).map(([k, v]) => [k, Type.Optional(v)])),
   },
   { additionalProperties: false },
@@ -150,7 +161,7 @@ export async function aggregatorRoutes(app: Api, deps: HttpDeps): Promise<void> 
       },
     },
     async (request, reply) => {
-      const { name, ...rest } = request.body as Static<typeof NewAccount>;
+      const { name, administrator, ...rest } = request.body as Static<typeof NewAccount>;
       const identity = cleanIdentity(rest as IdentityChange);
       const change = rest as SettingsChange;
       const problems = [
@@ -159,8 +170,15 @@ export async function aggregatorRoutes(app: Api, deps: HttpDeps): Promise<void> 
       ];
       if (problems.length > 0) throw new InvalidRequest(problems);
       if (await deps.accounts.findByName(name)) throw new InvalidState(`an account named "${name}" already exists`);
+      const account = await deps.accounts.createAccount({ name, ...(rest as AccountChanges), ...identity }, deps.clock.now());
+      if (administrator) {
+        const user = await deps.people.createUser({ ...administrator, accountId: account.id, administrator: true }, deps.clock.now()).catch((error: unknown) => {
+          throw error instanceof EmailTaken ? new InvalidState(`${error.message}: the account was created without an administrator; invite one with POST /v1/users`) : error;
+        });
+        await deps.people.onUserCreated?.(user);
+      }
       reply.status(201);
-      return presentSettings(await deps.accounts.createAccount({ name, ...(rest as AccountChanges), ...identity }, deps.clock.now()));
+      return presentSettings(account);
     },
   );
 

@@ -24,6 +24,16 @@ export class PgOutboxStore implements OutboxStore {
    */
   private readonly writer: Coalescer<Write>;
 
+  /**
+   * The suspended and closed accounts, read before each claim, which leaves their messages where they are. (Given
+   * to the claim as a list rather than joined: a join made the planner sort every due row of the short code, 13 ms
+   * instead of 1.5 ms for 500 of 20,000.)
+   */
+  private async blockedAccounts(): Promise<string[]> {
+    const { rows } = await this.db.pool.query<{ ids: string[] }>(blockedSql([]));
+    return rows[0]!.ids;
+  }
+
   constructor(
     private readonly db: Db,
     private readonly log?: Logger,
@@ -80,7 +90,8 @@ export class PgOutboxStore implements OutboxStore {
    * "submitting" is durable before any PDU leaves. Transactional rows (priority 0) come first.
    */
   async claimDue(wants: { shortCode: string; limit: number }[], now: Date): Promise<ClaimedMessage[]> {
-    const { rows } = await this.db.pool.query(claimSql([wants.map((w) => w.shortCode), wants.map((w) => w.limit), now]));
+    const blocked = await this.blockedAccounts();
+    const { rows } = await this.db.pool.query(claimSql([wants.map((w) => w.shortCode), wants.map((w) => w.limit), now, blocked]));
     return rows.map((r) => ({
       id: r.id,
       accountId: r.account_id,
@@ -171,6 +182,8 @@ export class PgOutboxStore implements OutboxStore {
   }
 }
 
+const blockedSql = prepared('relais_blocked_accounts_v1', `SELECT array(SELECT id FROM accounts WHERE status <> 'active') AS ids`);
+
 /** Why a queued message was suppressed at the claim. */
 const OPTED_OUT_REASON = 'the recipient opted out (STOP) for this brand after the message was accepted';
 
@@ -188,7 +201,7 @@ const claimSql = prepared(
        FROM messages m
        WHERE m.short_code = w.short_code AND m.status = 'queued' AND m.due_at <= $3
          -- A suspended or closed account's messages wait (its queued ones are held when it is suspended).
-         AND NOT EXISTS (SELECT 1 FROM accounts a WHERE a.id = m.account_id AND a.status <> 'active')
+         AND m.account_id <> ALL ($4::uuid[])
        ORDER BY m.priority, m.due_at
        LIMIT w.lim
        FOR UPDATE OF m SKIP LOCKED) d),

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { PgAccountStore } from '../../../src/adapters/store/account-store.ts';
 import { PgSmppAccountStore, ipAllowed, verifySmppPassword } from '../../../src/adapters/store/smpp-account-store.ts';
 import { decodeGsm7 } from '../../../src/core/text/index.ts';
 import { parseReceiptText, tlvString, tlvTags, type Pdu, type PduOf } from '../../../src/protocols/smpp/index.ts';
@@ -70,6 +71,21 @@ describe('binds', () => {
       expect(resp.status).toBe(0x0e);
       await client.closed;
     }
+  });
+
+  it("refuses a suspended account's submits (ESME_RSUBMITFAIL) and binds (ESME_RBINDFAIL)", async () => {
+    const accounts = new PgAccountStore(t.relais.db);
+    const other = await accounts.createAccount({ name: 'suspendu', defaultShortCode: (await accounts.findById(t.accountId))!.defaultShortCode! }, new Date());
+    await new PgSmppAccountStore(t.relais.db).setCredential(other.id, { systemId: 'susp', password: 'secret2' }, new Date());
+    const bound = await TestEsme.bound(port, 'susp', 'secret2', 'bind_transmitter');
+    open.push(bound);
+    await accounts.setStatus('suspendu', 'suspended', 'unpaid invoice', new Date());
+    let status = 0;
+    await eventually(async () => (status = (await bound.request('submit_sm', textSubmit(TO, 'Votre code 1234'))).status) !== 0, 'the suspension reaches the bind');
+    expect(status).toBe(0x45);
+    const client = await TestEsme.connect(port);
+    expect((await client.request('bind_transmitter', { system_id: 'susp', password: 'secret2' })).status).toBe(0x0d);
+    await client.closed;
   });
 
   it('refuses a bind from outside the allowlist with ESME_RBINDFAIL', async () => {

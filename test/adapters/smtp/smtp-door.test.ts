@@ -9,6 +9,7 @@ import { PgEmailStore } from '../../../src/adapters/store/email-store.ts';
 import { startSmtpDoor, type SmtpDoor } from '../../../src/adapters/smtp/smtp-door.ts';
 import { createLogger } from '../../../src/adapters/log.ts';
 import { makeCertificate, type TestCertificate } from '../../support/certificate.ts';
+import { PgAccountStore } from '../../../src/adapters/store/account-store.ts';
 import { clockFrom, startTestRelais, type TestRelais } from '../../support/relais.ts';
 
 const TUESDAY_10H_PARIS = new Date('2026-11-24T09:00:00Z');
@@ -68,6 +69,18 @@ describe('e-mail to SMS', () => {
   it('refuses a wrong password, and a key of another account', async () => {
     expect((await refusal({ to: `${fresh()}@${DOMAIN}`, text: 'x' }, { user: 'test', pass: 'rl_wrong' })).code).toBe(535);
     expect((await refusal({ to: `${fresh()}@${DOMAIN}`, text: 'x' }, { user: 'demo', pass: t.key })).code).toBe(535);
+  });
+
+  it('refuses a key without the "messages" right, and an account that is suspended, saying why', async () => {
+    const accounts = new PgAccountStore(t.relais.db);
+    const statsOnly = await accounts.createApiKey(t.accountId, 'stats', new Date(), { rights: ['statistics'], brands: null });
+    expect((await refusal({ to: `${fresh()}@${DOMAIN}`, text: 'x' }, { user: 'test', pass: statsOnly })).code).toBe(535);
+    const other = await accounts.createAccount({ name: 'suspendu', brand: 'Suspendu', defaultShortCode: '36001' }, new Date());
+    const key = await accounts.createApiKey(other.id, null, new Date());
+    await accounts.setStatus('suspendu', 'suspended', 'unpaid invoice', new Date());
+    const refused = await refusal({ to: `${fresh()}@${DOMAIN}`, text: 'x' }, { user: 'suspendu', pass: key });
+    expect(refused.code).toBe(535);
+    expect(refused.response).toContain('is suspended: unpaid invoice');
   });
 
   it('refuses a bad recipient at RCPT TO, naming the problem', async () => {
