@@ -61,8 +61,8 @@ try {
     `INSERT INTO usage_lines (message_id, part_index, account_id, brand, class, short_code, route, final_state, settled_by, month, settled_at)
      SELECT gen_random_uuid(), 0, ($1::uuid[])[1 + i % $3], 'Brand', CASE WHEN i % 4 = 0 THEN 'transactional' ELSE 'marketing' END,
             '3610' || (i % 8), 'sim',
-            CASE WHEN i % 100 < 90 THEN 'delivered' WHEN i % 100 < 97 THEN 'undeliverable' ELSE 'no-receipt' END,
-            CASE WHEN i % 100 < 97 THEN 'receipt' ELSE 'timeout' END, $4, $5
+            CASE WHEN (i / $3) % 100 < 90 THEN 'delivered' WHEN (i / $3) % 100 < 97 THEN 'undeliverable' ELSE 'no-receipt' END,
+            CASE WHEN (i / $3) % 100 < 97 THEN 'receipt' ELSE 'timeout' END, $4, $5
      FROM generate_series(1, $2) AS i`,
     [accounts.map((a) => a.id), PARTS, ACCOUNTS, MONTH, now],
   );
