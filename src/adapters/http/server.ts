@@ -1,5 +1,3 @@
-import { billingRoutes } from './billing-routes.ts';
-import type { PgBillingStore } from '../store/billing-store.ts';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import fastifyStatic from '@fastify/static';
@@ -31,6 +29,8 @@ import { inboundRoutes } from './inbound-routes.ts';
 import { contactRoutes } from './contacts-routes.ts';
 import { importRoutes } from './imports-routes.ts';
 import { campaignRoutes } from './campaigns-routes.ts';
+import { billingRoutes } from './billing-routes.ts';
+import type { PgBillingStore } from '../store/billing-store.ts';
 
 /** Who calls, and on behalf of which account (staff name it per request; see `callerOf`). */
 export interface Caller {
