@@ -4,13 +4,15 @@
  * 1. Loads --parts usage lines (default 5,000,000: 90 % delivered, 7 % not delivered, 3 % settled without receipt)
  *    over --accounts accounts (default 1,000) with mixed price plans, then times the month's rating: the usage lines
  *    counted per account, class, short code and state (one statement), and each account's month rated by its plan
- *    (core/billing). Invoices (numbering, PDF, Factur-X) are not part of it: Relais does not issue them yet.
+ *    (core/billing); then the month close itself (closeMonth: each account counted, rated, numbered and its invoice
+ *    stored in its own transaction). PDF and Factur-X rendering are not built, so not timed.
  * 2. Records --receipts final receipts (default 20,000, batches of 200) through the outbox store, as the dispatcher
  *    does (each writes its usage line in the same statement), then times the usage-line insert alone for as many
  *    other parts: the share of the receipt write that the usage lines take.
  * Uses DATABASE_URL when set, otherwise an embedded PostgreSQL.
  */
 import { parseArgs } from 'node:util';
+import { closeMonth } from '../src/adapters/store/billing-store.ts';
 import { migrate, openDatabase } from '../src/adapters/store/database.ts';
 import { PgOutboxStore, usageMonth } from '../src/adapters/store/outbox-store.ts';
 import { PgRouteStore } from '../src/adapters/store/route-store.ts';
@@ -59,8 +61,8 @@ try {
     `INSERT INTO usage_lines (message_id, part_index, account_id, brand, class, short_code, route, final_state, settled_by, month, settled_at)
      SELECT gen_random_uuid(), 0, ($1::uuid[])[1 + i % $3], 'Brand', CASE WHEN i % 4 = 0 THEN 'transactional' ELSE 'marketing' END,
             '3610' || (i % 8), 'sim',
-            CASE WHEN i % 100 < 90 THEN 'delivered' WHEN i % 100 < 97 THEN 'undeliverable' ELSE 'no-receipt' END,
-            CASE WHEN i % 100 < 97 THEN 'receipt' ELSE 'timeout' END, $4, $5
+            CASE WHEN (i / $3) % 100 < 90 THEN 'delivered' WHEN (i / $3) % 100 < 97 THEN 'undeliverable' ELSE 'no-receipt' END,
+            CASE WHEN (i / $3) % 100 < 97 THEN 'receipt' ELSE 'timeout' END, $4, $5
      FROM generate_series(1, $2) AS i`,
     [accounts.map((a) => a.id), PARTS, ACCOUNTS, MONTH, now],
   );
@@ -92,7 +94,12 @@ try {
   const rated = seconds(rating);
   const settled = counts.reduce((sum, r) => sum + r.parts, 0);
   console.log(`Rating ${MONTH}: ${fmt(settled)} parts counted in ${fmt(counted, 2)} s, ${fmt(plans.length)} accounts rated, ${fmt(billedLines)} lines, ${fmt(total / 1e6, 2)} € — ${fmt(rated, 2)} s in all (${fmt(settled / rated)} parts/s)`);
-  console.log('  (no invoices: numbering, PDF and Factur-X are not built; this is the rating and aggregation of usage lines)');
+
+  const closing = performance.now();
+  const closed = await closeMonth(db, MONTH, new Date('2026-12-01T08:00:00Z'));
+  const closeSeconds = seconds(closing);
+  console.log(`Month close: ${fmt(closed.issued)} invoices issued (${fmt(closed.nothingDue)} accounts with nothing due) in ${fmt(closeSeconds, 2)} s (${fmt(settled / closeSeconds)} parts/s closed into invoices)`);
+  console.log('  (invoices numbered and stored; PDF and Factur-X rendering are not built)');
 
   // 2. The receipt path.
   const [accountId] = [accounts[0]!.id];

@@ -129,4 +129,25 @@ describe('billing', () => {
     await eventually(async () => (await credit()).reserved === 0, 'the reservations settled', 15_000, 50);
     expect(await credit()).toMatchObject({ balance: PART, reserved: 0 });
   });
+
+  it('closes a month that is over into numbered invoices the account reads; refuses the month in progress', async () => {
+    const accounts = new PgAccountStore(t.relais.db);
+    const postpaid = await accounts.createAccount({ name: 'martin', brand: 'Martin' }, clock.now());
+    const key = await accounts.createApiKey(postpaid.id, null, clock.now());
+    await t.tdb.db.pool.query(
+      `INSERT INTO usage_lines (message_id, part_index, account_id, brand, class, short_code, route, final_state, settled_by, month, settled_at)
+       SELECT gen_random_uuid(), 0, $1, 'Martin', 'marketing', '36001', 'sim', 'delivered', 'receipt', '2026-10', '2026-10-15T10:00:00Z' FROM generate_series(1, 1000)`,
+      [postpaid.id],
+    );
+    expect((await aggregator('POST', '/billing/close', { month: '2026-11' })).status).toBe(409);
+    const closed = await aggregator('POST', '/billing/close', { month: '2026-10' });
+    expect(closed.body).toEqual({ issued: 1, alreadyIssued: 0, nothingDue: expect.any(Number) });
+    expect((await aggregator('POST', '/billing/close', { month: '2026-10' })).body).toMatchObject({ issued: 0 });
+
+    const read = await fetch(`${t.relais.httpUrl}/v1/invoices`, { headers: { authorization: `Bearer ${key}` } });
+    const { invoices } = (await read.json()) as { invoices: { number: string; total: number; vat: number; totalWithVat: number; lines: { rule: string; quantity: number }[] }[] };
+    expect(invoices).toEqual([expect.objectContaining({ number: 'F2026-000001', month: '2026-10', total: 1000 * PART, vat: 200 * PART, totalWithVat: 1200 * PART })]);
+    expect(invoices[0]!.lines).toEqual([expect.objectContaining({ rule: 'sms-mt', quantity: 1000 })]);
+    expect((await t.api('GET', '/v1/invoices')).body.invoices).toEqual([]); // another account's invoice is not ours
+  });
 });

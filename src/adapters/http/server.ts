@@ -1,5 +1,3 @@
-import { billingRoutes } from './billing-routes.ts';
-import type { PgBillingStore } from '../store/billing-store.ts';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import fastifyStatic from '@fastify/static';
@@ -36,6 +34,8 @@ import { AuditEvent, AuditList, auditRoutes } from './audit-routes.ts';
 import { sessionCookie, sessionRoutes, type SessionDeps } from './session-routes.ts';
 import { csrfMatches, resolveSession, type SignedIn } from '../../app/sign-in.ts';
 import { accountRoutes, apiKeyRoutes, userRoutes, type PeopleStore } from './people-routes.ts';
+import { billingRoutes } from './billing-routes.ts';
+import type { PgBillingStore } from '../store/billing-store.ts';
 
 /** Who calls, and on behalf of which account (staff name it per request; see `callerOf`). */
 export interface Caller {

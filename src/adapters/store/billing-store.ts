@@ -180,7 +180,7 @@ export class PgBillingStore {
   }
 
   /** The month close (closeMonth). */
-  close(month: string, now: Date, vatBasisPoints?: number) {
+  close(month: string, now: Date, vatBasisPoints?: number): ReturnType<typeof closeMonth> {
     return closeMonth(this.db, month, now, vatBasisPoints);
   }
 
@@ -216,53 +216,86 @@ export interface IssuedInvoice {
   readonly totalWithVat: number;
 }
 
-const ALREADY_ISSUED = Symbol('already issued');
-
 /**
- * The month close: one invoice per postpaid account with something due, each issued in its own transaction that
- * takes the next number of the year's series (a counter row, locked by the update) and inserts the invoice. A
- * crash loses at most the transaction in flight, number included; closing again issues only what is missing, with
- * the next numbers: the numbering stays continuous, and an invoice once issued is never changed. Accounts are
- * closed in the order of their id, so the numbers follow the same order on every run.
+ * The month close: one invoice per postpaid account with something due. The month's usage is counted once for
+ * every account, each account rated by its plan; then the invoices are issued `batch` at a time, each batch in
+ * one transaction that locks the year's counter row, leaves out the accounts already invoiced (by another close:
+ * closers queue on that lock, so what one sees is final), numbers the others in the order of their id, inserts
+ * them and moves the counter. A crash loses at most the batch in flight, numbers included; closing again issues
+ * only what is missing, with the next numbers: the numbering stays continuous, and an issued invoice never changes.
  */
-export async function closeMonth(db: Db, month: string, now: Date, vatBasisPoints?: number): Promise<{ issued: number; alreadyIssued: number; nothingDue: number }> {
+export async function closeMonth(db: Db, month: string, now: Date, vatBasisPoints?: number, batch = 100): Promise<{ issued: number; alreadyIssued: number; nothingDue: number }> {
   if (month >= billingMonth(now)) throw new InvalidState(`${month} is not over yet (it is ${billingMonth(now)} in Europe/Paris): a month is closed once it has ended`);
-  const store = new PgBillingStore(db);
-  const { rows: accounts } = await db.pool.query<{ id: string }>(
-    `SELECT a.id FROM accounts a LEFT JOIN billing_plans bp ON bp.account_id = a.id
-     WHERE coalesce(bp.payment, 'postpaid') = 'postpaid' AND NOT EXISTS (SELECT 1 FROM invoices i WHERE i.account_id = a.id AND i.month = $1)
-     ORDER BY a.id`,
-    [month],
-  );
+  const [{ rows: accounts }, { rows: counts }, { rows: held }] = await Promise.all([
+    db.pool.query<{ id: string; plan: PricePlan | null }>(
+      `SELECT a.id, bp.plan FROM accounts a LEFT JOIN billing_plans bp ON bp.account_id = a.id
+       WHERE coalesce(bp.payment, 'postpaid') = 'postpaid' AND NOT EXISTS (SELECT 1 FROM invoices i WHERE i.account_id = a.id AND i.month = $1)
+       ORDER BY a.id`,
+      [month],
+    ),
+    db.pool.query<{ account_id: string; class: UsageCount['class']; short_code: string; final_state: string; settled_by: UsageCount['settledBy']; parts: number }>(
+      `SELECT account_id, class, short_code, final_state, settled_by, sum(parts)::int AS parts FROM usage_lines WHERE month = $1
+       GROUP BY account_id, class, short_code, final_state, settled_by`,
+      [month],
+    ),
+    db.pool.query<{ account_id: string; short_code: string }>(`SELECT account_id, short_code FROM account_short_codes ORDER BY short_code`),
+  ]);
+  const usage = groupByAccount(counts, (r) => ({ class: r.class, shortCode: r.short_code, finalState: r.final_state, settledBy: r.settled_by, parts: r.parts }));
+  const shortCodes = groupByAccount(held, (r) => r.short_code);
   const done = { issued: 0, alreadyIssued: 0, nothingDue: 0 };
+  const due = accounts.flatMap(({ id, plan }) => {
+    const invoice = monthInvoice({ plan: plan ?? DEFAULT_PLAN, month, counts: usage.get(id) ?? [], shortCodes: shortCodes.get(id) ?? [], ...(vatBasisPoints === undefined ? {} : { vatBasisPoints }) });
+    if (invoice.total > 0) return [{ id, invoice }];
+    done.nothingDue++;
+    return [];
+  });
   const series = invoiceSeries(month);
-  for (const { id } of accounts) {
-    const [{ plan }, counts, shortCodes] = await Promise.all([store.planOf(id), store.usageCounts(id, month), store.shortCodesOf(id)]);
-    const invoice = monthInvoice({ plan, month, counts, shortCodes, ...(vatBasisPoints === undefined ? {} : { vatBasisPoints }) });
-    if (invoice.total === 0) {
-      done.nothingDue++;
-      continue;
-    }
-    try {
-      await transaction(db.pool, async (client) => {
-        await client.query(`INSERT INTO invoice_counters (series, last_number) VALUES ($1, 0) ON CONFLICT (series) DO NOTHING`, [series]);
-        const { rows } = await client.query<{ last_number: string }>(`UPDATE invoice_counters SET last_number = last_number + 1 WHERE series = $1 RETURNING last_number`, [series]);
-        const sequence = Number(rows[0]!.last_number);
-        const inserted = await client.query(
-          `INSERT INTO invoices (number, series, sequence, account_id, month, issued_at, lines, total, vat_basis_points, vat, total_with_vat)
-           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) ON CONFLICT (account_id, month) DO NOTHING`,
-          [invoiceNumber(series, sequence), series, sequence, id, month, now, JSON.stringify(invoice.lines), invoice.total, invoice.vatBasisPoints, invoice.vat, invoice.totalWithVat],
-        );
-        // Another close issued it meanwhile: roll back, number included.
-        if (inserted.rowCount === 0) throw ALREADY_ISSUED;
-      });
-      done.issued++;
-    } catch (error) {
-      if (error !== ALREADY_ISSUED) throw error;
-      done.alreadyIssued++;
-    }
+  for (let start = 0; start < due.length; start += batch) {
+    const slice = due.slice(start, start + batch);
+    const issued = await transaction(db.pool, async (client) => {
+      await client.query(`INSERT INTO invoice_counters (series, last_number) VALUES ($1, 0) ON CONFLICT (series) DO NOTHING`, [series]);
+      const { rows: counter } = await client.query<{ last_number: string }>(`SELECT last_number FROM invoice_counters WHERE series = $1 FOR UPDATE`, [series]);
+      const { rows: taken } = await client.query<{ account_id: string }>(`SELECT account_id FROM invoices WHERE month = $1 AND account_id = ANY ($2::uuid[])`, [month, slice.map((d) => d.id)]);
+      const skip = new Set(taken.map((t) => t.account_id));
+      const fresh = slice.filter((d) => !skip.has(d.id));
+      const first = Number(counter[0]!.last_number) + 1;
+      const column = <T>(f: (d: (typeof fresh)[number], k: number) => T) => fresh.map(f);
+      await client.query(
+        `INSERT INTO invoices (number, series, sequence, account_id, month, issued_at, lines, total, vat_basis_points, vat, total_with_vat)
+         SELECT t.number, $2, t.sequence, t.account_id, $3, $4, t.lines, t.total, t.vat_basis_points, t.vat, t.total_with_vat
+         FROM unnest($1::text[], $5::bigint[], $6::uuid[], $7::jsonb[], $8::bigint[], $9::int[], $10::bigint[], $11::bigint[])
+           AS t(number, sequence, account_id, lines, total, vat_basis_points, vat, total_with_vat)`,
+        [
+          column((_, k) => invoiceNumber(series, first + k)),
+          series,
+          month,
+          now,
+          column((_, k) => first + k),
+          column((d) => d.id),
+          column((d) => JSON.stringify(d.invoice.lines)),
+          column((d) => d.invoice.total),
+          column((d) => d.invoice.vatBasisPoints),
+          column((d) => d.invoice.vat),
+          column((d) => d.invoice.totalWithVat),
+        ],
+      );
+      await client.query(`UPDATE invoice_counters SET last_number = $2 WHERE series = $1`, [series, first - 1 + fresh.length]);
+      done.alreadyIssued += skip.size;
+      return fresh.length;
+    });
+    done.issued += issued;
   }
   return done;
+}
+
+function groupByAccount<R extends { account_id: string }, T>(rows: readonly R[], map: (row: R) => T): Map<string, T[]> {
+  const groups = new Map<string, T[]>();
+  for (const row of rows) {
+    const list = groups.get(row.account_id);
+    if (list) list.push(map(row));
+    else groups.set(row.account_id, [map(row)]);
+  }
+  return groups;
 }
 
 export async function invoicesOf(db: Db, filter: { accountId?: string; month?: string; number?: string }): Promise<IssuedInvoice[]> {

@@ -3,7 +3,7 @@
  * to a part that never gets a final receipt, the options its short codes carry, one-off fees, and whether it pays
  * ahead (prepaid credit) or after (postpaid). Plain JSON data, checked by `planProblems`.
  */
-import { BUILT_IN_GRIDS, type OneOffEvent, type TariffGrid, ONE_OFF_EVENTS, validateGrid } from '../pricing/index.ts';
+import { BUILT_IN_GRIDS, ONE_OFF_EVENTS, ORANGE_OPS_2016, validateGrid, type OneOffEvent, type TariffGrid } from '../pricing/index.ts';
 import { gridName } from '../pricing/validate.ts';
 
 export interface PricePlan {
@@ -21,8 +21,23 @@ export interface PricePlan {
 
 export type Payment = 'prepaid' | 'postpaid';
 
-/** The plan of an account that has none: Orange OPS's price per delivered SMS-MT, postpaid. */
-export const DEFAULT_PLAN: PricePlan = { grids: ['orange-ops'], billed: 'delivered', noReceipt: 'free' };
+/**
+ * The plan of an account that has none: Orange OPS's price per delivered SMS-MT, and nothing else (the offer's fees
+ * per short code are what Orange charges the aggregator; an aggregator passes them on by choosing a plan), postpaid.
+ */
+export const DEFAULT_PLAN: PricePlan = {
+  grids: [
+    {
+      ...ORANGE_OPS_2016,
+      id: 'orange-ops-sms',
+      name: 'Orange OPS, SMS-MT delivered',
+      source: `${ORANGE_OPS_2016.source} Only the price per SMS-MT delivered.`,
+      charges: ORANGE_OPS_2016.charges.filter((charge) => charge.kind === 'per-unit' && charge.unit === 'sms'),
+    },
+  ],
+  billed: 'delivered',
+  noReceipt: 'free',
+};
 
 /** A plan problem: where and why (the same shape as a grid's). */
 export interface PlanProblem {

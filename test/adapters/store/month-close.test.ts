@@ -100,7 +100,7 @@ describe('month close killed halfway', { timeout: 120_000 }, () => {
   beforeAll(async () => {
     tdb = await createTestDatabase(primaryTarget());
     dir = mkdtempSync(path.join(tmpdir(), 'relais-close-'));
-    await seed(tdb, 400);
+    await seed(tdb, 1500);
   }, 120_000);
   afterAll(async () => {
     await tdb?.drop();
@@ -113,15 +113,15 @@ describe('month close killed halfway', { timeout: 120_000 }, () => {
     const { DATABASE_URL: _ignored, ...env } = process.env;
     const closing = spawn(process.execPath, [...relaisFromSource, 'billing', 'close', '--month', MONTH, '-c', config], { env, stdio: 'ignore' });
     const exited = new Promise((resolve) => closing.once('exit', resolve));
-    await eventually(async () => (await numbering(tdb)).length >= 5, 'the first invoices', 60_000, 5);
+    await eventually(async () => (await numbering(tdb)).length > 0, 'the first invoices', 60_000, 2);
     closing.kill('SIGKILL');
     await exited;
     const before = await numbering(tdb);
-    expect(before.length).toBeLessThan(150); // killed halfway, not after the end
 
     const { stdout } = await promisify(execFile)(process.execPath, [...relaisFromSource, 'billing', 'close', '--month', MONTH, '-c', config], { env });
     expect(stdout).toContain('invoice(s) issued');
     const after = await numbering(tdb);
+    expect(before.length).toBeLessThan(after.length); // killed halfway, not after the end
     expect(after.slice(0, before.length)).toEqual(before); // issued invoices unchanged
     expect(after.map((r) => Number(r.sequence))).toEqual(after.map((_, k) => k + 1));
     expect(new Set(after.map((r) => r.account_id)).size).toBe(after.length);

@@ -6,7 +6,8 @@ import { sql, type Kysely } from 'kysely';
  *   state (a final receipt) or by the no-receipt sweep (`settled_by` = 'timeout'). Keyed by the part: whatever
  *   arrives twice, a part is counted once. No foreign key to messages: usage outlives the messages' retention.
  *   `month` is the month, in Europe/Paris, the final state was recorded in.
- * - billing_sweeps: how far the no-receipt sweep has gone (parts submitted up to `swept_until` are settled).
+ * - billing_sweeps: how far the no-receipt sweep has gone (parts submitted up to `swept_until` are settled); it
+ *   starts after the last part sent before this migration.
  * - billing_plans: each account's price plan (JSON, core/billing/plan.ts) and whether it pays ahead (prepaid) or
  *   after (postpaid).
  * - credit_accounts: a prepaid account's balance and the part of it reserved by messages not yet settled, in
@@ -45,6 +46,8 @@ export async function up(db: Kysely<unknown>): Promise<void> {
       name         text PRIMARY KEY,
       swept_until  timestamptz NOT NULL
     );
+    -- Parts sent before billing existed are not settled by the delay: their months were never rated.
+    INSERT INTO billing_sweeps (name, swept_until) SELECT 'no-receipt', coalesce(max(submitted_at), '-infinity') FROM message_parts;
 
     CREATE TABLE billing_plans (
       account_id   uuid PRIMARY KEY REFERENCES accounts (id) ON DELETE CASCADE,
