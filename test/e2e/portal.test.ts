@@ -515,4 +515,24 @@ describe('the portal, in Chromium', () => {
       expect(await page.locator('html').getAttribute('lang')).toBe('en');
     });
   }, 60_000);
+
+  it('offers the account’s brands to choose from on the Send page, and sends as the one chosen', async () => {
+    await relais.api('PUT', '/v1/account/brands', { brands: ['Jardins'] });
+    const page = await newPage();
+    await shot(page, 'portal-send-brand', async () => {
+      await signIn(page, 'anne@example.fr');
+      await page.getByRole('navigation').getByRole('link', { name: 'Envoyer' }).click();
+      const brand = page.getByLabel('Marque', { exact: true });
+      await brand.locator('option', { hasText: 'Jardins' }).waitFor({ state: 'attached' });
+      expect(await brand.locator('option').allTextContents()).toEqual([expect.stringContaining('(la marque du compte)'), 'Jardins']);
+      await brand.selectOption('Jardins');
+      await page.getByLabel('Destinataires').fill('06 12 34 56 70');
+      await page.getByLabel('Message', { exact: true }).fill('Votre commande Jardins est prête');
+      await page.getByRole('button', { name: 'Envoyer', exact: true }).click();
+      await page.getByRole('cell', { name: /accepté/ }).waitFor();
+      const { body } = await relais.api('GET', '/v1/messages?limit=100');
+      const sent = body.messages.find((m: { text: string }) => m.text === 'Votre commande Jardins est prête');
+      expect((await relais.api('GET', `/v1/messages/${sent.id}`)).body.brand).toBe('Jardins');
+    });
+  }, 60_000);
 });

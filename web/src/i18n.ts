@@ -103,6 +103,7 @@ const fr = {
   'send.marketing': 'Marketing (promotion : consentement, mention STOP, horaires)',
   'send.brand': 'Marque',
   'send.brandHint': 'Par défaut, la marque du compte.',
+  'send.ownBrand': '{brand} (la marque du compte)',
   'send.sender': 'Expéditeur',
   'send.senderHint': 'Un numéro court du compte ou un nom alphanumérique approuvé ; par défaut, le numéro court du compte.',
   'send.shortCode': 'Numéro court',
@@ -385,6 +386,8 @@ const fr = {
   'audit.kind.system': 'Relais',
   'audit.kind.anonymous': 'inconnu',
   'audit.first': 'Première page',
+  'audit.from': 'Depuis le',
+  'audit.to': 'Jusqu’au (exclu)',
   'audit.next': 'Suivant',
 };
 
@@ -490,6 +493,7 @@ const en: Record<Key, string> = {
   'send.marketing': 'Marketing (promotion: consent, STOP mention, hours)',
   'send.brand': 'Brand',
   'send.brandHint': 'Default: the account’s brand.',
+  'send.ownBrand': '{brand} (the account’s brand)',
   'send.sender': 'Sender',
   'send.senderHint': 'A short code of the account or an approved alphanumeric name; default the account’s short code.',
   'send.shortCode': 'Short code',
@@ -772,6 +776,8 @@ const en: Record<Key, string> = {
   'audit.kind.system': 'Relais',
   'audit.kind.anonymous': 'unknown',
   'audit.first': 'First page',
+  'audit.from': 'From',
+  'audit.to': 'Until (excluded)',
   'audit.next': 'Next',
 };
 

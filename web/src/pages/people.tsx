@@ -258,6 +258,7 @@ export function ApiKeysTab() {
   const revoke = useAction(async (key: ApiKey) => {
     await api('DELETE', `/v1/api-keys/${key.id}`);
     setRevoking(null);
+    setCreated(null);
     setDone(t('keys.revoked', { prefix: key.prefix }));
     keys.reload();
   });
@@ -440,8 +441,8 @@ export function AuditTab() {
             </select>
           )}
         </Field>
-        <Field label={`${t('messages.from')} (${readerZone})`}>{(id) => <input id={id} type="datetime-local" value={from} onInput={(e) => setFrom(e.currentTarget.value)} />}</Field>
-        <Field label={`${t('messages.to')} (${readerZone})`}>{(id) => <input id={id} type="datetime-local" value={to} onInput={(e) => setTo(e.currentTarget.value)} />}</Field>
+        <Field label={`${t('audit.from')} (${readerZone})`}>{(id) => <input id={id} type="datetime-local" value={from} onInput={(e) => setFrom(e.currentTarget.value)} />}</Field>
+        <Field label={`${t('audit.to')} (${readerZone})`}>{(id) => <input id={id} type="datetime-local" value={to} onInput={(e) => setTo(e.currentTarget.value)} />}</Field>
         <button type="submit">{t('audit.filter')}</button>
       </form>
       <p class="actions">
@@ -470,7 +471,7 @@ export function AuditTab() {
                   {e.actor.label ?? e.actor.id ?? '—'} <small>({word('audit.kind', e.actor.kind)})</small>
                 </td>
                 <td>
-                  <code>{e.action}</code>
+                  <code class="nowrap">{e.action}</code>
                 </td>
                 <td>{e.object ? `${e.object.type} ${e.object.id}` : '—'}</td>
                 <td>
