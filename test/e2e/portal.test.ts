@@ -398,7 +398,8 @@ describe('the portal, in Chromium', () => {
       await row.getByText('Ce qui l’utilise cessera aussitôt de fonctionner').waitFor();
       await row.getByRole('button', { name: 'Oui, révoquer' }).click();
       await page.getByText(/est révoquée : elle ne fonctionne plus/).waitFor();
-      expect((await call()).status).toBe(401);
+      // Every door stops accepting it within a second (docs/accounts.md, "API keys")
+      await expect.poll(async () => (await call()).status, { timeout: 3000 }).toBe(401);
     });
   }, 60_000);
 
