@@ -14,6 +14,7 @@ import { hashPassword } from '../../src/app/passwords.ts';
 import { PgAccountStore } from '../../src/adapters/store/account-store.ts';
 import { PgSignInStore } from '../../src/adapters/store/sign-in-store.ts';
 import { launchChromium, screenshot } from '../support/chromium.ts';
+import { lastMailTo } from '../support/outbox.ts';
 import { startTestRelais, type TestRelais } from '../support/relais.ts';
 
 const PORTAL = path.resolve(import.meta.dirname, '..', '..', 'dist', 'web', 'index.html');
@@ -334,6 +335,100 @@ describe('the portal, in Chromium', () => {
     });
   }, 60_000);
 
+  it('lets the administrator invite a user with only "statistics", who accepts by e-mail, signs in and has no Send page', async () => {
+    const admin = await newPage();
+    await shot(admin, 'portal-users', async () => {
+      await signIn(admin, 'anne@example.fr');
+      await admin.getByRole('navigation', { name: 'Navigation principale' }).getByRole('link', { name: 'Paramètres' }).click();
+      await admin.getByRole('navigation', { name: 'Rubriques des paramètres' }).getByRole('link', { name: 'Utilisateurs' }).click();
+      await admin.getByRole('heading', { name: 'Nouvel utilisateur' }).waitFor();
+      await admin.getByLabel('Adresse e-mail').fill('lea@example.fr');
+      await admin.getByLabel('Nom', { exact: true }).fill('Léa Martin');
+      await admin.getByRole('checkbox', { name: 'statistiques', exact: true }).check();
+      await admin.getByRole('button', { name: 'Inviter' }).click();
+      await admin.getByText('une invitation a été envoyée par e-mail à lea@example.fr').waitFor();
+      const row = admin.getByRole('row').filter({ hasText: 'lea@example.fr' });
+      await row.getByRole('cell', { name: 'invité', exact: true }).waitFor();
+      await row.getByRole('cell', { name: 'statistiques', exact: true }).waitFor();
+
+      // Léa opens the link of her e-mail, chooses her password, signs in: the dashboard alone
+      const mail = await lastMailTo(relais.relais.mailOutbox!, 'lea@example.fr');
+      expect(mail.link).toContain('/invitation?token=');
+      const lea = await newPage();
+      await lea.goto(mail.link);
+      await lea.getByLabel('Nouveau mot de passe', { exact: true }).fill('le mot de passe de Léa');
+      await lea.getByLabel('Le même, une seconde fois').fill('le mot de passe de Léa');
+      await lea.getByRole('button', { name: 'Enregistrer' }).click();
+      await lea.getByText('Mot de passe enregistré.').waitFor();
+      await signIn(lea, 'lea@example.fr', 'le mot de passe de Léa');
+      await lea.getByRole('heading', { name: 'Tableau de bord' }).waitFor();
+      expect(await lea.getByRole('navigation').getByRole('link').allTextContents()).toEqual(['Tableau de bord', 'Mon compte']);
+
+      // The administrator gives her "messages" too, then disables her
+      await admin.reload();
+      await row.getByRole('cell', { name: 'actif', exact: true }).waitFor();
+      await row.getByRole('button', { name: 'Changer les droits de lea@example.fr' }).click();
+      await row.getByRole('checkbox', { name: 'messages', exact: true }).check();
+      await row.getByRole('button', { name: 'Enregistrer' }).click();
+      await row.getByRole('cell', { name: 'messages, statistiques', exact: true }).waitFor();
+      await row.getByRole('button', { name: 'Désactiver' }).click();
+      await row.getByRole('cell', { name: 'désactivé', exact: true }).waitFor();
+      await lea.reload();
+      await lea.getByRole('button', { name: 'Se connecter' }).waitFor();
+    });
+  }, 90_000);
+
+  it('creates an API key shown once, which works until it is revoked in the page', async () => {
+    const page = await newPage();
+    await shot(page, 'portal-api-keys', async () => {
+      await signIn(page, 'anne@example.fr');
+      await page.getByRole('heading', { name: 'Tableau de bord' }).waitFor();
+      await page.goto(relais.relais.httpUrl + '/settings/api-keys');
+      await page.getByLabel('Libellé').fill('boutique en ligne');
+      await page.getByRole('checkbox', { name: 'messages', exact: true }).check();
+      await page.getByRole('button', { name: 'Créer la clé' }).click();
+      await page.getByText('Elle n’est affichée qu’une fois').waitFor();
+      const key = (await page.getByTestId('new-key').textContent())!.trim();
+      const call = () => fetch(`${relais.relais.httpUrl}/v1/messages?limit=1`, { headers: { authorization: `Bearer ${key}` } });
+      expect((await call()).status).toBe(200);
+
+      const row = page.getByRole('row').filter({ hasText: 'boutique en ligne' });
+      await row.getByRole('cell', { name: 'messages', exact: true }).waitFor();
+      await row.getByRole('button', { name: /^Révoquer la clé/ }).click();
+      await row.getByText('Ce qui l’utilise cessera aussitôt de fonctionner').waitFor();
+      await row.getByRole('button', { name: 'Oui, révoquer' }).click();
+      await page.getByText(/est révoquée : elle ne fonctionne plus/).waitFor();
+      // Every door stops accepting it within a second (docs/accounts.md, "API keys")
+      await expect.poll(async () => (await call()).status, { timeout: 3000 }).toBe(401);
+    });
+  }, 60_000);
+
+  it('shows the creation of a key in the audit trail, by the signed-in user, and exports it as CSV', async () => {
+    const page = await newPage();
+    await shot(page, 'portal-audit', async () => {
+      await signIn(page, 'anne@example.fr');
+      await page.getByRole('heading', { name: 'Tableau de bord' }).waitFor();
+      await page.goto(relais.relais.httpUrl + '/settings/api-keys');
+      await page.getByLabel('Libellé').fill('journal');
+      await page.getByRole('checkbox', { name: 'statistiques', exact: true }).check();
+      await page.getByRole('button', { name: 'Créer la clé' }).click();
+      await page.getByText('Elle n’est affichée qu’une fois').waitFor();
+
+      await page.getByRole('navigation', { name: 'Rubriques des paramètres' }).getByRole('link', { name: 'Journal d’audit' }).click();
+      await page.getByLabel('Action', { exact: true }).fill('api-keys');
+      await page.getByRole('button', { name: 'Filtrer' }).click();
+      const row = page.getByRole('row').filter({ hasText: 'api-keys.create' }).first();
+      await row.getByRole('cell', { name: /anne@example\.fr/ }).waitFor();
+      expect(await page.getByRole('row').filter({ hasText: 'webhooks' }).count()).toBe(0);
+
+      const downloading = page.waitForEvent('download');
+      await page.getByRole('button', { name: 'Exporter (CSV)' }).click();
+      const csv = readFileSync((await (await downloading).path())!, 'utf8');
+      expect(csv).toContain('api-keys.create');
+      expect(csv).toContain('anne@example.fr');
+    });
+  }, 60_000);
+
   it('lets the aggregator name the client account it views, and shows that account', async () => {
     const admin = relais.relais.firstSignIns?.find((s) => s.email === 'admin@localhost');
     expect(admin, 'the first start made admin@localhost').toBeDefined();
@@ -419,6 +514,26 @@ describe('the portal, in Chromium', () => {
       await page.getByRole('button', { name: 'Sign in' }).click();
       await page.getByRole('heading', { name: 'Dashboard' }).waitFor();
       expect(await page.locator('html').getAttribute('lang')).toBe('en');
+    });
+  }, 60_000);
+
+  it('offers the account’s brands to choose from on the Send page, and sends as the one chosen', async () => {
+    await relais.api('PUT', '/v1/account/brands', { brands: ['Jardins'] });
+    const page = await newPage();
+    await shot(page, 'portal-send-brand', async () => {
+      await signIn(page, 'anne@example.fr');
+      await page.getByRole('navigation').getByRole('link', { name: 'Envoyer' }).click();
+      const brand = page.getByLabel('Marque', { exact: true });
+      await brand.locator('option', { hasText: 'Jardins' }).waitFor({ state: 'attached' });
+      expect(await brand.locator('option').allTextContents()).toEqual([expect.stringContaining('(la marque du compte)'), 'Jardins']);
+      await brand.selectOption('Jardins');
+      await page.getByLabel('Destinataires').fill('06 12 34 56 70');
+      await page.getByLabel('Message', { exact: true }).fill('Votre commande Jardins est prête');
+      await page.getByRole('button', { name: 'Envoyer', exact: true }).click();
+      await page.getByRole('cell', { name: /accepté/ }).waitFor();
+      const { body } = await relais.api('GET', '/v1/messages?limit=100');
+      const sent = body.messages.find((m: { text: string }) => m.text === 'Votre commande Jardins est prête');
+      expect((await relais.api('GET', `/v1/messages/${sent.id}`)).body.brand).toBe('Jardins');
     });
   }, 60_000);
 });

@@ -14,7 +14,7 @@ import { InboundPage } from './pages/inbound.tsx';
 import { MePage } from './pages/me.tsx';
 import { MessagePage, MessagesPage } from './pages/messages.tsx';
 import { SendPage } from './pages/send.tsx';
-import { SettingsPage } from './pages/settings.tsx';
+import { SETTINGS_RIGHTS, SettingsPage } from './pages/settings.tsx';
 import { ChoosePasswordPage, PasswordResetPage, SecondFactorPage, SignInPage } from './pages/signin.tsx';
 import { getState, holds, navigate, setActingAccount, setLanguage, signedOut, t, useApp } from './state.ts';
 import { Link } from './ui.tsx';
@@ -24,6 +24,8 @@ interface Route {
   label: Key;
   /** The right that opens the page (none: everyone signed in). */
   right?: string;
+  /** Or: any one of these rights opens it. */
+  anyRight?: string[];
   /** Shown only to those who may change things under the right (sending needs to write). */
   write?: boolean;
   page: (params: string[]) => JSX.Element;
@@ -39,13 +41,13 @@ export const ROUTES: Route[] = [
   { path: '/contacts', label: 'nav.contacts', right: 'contacts', page: () => <ContactsPage /> },
   { path: '/consents', label: 'nav.consents', right: 'consents', page: () => <ConsentsPage /> },
   { path: '/inbound', label: 'nav.inbound', right: 'inbound', page: () => <InboundPage /> },
-  { path: '/settings', label: 'nav.settings', right: 'settings', page: () => <SettingsPage /> },
+  { path: '/settings', label: 'nav.settings', anyRight: SETTINGS_RIGHTS, page: () => <SettingsPage />, detail: ([tab]) => <SettingsPage tab={tab} /> },
   { path: '/me', label: 'nav.me', page: () => <MePage /> },
 ];
 
 export function visibleRoutes(): Route[] {
   const user = getState().session?.user;
-  return ROUTES.filter((r) => !r.right || (holds(r.right) && !(r.write && user?.staffRole === 'operator-support')));
+  return ROUTES.filter((r) => (r.anyRight ? r.anyRight.some(holds) : !r.right || (holds(r.right) && !(r.write && user?.staffRole === 'operator-support'))));
 }
 
 function resolve(path: string): { route: Route; params: string[] } | undefined {

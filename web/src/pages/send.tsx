@@ -3,13 +3,13 @@
  * counter (the server's own text code), then per-recipient results: accepted, deferred until when, left out and why,
  * or refused and why.
  */
-import { useMemo, useState } from 'preact/hooks';
+import { useEffect, useMemo, useState } from 'preact/hooks';
 import { STOP_WORDINGS } from '../../../src/core/compliance/stop-mention.ts';
 import { api, ApiError } from '../api.ts';
 import { countText, outgoingText } from '../counter.ts';
 import { formatCount, formatInstant } from '../format.ts';
-import { t } from '../state.ts';
-import { Field, Link, Page, ProblemView, useAction } from '../ui.tsx';
+import { getState, holds, t } from '../state.ts';
+import { Field, Link, Page, ProblemView, useAction, useLoad } from '../ui.tsx';
 
 interface Accepted {
   id: string;
@@ -41,6 +41,11 @@ export function SendPage() {
   const [sendAt, setSendAt] = useState('');
   const [outcomes, setOutcomes] = useState<Outcome[] | null>(null);
   const [startedAt, setStartedAt] = useState(0);
+  const brands = useBrandChoices();
+  // A user limited to some brands cannot speak for the account's own: their first brand is the default.
+  useEffect(() => {
+    if (brands && !brands.own && brands.brands[0]) setBrand(brands.brands[0]);
+  }, [brands]);
 
   const numbers = recipientsOf(recipients);
   // The STOP mention names the short code: the one given, else a placeholder of the same length (36xxx).
@@ -109,7 +114,22 @@ export function SendPage() {
         </fieldset>
         <div class="row">
           <Field label={t('send.brand')} hint={t('send.brandHint')} error={fieldError('/brand')}>
-            {(id, described) => <input id={id} value={brand} aria-describedby={described} onInput={(e) => setBrand(e.currentTarget.value)} />}
+            {(id, described) =>
+              brands && brands.brands.length > 0 ? (
+                <select id={id} value={brand} aria-describedby={described} onChange={(e) => setBrand(e.currentTarget.value)}>
+                  {brands.own && <option value="">{t('send.ownBrand', { brand: brands.own })}</option>}
+                  {brands.brands
+                    .filter((b) => b !== brands.own)
+                    .map((b) => (
+                      <option key={b} value={b}>
+                        {b}
+                      </option>
+                    ))}
+                </select>
+              ) : (
+                <input id={id} value={brand} aria-describedby={described} onInput={(e) => setBrand(e.currentTarget.value)} />
+              )
+            }
           </Field>
           <Field label={t('send.sender')} hint={t('send.senderHint')} error={fieldError('/from')}>
             {(id, described) => <input id={id} value={from} maxLength={16} aria-describedby={described} onInput={(e) => setFrom(e.currentTarget.value)} />}
@@ -197,4 +217,22 @@ function describe(outcome: Outcome, startedAt: number): string {
   // Due more than a minute after it was sent: deferred (a later send time, the send window, the daily cap).
   if (Date.parse(accepted.dueAt) > startedAt + 60_000) return t('send.deferred', { when: formatInstant(accepted.dueAt) });
   return `${t('send.accepted')} (${accepted.segments} SMS)`;
+}
+
+/**
+ * The brands the person may send as: their own list when limited to some, else the account's (GET /v1/account, which
+ * needs "settings"); undefined when neither is known (the field stays free text, the API checks it).
+ */
+interface BrandChoices {
+  own: string | null;
+  brands: string[];
+}
+
+function useBrandChoices(): BrandChoices | undefined {
+  const limited = getState().session?.user.brands ?? null;
+  const loaded = useLoad<BrandChoices | undefined>(
+    () => (limited ? Promise.resolve({ own: null, brands: limited }) : holds('settings') ? api<{ brand: string; brands: string[] }>('GET', '/v1/account').then((a) => ({ own: a.brand, brands: a.brands })) : Promise.resolve(undefined)),
+    [],
+  );
+  return loaded.data;
 }

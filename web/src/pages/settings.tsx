@@ -1,9 +1,14 @@
-/** Settings: the account's webhooks (create, switch on or off, delete, their latest deliveries). */
+/**
+ * Settings, in tabs each opened by a right: the account's webhooks ("settings"), its users ("users"), its API keys
+ * ("api-keys") and its audit trail ("users").
+ */
 import { useState } from 'preact/hooks';
 import { api, ApiError } from '../api.ts';
 import { formatInstant } from '../format.ts';
-import { mayChange, t } from '../state.ts';
-import { Field, Page, ProblemView, useAction, useLoad } from '../ui.tsx';
+import type { Key } from '../i18n.ts';
+import { holds, mayChange, t } from '../state.ts';
+import { Field, Link, Page, ProblemView, useAction, useLoad } from '../ui.tsx';
+import { ApiKeysTab, AuditTab, UsersTab } from './people.tsx';
 
 interface Webhook {
   id: string;
@@ -14,7 +19,38 @@ interface Webhook {
   secret?: string;
 }
 
-export function SettingsPage() {
+const TABS: { name: string; label: Key; right: string; page: () => preact.JSX.Element }[] = [
+  { name: 'webhooks', label: 'settings.webhooks', right: 'settings', page: () => <WebhooksTab /> },
+  { name: 'users', label: 'users.title', right: 'users', page: () => <UsersTab /> },
+  { name: 'api-keys', label: 'keys.title', right: 'api-keys', page: () => <ApiKeysTab /> },
+  { name: 'audit', label: 'audit.title', right: 'users', page: () => <AuditTab /> },
+];
+
+/** The rights that open the settings page (any one of them). */
+export const SETTINGS_RIGHTS = [...new Set(TABS.map((tab) => tab.right))];
+
+export function SettingsPage({ tab }: { tab?: string | undefined }) {
+  const tabs = TABS.filter((x) => holds(x.right));
+  const current = tabs.find((x) => x.name === tab) ?? tabs[0]!;
+  return (
+    <Page title={t('settings.title')}>
+      <nav aria-label={t('settings.tabs')} class="tabs">
+        <ul>
+          {tabs.map((x) => (
+            <li key={x.name}>
+              <Link href={`/settings/${x.name}`} current={x === current}>
+                {t(x.label)}
+              </Link>
+            </li>
+          ))}
+        </ul>
+      </nav>
+      {current.page()}
+    </Page>
+  );
+}
+
+function WebhooksTab() {
   const hooks = useLoad(() => api<{ webhooks: Webhook[] }>('GET', '/v1/webhooks'), []);
   const [url, setUrl] = useState('');
   const [secret, setSecret] = useState<string | null>(null);
@@ -31,7 +67,7 @@ export function SettingsPage() {
   });
   const writable = mayChange('settings');
   return (
-    <Page title={t('settings.title')}>
+    <section>
       <h2>{t('settings.webhooks')}</h2>
       <ProblemView error={hooks.error ?? change.error} />
       {hooks.data && hooks.data.webhooks.length === 0 && <p>{t('common.none')}</p>}
@@ -74,6 +110,6 @@ export function SettingsPage() {
           </button>
         </form>
       )}
-    </Page>
+    </section>
   );
 }
