@@ -3,6 +3,7 @@ import { sql, type Selectable, type Transaction } from 'kysely';
 import type { KeywordSet } from '../../core/keywords/index.ts';
 import type { Sender } from '../../app/submit-messages.ts';
 import type { AccountOption, ComplianceSettings } from '../../app/guard-message.ts';
+import type { CompanyIdentity } from '../../core/access/identity.ts';
 import { ADMINISTRATOR_GRANT, type Principal, type Right, type StaffRole } from '../../core/access/rights.ts';
 import type { AccountsTable, Database, Db } from './database.ts';
 import { uuidv7 } from './ids.ts';
@@ -39,15 +40,8 @@ export interface Account {
 
 export type AccountStatus = 'active' | 'suspended' | 'closed';
 
-export interface AccountIdentity {
-  legalName: string | null;
-  siren: string | null;
-  siret: string | null;
-  vatNumber: string | null;
-  postalAddress: string | null;
-  contactEmail: string | null;
-  contactPhone: string | null;
-}
+/** The company behind the account (core/access/identity.ts checks its numbers). */
+export type AccountIdentity = CompanyIdentity;
 
 export type AccountChanges = Partial<
   Pick<Account, 'defaultShortCode' | 'inDoubtPolicy' | 'brand' | 'capPolicy' | 'contactReply' | 'allowResubscribe' | 'keywords' | 'shortCodes' | 'brands'> &
