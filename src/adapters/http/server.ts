@@ -37,7 +37,7 @@ import { accountRoutes, apiKeyRoutes, userRoutes, type PeopleStore } from './peo
 import { billingRoutes } from './billing-routes.ts';
 import type { PgBillingStore } from '../store/billing-store.ts';
 
-/** Who calls, and on behalf of which account (staff name it per request; see `callerOf`). */
+/** Who calls, and on behalf of which account (staff name it per request with the Relais-Account header). */
 export interface Caller {
   principal: Principal;
   account: Account | undefined;
