@@ -1,6 +1,6 @@
 /**
  * A postpaid account's invoice for a month: its rated usage (every line of its plan's grids), VAT on the total, and
- * the invoice's number. Pure: the close (src/adapters/store/billing-store.ts) numbers and stores it.
+ * the invoice's number. Pure: given its number, it computes; numbering and storing are the month close's (in the store).
  */
 import type { InvoiceLine } from '../pricing/index.ts';
 import type { PricePlan } from './plan.ts';
