@@ -265,6 +265,7 @@ function receiptRequestColumns(rows: Row[]): unknown[][] {
 export async function takeCapSlots(client: Queryable, rows: Row[]): Promise<Row[]> {
   const placed = new Map(rows.map((row) => [row.id, row]));
   let waiting = rows.flatMap((row) => (row.message.cap && row.message.status === 'queued' ? [{ row, day: row.message.cap.first, dayIndex: 0, slot: 1 }] : []));
+  await lockCapHolders(client, waiting.map((w) => w.row.message));
   while (waiting.length > 0) {
     const { rows: taken } = await client.query<{ message_id: string }>(
       `INSERT INTO marketing_slots (account_id, brand, recipient, local_day, slot, short_code, message_id)
@@ -292,6 +293,18 @@ export async function takeCapSlots(client: Queryable, rows: Row[]): Promise<Row[
     }
   }
   return rows.map((row) => placed.get(row.id)!);
+}
+
+/**
+ * One advisory lock per (account, brand, recipient) under the cap, all taken at once in one fixed order and held
+ * until the transaction ends. Without them, two transactions whose batches name the same recipients in different
+ * orders (or move to a recipient's next day in a later round) could each wait on a slot the other inserted: a
+ * deadlock, and a whole batch refused.
+ */
+async function lockCapHolders(client: Queryable, messages: readonly NewMessage[]): Promise<void> {
+  if (messages.length === 0) return;
+  const holders = [...new Set(messages.map((m) => `${m.accountId} ${m.brand} ${m.recipient}`))];
+  await client.query(`SELECT pg_advisory_xact_lock(hashtextextended('cap ' || h, 0)) FROM (SELECT h FROM unnest($1::text[]) h ORDER BY h) s`, [holders]);
 }
 
 /** Slot 1 of the next day the rules allow, within the plan's days. */
