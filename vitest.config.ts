@@ -1,4 +1,5 @@
 import { defineConfig } from 'vitest/config';
+import TurnsSequencer from './test/support/sequencer.ts';
 
 export default defineConfig({
   test: {
@@ -7,5 +8,9 @@ export default defineConfig({
     testTimeout: 20_000,
     hookTimeout: 60_000,
     pool: 'forks',
+    // Two workers on two cores; the files that start many processes take turns (test/support/turns.ts).
+    maxWorkers: 2,
+    minWorkers: 1,
+    sequence: { sequencer: TurnsSequencer },
   },
 });

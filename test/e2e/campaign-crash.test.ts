@@ -13,6 +13,9 @@ import { PROJETCOM_BULK_SMS } from '../../src/core/pricing/index.ts';
 import { createTestDatabase, primaryTarget } from '../support/db.ts';
 import { startCrashRig, startRelaisProcess } from '../support/relais-process.ts';
 import { eventually } from '../support/waiting.ts';
+import { takeTurns } from '../support/turns.ts';
+
+takeTurns();
 
 const RECIPIENTS = 50_000;
 const SHORT_CODE = '36001';

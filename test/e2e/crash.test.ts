@@ -10,6 +10,9 @@ import { decodeGsm7 } from '../../src/core/text/index.ts';
 import { createTestDatabase, primaryTarget, type TestDatabase } from '../support/db.ts';
 import { startCrashRig, startRelaisProcess } from '../support/relais-process.ts';
 import { eventually } from '../support/waiting.ts';
+import { takeTurns } from '../support/turns.ts';
+
+takeTurns();
 
 const TOTAL = 20_000;
 

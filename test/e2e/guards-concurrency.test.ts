@@ -14,6 +14,9 @@ import { PgConsentStore } from '../../src/adapters/store/consent-store.ts';
 import { PgOutboxStore } from '../../src/adapters/store/outbox-store.ts';
 import { PgRouteStore } from '../../src/adapters/store/route-store.ts';
 import { createTestDatabase, primaryTarget, type TestDatabase } from '../support/db.ts';
+import { takeTurns } from '../support/turns.ts';
+
+takeTurns();
 
 const run = promisify(execFile);
 const WORKERS = 8;

@@ -14,6 +14,9 @@ import { PgSmppAccountStore } from '../../src/adapters/store/smpp-account-store.
 import { TestEsme, textSubmit } from '../adapters/smpp-server/esme.ts';
 import { createTestDatabase, primaryTarget, type TestDatabase } from '../support/db.ts';
 import { freePort, startRelaisProcess, type RelaisProcess } from '../support/relais-process.ts';
+import { takeTurns } from '../support/turns.ts';
+
+takeTurns();
 
 const PROCESSES = 8;
 const MESSAGES = 10_000;

@@ -16,6 +16,9 @@ import { PgSignInStore } from '../../src/adapters/store/sign-in-store.ts';
 import { launchChromium, screenshot } from '../support/chromium.ts';
 import { lastMailTo } from '../support/outbox.ts';
 import { startTestRelais, type TestRelais } from '../support/relais.ts';
+import { takeTurns } from '../support/turns.ts';
+
+takeTurns();
 
 const PORTAL = path.resolve(import.meta.dirname, '..', '..', 'dist', 'web', 'index.html');
 const PASSWORD = 'correct horse battery staple';
