@@ -1,8 +1,8 @@
 import { sql } from 'kysely';
-import type { StaffRole } from '../../core/access/rights.ts';
+import type { Right, StaffRole } from '../../core/access/rights.ts';
 import type { NewUser, SignInStore, SignInUser, StoredSession, TokenPurpose } from '../../app/sign-in.ts';
 import type { Db } from './database.ts';
-import { uuidv7 } from './ids.ts';
+import { insertUser } from './user-store.ts';
 
 /** Users, sessions, single-use tokens and sign-in failures in PostgreSQL. Secrets arrive here already hashed. */
 export class PgSignInStore implements SignInStore {
@@ -55,30 +55,7 @@ export class PgSignInStore implements SignInStore {
 
   /** A new user: active when a password is given, invited otherwise. */
   async createUser(user: NewUser, now: Date): Promise<SignInUser> {
-    const id = uuidv7(now.getTime());
-    await this.db.kysely
-      .insertInto('users')
-      .values({
-        id,
-        email: user.email.trim(),
-        name: user.name,
-        language: user.language,
-        account_id: user.accountId,
-        staff_role: user.staffRole,
-        administrator: user.administrator,
-        rights: user.rights,
-        brands: user.brands,
-        phone: user.phone ?? null,
-        password_hash: user.passwordHash,
-        totp_secret: null,
-        second_factor: null,
-        status: user.passwordHash ? 'active' : 'invited',
-        created_at: now,
-        password_set_at: user.passwordHash ? now : null,
-        disabled_at: null,
-      })
-      .execute();
-    return (await this.findUserById(id))!;
+    return (await this.findUserById(await insertUser(this.db, { ...user, rights: user.rights as Right[] }, now)))!;
   }
 
   /** Sets the password; an invited user becomes active (a disabled one stays disabled). */

@@ -36,6 +36,43 @@ export type UserChanges = Partial<Pick<User, 'name' | 'language' | 'rights' | 'b
 export class EmailTaken extends Error {}
 
 /**
+ * Inserts a user and gives its id: active when a password hash is given, invited otherwise. An administrator holds
+ * every right by that role (no list); duplicates in rights and brands are dropped.
+ */
+export async function insertUser(db: Db, input: NewUser & { passwordHash?: string | null; phone?: string | null }, now: Date): Promise<string> {
+  const id = uuidv7(now.getTime());
+  const passwordHash = input.passwordHash ?? null;
+  try {
+    await db.kysely
+      .insertInto('users')
+      .values({
+        id,
+        email: input.email.trim(),
+        name: input.name,
+        language: input.language ?? 'fr',
+        account_id: input.accountId,
+        staff_role: input.staffRole ?? null,
+        administrator: input.administrator ?? false,
+        rights: input.administrator ? [] : [...new Set(input.rights ?? [])],
+        brands: input.administrator || !input.brands ? null : [...new Set(input.brands)],
+        phone: input.phone ?? null,
+        password_hash: passwordHash,
+        totp_secret: null,
+        second_factor: null,
+        status: passwordHash ? 'active' : 'invited',
+        created_at: now,
+        password_set_at: passwordHash ? now : null,
+        disabled_at: null,
+      })
+      .execute();
+  } catch (error) {
+    if ((error as { constraint?: string }).constraint === 'users_email') throw new EmailTaken(`a user with the e-mail ${input.email} already exists`);
+    throw error;
+  }
+  return id;
+}
+
+/**
  * The users (docs/accounts.md, "Who is who"). Passwords, sessions and invitations are the sign-in's (its own store);
  * this one creates the rows, `invited` until their person sets a password.
  */
@@ -43,35 +80,7 @@ export class PgUserStore {
   constructor(private readonly db: Db) {}
 
   async createUser(input: NewUser, now: Date): Promise<User> {
-    const id = uuidv7(now.getTime());
-    try {
-      await this.db.kysely
-        .insertInto('users')
-        .values({
-          id,
-          email: input.email.trim(),
-          name: input.name,
-          language: input.language ?? 'fr',
-          account_id: input.accountId,
-          staff_role: input.staffRole ?? null,
-          administrator: input.administrator ?? false,
-          rights: input.administrator ? [] : [...new Set(input.rights ?? [])],
-          brands: input.administrator || !input.brands ? null : [...new Set(input.brands)],
-          phone: null,
-          password_hash: null,
-          totp_secret: null,
-          second_factor: null,
-          status: 'invited',
-          created_at: now,
-          password_set_at: null,
-          disabled_at: null,
-        })
-        .execute();
-    } catch (error) {
-      if ((error as { constraint?: string }).constraint === 'users_email') throw new EmailTaken(`a user with the e-mail ${input.email} already exists`);
-      throw error;
-    }
-    return (await this.findUser(input.accountId, id))!;
+    return (await this.findUser(input.accountId, await insertUser(this.db, input, now)))!;
   }
 
   async listUsers(accountId: string): Promise<User[]> {
