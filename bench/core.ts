@@ -7,6 +7,7 @@
  */
 import { parseArgs } from 'node:util';
 import { decide, type DecisionInput } from '../src/core/compliance/index.ts';
+import { parseMsisdn } from '../src/core/numbers/msisdn.ts';
 import { measure, segment } from '../src/core/text/index.ts';
 
 const { values } = parseArgs({ options: { seconds: { type: 'string', default: '2' }, rounds: { type: 'string', default: '5' } } });
@@ -78,6 +79,9 @@ const SEGMENT_TEXTS = [
   'Livraison prévue à 14h — merci de votre confiance. Ça arrive bientôt ! '.repeat(15).slice(0, 1000),
 ];
 
+/** A metropolitan mobile as people write it. */
+const MOBILE_FORMS = ['06 12 34 56 78', '0756123456', '+33612345678', '0033 7 56 12 34 56', '33612345678', '06.12.34.56.78'];
+
 /**
  * Operations per CPU second of `run(i)`, run for `seconds`, counted in batches to keep the clock out of the loop.
  * CPU time rather than wall time: a busy machine then slows the run without lowering the figure.
@@ -112,6 +116,7 @@ const figures = {
   decisions: median((i) => decide(INPUTS[i % INPUTS.length]!)),
   measure: median((i) => measure(SEGMENT_TEXTS[i % SEGMENT_TEXTS.length]!)),
   segment: median((i) => segment(SEGMENT_TEXTS[i % SEGMENT_TEXTS.length]!, { reference: i & 0xff })),
+  msisdn: median((i) => parseMsisdn(MOBILE_FORMS[i % MOBILE_FORMS.length]!, { requireMobile: true })),
 };
 
 const rate = (value: number) => `${Math.round(value).toLocaleString('en-US')}/s`;
@@ -124,3 +129,4 @@ console.log(
 console.log(`  compliance decide   ${rate(figures.decisions).padStart(14)}   (target ≥ 200,000/s: ${figures.decisions >= 200_000 ? 'met' : 'NOT met'})`);
 console.log(`  text measure        ${rate(figures.measure).padStart(14)}   (${SEGMENT_TEXTS.length} texts, 19 to 1,000 characters, GSM and UCS-2)`);
 console.log(`  text segment        ${rate(figures.segment).padStart(14)}`);
+console.log(`  msisdn parse        ${rate(figures.msisdn).padStart(14)}   (${MOBILE_FORMS.length} ways to write a mobile; target ≥ 300,000/s: ${figures.msisdn >= 300_000 ? 'met' : 'NOT met'})`);
