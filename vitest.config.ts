@@ -5,8 +5,9 @@ export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
     globalSetup: ['test/support/global-setup.ts'],
-    testTimeout: 20_000,
-    hookTimeout: 60_000,
+    // Limits for a hung test, not waits: a loaded 2-core machine runs a property test several times slower.
+    testTimeout: 60_000,
+    hookTimeout: 120_000,
     pool: 'forks',
     // Two workers on two cores; the files that start many processes take turns (test/support/turns.ts).
     maxWorkers: 2,
