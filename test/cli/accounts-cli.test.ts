@@ -12,13 +12,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PgAccountStore } from '../../src/adapters/store/account-store.ts';
 import { PgConsentStore } from '../../src/adapters/store/consent-store.ts';
 import { PgRouteStore } from '../../src/adapters/store/route-store.ts';
-import { relaisFromSource } from '../support/cli.ts';
+import { relaisCommand } from '../support/cli.ts';
 import { createTestDatabase, primaryTarget, type TestDatabase } from '../support/db.ts';
 import { startTestRelais, type TestRelais } from '../support/relais.ts';
 
 /** DATABASE_URL would win over the file's database: the command must use this test's database. */
 const { DATABASE_URL: _ignored, ...env } = process.env;
-const run = (config: string, ...args: string[]) => promisify(execFile)(process.execPath, [...relaisFromSource, ...args, '-c', config], { env });
+const run = (config: string, ...args: string[]) => promisify(execFile)(process.execPath, [...relaisCommand, ...args, '-c', config], { env });
 const refusal = (config: string, ...args: string[]) => run(config, ...args).then(() => expect.fail('accepted'), (error: { stderr: string }) => error.stderr);
 
 let dir: string;

@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { keyPrefixOf, PgAccountStore } from '../../src/adapters/store/account-store.ts';
 import { PgAuditStore } from '../../src/adapters/store/audit-store.ts';
 import { maskedCommandLine } from '../../src/cli/common.ts';
-import { relaisFromSource } from '../support/cli.ts';
+import { relaisCommand } from '../support/cli.ts';
 import { createTestDatabase, primaryTarget, type TestDatabase } from '../support/db.ts';
 
 /** DATABASE_URL would win over the file's database: the command must use this test's database. */
@@ -23,7 +23,7 @@ describe('the command line on the audit trail', { timeout: 180_000 }, () => {
   let tdb: TestDatabase;
   let config: string;
   let accountId: string;
-  const run = (...args: string[]) => promisify(execFile)(process.execPath, [...relaisFromSource, ...args, '-c', config], { env });
+  const run = (...args: string[]) => promisify(execFile)(process.execPath, [...relaisCommand, ...args, '-c', config], { env });
   beforeAll(async () => {
     dir = mkdtempSync(path.join(tmpdir(), 'relais-audit-cli-'));
     tdb = await createTestDatabase(primaryTarget());

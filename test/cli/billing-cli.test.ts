@@ -9,11 +9,11 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PgAccountStore } from '../../src/adapters/store/account-store.ts';
 import { PgBillingStore } from '../../src/adapters/store/billing-store.ts';
-import { relaisFromSource } from '../support/cli.ts';
+import { relaisCommand } from '../support/cli.ts';
 import { createTestDatabase, primaryTarget, type TestDatabase } from '../support/db.ts';
 
 const { DATABASE_URL: _ignored, ...env } = process.env;
-const run = (config: string, ...args: string[]) => promisify(execFile)(process.execPath, [...relaisFromSource, ...args, '-c', config], { env });
+const run = (config: string, ...args: string[]) => promisify(execFile)(process.execPath, [...relaisCommand, ...args, '-c', config], { env });
 const refusal = (config: string, ...args: string[]) => run(config, ...args).then(() => expect.fail('accepted'), (error: { stderr: string }) => error.stderr);
 
 describe('relais billing', { timeout: 60_000 }, () => {

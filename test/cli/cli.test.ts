@@ -12,7 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { missingLibraries } from '../../src/adapters/store/embedded-postgres.ts';
 import { PgAccountStore } from '../../src/adapters/store/account-store.ts';
 import { createTestDatabase, primaryTarget, type TestDatabase } from '../support/db.ts';
-import { relaisFromSource } from '../support/cli.ts';
+import { relaisCommand } from '../support/cli.ts';
 import { startTestRelais, type TestRelais } from '../support/relais.ts';
 
 const root = path.resolve(import.meta.dirname, '../..');
@@ -27,7 +27,7 @@ afterAll(() => {
 });
 const { DATABASE_URL: _ignored, ...env } = process.env;
 const run = (args: string[], options: { env?: NodeJS.ProcessEnv } = {}) =>
-  promisify(execFile)(process.execPath, [...relaisFromSource, ...args], { env: options.env ?? env }).then(
+  promisify(execFile)(process.execPath, [...relaisCommand, ...args], { env: options.env ?? env }).then(
     ({ stdout, stderr }) => ({ code: 0, stdout, stderr }),
     (error: { code: number; stdout: string; stderr: string }) => ({ code: error.code, stdout: error.stdout, stderr: error.stderr }),
   );
@@ -96,7 +96,7 @@ describe('the relais command beside the API', () => {
     const imported = (await upload.json()) as { id: string; rejected: number };
     expect(imported.rejected).toBe(5_000);
     const account = (await new PgAccountStore(tdb.db).listAccounts()).find((a) => a.id === t.accountId)!;
-    const child = spawn(process.execPath, [...relaisFromSource, 'imports', 'errors', imported.id, '--account', account.name, '-c', config], { env });
+    const child = spawn(process.execPath, [...relaisCommand, 'imports', 'errors', imported.id, '--account', account.name, '-c', config], { env });
     let stderr = '';
     child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
     child.stdout.once('data', () => child.stdout.destroy());

@@ -12,14 +12,14 @@ import { PgAccountStore } from '../../src/adapters/store/account-store.ts';
 import { PgRouteStore } from '../../src/adapters/store/route-store.ts';
 import { parseCsv } from '../support/csv.ts';
 import { createTestDatabase, primaryTarget, type TestDatabase } from '../support/db.ts';
-import { relaisFromSource } from '../support/cli.ts';
+import { relaisCommand } from '../support/cli.ts';
 
 let tdb: TestDatabase;
 let dir: string;
 let config: string;
 /** DATABASE_URL would win over the file's database: the command must use this test's database. */
 const { DATABASE_URL: _ignored, ...env } = process.env;
-const relais = (...args: string[]) => promisify(execFile)(process.execPath, [...relaisFromSource, ...args, '-c', config], { env });
+const relais = (...args: string[]) => promisify(execFile)(process.execPath, [...relaisCommand, ...args, '-c', config], { env });
 /**
  * Each command is a Relais process, which loads its TypeScript sources (through tsx) before doing anything:
  * 2.5–6 s on a loaded 2-core machine. A test's time limit is therefore a budget per command it runs, generous

@@ -8,12 +8,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { verifyPassword } from '../../src/app/passwords.ts';
 import { PgAccountStore } from '../../src/adapters/store/account-store.ts';
 import { PgSignInStore } from '../../src/adapters/store/sign-in-store.ts';
-import { relaisFromSource } from '../support/cli.ts';
+import { relaisCommand } from '../support/cli.ts';
 import { createTestDatabase, primaryTarget, type TestDatabase } from '../support/db.ts';
 import { lastMailTo } from '../support/outbox.ts';
 
 const { DATABASE_URL: _ignored, ...env } = process.env;
-const run = (config: string, ...args: string[]) => promisify(execFile)(process.execPath, [...relaisFromSource, ...args, '-c', config], { env });
+const run = (config: string, ...args: string[]) => promisify(execFile)(process.execPath, [...relaisCommand, ...args, '-c', config], { env });
 const refusal = (config: string, ...args: string[]) => run(config, ...args).then(() => expect.fail('accepted'), (error: { stderr: string }) => error.stderr);
 
 // Each command is a process of its own (a few seconds each on a loaded machine): a generous limit, not a wait.

@@ -7,14 +7,14 @@ import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:f
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { relaisFromSource } from '../support/cli.ts';
+import { relaisCommand } from '../support/cli.ts';
 
 
 function startRelais(cwd: string): { child: ChildProcessWithoutNullStreams; output: () => string; banner: Promise<{ url: string; key: string }> } {
   const env: NodeJS.ProcessEnv = { ...process.env, RELAIS_HTTP_PORT: '0', RELAIS_LOG_LEVEL: 'warn' };
   delete env.DATABASE_URL;
   delete env.RELAIS_CONFIG;
-  const child = spawn(process.execPath, [...relaisFromSource, 'start'], { cwd, env });
+  const child = spawn(process.execPath, [...relaisCommand, 'start'], { cwd, env });
   let out = '';
   const banner = new Promise<{ url: string; key: string }>((resolve, reject) => {
     child.stdout.on('data', (chunk: Buffer) => {

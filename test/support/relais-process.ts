@@ -5,7 +5,7 @@ import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { startSmppSimulator, type SmppSimulator, type SmppSimulatorOptions } from '../../src/adapters/simulator/smpp-simulator.ts';
-import { relaisFromSource } from './cli.ts';
+import { relaisCommand } from './cli.ts';
 
 
 export interface RelaisProcess {
@@ -20,7 +20,7 @@ export interface RelaisProcess {
 }
 
 export function startRelaisProcess(configFile: string, databaseUrl: string, dataDir: string): RelaisProcess {
-  const child = spawn(process.execPath, [...relaisFromSource, 'start', '--config', configFile], {
+  const child = spawn(process.execPath, [...relaisCommand, 'start', '--config', configFile], {
     env: { ...process.env, DATABASE_URL: databaseUrl, RELAIS_DATA_DIR: dataDir },
   });
   let out = '';

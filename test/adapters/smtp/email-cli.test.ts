@@ -8,14 +8,14 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { PgEmailStore } from '../../../src/adapters/store/email-store.ts';
 import { PgAccountStore } from '../../../src/adapters/store/account-store.ts';
 import { createTestDatabase, primaryTarget, type TestDatabase } from '../../support/db.ts';
-import { relaisFromSource } from '../../support/cli.ts';
+import { relaisCommand } from '../../support/cli.ts';
 
 let tdb: TestDatabase;
 let dir: string;
 let config: string;
 /** DATABASE_URL would win over the file's database: the command must use this test's database. */
 const { DATABASE_URL: _ignored, ...env } = process.env;
-const relais = (...args: string[]) => promisify(execFile)(process.execPath, [...relaisFromSource, ...args, '-c', config], { env });
+const relais = (...args: string[]) => promisify(execFile)(process.execPath, [...relaisCommand, ...args, '-c', config], { env });
 
 beforeAll(async () => {
   tdb = await createTestDatabase(primaryTarget());

@@ -12,7 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { closeMonth, invoicesOf, PgBillingStore } from '../../../src/adapters/store/billing-store.ts';
 import { openDatabase } from '../../../src/adapters/store/database.ts';
 import { billedParts, type PricePlan } from '../../../src/core/billing/index.ts';
-import { relaisFromSource } from '../../support/cli.ts';
+import { relaisCommand } from '../../support/cli.ts';
 import { createTestDatabase, primaryTarget, type TestDatabase } from '../../support/db.ts';
 import { eventually } from '../../support/waiting.ts';
 
@@ -111,14 +111,14 @@ describe('month close killed halfway', { timeout: 120_000 }, () => {
     const config = path.join(dir, 'store.config.json');
     writeFileSync(config, JSON.stringify({ database: { url: tdb.url, dataDir: dir }, log: { level: 'warn' } }));
     const { DATABASE_URL: _ignored, ...env } = process.env;
-    const closing = spawn(process.execPath, [...relaisFromSource, 'billing', 'close', '--month', MONTH, '-c', config], { env, stdio: 'ignore' });
+    const closing = spawn(process.execPath, [...relaisCommand, 'billing', 'close', '--month', MONTH, '-c', config], { env, stdio: 'ignore' });
     const exited = new Promise((resolve) => closing.once('exit', resolve));
     await eventually(async () => (await numbering(tdb)).length > 0, 'the first invoices', 60_000, 2);
     closing.kill('SIGKILL');
     await exited;
     const before = await numbering(tdb);
 
-    const { stdout } = await promisify(execFile)(process.execPath, [...relaisFromSource, 'billing', 'close', '--month', MONTH, '-c', config], { env });
+    const { stdout } = await promisify(execFile)(process.execPath, [...relaisCommand, 'billing', 'close', '--month', MONTH, '-c', config], { env });
     expect(stdout).toContain('invoice(s) issued');
     const after = await numbering(tdb);
     expect(before.length).toBeLessThan(after.length); // killed halfway, not after the end
