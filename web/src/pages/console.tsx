@@ -94,6 +94,7 @@ function AccountsTab() {
     const reason = reasons[account.name]?.trim();
     if (action === 'suspend' && !reason) throw new Error(t('console.reasonNeeded'));
     await api('POST', `/v1/aggregator/accounts/${encodeURIComponent(account.name)}/${action}`, { body: action === 'suspend' ? { reason } : {} });
+    setReasons({ ...reasons, [account.name]: '' });
     accounts.reload();
   });
   const label = { '/name': t('console.name'), '/legalName': t('console.legalName'), '/administrator/email': t('console.adminEmail'), '/administrator/name': t('console.adminName') };
@@ -312,6 +313,7 @@ function TrafficTab() {
   return (
     <section>
       <h2>{t('console.traffic')}</h2>
+      <p class="hint">{t('console.trafficHint')}</p>
       <ProblemView error={traffic.error} />
       {traffic.data && (
         <div class="table-wrap">

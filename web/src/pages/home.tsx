@@ -91,7 +91,7 @@ function Dashboard() {
           <caption class="hint">{t('dash.zone', { zone: data.zone })}</caption>
           <thead>
             <tr>
-              <th scope="col">—</th>
+              <th scope="col">{t('dash.figure')}</th>
               <th scope="col">{t('dash.today')}</th>
               <th scope="col">{t('dash.month')}</th>
             </tr>
