@@ -103,7 +103,7 @@ describe('the portal, in Chromium', () => {
   it('opens on the dashboard: today and this month, STOPs, spend and the queue', async () => {
     const sent = await relais.api('POST', '/v1/messages', { to: '+33611223344', text: 'Votre colis arrive demain', class: 'transactional' });
     await relais.waitFor(sent.body.id, (status) => status === 'delivered');
-    await relais.api('POST', '/v1/messages', { to: '+33611223345', text: 'Rappel : votre rendez-vous', class: 'transactional', sendAt: new Date(Date.now() + 86_400_000).toISOString() });
+    await relais.api('POST', '/v1/messages', { to: '+33611223345', text: 'Livraison prévue demain', class: 'transactional', sendAt: new Date(Date.now() + 86_400_000).toISOString() });
     const page = await newPage();
     await shot(page, 'portal-dashboard', async () => {
       await signIn(page, 'anne@example.fr');
