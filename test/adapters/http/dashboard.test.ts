@@ -3,7 +3,9 @@
  * console's routes and traffic, against Relais in-process with its built-in simulator.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { hashPassword } from '../../../src/app/passwords.ts';
 import { PgAccountStore } from '../../../src/adapters/store/account-store.ts';
+import { PgSignInStore } from '../../../src/adapters/store/sign-in-store.ts';
 import { periodFigures, periodStarts } from '../../../src/core/statistics/summary.ts';
 import { startTestRelais, type TestRelais } from '../../support/relais.ts';
 
@@ -56,7 +58,10 @@ describe('dashboard and aggregator console over HTTP', { timeout: 60_000 }, () =
 
   it('lists the account’s short codes and approved senders for the Send page', async () => {
     await asAggregator('PATCH', '/v1/aggregator/accounts/test', { alphanumericSenders: ['MaBoutique'] });
-    const { status, body } = await t.api('GET', '/v1/senders');
+    // A provisioning change reaches every process within a second (the account is read again): wait for it
+    let answer = await t.api('GET', '/v1/senders');
+    for (const deadline = Date.now() + 5_000; answer.body.alphanumericSenders.length === 0 && Date.now() < deadline; ) answer = await t.api('GET', '/v1/senders');
+    const { status, body } = answer;
     expect(status).toBe(200);
     expect(body.shortCodes).toEqual([expect.objectContaining({ default: true })]);
     expect(body.alphanumericSenders).toEqual(['MaBoutique']);
@@ -73,5 +78,28 @@ describe('dashboard and aggregator console over HTTP', { timeout: 60_000 }, () =
     // An account's key is not the aggregator's
     const refused = await fetch(`${t.relais.httpUrl}/v1/aggregator/routes`, { headers: { authorization: `Bearer ${t.key}` } });
     expect(refused.status).toBe(401);
+  });
+
+  it('lets a signed-in aggregator’s person in, with the CSRF token on changes, and keeps an account’s user out', async () => {
+    const store = new PgSignInStore(t.relais.db);
+    const passwordHash = await hashPassword('correct horse battery staple');
+    const person = { name: 'Personne', language: 'fr' as const, administrator: false, rights: [], brands: null, passwordHash };
+    await store.createUser({ ...person, email: 'ops@aggregator.example', accountId: null, staffRole: 'operator-admin' }, new Date());
+    await store.createUser({ ...person, email: 'user@test.example', accountId: t.accountId, staffRole: null, administrator: true }, new Date());
+    const signIn = async (email: string) => {
+      const response = await fetch(`${t.relais.httpUrl}/v1/session`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email, password: 'correct horse battery staple' }) });
+      expect(response.status).toBe(200);
+      const cookie = response.headers.get('set-cookie')!.split(';')[0]!;
+      return { cookie, csrf: ((await response.json()) as { csrfToken: string }).csrfToken };
+    };
+    const staff = await signIn('ops@aggregator.example');
+    expect((await fetch(`${t.relais.httpUrl}/v1/aggregator/routes`, { headers: { cookie: staff.cookie } })).status).toBe(200);
+    const suspend = (csrf?: string) =>
+      fetch(`${t.relais.httpUrl}/v1/aggregator/accounts/test/suspend`, { method: 'POST', headers: { cookie: staff.cookie, 'content-type': 'application/json', ...(csrf ? { 'x-csrf-token': csrf } : {}) }, body: JSON.stringify({ reason: 'essai' }) });
+    expect((await suspend()).status).toBe(403);
+    expect((await suspend(staff.csrf)).status).toBe(200);
+    expect((await asAggregator('POST', '/v1/aggregator/accounts/test/reactivate', {})).status).toBe(200);
+    const user = await signIn('user@test.example');
+    expect((await fetch(`${t.relais.httpUrl}/v1/aggregator/accounts`, { headers: { cookie: user.cookie } })).status).toBe(403);
   });
 });
