@@ -30,6 +30,7 @@ import { PgMessageStore } from './adapters/store/message-store.ts';
 import { PgOutboxStore } from './adapters/store/outbox-store.ts';
 import { PgBillingStore, settleBilling } from './adapters/store/billing-store.ts';
 import { PgRouteStore } from './adapters/store/route-store.ts';
+import { PgStatisticsStore } from './adapters/store/statistics-store.ts';
 import { PgWebhookStore } from './adapters/store/webhook-store.ts';
 import { PgAuditStore } from './adapters/store/audit-store.ts';
 import { PgEmailStore } from './adapters/store/email-store.ts';
@@ -145,8 +146,9 @@ export async function startRelais(config: Config, options: { log?: Logger; clock
     const contacts = new PgContactStore(db);
     const campaignDeps: CampaignDeps = { campaigns: new PgCampaignStore(db), contacts, submit, clock, tariff: campaignTariff(config.campaigns.tariff) };
 
+    let dispatcher: Dispatcher | undefined;
     if (config.roles.includes('dispatcher')) {
-      const dispatcher = new Dispatcher({
+      dispatcher = new Dispatcher({
         store: new PgOutboxStore(db, log),
         routes: routeStore,
         openLink: (route) => openLink(route, log),
@@ -168,8 +170,9 @@ export async function startRelais(config: Config, options: { log?: Logger; clock
           retry: { ...defaultRetryPolicy, maxAttempts: config.dispatcher.maxAttempts },
         },
       });
-      await dispatcher.start();
-      stops.push({ what: 'dispatcher', stop: () => dispatcher.stop() });
+      const started = dispatcher;
+      await started.start();
+      stops.push({ what: 'dispatcher', stop: () => started.stop() });
     }
 
     if (config.roles.includes('campaigns')) {
@@ -233,6 +236,9 @@ export async function startRelais(config: Config, options: { log?: Logger; clock
         signIn,
         trustProxy: config.http.trustProxy,
         billing: new PgBillingStore(db),
+        statistics: new PgStatisticsStore(db),
+        routes: routeStore,
+        links: () => dispatcher?.links() ?? [],
       });
       await api.listen({ host: config.http.host, port: config.http.port });
       const address = api.server.address();

@@ -1,4 +1,4 @@
-import type { Clock, Logger, OperatorLink, OutboxStore, Route, RouteStore } from '../app/ports.ts';
+import type { Clock, LinkState, Logger, OperatorLink, OutboxStore, Route, RouteStore } from '../app/ports.ts';
 import { Doorbell, sleep } from '../app/doorbell.ts';
 import { defaultAddressing } from './message-to-parts.ts';
 import { RouteDispatcher, type DispatchOptions, type RouteDeps } from './route-dispatcher.ts';
@@ -47,6 +47,14 @@ export class Dispatcher {
     for (const route of this.routes) route.start();
     this.sweep = this.sweepPendingReceipts();
     if (this.deps.billingSweep) this.billing = this.sweepBilling(this.deps.billingSweep);
+  }
+
+  /** Each route this process sends on, with its link's state now (the aggregator console shows it). */
+  links(): { route: string; state: LinkState; freeWindow: number }[] {
+    return this.routes.flatMap((r) => {
+      const link = r.linkState();
+      return link ? [{ route: r.spec.name, ...link }] : [];
+    });
   }
 
   async stop(): Promise<void> {

@@ -1,6 +1,6 @@
 import { setMaxListeners } from 'node:events';
 import { defaultRetryPolicy, nextStep, type AttemptResult, type RetryPolicy } from '../core/message/retry.ts';
-import type { AcceptedPart, ClaimedMessage, Clock, LateAnswer, LinkHandlers, Logger, MobileOriginated, OperatorLink, OutboundPart, OutboxStore, ShortCode, SubmitOutcome } from '../app/ports.ts';
+import type { AcceptedPart, ClaimedMessage, Clock, LateAnswer, LinkHandlers, LinkState, Logger, MobileOriginated, OperatorLink, OutboundPart, OutboxStore, ShortCode, SubmitOutcome } from '../app/ports.ts';
 import { Doorbell, sleep } from '../app/doorbell.ts';
 import { messageToParts, type AddressingOptions } from './message-to-parts.ts';
 import { ShortCodeThrottle } from './throttle.ts';
@@ -92,6 +92,11 @@ export class RouteDispatcher {
 
   isOwner(): boolean {
     return this.link !== undefined;
+  }
+
+  /** The link's state as this process sees it (absent: this process does not hold the route now). */
+  linkState(): { state: LinkState; freeWindow: number } | undefined {
+    return this.link && { state: this.link.state(), freeWindow: this.link.freeWindow() };
   }
 
   private async holdLease(): Promise<void> {

@@ -103,6 +103,26 @@ describe('the portal, in Chromium', () => {
     });
   }, 60_000);
 
+  it('opens on the dashboard: today and this month, STOPs, spend and the queue', async () => {
+    const sent = await relais.api('POST', '/v1/messages', { to: '+33611223344', text: 'Votre colis arrive demain', class: 'transactional' });
+    await relais.waitFor(sent.body.id, (status) => status === 'delivered');
+    await relais.api('POST', '/v1/messages', { to: '+33611223345', text: 'Livraison prévue demain', class: 'transactional', sendAt: new Date(Date.now() + 86_400_000).toISOString() });
+    const page = await newPage();
+    await shot(page, 'portal-dashboard', async () => {
+      await signIn(page, 'anne@example.fr');
+      await page.getByRole('heading', { name: 'Tableau de bord' }).waitFor();
+      const table = page.getByRole('table');
+      await table.getByRole('columnheader', { name: 'Ce mois-ci' }).waitFor();
+      const delivered = table.getByRole('row').filter({ has: page.getByRole('rowheader', { name: 'Délivrés', exact: true }) });
+      expect(Number((await delivered.getByRole('cell').first().textContent())!.replace(/\D/g, ''))).toBeGreaterThanOrEqual(1);
+      await table.getByRole('rowheader', { name: 'STOP reçus' }).waitFor();
+      await table.getByRole('rowheader', { name: 'Dépenses (HT)' }).waitFor();
+      // The message for tomorrow waits in the queue
+      const scheduled = page.locator('.figures div').filter({ has: page.getByText('Programmés', { exact: true }) });
+      expect(Number((await scheduled.locator('dd').textContent())!.replace(/\D/g, ''))).toBeGreaterThanOrEqual(1);
+    });
+  }, 60_000);
+
   it('shows every refused recipient of a pasted list with its reason, and sends nothing', async () => {
     const page = await newPage(390);
     await shot(page, 'portal-send-refused-phone', async () => {
@@ -443,6 +463,38 @@ describe('the portal, in Chromium', () => {
       await page.getByLabel('Compte', { exact: true }).press('Enter');
       await page.getByRole('navigation').getByRole('link', { name: 'Messages' }).click();
       await page.getByRole('cell', { name: '+33612345678' }).first().waitFor();
+    });
+  }, 60_000);
+
+  it('gives the aggregator its console: accounts (created, suspended, reactivated), routes with their link, traffic', async () => {
+    const admin = relais.relais.firstSignIns?.find((s) => s.email === 'admin@localhost');
+    const page = await newPage();
+    await shot(page, 'portal-console', async () => {
+      await signIn(page, 'admin@localhost', admin!.password);
+      await page.getByRole('navigation').getByRole('link', { name: 'Console agrégateur' }).click();
+      await page.getByRole('heading', { name: 'Console de l’agrégateur' }).waitFor();
+      for (const name of ['test', 'secure']) await page.getByRole('rowheader', { name }).waitFor();
+
+      await page.getByLabel('Nom du compte').fill('boutique');
+      await page.getByLabel('Raison sociale').fill('La Boutique SAS');
+      await page.getByRole('button', { name: 'Créer le compte' }).click();
+      const row = page.getByRole('row').filter({ has: page.getByRole('rowheader', { name: 'boutique' }) });
+      await row.getByText('actif').waitFor();
+      await row.getByRole('button', { name: 'Suspendre' }).click();
+      await page.getByText('Indiquez la raison de la suspension').waitFor();
+      await row.getByLabel('Raison de la suspension de boutique').fill('Impayé de novembre');
+      await row.getByRole('button', { name: 'Suspendre' }).click();
+      await row.getByText('Impayé de novembre').waitFor();
+      await row.getByRole('button', { name: 'Réactiver' }).click();
+      await row.getByText('actif').waitFor();
+      await screenshot(page, 'portal-console-accounts');
+
+      await page.getByRole('link', { name: 'Routes et numéros courts' }).click();
+      await page.getByText('connectée').first().waitFor();
+      await page.getByRole('columnheader', { name: 'Débit' }).first().waitFor();
+      await screenshot(page, 'portal-console-routes');
+      await page.getByRole('link', { name: 'Trafic' }).click();
+      await page.getByRole('rowheader', { name: 'Total' }).waitFor();
     });
   }, 60_000);
 

@@ -9,6 +9,8 @@ import type { Key } from './i18n.ts';
 import { CampaignPage, CampaignsPage } from './pages/campaigns.tsx';
 import { ConsentsPage } from './pages/consents.tsx';
 import { ContactsPage } from './pages/contacts.tsx';
+import { BasePage } from './pages/audiences.tsx';
+import { ConsolePage } from './pages/console.tsx';
 import { HomePage } from './pages/home.tsx';
 import { InboundPage } from './pages/inbound.tsx';
 import { MePage } from './pages/me.tsx';
@@ -29,6 +31,8 @@ interface Route {
   /** Shown only to those who may change things under the right (sending needs to write). */
   write?: boolean;
   page: (params: string[]) => JSX.Element;
+  /** Only the aggregator's staff see it (the console). */
+  staff?: boolean;
   /** Paths under this one (/messages/123). */
   detail?: (params: string[]) => JSX.Element;
 }
@@ -38,16 +42,17 @@ export const ROUTES: Route[] = [
   { path: '/send', label: 'nav.send', right: 'messages', write: true, page: () => <SendPage /> },
   { path: '/messages', label: 'nav.messages', right: 'messages', page: () => <MessagesPage />, detail: ([id]) => <MessagePage id={id!} /> },
   { path: '/campaigns', label: 'nav.campaigns', right: 'campaigns', page: () => <CampaignsPage />, detail: ([id]) => <CampaignPage id={id!} /> },
-  { path: '/contacts', label: 'nav.contacts', right: 'contacts', page: () => <ContactsPage /> },
+  { path: '/contacts', label: 'nav.contacts', right: 'contacts', page: () => <ContactsPage />, detail: ([base]) => <BasePage base={base!} /> },
   { path: '/consents', label: 'nav.consents', right: 'consents', page: () => <ConsentsPage /> },
   { path: '/inbound', label: 'nav.inbound', right: 'inbound', page: () => <InboundPage /> },
   { path: '/settings', label: 'nav.settings', anyRight: SETTINGS_RIGHTS, page: () => <SettingsPage />, detail: ([tab]) => <SettingsPage tab={tab} /> },
   { path: '/me', label: 'nav.me', page: () => <MePage /> },
+  { path: '/console', label: 'nav.console', staff: true, page: () => <ConsolePage />, detail: ([tab]) => <ConsolePage tab={tab} /> },
 ];
 
 export function visibleRoutes(): Route[] {
   const user = getState().session?.user;
-  return ROUTES.filter((r) => (r.anyRight ? r.anyRight.some(holds) : !r.right || (holds(r.right) && !(r.write && user?.staffRole === 'operator-support'))));
+  return ROUTES.filter((r) => (r.staff ? !!user?.staffRole : r.anyRight ? r.anyRight.some(holds) : !r.right || (holds(r.right) && !(r.write && user?.staffRole === 'operator-support'))));
 }
 
 function resolve(path: string): { route: Route; params: string[] } | undefined {
@@ -89,7 +94,7 @@ export function App() {
       {/* A page starts afresh when staff change the account they view */}
       <main id="main" key={session.user.staffRole ? (actingAccount ?? '') : ''}>
         {notice && <p class="notice">{t(notice)}</p>}
-        {session.user.staffRole && !actingAccount && <p class="notice">{t('home.chooseAccount')}</p>}
+        {session.user.staffRole && !actingAccount && !route.staff && <p class="notice">{t('home.chooseAccount')}</p>}
         {params.length > 0 && route.detail ? route.detail(params) : route.page(params)}
       </main>
     </div>

@@ -10,6 +10,7 @@ import { Forbidden, Unauthorized } from './problem.ts';
 import { aggregatorAuditRoutes } from './audit-routes.ts';
 import { EmailTaken } from '../store/user-store.ts';
 import type { Api, HttpDeps } from './server.ts';
+import { consoleRoutes, staffSignedIn } from './aggregator-console.ts';
 
 /** What the aggregator's routes need of the accounts. */
 export interface AccountAdministration {
@@ -107,6 +108,12 @@ export async function aggregatorRoutes(app: Api, deps: HttpDeps): Promise<void> 
   app.addSchema(AccountSettingsChange);
   app.addHook('onRequest', async (request) => {
     const key = /^Bearer\s+(\S+)$/i.exec(request.headers.authorization ?? '')?.[1];
+    // The aggregator console: staff signed in to the portal (aggregator-console.ts)
+    const principal = key ? undefined : await staffSignedIn(request, deps);
+    if (principal) {
+      if (principal.role !== 'operator-admin' && request.method !== 'GET') throw new Forbidden('operator-support reads and changes nothing');
+      return;
+    }
     if (!key) throw new Unauthorized('send an aggregator key as "Authorization: Bearer <key>"');
     const caller = await deps.findCallerByApiKey(key);
     if (!caller || caller.principal.kind !== 'staff') throw new Unauthorized('this is not an aggregator key (relais aggregator-key create makes one)');
@@ -343,6 +350,7 @@ export async function aggregatorRoutes(app: Api, deps: HttpDeps): Promise<void> 
   );
 
   await aggregatorAuditRoutes(app, deps);
+  await consoleRoutes(app, deps);
 }
 
 async function found(deps: HttpDeps, name: string): Promise<Account> {

@@ -36,6 +36,8 @@ import { csrfMatches, resolveSession, type SignedIn } from '../../app/sign-in.ts
 import { accountRoutes, apiKeyRoutes, userRoutes, type PeopleStore } from './people-routes.ts';
 import { billingRoutes } from './billing-routes.ts';
 import type { PgBillingStore } from '../store/billing-store.ts';
+import type { ConsoleDeps } from './aggregator-console.ts';
+import { senderRoutes, statisticsRoutes } from './dashboard-routes.ts';
 
 /** Who calls, and on behalf of which account (staff name it per request with the Relais-Account header). */
 export interface Caller {
@@ -74,6 +76,10 @@ export interface HttpDeps {
   signIn?: SessionDeps | undefined;
   /** Relais is behind a reverse proxy: its X-Forwarded-For and X-Forwarded-Proto tell the client's address and scheme. */
   trustProxy?: boolean | undefined;
+  /** The dashboard's and the aggregator console's counts, routes and links (dashboard-routes.ts, aggregator-console.ts). */
+  statistics?: ConsoleDeps['statistics'];
+  routes?: ConsoleDeps['routes'];
+  links?: ConsoleDeps['links'];
 }
 
 declare module 'fastify' {
@@ -282,6 +288,8 @@ const AREAS: readonly (readonly [(app: Api, deps: HttpDeps) => Promise<void>, Ri
   [apiKeyRoutes, 'api-keys'],
   [userRoutes, 'users'],
   [accountRoutes, 'settings'],
+  [statisticsRoutes, 'statistics'],
+  [senderRoutes, 'messages'],
 ];
 
 /** Refuses a request its principal's rights do not allow (brands are checked where the brand is known). */

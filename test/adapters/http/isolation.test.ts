@@ -33,6 +33,7 @@ const RIGHT_OF_TAG: Record<string, Right> = {
   account: 'settings',
   audit: 'users',
   billing: 'billing',
+  statistics: 'statistics',
 };
 const RIGHT_OF_OPERATION: Record<string, Right> = {
   'GET /v1/campaigns/{id}/stats': 'statistics',

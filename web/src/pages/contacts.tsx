@@ -6,7 +6,7 @@ import { useState } from 'preact/hooks';
 import { api, ApiError, upload } from '../api.ts';
 import { formatCount } from '../format.ts';
 import { mayChange, t } from '../state.ts';
-import { download, Field, Page, ProblemView, useAction, useLoad } from '../ui.tsx';
+import { download, Field, Link, Page, ProblemView, useAction, useLoad } from '../ui.tsx';
 
 interface Base {
   id: string;
@@ -43,8 +43,11 @@ export function ContactsPage() {
         <ul class="cards">
           {bases.data.bases.map((b) => (
             <li key={b.id}>
-              <strong>{b.name}</strong>
+              <strong>
+                <Link href={`/contacts/${encodeURIComponent(b.name)}`}>{b.name}</Link>
+              </strong>
               <span>{t('contacts.count', { count: formatCount(b.contacts ?? 0) })}</span>
+              <span class="hint">{t('contacts.listsAndSegments')}</span>
             </li>
           ))}
         </ul>

@@ -21,6 +21,11 @@ interface Accepted {
   error: { code: string | null; reason: string } | null;
 }
 
+interface SenderChoices {
+  shortCodes: { number: string; default: boolean }[];
+  alphanumericSenders: string[];
+}
+
 type Outcome = { typed: string; accepted: Accepted } | { typed: string; refused: string };
 
 /** The numbers of a pasted list: one per line, or separated by commas or semicolons; blanks dropped. */
@@ -42,6 +47,11 @@ export function SendPage() {
   const [outcomes, setOutcomes] = useState<Outcome[] | null>(null);
   const [startedAt, setStartedAt] = useState(0);
   const brands = useBrandChoices();
+  // The short codes and approved senders of the account (GET /v1/senders): chosen, not typed
+  const loadedSenders = useLoad(() => api<SenderChoices>('GET', '/v1/senders'), []).data;
+  const senders = loadedSenders && loadedSenders.shortCodes.length > 0 ? loadedSenders : undefined;
+  const defaultCode = senders?.shortCodes.find((c) => c.default)?.number ?? senders?.shortCodes[0]?.number ?? '';
+  const chosenCode = shortCode || defaultCode;
   // A user limited to some brands cannot speak for the account's own: their first brand is the default.
   useEffect(() => {
     if (brands && !brands.own && brands.brands[0]) setBrand(brands.brands[0]);
@@ -49,7 +59,7 @@ export function SendPage() {
 
   const numbers = recipientsOf(recipients);
   // The STOP mention names the short code: the one given, else a placeholder of the same length (36xxx).
-  const stopCode = /^\d{5}$/.test(shortCode) ? shortCode : /^\d{5}$/.test(from) ? from : '3XXXX';
+  const stopCode = /^\d{5}$/.test(chosenCode) ? chosenCode : /^\d{5}$/.test(from) ? from : '3XXXX';
   const outgoing = outgoingText(text, kind === 'marketing', stopCode);
   const count = useMemo(() => countText(outgoing), [outgoing]);
   const mention = outgoing !== text ? STOP_WORDINGS.shortCode.replaceAll('{shortCode}', stopCode) : null;
@@ -131,11 +141,36 @@ export function SendPage() {
               )
             }
           </Field>
-          <Field label={t('send.sender')} hint={t('send.senderHint')} error={fieldError('/from')}>
-            {(id, described) => <input id={id} value={from} maxLength={16} aria-describedby={described} onInput={(e) => setFrom(e.currentTarget.value)} />}
-          </Field>
           <Field label={t('send.shortCode')} hint={t('send.shortCodeHint')} error={fieldError('/shortCode')}>
-            {(id, described) => <input id={id} value={shortCode} inputMode="numeric" pattern="[0-9]{5}" maxLength={5} aria-describedby={described} onInput={(e) => setShortCode(e.currentTarget.value)} />}
+            {(id, described) =>
+              senders ? (
+                <select id={id} value={shortCode} aria-describedby={described} onChange={(e) => setShortCode(e.currentTarget.value)}>
+                  {senders.shortCodes.map((c) => (
+                    <option key={c.number} value={c.default ? '' : c.number}>
+                      {c.default ? t('send.defaultShortCode', { shortCode: c.number }) : c.number}
+                    </option>
+                  ))}
+                </select>
+              ) : (
+                <input id={id} value={shortCode} inputMode="numeric" pattern="[0-9]{5}" maxLength={5} aria-describedby={described} onInput={(e) => setShortCode(e.currentTarget.value)} />
+              )
+            }
+          </Field>
+          <Field label={t('send.sender')} hint={t('send.senderHint')} error={fieldError('/from')}>
+            {(id, described) =>
+              senders ? (
+                <select id={id} value={from} aria-describedby={described} onChange={(e) => setFrom(e.currentTarget.value)}>
+                  <option value="">{t('send.senderIsShortCode', { shortCode: chosenCode })}</option>
+                  {senders.alphanumericSenders.map((name) => (
+                    <option key={name} value={name}>
+                      {name}
+                    </option>
+                  ))}
+                </select>
+              ) : (
+                <input id={id} value={from} maxLength={16} aria-describedby={described} onInput={(e) => setFrom(e.currentTarget.value)} />
+              )
+            }
           </Field>
         </div>
         <Field label={t('send.text')} error={fieldError('/text')}>
