@@ -323,6 +323,7 @@ export async function attachToIncident(
       event: (changed) => eventOf('incident.comment', deps, changed, { author: request.author.name, side: request.author.side, text: `attached ${request.filename.trim()}` }),
     };
   });
+  await mail(deps, after, `pièce jointe de ${request.author.name}`, `${request.filename.trim()} (${request.content.length} octets)`);
   return after.attachments.find((a) => a.id === request.id)!;
 }
 
