@@ -4,6 +4,8 @@
  * holiday, rights, isolation, notifications (webhook deliveries, e-mails) and the monthly report.
  */
 import { readdirSync, readFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { keyPrefixOf, PgAccountStore } from '../../../src/adapters/store/account-store.ts';
@@ -19,6 +21,16 @@ describe('incident tickets over HTTP', () => {
   let withoutIncidents: string;
   let onlyIncidents: string;
   let reference: string;
+  /** The webhook receiver: every body POSTed to it, and a wait for the first of a type. */
+  const received: any[] = [];
+  const waiters: { type: string; resolve: (body: any) => void }[] = [];
+  let receiver: Server;
+  const receivedOfType = (type: string) =>
+    new Promise<any>((resolve) => {
+      const seen = received.find((b) => b.type === type);
+      if (seen) resolve(seen);
+      else waiters.push({ type, resolve });
+    });
 
   const call = async (key: string, method: string, url: string, body?: unknown) => {
     const response = await fetch(t.relais.httpUrl + url, {
@@ -38,8 +50,19 @@ describe('incident tickets over HTTP', () => {
   const staff = (method: string, url: string, body?: unknown) => call(aggregatorKey, method, `/v1/aggregator${url}`, body);
 
   beforeAll(async () => {
+    receiver = createServer((request, response) => {
+      let body = '';
+      request.on('data', (chunk) => (body += chunk));
+      request.on('end', () => {
+        const parsed = JSON.parse(body);
+        received.push(parsed);
+        for (const w of waiters.filter((w) => w.type === parsed.type)) w.resolve(parsed);
+        response.end('ok');
+      });
+    });
+    await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
     t = await startTestRelais(
-      { roles: ['api'], webhooks: { allowTargets: ['127.0.0.1'] }, mail: { supportAddress: 'support@aggregator.example' } },
+      { roles: ['api', 'webhooks'], webhooks: { allowTargets: ['127.0.0.1'] }, mail: { supportAddress: 'support@aggregator.example' } },
       { brand: 'Dupont' },
       { now: () => now },
     );
@@ -56,9 +79,13 @@ describe('incident tickets over HTTP', () => {
         rights,
       ]);
     }
-    expect((await t.api('POST', '/v1/webhooks', { url: 'http://127.0.0.1:9/hook', events: ['incident'] })).status).toBe(201);
+    const hook = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hook`;
+    expect((await t.api('POST', '/v1/webhooks', { url: hook, events: ['incident'] })).status).toBe(201);
   });
-  afterAll(() => t?.stop());
+  afterAll(async () => {
+    await t?.stop();
+    receiver?.close();
+  });
 
   it('is opened by the holders of the "incidents" right only', async () => {
     const refused = await call(withoutIncidents, 'POST', '/v1/incidents', { title: 'x', description: 'y' });
@@ -191,6 +218,8 @@ describe('incident tickets over HTTP', () => {
       ['incident.status', 'resolved'],
       ['incident.closed', 'closed'],
     ]);
+    const closed = await receivedOfType('incident.closed');
+    expect(closed).toMatchObject({ id: expect.any(String), type: 'incident.closed', incident: { reference, status: 'closed', cause: expect.stringContaining('SMPP'), clock: { businessMinutes: 690 } } });
     expect(rows[3].payload.comment).toEqual({ author: `API key ${keyPrefixOf(t.key)}`, side: 'client', text: 'Le message 0193…, vers le 06 12 34 56 78.' });
 
     const dir = t.relais.mailOutbox!;
