@@ -279,7 +279,8 @@ async function sendAttachment(deps: HttpDeps, scope: Scope, reference: string, i
     .send(file.content);
 }
 
-function presentReport(report: IncidentReport) {
+/** The report as the API and the CLI show it: durations in business minutes. */
+export function presentReport(report: IncidentReport) {
   const minutes = (ms: number) => Math.round(ms / 60_000);
   return {
     month: report.month,
