@@ -1,5 +1,6 @@
 /**
- * `relais incident`: the support opens a ticket for an account, closes it with its cause (resolved first), and finds it in the month's CSV report; each change is on the account's audit trail.
+ * `relais incident`: the support opens a ticket for an account, closes it with its cause (resolved first), and
+ * finds it in the month's CSV report; each change is on the account's audit trail.
  */
 import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';

@@ -11,6 +11,7 @@ import { ConsentsPage } from './pages/consents.tsx';
 import { ContactsPage } from './pages/contacts.tsx';
 import { HomePage } from './pages/home.tsx';
 import { InboundPage } from './pages/inbound.tsx';
+import { IncidentPage, IncidentsPage } from './pages/incidents.tsx';
 import { MePage } from './pages/me.tsx';
 import { MessagePage, MessagesPage } from './pages/messages.tsx';
 import { SendPage } from './pages/send.tsx';
@@ -42,6 +43,7 @@ export const ROUTES: Route[] = [
   { path: '/consents', label: 'nav.consents', right: 'consents', page: () => <ConsentsPage /> },
   { path: '/inbound', label: 'nav.inbound', right: 'inbound', page: () => <InboundPage /> },
   { path: '/settings', label: 'nav.settings', anyRight: SETTINGS_RIGHTS, page: () => <SettingsPage />, detail: ([tab]) => <SettingsPage tab={tab} /> },
+  { path: '/incidents', label: 'nav.incidents', right: 'incidents', page: () => <IncidentsPage />, detail: ([reference]) => <IncidentPage reference={reference!} /> },
   { path: '/me', label: 'nav.me', page: () => <MePage /> },
 ];
 
