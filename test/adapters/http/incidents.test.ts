@@ -157,6 +157,10 @@ describe('incident tickets over HTTP', () => {
     expect(badType.body.errors[0].field).toBe('/contentType');
     const withPath = await t.api('POST', `/v1/incidents/${reference}/attachments`, { filename: '../etc/passwd', contentType: 'text/plain', content: 'eA==' });
     expect(withPath.status).toBe(422);
+    const tooBig = await t.api('POST', `/v1/incidents/${reference}/attachments`, { filename: 'big.bin', contentType: 'application/octet-stream', content: Buffer.alloc(5 * 1024 * 1024 + 1).toString('base64') });
+    expect(tooBig.status).toBe(422);
+    expect(tooBig.body.errors).toEqual([{ field: '/content', reason: 'the file has 5242881 bytes; at most 5242880 are taken' }]);
+    expect((await t.api('GET', `/v1/incidents/${reference}`)).body.attachments).toHaveLength(1);
   });
 
   it('is resolved with its cause only, over a holiday, and closes with its duration', async () => {
@@ -185,8 +189,11 @@ describe('incident tickets over HTTP', () => {
     now = new Date('2027-01-01T00:30:00+01:00');
     const next = await t.api('POST', '/v1/incidents', { title: 'Bonne année', description: 'Rien ne part' });
     expect(next.body.reference).toBe('INC-2027-000001');
-    const list = await t.api('GET', '/v1/incidents?status=open');
-    expect(list.body.incidents.map((i: any) => i.reference)).toEqual(['INC-2027-000001', 'INC-2026-000002']);
+    // Openings at once take numbers one after the other, without a gap nor a duplicate.
+    const together = await Promise.all(Array.from({ length: 6 }, (_, i) => t.api('POST', '/v1/incidents', { title: `En même temps ${i}`, description: '…' })));
+    expect(together.map((r) => r.body.reference).sort()).toEqual([2, 3, 4, 5, 6, 7].map((n) => `INC-2027-00000${n}`));
+    const list = await t.api('GET', '/v1/incidents?status=open&limit=100');
+    expect(list.body.incidents.map((i: any) => i.reference).slice(-2)).toEqual(['INC-2027-000001', 'INC-2026-000002']);
     const theirs = await staff('GET', '/incidents?account=test&status=closed');
     expect(theirs.body.incidents.map((i: any) => i.reference)).toEqual([reference]);
   });
