@@ -9,7 +9,6 @@ import type { Clock, Logger } from './ports.ts';
 import type { Mailer } from './sign-in.ts';
 import {
   actionTowards,
-  categories,
   incidentReport,
   incidentTransition,
   IllegalIncidentTransition,
@@ -17,7 +16,6 @@ import {
   PROVIDER_HOURS,
   readClock,
   RESTORATION_TARGETS,
-  severities,
   type BusinessHours,
   type Category,
   type ClosedTicket,
@@ -381,4 +379,3 @@ async function mail(deps: IncidentDeps, incident: Incident, what: string, body: 
   }
 }
 
-export { categories, severities };
