@@ -45,6 +45,7 @@ import { Dispatcher } from './dispatch/dispatcher.ts';
 import { defaultDispatchOptions } from './dispatch/route-dispatcher.ts';
 import { PgSignInStore } from './adapters/store/sign-in-store.ts';
 import { createMailer } from './adapters/mail/mailer.ts';
+import { PgIncidentStore } from './adapters/store/incident-store.ts';
 import { generatePassword, hashPassword } from './app/passwords.ts';
 import { PLATFORM_ACCOUNT, sendPlatformSms } from './app/platform-traffic.ts';
 import { sendInvitation } from './app/sign-in.ts';
@@ -239,6 +240,7 @@ export async function startRelais(config: Config, options: { log?: Logger; clock
         statistics: new PgStatisticsStore(db),
         routes: routeStore,
         links: () => dispatcher?.links() ?? [],
+        incidents: { store: new PgIncidentStore(db), clock, mailer, supportAddress: config.mail.supportAddress, publicUrl: config.portal.publicUrl, log },
       });
       await api.listen({ host: config.http.host, port: config.http.port });
       const address = api.server.address();

@@ -234,6 +234,7 @@ export const ConfigSchema = Type.Object(
         ),
         from: Type.String({ minLength: 3, default: 'Relais <relais@localhost>', description: 'The sender of invitation and password-reset mails' }),
         outboxDir: Type.Optional(Type.String({ minLength: 1, description: 'Where mails are written as .eml files when no SMTP relay is configured (default <database.dataDir>/outbox)' })),
+        supportAddress: Type.Optional(Type.String({ minLength: 3, description: "The aggregator's support desk: told by mail of every incident ticket's events (docs/incidents.md)" })),
       },
       { default: {}, additionalProperties: false },
     ),

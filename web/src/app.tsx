@@ -13,6 +13,7 @@ import { BasePage } from './pages/audiences.tsx';
 import { ConsolePage } from './pages/console.tsx';
 import { HomePage } from './pages/home.tsx';
 import { InboundPage } from './pages/inbound.tsx';
+import { IncidentPage, IncidentsPage } from './pages/incidents.tsx';
 import { MePage } from './pages/me.tsx';
 import { MessagePage, MessagesPage } from './pages/messages.tsx';
 import { SendPage } from './pages/send.tsx';
@@ -46,6 +47,7 @@ export const ROUTES: Route[] = [
   { path: '/consents', label: 'nav.consents', right: 'consents', page: () => <ConsentsPage /> },
   { path: '/inbound', label: 'nav.inbound', right: 'inbound', page: () => <InboundPage /> },
   { path: '/settings', label: 'nav.settings', anyRight: SETTINGS_RIGHTS, page: () => <SettingsPage />, detail: ([tab]) => <SettingsPage tab={tab} /> },
+  { path: '/incidents', label: 'nav.incidents', right: 'incidents', page: () => <IncidentsPage />, detail: ([reference]) => <IncidentPage reference={reference!} /> },
   { path: '/me', label: 'nav.me', page: () => <MePage /> },
   { path: '/console', label: 'nav.console', staff: true, page: () => <ConsolePage />, detail: ([tab]) => <ConsolePage tab={tab} /> },
 ];

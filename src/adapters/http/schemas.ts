@@ -6,7 +6,7 @@ import { MAX_BATCH } from '../../app/submit-messages.ts';
 
 const Status = Type.Union(messageStatuses.map((s) => Type.Literal(s)), { description: 'Message status' });
 /** What a webhook can subscribe to: message statuses, and "inbound" (MOs attributed to the account). */
-const WebhookEvent = Type.Union([...messageStatuses, 'inbound'].map((s) => Type.Literal(s)), { description: 'A message status, or "inbound" for received MOs' });
+const WebhookEvent = Type.Union([...messageStatuses, 'inbound', 'incident'].map((s) => Type.Literal(s)), { description: 'A message status, "inbound" for received MOs, or "incident" for the events of incident tickets' });
 const DateTime = Type.String({ format: 'date-time' });
 const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(t: T) => Type.Union([t, Type.Null()]);
 

@@ -38,6 +38,8 @@ import { billingRoutes } from './billing-routes.ts';
 import type { PgBillingStore } from '../store/billing-store.ts';
 import type { ConsoleDeps } from './aggregator-console.ts';
 import { senderRoutes, statisticsRoutes } from './dashboard-routes.ts';
+import { incidentRoutes } from './incidents-routes.ts';
+import type { IncidentDeps } from '../../app/incidents.ts';
 
 /** Who calls, and on behalf of which account (staff name it per request with the Relais-Account header). */
 export interface Caller {
@@ -70,6 +72,8 @@ export interface HttpDeps {
   readiness: () => Promise<string | undefined>;
   /** Plans, usage and credit (docs/billing.md). */
   billing?: PgBillingStore | undefined;
+  /** Incident tickets (docs/incidents.md). */
+  incidents?: IncidentDeps | undefined;
   /** The built portal (web/, built into dist/web), served at /; absent: not served. */
   portalDir?: string | undefined;
   /** Signing in (sessions behind a cookie, passwords, invitations); absent: only API keys are taken. */
@@ -290,6 +294,8 @@ const AREAS: readonly (readonly [(app: Api, deps: HttpDeps) => Promise<void>, Ri
   [accountRoutes, 'settings'],
   [statisticsRoutes, 'statistics'],
   [senderRoutes, 'messages'],
+  // A ticket concerns the whole account; its designated contacts hold "incidents" (docs/incidents.md).
+  [incidentRoutes, 'incidents', 'every-brand'],
 ];
 
 /** Refuses a request its principal's rights do not allow (brands are checked where the brand is known). */

@@ -115,7 +115,7 @@ export class PgUserStore {
     return this.db.kysely.transaction().execute(async (trx) => {
       const to = await trx.selectFrom('users').select('id').where('id', '=', toId).where('account_id', '=', accountId).executeTakeFirst();
       if (!to) return undefined;
-      await trx.updateTable('users').set({ administrator: false, rights: ['messages', 'campaigns', 'contacts', 'consents', 'inbound', 'statistics', 'billing', 'settings', 'api-keys', 'users'], brands: null }).where('account_id', '=', accountId).where('administrator', '=', true).execute();
+      await trx.updateTable('users').set({ administrator: false, rights: ['messages', 'campaigns', 'contacts', 'consents', 'inbound', 'statistics', 'billing', 'settings', 'api-keys', 'users', 'incidents'], brands: null }).where('account_id', '=', accountId).where('administrator', '=', true).execute();
       await trx.updateTable('users').set({ administrator: true, rights: [], brands: null }).where('id', '=', toId).execute();
       return toUser(await trx.selectFrom('users').selectAll().where('id', '=', toId).executeTakeFirstOrThrow());
     });

@@ -42,6 +42,8 @@ export type DueDelivery = {
       message: { id: string; recipient: string; shortCode: string; clientReference: string | null; status: string; errorCode: string | null; errorReason: string | null };
     }
   | { kind: 'inbound'; inbound: { id: string; from: string; to: string; text: string; intent: string; keyword: string | null; brand: string | null; receivedAt: Date } }
+  /** A body written when the delivery was queued (incident events: docs/incidents.md). */
+  | { kind: 'prepared'; payload: Record<string, unknown> }
 );
 
 export class PgWebhookStore {
@@ -127,8 +129,8 @@ export class PgWebhookStore {
          FROM (SELECT id FROM webhook_deliveries WHERE status = 'pending' AND next_attempt_at <= $2
                ORDER BY next_attempt_at LIMIT $1 FOR UPDATE SKIP LOCKED) c
          WHERE d.id = c.id
-         RETURNING d.id, d.webhook_id, d.event_id, d.inbound_id, d.attempts)
-       SELECT due.id, due.attempts, w.url, w.secret, e.status AS event_status, e.reason AS event_reason, e.at AS event_at,
+         RETURNING d.id, d.webhook_id, d.event_id, d.inbound_id, d.attempts, d.payload)
+       SELECT due.id, due.attempts, due.payload, w.url, w.secret, e.status AS event_status, e.reason AS event_reason, e.at AS event_at,
               m.id AS message_id, m.recipient, m.short_code, m.client_reference, m.status, m.error_code, m.error_reason,
               i.id AS inbound_id, i.sender AS mo_from, i.recipient AS mo_to, i.body AS mo_text, i.intent, i.keyword, i.brand, i.received_at
        FROM due
@@ -141,6 +143,7 @@ export class PgWebhookStore {
     );
     return rows.map((r): DueDelivery => {
       const delivery = { id: r.id, attempts: r.attempts, url: r.url, secret: r.secret };
+      if (r.payload) return { ...delivery, kind: 'prepared', payload: r.payload };
       if (r.inbound_id) {
         const inbound = { id: r.inbound_id, from: r.mo_from, to: r.mo_to, text: r.mo_text, intent: r.intent, keyword: r.keyword, brand: r.brand, receivedAt: r.received_at };
         return { ...delivery, kind: 'inbound', inbound };

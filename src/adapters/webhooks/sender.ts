@@ -83,6 +83,7 @@ export class WebhookSender {
 
 /** The JSON a webhook receives (docs/api.md, Webhooks). */
 function payload(d: DueDelivery) {
+  if (d.kind === 'prepared') return { id: d.id, ...d.payload };
   if (d.kind === 'inbound') {
     const { receivedAt, ...inbound } = d.inbound;
     return { id: d.id, type: 'inbound', at: receivedAt.toISOString(), inbound: { ...inbound, receivedAt: receivedAt.toISOString() } };

@@ -17,6 +17,7 @@ export const RIGHTS = [
   'settings', // webhooks, SMPP and e-mail doors, keywords
   'api-keys', // the account's API keys
   'users', // the account's users and their rights
+  'incidents', // incident tickets: open, follow, comment (the account's designated contacts: docs/incidents.md)
 ] as const;
 export type Right = (typeof RIGHTS)[number];
 

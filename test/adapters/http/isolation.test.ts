@@ -34,6 +34,7 @@ const RIGHT_OF_TAG: Record<string, Right> = {
   audit: 'users',
   billing: 'billing',
   statistics: 'statistics',
+  incidents: 'incidents',
 };
 const RIGHT_OF_OPERATION: Record<string, Right> = {
   'GET /v1/campaigns/{id}/stats': 'statistics',
@@ -70,6 +71,10 @@ const BODIES: Record<string, unknown> = {
   'PUT /v1/account/brands': { brands: ['Beta'] },
   'POST /v1/users': { email: 'other@a.example', name: 'Other', rights: ['messages'], brands: ['Alpha'] },
   'PATCH /v1/account/sign-in': { requireSecondFactor: false },
+  'POST /v1/incidents': { title: 'other', description: 'other' },
+  'POST /v1/incidents/{id}/comments': { text: 'other' },
+  'POST /v1/incidents/{id}/status': { status: 'closed' },
+  'POST /v1/incidents/{id}/attachments': { filename: 'other.txt', contentType: 'text/plain', content: 'eA==' },
 };
 const QUERIES: Record<string, string> = { 'POST /v1/imports': '?base=clients' };
 
@@ -174,6 +179,8 @@ describe('isolation of accounts, rights and brands over every operation', { time
     fixtures.imports = ((await imported.json()) as { id: string }).id;
     fixtures.campaigns = (await ok('POST', '/v1/campaigns', { name: `${MARK} campaign`, text: 'Alpha : promo', bases: ['clients'], brand: 'Alpha' })).id;
     fixtures['api-keys'] = (await ok('POST', '/v1/api-keys', { name: `${MARK} key`, rights: ['messages'], brands: ['Alpha'] })).id;
+    fixtures.incidents = (await ok('POST', '/v1/incidents', { title: `${MARK} incident`, description: `${MARK} description` })).reference;
+    fixtures.attachment = (await ok('POST', `/v1/incidents/${fixtures.incidents}/attachments`, { filename: `${MARK}.txt`, contentType: 'text/plain', content: 'eA==' })).id;
     fixtures.users = (await ok('POST', '/v1/users', { email: `${MARK}@a.example`, name: `${MARK} user`, rights: ['messages'], brands: ['Alpha'] })).id;
     await t.relais.db.pool.query(
       `INSERT INTO inbound_messages (id, route, sender, recipient, body, received_at, account_id, brand, intent) VALUES (gen_random_uuid(), 'sim', '33612345678', '36001', $2, now(), $1, 'Alpha', 'other')`,
