@@ -67,8 +67,8 @@ export function registerBillingCommands(program: Command): void {
     .action(async (name: string, amount: string, opts: { by: string; reason: string; config?: string }) => {
       await withStore(load(opts.config), async (accounts, db) => {
         const account = (await accounts.findByName(name)) ?? fail(`no account named "${name}"`);
-        const balance = await new PgBillingStore(db).topUp(account.id, microEurosOf(amount), opts.by, opts.reason, systemClock.now());
-        console.log(`account ${name}: credit ${euros(balance)}`);
+        const { balance, invoice } = await new PgBillingStore(db).topUp(account.id, microEurosOf(amount), opts.by, opts.reason, systemClock.now());
+        console.log(`account ${name}: credit ${euros(balance)}${invoice ? `, invoice ${invoice}` : ''}`);
       });
     });
 
