@@ -205,7 +205,7 @@ export const ConfigSchema = Type.Object(
           ),
         ),
         paymentTermsDays: Type.Integer({ minimum: 0, maximum: 60, default: 30, description: 'Invoices are due this many days after their issue date (at most 60: code de commerce L441-10)' }),
-        latePenalty: Type.Optional(Type.String({ minLength: 1, description: 'The late-payment penalty rate, in words (default: the ECB refinancing rate plus 10 points, the legal rate)' })),
+        latePenalty: Type.Optional(Type.String({ minLength: 1, description: 'The late-payment penalty rate, in words, after "au" (default: "taux d\'intérêt appliqué par la Banque centrale européenne à son opération de refinancement la plus récente, majoré de 10 points", the legal rate)' })),
       },
       { default: {}, additionalProperties: false },
     ),

@@ -41,7 +41,7 @@ export interface PaymentTerms {
 }
 
 /** The legal rate when the terms set none: ECB refinancing rate plus 10 points (code de commerce art. L441-10). */
-export const DEFAULT_LATE_PENALTY = "le taux d'intérêt appliqué par la Banque centrale européenne à son opération de refinancement la plus récente, majoré de 10 points";
+export const DEFAULT_LATE_PENALTY = "taux d'intérêt appliqué par la Banque centrale européenne à son opération de refinancement la plus récente, majoré de 10 points";
 
 /** The fixed indemnity for recovery costs a late payer owes a professional creditor (code de commerce art. D441-5). */
 export const RECOVERY_INDEMNITY_EUROS = 40;
@@ -195,8 +195,8 @@ function mentions(kind: 'invoice' | 'credit-note', snapshot: LegalSnapshot): str
     const transfer = snapshot.seller?.iban ? `, par virement (IBAN ${snapshot.seller.iban}${snapshot.seller.bic ? `, BIC ${snapshot.seller.bic}` : ''})` : ', par virement';
     out.push(`Conditions de paiement : à ${snapshot.terms.days} jours date de facture${snapshot.dueDate ? `, soit au plus tard le ${frenchDate(snapshot.dueDate)}` : ''}${transfer}. Pas d'escompte pour paiement anticipé.`);
     out.push(
-      `En cas de retard de paiement, des pénalités sont exigibles au taux de ${snapshot.terms.latePenalty} (article L441-10 du code de commerce), ` +
-        `ainsi qu'une indemnité forfaitaire pour frais de recouvrement de ${RECOVERY_INDEMNITY_EUROS} € (article D441-5 du code de commerce).`,
+      `En cas de retard de paiement : pénalités exigibles sans rappel au ${snapshot.terms.latePenalty} (article L441-10 du code de commerce), ` +
+        `et indemnité forfaitaire pour frais de recouvrement de ${RECOVERY_INDEMNITY_EUROS} € (article D441-5 du code de commerce).`,
     );
   } else {
     out.push('Avoir à déduire de la facture corrigée, ou remboursé.');
