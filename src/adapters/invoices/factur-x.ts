@@ -62,7 +62,8 @@ export function facturXData(doc: LegalDocument): Invoice {
       'cbc:DocumentCurrencyCode': 'EUR',
       'cbc:BuyerReference': buyer.accountName,
       ...(doc.period ? { 'cac:InvoicePeriod': { 'cbc:StartDate': doc.period.start, 'cbc:EndDate': doc.period.end } } : {}),
-      ...(doc.corrects ? { 'cac:BillingReference': [{ 'cac:InvoiceDocumentReference': { 'cbc:ID': doc.corrects.number, 'cbc:IssueDate': doc.corrects.issueDate } }] } : {}),
+      // BT-25/BT-26 (the invoice a credit note corrects) are left out: @e-invoice-eu/core 2.3.4's CII mapping reads
+      // them where its own input schema forbids them (docs/billing.md, "Factur-X"). The note (BT-22) names the invoice.
       'cac:AccountingSupplierParty': { 'cac:Party': sellerParty(seller) },
       'cac:AccountingCustomerParty': {
         'cac:Party': {

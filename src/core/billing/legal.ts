@@ -183,11 +183,11 @@ export function legalDocument(input: {
     totalWithVat: input.totalWithVat,
     corrects: input.corrects ? { number: input.corrects.number, issueDate: parisDate(input.corrects.issuedAt) } : null,
     reason: input.reason ?? null,
-    mentions: mentions(input.kind, snapshot),
+    mentions: mentions(input.kind, snapshot, input),
   };
 }
 
-function mentions(kind: 'invoice' | 'credit-note', snapshot: LegalSnapshot): string[] {
+function mentions(kind: 'invoice' | 'credit-note', snapshot: LegalSnapshot, input: { corrects?: { number: string; issuedAt: Date } | null; reason?: string | null }): string[] {
   const out: string[] = [];
   if (snapshot.vat.mention) out.push(snapshot.vat.mention);
   out.push('Nature des opérations : prestations de services.');
@@ -199,7 +199,8 @@ function mentions(kind: 'invoice' | 'credit-note', snapshot: LegalSnapshot): str
         `et indemnité forfaitaire pour frais de recouvrement de ${RECOVERY_INDEMNITY_EUROS} € (article D441-5 du code de commerce).`,
     );
   } else {
-    out.push('Avoir à déduire de la facture corrigée, ou remboursé.');
+    const corrects = input.corrects ? ` n° ${input.corrects.number} du ${frenchDate(parisDate(input.corrects.issuedAt))}` : '';
+    out.push(`Avoir sur la facture${corrects}${input.reason ? ` – motif : ${input.reason}` : ''} : à déduire de cette facture, ou remboursé.`);
   }
   return out;
 }
