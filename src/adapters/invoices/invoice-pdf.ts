@@ -94,7 +94,7 @@ function header(pdf: Pdf, doc: LegalDocument, seller: SellerIdentity, title: str
     ["Date d'émission", frenchDate(doc.issueDate)],
     ...(doc.period ? ([['Période', doc.period.start === doc.period.end ? frenchDate(doc.period.start) : `${frenchDate(doc.period.start)} – ${frenchDate(doc.period.end)}`]] as [string, string][]) : []),
     ...(doc.dueDate ? ([["Date d'échéance", frenchDate(doc.dueDate)]] as [string, string][]) : []),
-    ...(doc.corrects ? ([['Facture corrigée', `${doc.corrects.number} du ${frenchDate(doc.corrects.issueDate)}`]] as [string, string][]) : []),
+    ...(doc.corrects ? ([['Facture corrigée', doc.corrects.number]] as [string, string][]) : []),
   ];
   let factY = top + 30;
   for (const [label, value] of facts) {
