@@ -7,8 +7,6 @@ import { type Command, Option } from 'commander';
 import { usageOf } from '../adapters/http/billing-routes.ts';
 import { closeMonth, invoicesOf, PgBillingStore } from '../adapters/store/billing-store.ts';
 import { creditNoteDocument, invoiceDocument, invoicingFrom, issueCreditNote } from '../adapters/store/invoice-store.ts';
-import { renderFacturX } from '../adapters/invoices/factur-x.ts';
-import { renderInvoicePdf } from '../adapters/invoices/invoice-pdf.ts';
 import { billingMonth, planProblems, type Payment, type PricePlan } from '../core/billing/index.ts';
 import { systemClock } from '../main.ts';
 import { configOption, fail, load, withStore } from './common.ts';
@@ -115,8 +113,9 @@ export function registerBillingCommands(program: Command): void {
       await withStore(config, async (_accounts, db) => {
         const settings = invoicingFrom(config.billing);
         const doc = await (number.startsWith('A') ? creditNoteDocument(db, number, undefined, settings) : invoiceDocument(db, number, undefined, settings)).catch((error: Error) => fail(error.message));
-        if (opts.pdf) writeFileSync(opts.pdf, await renderInvoicePdf(doc).catch((error: Error) => fail(error.message)));
-        if (opts.facturX) writeFileSync(opts.facturX, await renderFacturX(doc).catch((error: Error) => fail(error.message)));
+        // Loaded here only: the renderers weigh on every other command's start.
+        if (opts.pdf) writeFileSync(opts.pdf, await (await import('../adapters/invoices/invoice-pdf.ts')).renderInvoicePdf(doc).catch((error: Error) => fail(error.message)));
+        if (opts.facturX) writeFileSync(opts.facturX, await (await import('../adapters/invoices/factur-x.ts')).renderFacturX(doc).catch((error: Error) => fail(error.message)));
         if (opts.pdf || opts.facturX) console.log(`${number}: written to ${[opts.pdf, opts.facturX].filter(Boolean).join(' and ')}`);
         else console.log(JSON.stringify(number.startsWith('A') ? doc : { ...doc, issued: (await invoicesOf(db, { number }))[0] }, null, 2));
       });

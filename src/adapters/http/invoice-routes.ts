@@ -7,8 +7,6 @@ import { Type, type Static } from '@sinclair/typebox';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { InvalidState, NotFound } from '../../app/errors.ts';
 import type { LegalDocument } from '../../core/billing/index.ts';
-import { renderFacturX } from '../invoices/factur-x.ts';
-import { renderInvoicePdf } from '../invoices/invoice-pdf.ts';
 import type { PgBillingStore } from '../store/billing-store.ts';
 import { creditNoteDocument, creditNotesOf, invoiceDocument, issueCreditNote, statementOf, type IssuedCreditNote } from '../store/invoice-store.ts';
 import type { Api, HttpDeps } from './server.ts';
@@ -64,7 +62,8 @@ export function wantsPdf(request: FastifyRequest, id: string): { id: string; pdf
 }
 
 export async function sendPdf(reply: FastifyReply, doc: LegalDocument, facturX: boolean): Promise<FastifyReply> {
-  const bytes = facturX ? await renderFacturX(doc) : await renderInvoicePdf(doc);
+  // Loaded on first use: the renderers (pdfkit, @e-invoice-eu/core) weigh on every start otherwise.
+  const bytes = facturX ? await (await import('../invoices/factur-x.ts')).renderFacturX(doc) : await (await import('../invoices/invoice-pdf.ts')).renderInvoicePdf(doc);
   return reply
     .header('content-disposition', `inline; filename="${doc.number}${facturX ? '-factur-x' : ''}.pdf"`)
     .header('cache-control', 'private, no-store')
