@@ -6,7 +6,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { type Command, Option } from 'commander';
 import { usageOf } from '../adapters/http/billing-routes.ts';
 import { closeMonth, invoicesOf, PgBillingStore } from '../adapters/store/billing-store.ts';
-import { creditNoteDocument, invoiceDocument, invoicingFrom, issueCreditNote } from '../adapters/store/invoice-store.ts';
+import { creditNoteDocument, invoiceDocument, invoicingFrom, issueCreditNote, statementOf } from '../adapters/store/invoice-store.ts';
 import { billingMonth, planProblems, type Payment, type PricePlan } from '../core/billing/index.ts';
 import { systemClock } from '../main.ts';
 import { configOption, fail, load, withStore } from './common.ts';
@@ -135,6 +135,22 @@ export function registerBillingCommands(program: Command): void {
       await withStore(config, async (_accounts, db) => {
         const note = await issueCreditNote(db, { invoiceNumber: invoice, amount, reason: opts.reason, by: opts.by, now: systemClock.now(), settings: invoicingFrom(config.billing) }).catch((error: Error) => fail(error.message));
         console.log(`credit note ${note.number} on invoice ${invoice}: ${euros(note.total)} excluding VAT, ${euros(note.totalWithVat)} including VAT`);
+      });
+    });
+
+  billing
+    .command('statement <account>')
+    .description("print a prepaid account's statement of a month: credit at its start and end, top-ups (with their invoices) and charges")
+    .option('--month <YYYY-MM>', 'the month, in Europe/Paris (default: the current one)')
+    .addOption(configOption())
+    .action(async (name: string, opts: { month?: string; config?: string }) => {
+      if (opts.month && !/^\d{4}-(0[1-9]|1[0-2])$/.test(opts.month)) fail('--month must be YYYY-MM');
+      await withStore(load(opts.config), async (accounts, db) => {
+        const account = (await accounts.findByName(name)) ?? fail(`no account named "${name}"`);
+        const s = await statementOf(db, account.id, opts.month ?? billingMonth(systemClock.now()));
+        console.log(`account ${name}, ${s.month}: opening ${euros(s.opening)}, topped up ${euros(s.toppedUp)}, charged ${euros(s.charged)}, adjusted ${euros(s.adjusted)}, closing ${euros(s.closing)}`);
+        for (const m of s.movements) console.log(`${m.at.toISOString()}\t${m.kind}\t${euros(m.amount)}\t${m.by ?? '-'}\t${m.reason ?? ''}`);
+        if (s.invoices.length > 0) console.log(`invoices: ${s.invoices.join(', ')}`);
       });
     });
 }
