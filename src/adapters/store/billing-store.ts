@@ -279,7 +279,7 @@ export async function closeMonth(db: Db, month: string, now: Date, invoicing: In
       const column = <T>(f: (d: (typeof fresh)[number], k: number) => T) => fresh.map(f);
       await client.query(
         `INSERT INTO invoices (number, series, sequence, account_id, month, issued_at, lines, total, vat_basis_points, vat, total_with_vat, legal)
-         SELECT t.number, $2, t.sequence, t.account_id, $3, $4, t.lines, t.total, t.vat_basis_points, t.vat, t.total_with_vat, t.legal
+         SELECT t.number, $2, t.sequence, t.account_id, $3, ${NOT_BEFORE_LAST('$4', '$2')}, t.lines, t.total, t.vat_basis_points, t.vat, t.total_with_vat, t.legal
          FROM unnest($1::text[], $5::bigint[], $6::uuid[], $7::jsonb[], $8::bigint[], $9::int[], $10::bigint[], $11::bigint[], $12::jsonb[])
            AS t(number, sequence, account_id, lines, total, vat_basis_points, vat, total_with_vat, legal)`,
         [
@@ -305,6 +305,13 @@ export async function closeMonth(db: Db, month: string, now: Date, invoicing: In
   }
   return done;
 }
+
+/**
+ * An issue time no earlier than the series' last (a top-up invoiced while a close runs, after the close's `now`):
+ * under the counter's lock, numbers and issue times go up together, so the numbering stays chronological.
+ */
+export const NOT_BEFORE_LAST = (at: string, series: string) =>
+  `greatest(${at}::timestamptz, (SELECT max(issued_at) FROM invoices WHERE series = ${series}))`;
 
 function groupByAccount<R extends { account_id: string }, T>(rows: readonly R[], map: (row: R) => T): Map<string, T[]> {
   const groups = new Map<string, T[]>();

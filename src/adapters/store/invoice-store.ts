@@ -101,7 +101,7 @@ export async function issueTopUpInvoice(client: pg.PoolClient, input: { accountI
   const number = invoiceNumber(series, counter.next);
   await client.query(
     `INSERT INTO invoices (number, series, sequence, account_id, month, issued_at, lines, total, vat_basis_points, vat, total_with_vat, kind, legal)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, 'top-up', $12)`,
+     VALUES ($1, $2, $3, $4, $5, greatest($6::timestamptz, (SELECT max(issued_at) FROM invoices WHERE series = $2)), $7, $8, $9, $10, $11, 'top-up', $12)`,
     [number, series, counter.next, input.accountId, month, input.now, JSON.stringify(amounts.lines), amounts.total, snapshot.vat.basisPoints, amounts.vat, amounts.totalWithVat, JSON.stringify(snapshot)],
   );
   await counter.advance(1);
