@@ -4,7 +4,7 @@
  * embedded) and the invoice in the library's EN 16931 data model (UBL names); the library writes the CII XML,
  * attaches it as factur-x.xml (AFRelationship Alternative), and adds the XMP metadata and the sRGB output intent.
  */
-import { InvoiceService, type Invoice } from '@e-invoice-eu/core';
+import { InvoiceService, type EInvoiceFormat, type FormatFactoryService, type Invoice } from '@e-invoice-eu/core';
 import type { LegalDocument, SellerIdentity } from '../../core/billing/index.ts';
 import { addressLines, renderInvoicePdf, sellerLegalLine, sellerOf } from './invoice-pdf.ts';
 
@@ -62,8 +62,8 @@ export function facturXData(doc: LegalDocument): Invoice {
       'cbc:DocumentCurrencyCode': 'EUR',
       'cbc:BuyerReference': buyer.accountName,
       ...(doc.period ? { 'cac:InvoicePeriod': { 'cbc:StartDate': doc.period.start, 'cbc:EndDate': doc.period.end } } : {}),
-      // BT-25/BT-26 (the invoice a credit note corrects) are left out: @e-invoice-eu/core 2.3.4's CII mapping reads
-      // them where its own input schema forbids them (docs/billing.md, "Factur-X"). The note (BT-22) names the invoice.
+      // BT-25/BT-26 (the invoice a credit note corrects) are not given here: @e-invoice-eu/core 2.3.4's CII mapping
+      // reads them where its own input schema forbids them. They are written into the XML below (withPrecedingInvoice).
       'cac:AccountingSupplierParty': { 'cac:Party': sellerParty(seller) },
       'cac:AccountingCustomerParty': {
         'cac:Party': {
@@ -143,10 +143,42 @@ function sellerParty(seller: SellerIdentity) {
 
 const silent = { log: () => undefined, warn: () => undefined, error: () => undefined };
 
+/**
+ * The CII XML with the invoice a credit note corrects (BT-25, BT-26: InvoiceReferencedDocument, after the header
+ * monetary summation in the schema's order).
+ */
+export function withPrecedingInvoice(xml: string, corrects: LegalDocument['corrects']): string {
+  if (!corrects) return xml;
+  const close = '</ram:SpecifiedTradeSettlementHeaderMonetarySummation>';
+  const reference =
+    `<ram:InvoiceReferencedDocument><ram:IssuerAssignedID>${corrects.number.replace(/[<&]/g, '')}</ram:IssuerAssignedID>` +
+    `<ram:FormattedIssueDateTime><qdt:DateTimeString format="102">${corrects.issueDate.replace(/-/g, '')}</qdt:DateTimeString></ram:FormattedIssueDateTime></ram:InvoiceReferencedDocument>`;
+  return xml.replace(close, `${close}${reference}`);
+}
+
+/**
+ * The library's service with its Factur-X formatter's attachment step intercepted, to add what its mapping cannot
+ * (withPrecedingInvoice). Internals of @e-invoice-eu/core 2.3.4 (pinned); if they move, the XML goes out without
+ * BT-25, and the schema test of credit notes says so.
+ */
+function invoiceService(doc: LegalDocument): InvoiceService {
+  const service = new InvoiceService(silent);
+  const factory = (service as unknown as { formatFactoryService?: FormatFactoryService }).formatFactoryService;
+  if (!doc.corrects || !factory) return service;
+  const create = factory.createFormatService.bind(factory);
+  factory.createFormatService = (format, logger) => {
+    const formatter = create(format, logger) as EInvoiceFormat & { attachFacturX?: (pdf: unknown, options: unknown, xml: string) => Promise<void> };
+    const attach = formatter.attachFacturX?.bind(formatter);
+    if (attach) formatter.attachFacturX = (pdf, options, xml) => attach(pdf, options, withPrecedingInvoice(xml, doc.corrects));
+    return formatter;
+  };
+  return service;
+}
+
 /** The Factur-X invoice: a PDF/A-3 with its EN 16931 CII XML attached as factur-x.xml. */
 export async function renderFacturX(doc: LegalDocument): Promise<Buffer> {
   const pdf = await renderInvoicePdf(doc, { pdfA: true });
-  const service = new InvoiceService(silent);
+  const service = invoiceService(doc);
   const out = await service.generate(facturXData(doc), {
     format: FACTUR_X_FORMAT,
     lang: 'fr-fr',

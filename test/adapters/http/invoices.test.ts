@@ -183,6 +183,7 @@ describe('invoices over HTTP', { timeout: 60_000 }, () => {
     const xml = facturXml((await download('/v1/credit-notes/A2026-000001/factur-x')).bytes, 'credit-note');
     expect(xml).toContain('<ram:TypeCode>381</ram:TypeCode>');
     expect(xml).toContain('Avoir sur la facture n° F2026-000001 du 02/12/2026');
+    expect(xml).toMatch(/<ram:InvoiceReferencedDocument><ram:IssuerAssignedID>F2026-000001<\/ram:IssuerAssignedID><ram:FormattedIssueDateTime><qdt:DateTimeString format="102">20261202</)
   });
 
   it('a prepaid account gets an invoice per top-up, in the same numbering, and a statement of its month', async () => {
