@@ -29,6 +29,7 @@ import { startEmbeddedPostgres, type EmbeddedPostgres } from './adapters/store/e
 import { PgMessageStore } from './adapters/store/message-store.ts';
 import { PgOutboxStore } from './adapters/store/outbox-store.ts';
 import { PgBillingStore, settleBilling } from './adapters/store/billing-store.ts';
+import { invoicingFrom } from './adapters/store/invoice-store.ts';
 import { PgRouteStore } from './adapters/store/route-store.ts';
 import { PgStatisticsStore } from './adapters/store/statistics-store.ts';
 import { PgWebhookStore } from './adapters/store/webhook-store.ts';
@@ -236,11 +237,11 @@ export async function startRelais(config: Config, options: { log?: Logger; clock
         readiness: () => databaseProblem(db),
         signIn,
         trustProxy: config.http.trustProxy,
-        billing: new PgBillingStore(db),
         statistics: new PgStatisticsStore(db),
         routes: routeStore,
         links: () => dispatcher?.links() ?? [],
         incidents: { store: new PgIncidentStore(db), clock, mailer, supportAddress: config.mail.supportAddress, publicUrl: config.portal.publicUrl, log },
+        billing: new PgBillingStore(db, invoicingFrom(config.billing)),
       });
       await api.listen({ host: config.http.host, port: config.http.port });
       const address = api.server.address();

@@ -2,10 +2,11 @@
  * Billing from the command line (docs/billing.md): an account's price plan, its prepaid credit and top-ups, and the
  * month's usage.
  */
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { type Command, Option } from 'commander';
 import { usageOf } from '../adapters/http/billing-routes.ts';
-import { closeMonth, PgBillingStore } from '../adapters/store/billing-store.ts';
+import { closeMonth, invoicesOf, PgBillingStore } from '../adapters/store/billing-store.ts';
+import { creditNoteDocument, invoiceDocument, invoicingFrom, issueCreditNote, statementOf } from '../adapters/store/invoice-store.ts';
 import { billingMonth, planProblems, type Payment, type PricePlan } from '../core/billing/index.ts';
 import { systemClock } from '../main.ts';
 import { configOption, fail, load, withStore } from './common.ts';
@@ -52,8 +53,9 @@ export function registerBillingCommands(program: Command): void {
     .addOption(configOption())
     .action(async (opts: { month: string; config?: string }) => {
       if (!/^\d{4}-(0[1-9]|1[0-2])$/.test(opts.month)) fail('--month must be YYYY-MM');
-      await withStore(load(opts.config), async (_accounts, db) => {
-        const done = await closeMonth(db, opts.month, systemClock.now()).catch((error: Error) => fail(error.message));
+      const config = load(opts.config);
+      await withStore(config, async (_accounts, db) => {
+        const done = await closeMonth(db, opts.month, systemClock.now(), invoicingFrom(config.billing)).catch((error: Error) => fail(error.message));
         console.log(`${opts.month}: ${done.issued} invoice(s) issued, ${done.alreadyIssued} already issued, ${done.nothingDue} account(s) with nothing due`);
       });
     });
@@ -65,10 +67,11 @@ export function registerBillingCommands(program: Command): void {
     .requiredOption('--reason <why>', 'why: payment received, commercial gesture…')
     .addOption(configOption())
     .action(async (name: string, amount: string, opts: { by: string; reason: string; config?: string }) => {
-      await withStore(load(opts.config), async (accounts, db) => {
+      const config = load(opts.config);
+      await withStore(config, async (accounts, db) => {
         const account = (await accounts.findByName(name)) ?? fail(`no account named "${name}"`);
-        const balance = await new PgBillingStore(db).topUp(account.id, microEurosOf(amount), opts.by, opts.reason, systemClock.now());
-        console.log(`account ${name}: credit ${euros(balance)}`);
+        const { balance, invoice } = await new PgBillingStore(db, invoicingFrom(config.billing)).topUp(account.id, microEurosOf(amount), opts.by, opts.reason, systemClock.now());
+        console.log(`account ${name}: credit ${euros(balance)}${invoice ? `, invoice ${invoice}` : ''}`);
       });
     });
 
@@ -96,6 +99,58 @@ export function registerBillingCommands(program: Command): void {
         const now = systemClock.now();
         if (opts.month && !/^\d{4}-(0[1-9]|1[0-2])$/.test(opts.month)) fail(`--month must be YYYY-MM`);
         console.log(JSON.stringify(await usageOf(new PgBillingStore(db), account.id, opts.month ?? billingMonth(now), now), null, 2));
+      });
+    });
+
+  billing
+    .command('invoice <number>')
+    .description('print an invoice (F…) or a credit note (A…), or write it as a PDF (--pdf) or as Factur-X (--factur-x: EN 16931 CII in PDF/A-3)')
+    .option('--pdf <file>', 'write the PDF there')
+    .option('--factur-x <file>', 'write the Factur-X PDF/A-3 there')
+    .addOption(configOption())
+    .action(async (number: string, opts: { pdf?: string; facturX?: string; config?: string }) => {
+      const config = load(opts.config);
+      await withStore(config, async (_accounts, db) => {
+        const settings = invoicingFrom(config.billing);
+        const doc = await (number.startsWith('A') ? creditNoteDocument(db, number, undefined, settings) : invoiceDocument(db, number, undefined, settings)).catch((error: Error) => fail(error.message));
+        // Loaded here only: the renderers weigh on every other command's start.
+        if (opts.pdf) writeFileSync(opts.pdf, await (await import('../adapters/invoices/invoice-pdf.ts')).renderInvoicePdf(doc).catch((error: Error) => fail(error.message)));
+        if (opts.facturX) writeFileSync(opts.facturX, await (await import('../adapters/invoices/factur-x.ts')).renderFacturX(doc).catch((error: Error) => fail(error.message)));
+        if (opts.pdf || opts.facturX) console.log(`${number}: written to ${[opts.pdf, opts.facturX].filter(Boolean).join(' and ')}`);
+        else console.log(JSON.stringify(number.startsWith('A') ? doc : { ...doc, issued: (await invoicesOf(db, { number }))[0] }, null, 2));
+      });
+    });
+
+  billing
+    .command('credit-note <invoice>')
+    .description('issue a credit note (avoir) against an invoice, of an amount or of what remains of it: an issued invoice never changes')
+    .requiredOption('--reason <why>', 'why: printed on the credit note')
+    .option('--amount <euros>', 'excluding VAT, to the cent (default: what remains of the invoice)')
+    .option('--by <who>', 'who issues it', 'cli')
+    .addOption(configOption())
+    .action(async (invoice: string, opts: { reason: string; amount?: string; by: string; config?: string }) => {
+      const config = load(opts.config);
+      const amount = opts.amount === undefined ? undefined : microEurosOf(opts.amount);
+      if (amount !== undefined && amount % 10_000 !== 0) fail('--amount is to the cent');
+      await withStore(config, async (_accounts, db) => {
+        const note = await issueCreditNote(db, { invoiceNumber: invoice, amount, reason: opts.reason, by: opts.by, now: systemClock.now(), settings: invoicingFrom(config.billing) }).catch((error: Error) => fail(error.message));
+        console.log(`credit note ${note.number} on invoice ${invoice}: ${euros(note.total)} excluding VAT, ${euros(note.totalWithVat)} including VAT`);
+      });
+    });
+
+  billing
+    .command('statement <account>')
+    .description("print a prepaid account's statement of a month: credit at its start and end, top-ups (with their invoices) and charges")
+    .option('--month <YYYY-MM>', 'the month, in Europe/Paris (default: the current one)')
+    .addOption(configOption())
+    .action(async (name: string, opts: { month?: string; config?: string }) => {
+      if (opts.month && !/^\d{4}-(0[1-9]|1[0-2])$/.test(opts.month)) fail('--month must be YYYY-MM');
+      await withStore(load(opts.config), async (accounts, db) => {
+        const account = (await accounts.findByName(name)) ?? fail(`no account named "${name}"`);
+        const s = await statementOf(db, account.id, opts.month ?? billingMonth(systemClock.now()));
+        console.log(`account ${name}, ${s.month}: opening ${euros(s.opening)}, topped up ${euros(s.toppedUp)}, charged ${euros(s.charged)}, adjusted ${euros(s.adjusted)}, closing ${euros(s.closing)}`);
+        for (const m of s.movements) console.log(`${m.at.toISOString()}\t${m.kind}\t${euros(m.amount)}\t${m.by ?? '-'}\t${m.reason ?? ''}`);
+        if (s.invoices.length > 0) console.log(`invoices: ${s.invoices.join(', ')}`);
       });
     });
 }

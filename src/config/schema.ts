@@ -185,6 +185,27 @@ export const ConfigSchema = Type.Object(
       {
         noReceiptAfterHours: Type.Integer({ minimum: 1, default: 72, description: "A part without a final receipt this long after its submission is settled by its plan's no-receipt policy" }),
         sweepMs: Type.Integer({ minimum: 1000, default: 60_000, description: 'How often parts without receipts are settled and prepaid reservations of finished messages settled' }),
+        seller: Type.Optional(
+          Type.Object(
+            {
+              legalName: Type.String({ minLength: 1, description: "The aggregator's legal name (raison sociale), as its invoices name the seller" }),
+              legalForm: Type.Optional(Type.String({ minLength: 1, description: 'SAS, SARL… (with the share capital, required of a company)' })),
+              shareCapital: Type.Optional(Type.String({ minLength: 1, description: 'e.g. "10 000 €"' })),
+              siren: Type.String({ pattern: '^\\d{9}$', description: 'SIREN, 9 digits' }),
+              siret: Type.Optional(Type.String({ pattern: '^\\d{14}$' })),
+              rcs: Type.Optional(Type.String({ minLength: 1, description: 'e.g. "RCS Paris"' })),
+              vatNumber: Type.String({ pattern: '^[A-Z]{2}[0-9A-Z]{2,13}$', description: 'Intra-community VAT number, e.g. FR40303265045' }),
+              postalAddress: Type.String({ minLength: 1, description: 'Street, postal code and city, separated by commas' }),
+              email: Type.Optional(Type.String({ minLength: 3 })),
+              phone: Type.Optional(Type.String({ minLength: 3 })),
+              iban: Type.Optional(Type.String({ minLength: 15, description: 'Where invoices are paid by transfer' })),
+              bic: Type.Optional(Type.String({ minLength: 8 })),
+            },
+            { additionalProperties: false, description: 'The seller on every invoice and credit note (docs/billing.md, "Legal mentions"); invoices cannot be rendered without it' },
+          ),
+        ),
+        paymentTermsDays: Type.Integer({ minimum: 0, maximum: 60, default: 30, description: 'Invoices are due this many days after their issue date (at most 60: code de commerce L441-10)' }),
+        latePenalty: Type.Optional(Type.String({ minLength: 1, description: 'The late-payment penalty rate, in words, after "au" (default: "taux d\'intérêt appliqué par la Banque centrale européenne à son opération de refinancement la plus récente, majoré de 10 points", the legal rate)' })),
       },
       { default: {}, additionalProperties: false },
     ),

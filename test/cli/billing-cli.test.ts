@@ -1,8 +1,9 @@
 /**
- * `relais billing plan|top-up|credit|usage`: the plan checked and set, a top-up recorded with who and why.
+ * `relais billing plan|top-up|credit|usage|invoice`: the plan checked and set, a top-up recorded with who and why
+ * (a prepaid account's with its invoice), the invoice written as a PDF.
  */
 import { execFile } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -25,7 +26,8 @@ describe('relais billing', { timeout: 60_000 }, () => {
     dir = mkdtempSync(path.join(tmpdir(), 'relais-billing-cli-'));
     tdb = await createTestDatabase(primaryTarget());
     config = path.join(dir, 'store.config.json');
-    writeFileSync(config, JSON.stringify({ database: { url: tdb.url, dataDir: dir }, log: { level: 'warn' } }));
+    const seller = { legalName: 'Relais Télécom', siren: '732829320', vatNumber: 'FR44732829320', postalAddress: '12 rue de la Paix, 75002 Paris' };
+    writeFileSync(config, JSON.stringify({ database: { url: tdb.url, dataDir: dir }, log: { level: 'warn' }, billing: { seller } }));
     accountId = (await new PgAccountStore(tdb.db).createAccount({ name: 'dupont', brand: 'Dupont' }, new Date())).id;
   });
   afterAll(async () => {
@@ -47,8 +49,13 @@ describe('relais billing', { timeout: 60_000 }, () => {
     expect((await new PgBillingStore(tdb.db).credit(accountId)).partPrice).toBe(40_000);
   });
 
-  it('tops up with who and why, in euros to the micro-euro', async () => {
-    expect((await run(config, 'billing', 'top-up', 'dupont', '12,5', '--by', 'Alice', '--reason', 'transfer 118')).stdout).toContain('credit 12.50 €');
+  it('tops up with who and why, in euros to the micro-euro, and writes the top-up invoice as a PDF', async () => {
+    const topUp = (await run(config, 'billing', 'top-up', 'dupont', '12,5', '--by', 'Alice', '--reason', 'transfer 118')).stdout;
+    expect(topUp).toContain('credit 12.50 €');
+    const invoice = /invoice (F\d{4}-\d{6})/.exec(topUp)![1]!;
+    const pdf = path.join(dir, 'invoice.pdf');
+    expect((await run(config, 'billing', 'invoice', invoice, '--pdf', pdf)).stdout).toContain(`${invoice}: written to ${pdf}`);
+    expect(readFileSync(pdf).subarray(0, 5).toString()).toBe('%PDF-');
     expect(await refusal(config, 'billing', 'top-up', 'dupont', '0.0000001', '--by', 'Alice', '--reason', 'x')).toContain('is not an amount in euros');
     const { stdout } = await run(config, 'billing', 'credit', 'dupont');
     expect(stdout).toContain('account dupont (prepaid): balance 12.50 €, reserved 0.00 €, available 12.50 €');

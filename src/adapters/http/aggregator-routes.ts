@@ -9,6 +9,7 @@ import { Credit, presentCredit } from './billing-routes.ts';
 import { Forbidden, Unauthorized } from './problem.ts';
 import { aggregatorAuditRoutes } from './audit-routes.ts';
 import { aggregatorIncidentRoutes } from './incidents-routes.ts';
+import { aggregatorInvoiceRoutes } from './invoice-routes.ts';
 import { EmailTaken } from '../store/user-store.ts';
 import type { Api, HttpDeps } from './server.ts';
 import { consoleRoutes, staffSignedIn } from './aggregator-console.ts';
@@ -237,6 +238,11 @@ export async function aggregatorRoutes(app: Api, deps: HttpDeps): Promise<void> 
           noReceipt: Type.Union([Type.Literal('bill'), Type.Literal('free')]),
           options: Type.Optional(Type.Object({ flash: Type.Optional(Type.Boolean()), alphanumericSender: Type.Optional(Type.Boolean()) }, { additionalProperties: false })),
           events: Type.Optional(Type.Array(Type.Object({ month: Type.String(), event: Type.String(), count: Type.Integer() }, { additionalProperties: false }))),
+          vat: Type.Optional(
+            Type.Union(['auto', 'metropolitan', 'guadeloupe', 'martinique', 'reunion', 'guyane', 'mayotte', 'reverse-charge'].map((v) => Type.Literal(v)), {
+              description: "The VAT of the account's invoices: auto (default: from its identity), a territory, or reverse-charge (docs/billing.md, VAT)",
+            }),
+          ),
         },
         { additionalProperties: false },
       ),
@@ -353,6 +359,7 @@ export async function aggregatorRoutes(app: Api, deps: HttpDeps): Promise<void> 
   await aggregatorAuditRoutes(app, deps);
   await consoleRoutes(app, deps);
   await aggregatorIncidentRoutes(app, deps);
+  await aggregatorInvoiceRoutes(app, deps);
 }
 
 async function found(deps: HttpDeps, name: string): Promise<Account> {

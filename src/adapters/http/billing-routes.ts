@@ -4,6 +4,8 @@ import { BOM, csvField } from '../csv/csv-write.ts';
 import { NotFound } from '../../app/errors.ts';
 import type { CreditView, IssuedInvoice, PgBillingStore, UsageLine } from '../store/billing-store.ts';
 import { sendCsv } from './csv-reply.ts';
+import { sendPdf, wantsPdf } from './invoice-routes.ts';
+import { invoiceDocument } from '../store/invoice-store.ts';
 import type { Api, HttpDeps } from './server.ts';
 
 const problem = { $ref: 'Problem#' };
@@ -78,8 +80,9 @@ export const Invoice = Type.Object(
     lines: Type.Array(InvoiceLine),
     total: MicroEuros('Total'),
     vatBasisPoints: Type.Integer({ description: 'VAT rate in basis points (2000 = 20 %)' }),
-    vat: MicroEuros('VAT, rounded half up'),
+    vat: MicroEuros('VAT, rounded half up to the cent'),
     totalWithVat: Type.Integer({ description: 'Total including VAT, in micro-euros' }),
+    kind: Type.String({ description: "month (the month close's) or top-up (a prepaid account's top-up)" }),
   },
   { $id: 'Invoice', description: 'An issued invoice: it never changes' },
 );
@@ -140,10 +143,21 @@ export async function billingRoutes(app: Api, deps: HttpDeps): Promise<void> {
 
   app.get(
     '/invoices/:number',
-    { schema: { summary: 'One invoice of the account', tags, params: Type.Object({ number: Type.String({ maxLength: 40 }) }), response: { 200: Type.Ref(Invoice), 403: problem, 404: problem } } },
-    async (request) => {
-      const [invoice] = await store(deps).invoices({ accountId: request.account.id, number: request.params.number });
-      if (!invoice) throw new NotFound(`invoice ${request.params.number}`);
+    {
+      schema: {
+        summary: 'One invoice of the account: JSON, or its PDF with a .pdf suffix (/v1/invoices/F2026-000001.pdf) or Accept: application/pdf',
+        tags,
+        params: Type.Object({ number: Type.String({ maxLength: 44 }) }),
+        produces: ['application/json', 'application/pdf'],
+        response: { 200: Type.Ref(Invoice), 403: problem, 404: problem, 409: problem },
+      },
+    },
+    async (request, reply) => {
+      const { id, pdf } = wantsPdf(request, request.params.number);
+      const billing = store(deps);
+      if (pdf) return sendPdf(reply, await invoiceDocument(billing.database, id, request.account.id, billing.invoicing), false);
+      const [invoice] = await billing.invoices({ accountId: request.account.id, number: id });
+      if (!invoice) throw new NotFound(`invoice ${id}`);
       return presentInvoice(invoice);
     },
   );

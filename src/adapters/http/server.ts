@@ -35,6 +35,7 @@ import { sessionCookie, sessionRoutes, type SessionDeps } from './session-routes
 import { csrfMatches, resolveSession, type SignedIn } from '../../app/sign-in.ts';
 import { accountRoutes, apiKeyRoutes, userRoutes, type PeopleStore } from './people-routes.ts';
 import { billingRoutes } from './billing-routes.ts';
+import { invoiceRoutes } from './invoice-routes.ts';
 import type { PgBillingStore } from '../store/billing-store.ts';
 import type { ConsoleDeps } from './aggregator-console.ts';
 import { senderRoutes, statisticsRoutes } from './dashboard-routes.ts';
@@ -288,6 +289,7 @@ const AREAS: readonly (readonly [(app: Api, deps: HttpDeps) => Promise<void>, Ri
   [auditRoutes, 'users', 'every-brand'],
   [sessionRoutes, 'users', 'every-brand'],
   [billingRoutes, 'billing', 'every-brand'],
+  [invoiceRoutes, 'billing', 'every-brand'],
   // Keys and users may be limited to brands; what they list and grant is checked against the caller's brands.
   [apiKeyRoutes, 'api-keys'],
   [userRoutes, 'users'],

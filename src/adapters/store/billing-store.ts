@@ -1,10 +1,11 @@
 import { InvalidState } from '../../app/errors.ts';
-import { billingMonth, DEFAULT_PLAN, invoiceNumber, invoiceSeries, monthInvoice, worstCasePartPrice, type Payment, type PricePlan, type UsageCount } from '../../core/billing/index.ts';
+import { billingMonth, DEFAULT_PLAN, invoiceNumber, invoiceSeries, monthInvoice, monthPeriod, worstCasePartPrice, type LegalSnapshot, type Payment, type PricePlan, type UsageCount } from '../../core/billing/index.ts';
 import type { InvoiceLine } from '../../core/pricing/index.ts';
 import { finalReceiptStates } from '../../core/message/receipts.ts';
 import type { Db } from './database.ts';
 import { usageMonth } from './outbox-store.ts';
 import { transaction } from './sql.ts';
+import { BUYER_COLUMNS, buyerOf, DEFAULT_INVOICING, issueTopUpInvoice, lockCounter, snapshotFor, type BuyerRow, type InvoicingSettings } from './invoice-store.ts';
 
 const NO_RECEIPT = 'no-receipt';
 
@@ -105,7 +106,11 @@ export interface CreditView {
 
 /** Plans, usage and credit of the accounts (docs/billing.md). */
 export class PgBillingStore {
-  constructor(private readonly db: Db) {}
+  constructor(
+    private readonly db: Db,
+    /** The seller's identity and payment terms its invoices carry. */
+    readonly invoicing: InvoicingSettings = DEFAULT_INVOICING,
+  ) {}
 
   async planOf(accountId: string): Promise<{ plan: PricePlan; payment: Payment; custom: boolean }> {
     const row = await this.db.kysely.selectFrom('billing_plans').select(['plan', 'payment']).where('account_id', '=', accountId).executeTakeFirst();
@@ -180,17 +185,22 @@ export class PgBillingStore {
   }
 
   /** The month close (closeMonth). */
-  close(month: string, now: Date, vatBasisPoints?: number): ReturnType<typeof closeMonth> {
-    return closeMonth(this.db, month, now, vatBasisPoints);
+  close(month: string, now: Date): ReturnType<typeof closeMonth> {
+    return closeMonth(this.db, month, now, this.invoicing);
+  }
+
+  /** The database, for the invoice documents, credit notes and statements (invoice-store.ts). */
+  get database(): Db {
+    return this.db;
   }
 
   invoices(filter: { accountId?: string; month?: string; number?: string }): Promise<IssuedInvoice[]> {
     return invoicesOf(this.db, filter);
   }
 
-  /** Adds credit, recorded with who and why; returns the new balance. */
-  async topUp(accountId: string, amount: number, by: string, reason: string, now: Date): Promise<number> {
-    const { plan } = await this.planOf(accountId);
+  /** Adds credit, recorded with who and why; a prepaid account gets its invoice in the same transaction. */
+  async topUp(accountId: string, amount: number, by: string, reason: string, now: Date): Promise<{ balance: number; invoice: string | null }> {
+    const { plan, payment } = await this.planOf(accountId);
     return transaction(this.db.pool, async (client) => {
       const { rows } = await client.query<{ balance: string }>(
         `INSERT INTO credit_accounts (account_id, balance, prepaid, part_price) VALUES ($1, $2, false, $3)
@@ -198,7 +208,8 @@ export class PgBillingStore {
         [accountId, amount, worstCasePartPrice(plan)],
       );
       await client.query(`INSERT INTO credit_movements (account_id, kind, amount, by_whom, reason, at) VALUES ($1, 'top-up', $2, $3, $4, $5)`, [accountId, amount, by, reason, now]);
-      return Number(rows[0]!.balance);
+      const invoice = payment === 'prepaid' ? await issueTopUpInvoice(client, { accountId, amount, reason, now, settings: this.invoicing }) : null;
+      return { balance: Number(rows[0]!.balance), invoice };
     });
   }
 }
@@ -214,6 +225,8 @@ export interface IssuedInvoice {
   readonly vatBasisPoints: number;
   readonly vat: number;
   readonly totalWithVat: number;
+  /** `month` (the month close's) or `top-up` (a prepaid account's top-up). */
+  readonly kind: 'month' | 'top-up';
 }
 
 /**
@@ -223,13 +236,15 @@ export interface IssuedInvoice {
  * closers queue on that lock, so what one sees is final), numbers the others in the order of their id, inserts
  * them and moves the counter. A crash loses at most the batch in flight, numbers included; closing again issues
  * only what is missing, with the next numbers: the numbering stays continuous, and an issued invoice never changes.
+ * Each invoice carries its account's VAT (core/billing/vat.ts) and fixes its legal content (seller and buyer, VAT
+ * mention, period, due date, terms) when issued.
  */
-export async function closeMonth(db: Db, month: string, now: Date, vatBasisPoints?: number, batch = 100): Promise<{ issued: number; alreadyIssued: number; nothingDue: number }> {
+export async function closeMonth(db: Db, month: string, now: Date, invoicing: InvoicingSettings = DEFAULT_INVOICING, batch = 100): Promise<{ issued: number; alreadyIssued: number; nothingDue: number }> {
   if (month >= billingMonth(now)) throw new InvalidState(`${month} is not over yet (it is ${billingMonth(now)} in Europe/Paris): a month is closed once it has ended`);
   const [{ rows: accounts }, { rows: counts }, { rows: held }] = await Promise.all([
-    db.pool.query<{ id: string; plan: PricePlan | null }>(
-      `SELECT a.id, bp.plan FROM accounts a LEFT JOIN billing_plans bp ON bp.account_id = a.id
-       WHERE coalesce(bp.payment, 'postpaid') = 'postpaid' AND NOT EXISTS (SELECT 1 FROM invoices i WHERE i.account_id = a.id AND i.month = $1)
+    db.pool.query<BuyerRow & { id: string; plan: PricePlan | null }>(
+      `SELECT a.id, bp.plan, ${BUYER_COLUMNS} FROM accounts a LEFT JOIN billing_plans bp ON bp.account_id = a.id
+       WHERE coalesce(bp.payment, 'postpaid') = 'postpaid' AND NOT EXISTS (SELECT 1 FROM invoices i WHERE i.account_id = a.id AND i.month = $1 AND i.kind = 'month')
        ORDER BY a.id`,
       [month],
     ),
@@ -243,9 +258,12 @@ export async function closeMonth(db: Db, month: string, now: Date, vatBasisPoint
   const usage = groupByAccount(counts, (r) => ({ class: r.class, shortCode: r.short_code, finalState: r.final_state, settledBy: r.settled_by, parts: r.parts }));
   const shortCodes = groupByAccount(held, (r) => r.short_code);
   const done = { issued: 0, alreadyIssued: 0, nothingDue: 0 };
-  const due = accounts.flatMap(({ id, plan }) => {
-    const invoice = monthInvoice({ plan: plan ?? DEFAULT_PLAN, month, counts: usage.get(id) ?? [], shortCodes: shortCodes.get(id) ?? [], ...(vatBasisPoints === undefined ? {} : { vatBasisPoints }) });
-    if (invoice.total > 0) return [{ id, invoice }];
+  const period = monthPeriod(month);
+  const due = accounts.flatMap((account) => {
+    const { id, plan } = account;
+    const legal: LegalSnapshot = snapshotFor({ buyer: buyerOf(account), vat: plan?.vat, settings: invoicing, issuedAt: now, period, due: true });
+    const invoice = monthInvoice({ plan: plan ?? DEFAULT_PLAN, month, counts: usage.get(id) ?? [], shortCodes: shortCodes.get(id) ?? [], vatBasisPoints: legal.vat.basisPoints });
+    if (invoice.total > 0) return [{ id, invoice, legal }];
     done.nothingDue++;
     return [];
   });
@@ -253,18 +271,17 @@ export async function closeMonth(db: Db, month: string, now: Date, vatBasisPoint
   for (let start = 0; start < due.length; start += batch) {
     const slice = due.slice(start, start + batch);
     const issued = await transaction(db.pool, async (client) => {
-      await client.query(`INSERT INTO invoice_counters (series, last_number) VALUES ($1, 0) ON CONFLICT (series) DO NOTHING`, [series]);
-      const { rows: counter } = await client.query<{ last_number: string }>(`SELECT last_number FROM invoice_counters WHERE series = $1 FOR UPDATE`, [series]);
-      const { rows: taken } = await client.query<{ account_id: string }>(`SELECT account_id FROM invoices WHERE month = $1 AND account_id = ANY ($2::uuid[])`, [month, slice.map((d) => d.id)]);
+      const counter = await lockCounter(client, series);
+      const { rows: taken } = await client.query<{ account_id: string }>(`SELECT account_id FROM invoices WHERE month = $1 AND kind = 'month' AND account_id = ANY ($2::uuid[])`, [month, slice.map((d) => d.id)]);
       const skip = new Set(taken.map((t) => t.account_id));
       const fresh = slice.filter((d) => !skip.has(d.id));
-      const first = Number(counter[0]!.last_number) + 1;
+      const first = counter.next;
       const column = <T>(f: (d: (typeof fresh)[number], k: number) => T) => fresh.map(f);
       await client.query(
-        `INSERT INTO invoices (number, series, sequence, account_id, month, issued_at, lines, total, vat_basis_points, vat, total_with_vat)
-         SELECT t.number, $2, t.sequence, t.account_id, $3, $4, t.lines, t.total, t.vat_basis_points, t.vat, t.total_with_vat
-         FROM unnest($1::text[], $5::bigint[], $6::uuid[], $7::jsonb[], $8::bigint[], $9::int[], $10::bigint[], $11::bigint[])
-           AS t(number, sequence, account_id, lines, total, vat_basis_points, vat, total_with_vat)`,
+        `INSERT INTO invoices (number, series, sequence, account_id, month, issued_at, lines, total, vat_basis_points, vat, total_with_vat, legal)
+         SELECT t.number, $2, t.sequence, t.account_id, $3, ${NOT_BEFORE_LAST('$4', '$2')}, t.lines, t.total, t.vat_basis_points, t.vat, t.total_with_vat, t.legal
+         FROM unnest($1::text[], $5::bigint[], $6::uuid[], $7::jsonb[], $8::bigint[], $9::int[], $10::bigint[], $11::bigint[], $12::jsonb[])
+           AS t(number, sequence, account_id, lines, total, vat_basis_points, vat, total_with_vat, legal)`,
         [
           column((_, k) => invoiceNumber(series, first + k)),
           series,
@@ -277,9 +294,10 @@ export async function closeMonth(db: Db, month: string, now: Date, vatBasisPoint
           column((d) => d.invoice.vatBasisPoints),
           column((d) => d.invoice.vat),
           column((d) => d.invoice.totalWithVat),
+          column((d) => JSON.stringify(d.legal)),
         ],
       );
-      await client.query(`UPDATE invoice_counters SET last_number = $2 WHERE series = $1`, [series, first - 1 + fresh.length]);
+      await counter.advance(fresh.length);
       done.alreadyIssued += skip.size;
       return fresh.length;
     });
@@ -287,6 +305,13 @@ export async function closeMonth(db: Db, month: string, now: Date, vatBasisPoint
   }
   return done;
 }
+
+/**
+ * An issue time no earlier than the series' last (a top-up invoiced while a close runs, after the close's `now`):
+ * under the counter's lock, numbers and issue times go up together, so the numbering stays chronological.
+ */
+export const NOT_BEFORE_LAST = (at: string, series: string) =>
+  `greatest(${at}::timestamptz, (SELECT max(issued_at) FROM invoices WHERE series = ${series}))`;
 
 function groupByAccount<R extends { account_id: string }, T>(rows: readonly R[], map: (row: R) => T): Map<string, T[]> {
   const groups = new Map<string, T[]>();
@@ -299,11 +324,11 @@ function groupByAccount<R extends { account_id: string }, T>(rows: readonly R[],
 }
 
 export async function invoicesOf(db: Db, filter: { accountId?: string; month?: string; number?: string }): Promise<IssuedInvoice[]> {
-  let query = db.kysely.selectFrom('invoices').selectAll().orderBy('series').orderBy('sequence');
-  if (filter.accountId) query = query.where('account_id', '=', filter.accountId);
-  if (filter.month) query = query.where('month', '=', filter.month);
-  if (filter.number) query = query.where('number', '=', filter.number);
-  return (await query.execute()).map((r) => ({
+  const { rows } = await db.pool.query(
+    `SELECT * FROM invoices WHERE ($1::uuid IS NULL OR account_id = $1) AND ($2::text IS NULL OR month = $2) AND ($3::text IS NULL OR number = $3) ORDER BY series, sequence`,
+    [filter.accountId ?? null, filter.month ?? null, filter.number ?? null],
+  );
+  return rows.map((r) => ({
     number: r.number,
     accountId: r.account_id,
     month: r.month,
@@ -313,6 +338,7 @@ export async function invoicesOf(db: Db, filter: { accountId?: string; month?: s
     vatBasisPoints: r.vat_basis_points,
     vat: Number(r.vat),
     totalWithVat: Number(r.total_with_vat),
+    kind: r.kind,
   }));
 }
 

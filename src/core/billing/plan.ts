@@ -5,6 +5,7 @@
  */
 import { BUILT_IN_GRIDS, ONE_OFF_EVENTS, ORANGE_OPS_2016, validateGrid, type OneOffEvent, type TariffGrid } from '../pricing/index.ts';
 import { gridName } from '../pricing/validate.ts';
+import { VAT_CHOICES, type VatChoice } from './vat.ts';
 
 export interface PricePlan {
   /** Built-in grids by `id` or `id@version`, or whole grids written for the account (docs/pricing.md). */
@@ -17,6 +18,8 @@ export interface PricePlan {
   readonly options?: { readonly flash?: boolean; readonly alphanumericSender?: boolean };
   /** One-off fees: events (activation, change…) the grids price, by month. */
   readonly events?: readonly { readonly month: string; readonly event: OneOffEvent; readonly count: number }[];
+  /** The VAT of the account's invoices (core/billing/vat.ts); default `auto`: read from the company's identity. */
+  readonly vat?: VatChoice;
 }
 
 export type Payment = 'prepaid' | 'postpaid';
@@ -68,6 +71,7 @@ export function planProblems(value: unknown): PlanProblem[] {
   }
   if (plan.billed !== 'delivered' && plan.billed !== 'submitted') problems.push({ path: 'billed', message: 'must be "delivered" or "submitted"' });
   if (plan.noReceipt !== 'bill' && plan.noReceipt !== 'free') problems.push({ path: 'noReceipt', message: 'must be "bill" or "free"' });
+  if (plan.vat !== undefined && !VAT_CHOICES.includes(plan.vat as VatChoice)) problems.push({ path: 'vat', message: `must be one of ${VAT_CHOICES.join(', ')}` });
   for (const [index, entry] of ((plan.events ?? []) as { month?: unknown; event?: unknown; count?: unknown }[]).entries()) {
     if (typeof entry?.month !== 'string' || !MONTH.test(entry.month)) problems.push({ path: `events[${index}].month`, message: 'must be YYYY-MM' });
     if (typeof entry?.event !== 'string' || !(entry.event in ONE_OFF_EVENTS)) problems.push({ path: `events[${index}].event`, message: `must be one of ${Object.keys(ONE_OFF_EVENTS).join(', ')}` });

@@ -13,6 +13,7 @@ import * as signIn from './0011-sign-in.ts';
 import * as audit from './0012-audit.ts';
 import * as billing from './0013-billing.ts';
 import * as incidents from './0015-incidents.ts';
+import * as invoices from './0017-invoices.ts';
 import * as portal from './0020-portal.ts';
 
 /** Every migration, in order. Names are permanent: add new ones, never rename or edit applied ones. */
@@ -31,5 +32,6 @@ export const migrations: Record<string, Migration> = {
   '0012-audit': audit,
   '0013-billing': billing,
   '0015-incidents': incidents,
+  '0017-invoices': invoices,
   '0020-portal': portal,
 };
