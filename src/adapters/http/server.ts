@@ -36,6 +36,10 @@ import { csrfMatches, resolveSession, type SignedIn } from '../../app/sign-in.ts
 import { accountRoutes, apiKeyRoutes, userRoutes, type PeopleStore } from './people-routes.ts';
 import { billingRoutes } from './billing-routes.ts';
 import type { PgBillingStore } from '../store/billing-store.ts';
+import { alarmRoutes } from './alarm-routes.ts';
+import type { AlarmDeps } from '../../app/billing-alarms.ts';
+import type { PgAlarmStore } from '../store/alarm-store.ts';
+import type { PgOperatorCostStore } from '../store/operator-cost-store.ts';
 
 /** Who calls, and on behalf of which account (staff name it per request with the Relais-Account header). */
 export interface Caller {
@@ -68,6 +72,10 @@ export interface HttpDeps {
   readiness: () => Promise<string | undefined>;
   /** Plans, usage and credit (docs/billing.md). */
   billing?: PgBillingStore | undefined;
+  /** Alarms on consumption and the hard cap (docs/billing.md, "Alarms"). */
+  alarms?: (AlarmDeps & { store: PgAlarmStore }) | undefined;
+  /** The operator's costs, margins and reconciliation (docs/billing.md, "The aggregator's side"). */
+  operatorCosts?: PgOperatorCostStore | undefined;
   /** The built portal (web/, built into dist/web), served at /; absent: not served. */
   portalDir?: string | undefined;
   /** Signing in (sessions behind a cookie, passwords, invitations); absent: only API keys are taken. */
@@ -278,6 +286,7 @@ const AREAS: readonly (readonly [(app: Api, deps: HttpDeps) => Promise<void>, Ri
   [auditRoutes, 'users', 'every-brand'],
   [sessionRoutes, 'users', 'every-brand'],
   [billingRoutes, 'billing', 'every-brand'],
+  [alarmRoutes, 'billing', 'every-brand'],
   // Keys and users may be limited to brands; what they list and grant is checked against the caller's brands.
   [apiKeyRoutes, 'api-keys'],
   [userRoutes, 'users'],
