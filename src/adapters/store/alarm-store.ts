@@ -59,7 +59,7 @@ export class PgAlarmStore {
    * their plans, as GET /v1/usage shows them), and the parts accepted per hour (Europe/Paris) today and on the same
    * weekday of each of the last `weeks` weeks (messages by account and creation time: the index messages_account_created).
    */
-  async figures(accountIds: readonly string[], month: string, now: Date, weeks = DEFAULT_SPIKE.weeks): Promise<Map<string, AlarmFigures>> {
+  async figures(accountIds: readonly string[], month: string, now: Date, weeks: number = DEFAULT_SPIKE.weeks): Promise<Map<string, AlarmFigures>> {
     const days = alarmDays(now, weeks);
     const starts = days.map((day) => DateTime.fromISO(day, { zone: 'Europe/Paris' }));
     const [{ rows: counts }, { rows: plans }, { rows: held }, { rows: hourly }] = await Promise.all([
