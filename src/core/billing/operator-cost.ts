@@ -174,7 +174,9 @@ export function marginReport(input: { month: string; contract: OperatorContract;
     }
   }
   const known = new Map(input.shortCodes.map((code) => [code.shortCode, code]));
-  for (const shortCode of deliveredOn.keys()) if (!known.has(shortCode)) known.set(shortCode, { shortCode, oadc: false });
+  // A short code with traffic or held by an account is the operator's too, even when the deployment no longer lists it.
+  const seen = accounts.flatMap((a) => [...a.counts.map((c) => c.shortCode), ...a.shortCodes]);
+  for (const shortCode of seen) if (!known.has(shortCode)) known.set(shortCode, { shortCode, oadc: false });
   const total = (m: Map<string, number> | undefined) => [...(m?.values() ?? [])].reduce((sum, n) => sum + n, 0);
   const operator = operatorCost({ contract: input.contract, month, shortCodes: [...known.values()].map((code) => ({ ...code, delivered: total(deliveredOn.get(code.shortCode)) })) });
 
