@@ -92,7 +92,7 @@ export function reportCsv(report: MarginReport): string {
     ['unallocated', '', '', euros(report.unallocated.revenue), euros(report.unallocated.cost), euros(report.unallocated.margin)],
     ['total', report.month, '', euros(report.totals.revenue), euros(report.totals.cost), euros(report.totals.margin)],
   ];
-  return BOM + rows.map((row) => row.map((field, index) => (index === 1 ? csvField(field, true) : csvField(field))).join(',')).join('\r\n') + '\r\n';
+  return BOM + rows.map((row) => row.map((field, index) => (index === 1 ? csvField(field) : csvField(field, true))).join(',')).join('\r\n') + '\r\n';
 }
 
 /** The aggregator's side of billing: its operator contract, the month's margins, the reconciliation (aggregator key). */

@@ -79,6 +79,7 @@ export function operatorCost(input: { contract: OperatorContract; month: string;
   const events: Partial<Record<OneOffEvent, number>> = {};
   for (const { month: when, event, count } of contract.events ?? []) if (when === month) events[event] = (events[event] ?? 0) + count;
   const msisdnsQualified = (contract.qualifiedMsisdns ?? []).filter((q) => q.month === month).reduce((sum, q) => sum + q.count, 0);
+  const option = throughputBought(grids);
   const rate = (codes: readonly ShortCodeMonth[]) => {
     const delivered = codes.reduce((sum, code) => sum + code.delivered, 0);
     return rateMonth({
@@ -89,7 +90,7 @@ export function operatorCost(input: { contract: OperatorContract; month: string;
         smsSubmitted: delivered,
         msisdnsQualified,
         events,
-        shortCodes: codes.map(({ shortCode, throughputPerSecond, oadc }) => ({ shortCode, ...(throughputPerSecond ? { throughputPerSecond } : {}), options: oadc ? ['oadc' as const] : [] })),
+        shortCodes: codes.map(({ shortCode, throughputPerSecond, oadc }) => ({ shortCode, ...(throughputPerSecond ? { throughputPerSecond: option(throughputPerSecond) } : {}), options: oadc ? ['oadc' as const] : [] })),
       },
     });
   };
@@ -103,6 +104,19 @@ export function operatorCost(input: { contract: OperatorContract; month: string;
   });
   const whole = rate(ordered);
   return { month, lines: whole.lines, total: whole.total, shared, perShortCode };
+}
+
+/**
+ * The throughput option a short code running at `perSecond` needs: the smallest rate a grid sells at or above it
+ * (Orange sells 20, 50, 100 and 150/s on top of the standard 10/s), the highest sold when it runs faster than all
+ * (a rate beyond the offer is a quote: write it in the contract's grid). At or below the standard rate: none.
+ */
+function throughputBought(grids: readonly TariffGrid[]): (perSecond: number) => number {
+  const options = grids.flatMap((grid) => grid.charges.filter((c) => c.kind === 'throughput-option'));
+  if (options.length === 0) return (perSecond) => perSecond;
+  const standard = Math.min(...options.map((o) => o.standardPerSecond));
+  const sold = [...new Set(options.flatMap((o) => o.prices.map((p) => p.perSecond)))].sort((a, b) => a - b);
+  return (perSecond) => (perSecond <= standard ? standard : (sold.find((rate) => rate >= perSecond) ?? sold.at(-1)!));
 }
 
 /**

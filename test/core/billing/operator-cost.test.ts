@@ -28,6 +28,13 @@ describe("the operator's cost (Orange OPS)", () => {
     expect(cost.shared).toBe((200 + 10 + 580) * EURO);
     expect(cost.total).toBe(cost.shared + 1_250 * EURO);
   });
+
+  it('buys the smallest throughput option at or above the rate a short code runs at', () => {
+    const at = (throughputPerSecond: number) => operatorCost({ contract: DEFAULT_OPERATOR_CONTRACT, month: '2026-11', shortCodes: [{ shortCode: '36100', oadc: false, throughputPerSecond, delivered: 0 }] }).total;
+    expect(at(10)).toBe(150 * EURO);
+    expect(at(30)).toBe((150 + 1_600) * EURO);
+    expect(at(1_000)).toBe((150 + 3_000) * EURO);
+  });
 });
 
 describe('the margin report', () => {
