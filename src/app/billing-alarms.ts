@@ -4,7 +4,7 @@
  * keeps one per kind, key and period, and hands each to the account's webhooks), holds or releases the sending of
  * accounts by their hard cap, and sends the alarms' e-mails and SMS.
  */
-import { billingMonth, capReached, DEFAULT_SPIKE, evaluateAlarms, type Alarm, type AlarmFigures, type AlarmSettings } from '../core/billing/index.ts';
+import { billingMonth, capReached, DEFAULT_SPIKE, evaluateAlarms, holdReason, type Alarm, type AlarmFigures, type AlarmSettings } from '../core/billing/index.ts';
 import type { Logger } from './ports.ts';
 import type { Mailer } from './sign-in.ts';
 
@@ -50,7 +50,7 @@ export async function runAlarms(deps: AlarmDeps, now: Date, accountId?: string):
     const f = figures.get(id)!;
     const alarms = evaluateAlarms(settings, f, now);
     raised += (await deps.store.raise(id, alarms, settings.notify.webhooks, now)).length;
-    if (capReached(settings, f)) capped.set(id, alarms.find((a) => a.kind === 'hard-cap')!.message);
+    if (capReached(settings, f)) capped.set(id, holdReason(settings, month));
   }
   // Only the accounts judged here are held or released (an account's settings removed: setSettings drops its hold).
   const { held, released } = await deps.store.setHolds(ids, capped, month, now);

@@ -1,7 +1,7 @@
 import { DateTime } from 'luxon';
 import { alarmDays, DEFAULT_PLAN, DEFAULT_SPIKE, rateUsage, billedParts, type Alarm, type AlarmFigures, type AlarmSettings, type PricePlan, type UsageCount } from '../../core/billing/index.ts';
 import type { Db } from './database.ts';
-import { transaction } from './sql.ts';
+import { eventsFrom, transaction } from './sql.ts';
 
 /** An alarm as stored: raised once per account, kind, key and period. */
 export interface RaisedAlarm extends Alarm {
@@ -34,7 +34,8 @@ export class PgAlarmStore {
   /** Sets the settings (checked by the caller); null removes them (and a hold they made). */
   async setSettings(accountId: string, settings: AlarmSettings | null, by: string | null, now: Date): Promise<void> {
     if (settings === null) {
-      await this.db.pool.query(`WITH gone AS (DELETE FROM alarm_settings WHERE account_id = $1) DELETE FROM sending_holds WHERE account_id = $1`, [accountId]);
+      await this.db.pool.query(`DELETE FROM alarm_settings WHERE account_id = $1`, [accountId]);
+      await this.setHolds([accountId], new Map(), '', now);
       return;
     }
     await this.db.pool.query(
@@ -167,7 +168,34 @@ export class PgAlarmStore {
         `DELETE FROM sending_holds WHERE account_id = ANY ($1::uuid[]) AND NOT account_id = ANY ($2::uuid[]) RETURNING account_id`,
         [accountIds, ids],
       );
-      return { held: held.map((r) => r.account_id), released: released.map((r) => r.account_id) };
+      // What waits says so: the queued messages of a held account are `held` (an event each, with the reason);
+      // released, they are queued again (those of a campaign paused meanwhile wait for its resume, as after a
+      // suspension). The claim skips a held account's messages whatever their status: this is what a reader sees.
+      await client.query(
+        `WITH moved AS (
+           UPDATE messages m SET status = 'held', updated_at = $3
+           FROM unnest($1::uuid[], $2::text[]) AS h(id, reason)
+           WHERE m.account_id = h.id AND m.status = 'queued'
+           RETURNING m.id, m.account_id, m.status, h.reason, $3::timestamptz AS at)
+         ${eventsFrom('moved')}
+         SELECT 1`,
+        [ids, ids.map((id) => capped.get(id)!), now],
+      );
+      const freed = released.map((r) => r.account_id);
+      if (freed.length > 0) {
+        await client.query(
+          `WITH moved AS (
+             UPDATE messages m SET status = 'queued', updated_at = $2
+             FROM accounts a
+             WHERE a.id = m.account_id AND m.account_id = ANY ($1::uuid[]) AND a.status = 'active' AND m.status = 'held'
+               AND (m.campaign_id IS NULL OR NOT EXISTS (SELECT 1 FROM campaigns c WHERE c.id = m.campaign_id AND c.status = 'paused'))
+             RETURNING m.id, m.account_id, m.status, 'the hard cap no longer holds the account''s sending' AS reason, $2::timestamptz AS at)
+           ${eventsFrom('moved')}
+           SELECT 1`,
+          [freed, now],
+        );
+      }
+      return { held: held.map((r) => r.account_id), released: freed };
     });
   }
 

@@ -121,6 +121,12 @@ export function capReached(settings: AlarmSettings, figures: Pick<AlarmFigures, 
   return (!!settings.monthlyBudget && figures.spend >= settings.monthlyBudget) || (!!settings.monthlyVolume && figures.volume >= settings.monthlyVolume);
 }
 
+/** Why the hard cap holds the account's sending: the limits, not the figures (the reason stays the same all month). */
+export function holdReason(settings: AlarmSettings, month: string): string {
+  const limits = [settings.monthlyBudget ? `budget ${euros(settings.monthlyBudget)}` : '', settings.monthlyVolume ? `volume ${settings.monthlyVolume} parts` : ''].filter(Boolean).join(', ');
+  return `the hard cap of ${month} is reached (${limits}): sending is held until the limit is raised or the month turns`;
+}
+
 const sum = (values: readonly number[]) => values.reduce((total, value) => total + value, 0);
 
 /**

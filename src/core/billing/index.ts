@@ -5,5 +5,5 @@
 export { builtInGrid, DEFAULT_PLAN, planGrids, planProblems, smsCharge, worstCasePartPrice, type Payment, type PlanProblem, type PricePlan } from './plan.ts';
 export { billedParts, billingMonth, isBilled, nextTiers, rateUsage, usageReport, type NextTier, type UsageCount, type UsageReport } from './usage.ts';
 export { invoiceNumber, invoiceSeries, monthInvoice, STANDARD_VAT_BASIS_POINTS, type MonthInvoice } from './invoice.ts';
-export { alarmDays, alarmId, alarmSettingsProblems, capReached, DEFAULT_SPIKE, DEFAULT_THRESHOLDS, evaluateAlarms, newAlarms, spikeOf, type Alarm, type AlarmFigures, type AlarmKind, type AlarmSettings } from './alarms.ts';
+export { alarmDays, alarmId, alarmSettingsProblems, capReached, DEFAULT_SPIKE, DEFAULT_THRESHOLDS, evaluateAlarms, holdReason, newAlarms, spikeOf, type Alarm, type AlarmFigures, type AlarmKind, type AlarmSettings } from './alarms.ts';
 export { DEFAULT_OPERATOR_CONTRACT, marginReport, operatorContractProblems, operatorCost, operatorCountsOf, reconcile, split, type AccountMonth, type MarginReport, type OperatorContract, type OperatorCost, type OperatorCount, type Reconciliation, type RejectedRow, type ShortCodeMonth } from './operator-cost.ts';

@@ -50,7 +50,7 @@ describe('alarms and operator costs over HTTP', () => {
     const settings = { monthlyBudget: 1 * EURO, monthlyVolume: 10, thresholds: [80, 100], hardCap: true, notify: { emails: [], phones: [], webhooks: true } };
     const saved = await t.api('PUT', '/v1/alarms/settings', settings);
     expect(saved.status).toBe(200);
-    expect(saved.body.hold).toMatchObject({ month: '2026-11', reason: expect.stringContaining('hard cap is reached') });
+    expect(saved.body.hold).toMatchObject({ month: '2026-11', reason: expect.stringContaining('the hard cap of 2026-11 is reached') });
     const listed = await t.api('GET', '/v1/alarms?period=2026-11');
     expect(listed.body.alarms.map((a: { key: string }) => a.key).sort()).toEqual(['hard-cap', 'volume-100', 'volume-80']);
     expect(listed.body.alarms.find((a: { key: string }) => a.key === 'volume-100')).toMatchObject({ kind: 'volume-threshold', period: '2026-11', figures: { value: 10, limit: 10 } });
@@ -58,8 +58,12 @@ describe('alarms and operator costs over HTTP', () => {
 
     const raised = await t.api('PUT', '/v1/alarms/settings', { ...settings, monthlyVolume: 1_000 });
     expect(raised.body.hold).toBeNull();
+    expect((await t.api('PUT', '/v1/alarms/settings', settings)).body.hold).not.toBeNull();
+    expect((await t.api('DELETE', '/v1/alarms/settings')).status).toBe(204);
+    expect((await t.api('GET', '/v1/alarms/settings')).body).toEqual({ settings: null, hold: null });
+    expect((await t.api('PUT', '/v1/alarms/settings', { ...settings, monthlyVolume: 1_000 })).status).toBe(200);
     const trail = await t.api('GET', '/v1/audit?action=alarms.settings.update');
-    expect(trail.body.events.length).toBeGreaterThanOrEqual(2);
+    expect(trail.body.events.length).toBeGreaterThanOrEqual(4);
   });
 
   it('needs the right "billing"', async () => {

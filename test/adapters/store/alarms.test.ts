@@ -90,6 +90,9 @@ describe('alarm sweep and hard cap', () => {
     expect(await dispatchAll(later(8))).toEqual([]);
     expect(await statusOf(held)).toEqual([{ status: 'queued', n: 3 }]);
     expect(await runAlarms(deps, later(9))).toMatchObject({ raised: 0, held: 0, released: 0 });
+    expect(await statusOf(held)).toEqual([{ status: 'held', n: 3 }]); // and an event each says why
+    const { rows: why } = await tdb.db.pool.query(`SELECT reason FROM message_events WHERE message_id = $1 AND status = 'held'`, [held[0]]);
+    expect(why).toEqual([{ reason: 'the hard cap of 2026-11 is reached (volume 4 parts): sending is held until the limit is raised or the month turns' }]);
     expect(await dispatchAll(later(10))).toEqual([]);
 
     const listed = await store.list(accountId);
@@ -113,6 +116,8 @@ describe('alarm sweep and hard cap', () => {
     expect(await runAlarms(deps, later(21))).toMatchObject({ held: 1 });
     const waiting = await send(2, later(22));
     expect(await dispatchAll(later(23))).toEqual([]);
+    await runAlarms(deps, later(24));
+    expect(await statusOf(waiting)).toEqual([{ status: 'held', n: 2 }]);
 
     const december = new Date('2026-11-30T23:00:00Z'); // 00:00 in Paris on 1 December
     expect(await runAlarms(deps, december)).toMatchObject({ released: 1, raised: 0 });
