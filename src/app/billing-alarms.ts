@@ -40,10 +40,11 @@ export interface AlarmSweep {
 /** Judges the accounts with alarm settings (or only `accountId`), raises, holds, releases and notifies. */
 export async function runAlarms(deps: AlarmDeps, now: Date, accountId?: string): Promise<AlarmSweep> {
   const watched = await deps.store.watched(accountId);
+  if (watched.length === 0) return { raised: 0, held: 0, released: 0, notified: 0 };
   const month = billingMonth(now);
   const ids = watched.map((w) => w.accountId);
   const weeks = Math.max(DEFAULT_SPIKE.weeks, ...watched.map((w) => w.settings.spike?.weeks ?? 0));
-  const figures = ids.length > 0 ? await deps.store.figures(ids, month, now, weeks) : new Map<string, AlarmFigures>();
+  const figures = await deps.store.figures(ids, month, now, weeks);
   const capped = new Map<string, string>();
   let raised = 0;
   for (const { accountId: id, settings } of watched) {

@@ -69,6 +69,7 @@ const BODIES: Record<string, unknown> = {
   'PUT /v1/account/brands': { brands: ['Beta'] },
   'POST /v1/users': { email: 'other@a.example', name: 'Other', rights: ['messages'], brands: ['Alpha'] },
   'PATCH /v1/account/sign-in': { requireSecondFactor: false },
+  'PUT /v1/alarms/settings': { monthlyVolume: 1000, notify: { emails: [], phones: [], webhooks: false } },
 };
 const QUERIES: Record<string, string> = { 'POST /v1/imports': '?base=clients' };
 
