@@ -14,7 +14,7 @@ export interface AlarmStore {
   figures(accountIds: readonly string[], month: string, now: Date, weeks?: number): Promise<Map<string, AlarmFigures>>;
   raise(accountId: string, alarms: readonly Alarm[], toWebhooks: boolean, now: Date): Promise<(Alarm & { id: string })[]>;
   setHolds(accountIds: readonly string[], capped: ReadonlyMap<string, string>, month: string, now: Date): Promise<{ held: string[]; released: string[] }>;
-  claimToNotify(now: Date, limit?: number): Promise<(Alarm & { id: string; accountId: string })[]>;
+  claimToNotify(now: Date, accountIds: readonly string[], limit?: number): Promise<(Alarm & { id: string; accountId: string })[]>;
   unsent(ids: readonly string[]): Promise<void>;
 }
 
@@ -63,7 +63,7 @@ export async function runAlarms(deps: AlarmDeps, now: Date, accountId?: string):
 
 /** Sends the e-mails and SMS of the alarms not notified yet; those whose sending failed are tried again at the next sweep. */
 async function notifyAlarms(deps: AlarmDeps, settingsOf: ReadonlyMap<string, AlarmSettings>, now: Date): Promise<number> {
-  const alarms = await deps.store.claimToNotify(now);
+  const alarms = await deps.store.claimToNotify(now, [...settingsOf.keys()]);
   const failed: string[] = [];
   for (const alarm of alarms) {
     const notify = settingsOf.get(alarm.accountId)?.notify;

@@ -126,13 +126,15 @@ export class PgAlarmStore {
   }
 
   /**
-   * Takes the alarms whose e-mails and SMS are not sent yet, marking them sent (SKIP LOCKED: two sweeping processes
+   * Takes the alarms of these accounts whose e-mails and SMS are not sent yet, marking them sent (SKIP LOCKED: two sweeping processes
    * never take the same one); `unsent` gives back those whose sending failed, for the next sweep.
    */
-  async claimToNotify(now: Date, limit = 100): Promise<RaisedAlarm[]> {
+  async claimToNotify(now: Date, accountIds: readonly string[], limit = 100): Promise<RaisedAlarm[]> {
     const { rows } = await this.db.pool.query<AlarmRow>(
-      `UPDATE alarms SET notified_at = $1 WHERE id IN (SELECT id FROM alarms WHERE notified_at IS NULL ORDER BY id LIMIT $2 FOR UPDATE SKIP LOCKED) RETURNING *`,
-      [now, limit],
+      `UPDATE alarms SET notified_at = $1
+       WHERE id IN (SELECT id FROM alarms WHERE notified_at IS NULL AND account_id = ANY ($3::uuid[]) ORDER BY id LIMIT $2 FOR UPDATE SKIP LOCKED)
+       RETURNING *`,
+      [now, limit, accountIds],
     );
     return rows.map(toAlarm).sort((a, b) => Number(a.id) - Number(b.id));
   }
