@@ -30,6 +30,9 @@ import { PgMessageStore } from './adapters/store/message-store.ts';
 import { PgOutboxStore } from './adapters/store/outbox-store.ts';
 import { PgBillingStore, settleBilling } from './adapters/store/billing-store.ts';
 import { invoicingFrom } from './adapters/store/invoice-store.ts';
+import { PgAlarmStore } from './adapters/store/alarm-store.ts';
+import { PgOperatorCostStore } from './adapters/store/operator-cost-store.ts';
+import { runAlarms, type AlarmDeps } from './app/billing-alarms.ts';
 import { PgRouteStore } from './adapters/store/route-store.ts';
 import { PgStatisticsStore } from './adapters/store/statistics-store.ts';
 import { PgWebhookStore } from './adapters/store/webhook-store.ts';
@@ -149,6 +152,8 @@ export async function startRelais(config: Config, options: { log?: Logger; clock
     const campaignDeps: CampaignDeps = { campaigns: new PgCampaignStore(db), contacts, submit, clock, tariff: campaignTariff(config.campaigns.tariff) };
 
     let dispatcher: Dispatcher | undefined;
+    // The alarms run with the billing sweep, once the mailer and the platform's SMS exist (set below).
+    let alarmDeps: (AlarmDeps & { store: PgAlarmStore }) | undefined;
     if (config.roles.includes('dispatcher')) {
       dispatcher = new Dispatcher({
         store: new PgOutboxStore(db, log),
@@ -160,7 +165,10 @@ export async function startRelais(config: Config, options: { log?: Logger; clock
         doorbell,
         receiptSweepMs: config.dispatcher.receiptSweepMs,
         onMobileOriginated: (route, mo) => receiveMo(moDeps, route, mo),
-        billingSweep: { everyMs: config.billing.sweepMs, run: (now) => settleBilling(db, now, config.billing.noReceiptAfterHours * 3_600_000) },
+        billingSweep: {
+          everyMs: config.billing.sweepMs,
+          run: async (now) => ({ ...(await settleBilling(db, now, config.billing.noReceiptAfterHours * 3_600_000)), ...(alarmDeps ? await runAlarms(alarmDeps, now) : {}) }),
+        },
         options: {
           ...defaultDispatchOptions,
           owner: `${process.pid}-${randomUUID()}`,
@@ -215,6 +223,8 @@ export async function startRelais(config: Config, options: { log?: Logger; clock
       findAccount: (id) => accounts.findById(id),
     };
 
+    alarmDeps = { store: new PgAlarmStore(db), mailer, sendSms: signIn.sendSms, accountName: async (id) => (await accounts.findById(id))?.name ?? id, released: () => doorbell.ring(), log };
+
     let httpUrl: string | undefined;
     if (config.roles.includes('api')) {
       const api: Api = await buildHttpServer({
@@ -242,6 +252,8 @@ export async function startRelais(config: Config, options: { log?: Logger; clock
         links: () => dispatcher?.links() ?? [],
         incidents: { store: new PgIncidentStore(db), clock, mailer, supportAddress: config.mail.supportAddress, publicUrl: config.portal.publicUrl, log },
         billing: new PgBillingStore(db, invoicingFrom(config.billing)),
+        alarms: alarmDeps,
+        operatorCosts: new PgOperatorCostStore(db),
       });
       await api.listen({ host: config.http.host, port: config.http.port });
       const address = api.server.address();

@@ -10,6 +10,7 @@ import { Forbidden, Unauthorized } from './problem.ts';
 import { aggregatorAuditRoutes } from './audit-routes.ts';
 import { aggregatorIncidentRoutes } from './incidents-routes.ts';
 import { aggregatorInvoiceRoutes } from './invoice-routes.ts';
+import { aggregatorBillingRoutes } from './aggregator-billing-routes.ts';
 import { EmailTaken } from '../store/user-store.ts';
 import type { Api, HttpDeps } from './server.ts';
 import { consoleRoutes, staffSignedIn } from './aggregator-console.ts';
@@ -360,6 +361,7 @@ export async function aggregatorRoutes(app: Api, deps: HttpDeps): Promise<void> 
   await consoleRoutes(app, deps);
   await aggregatorIncidentRoutes(app, deps);
   await aggregatorInvoiceRoutes(app, deps);
+  await aggregatorBillingRoutes(app, deps);
 }
 
 async function found(deps: HttpDeps, name: string): Promise<Account> {

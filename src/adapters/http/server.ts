@@ -41,6 +41,10 @@ import type { ConsoleDeps } from './aggregator-console.ts';
 import { senderRoutes, statisticsRoutes } from './dashboard-routes.ts';
 import { incidentRoutes } from './incidents-routes.ts';
 import type { IncidentDeps } from '../../app/incidents.ts';
+import { alarmRoutes } from './alarm-routes.ts';
+import type { AlarmDeps } from '../../app/billing-alarms.ts';
+import type { PgAlarmStore } from '../store/alarm-store.ts';
+import type { PgOperatorCostStore } from '../store/operator-cost-store.ts';
 
 /** Who calls, and on behalf of which account (staff name it per request with the Relais-Account header). */
 export interface Caller {
@@ -75,6 +79,10 @@ export interface HttpDeps {
   billing?: PgBillingStore | undefined;
   /** Incident tickets (docs/incidents.md). */
   incidents?: IncidentDeps | undefined;
+  /** Alarms on consumption and the hard cap (docs/billing.md, "Alarms"). */
+  alarms?: (AlarmDeps & { store: PgAlarmStore }) | undefined;
+  /** The operator's costs, margins and reconciliation (docs/billing.md, "The aggregator's side"). */
+  operatorCosts?: PgOperatorCostStore | undefined;
   /** The built portal (web/, built into dist/web), served at /; absent: not served. */
   portalDir?: string | undefined;
   /** Signing in (sessions behind a cookie, passwords, invitations); absent: only API keys are taken. */
@@ -290,6 +298,7 @@ const AREAS: readonly (readonly [(app: Api, deps: HttpDeps) => Promise<void>, Ri
   [sessionRoutes, 'users', 'every-brand'],
   [billingRoutes, 'billing', 'every-brand'],
   [invoiceRoutes, 'billing', 'every-brand'],
+  [alarmRoutes, 'billing', 'every-brand'],
   // Keys and users may be limited to brands; what they list and grant is checked against the caller's brands.
   [apiKeyRoutes, 'api-keys'],
   [userRoutes, 'users'],

@@ -44,6 +44,7 @@ export type DueDelivery = {
   | { kind: 'inbound'; inbound: { id: string; from: string; to: string; text: string; intent: string; keyword: string | null; brand: string | null; receivedAt: Date } }
   /** A body written when the delivery was queued (incident events: docs/incidents.md). */
   | { kind: 'prepared'; payload: Record<string, unknown> }
+  | { kind: 'alarm'; alarm: { id: string; kind: string; key: string; period: string; message: string; figures: Record<string, number>; raisedAt: Date } }
 );
 
 export class PgWebhookStore {
@@ -129,15 +130,17 @@ export class PgWebhookStore {
          FROM (SELECT id FROM webhook_deliveries WHERE status = 'pending' AND next_attempt_at <= $2
                ORDER BY next_attempt_at LIMIT $1 FOR UPDATE SKIP LOCKED) c
          WHERE d.id = c.id
-         RETURNING d.id, d.webhook_id, d.event_id, d.inbound_id, d.attempts, d.payload)
+         RETURNING d.id, d.webhook_id, d.event_id, d.inbound_id, d.alarm_id, d.attempts, d.payload)
        SELECT due.id, due.attempts, due.payload, w.url, w.secret, e.status AS event_status, e.reason AS event_reason, e.at AS event_at,
               m.id AS message_id, m.recipient, m.short_code, m.client_reference, m.status, m.error_code, m.error_reason,
-              i.id AS inbound_id, i.sender AS mo_from, i.recipient AS mo_to, i.body AS mo_text, i.intent, i.keyword, i.brand, i.received_at
+              i.id AS inbound_id, i.sender AS mo_from, i.recipient AS mo_to, i.body AS mo_text, i.intent, i.keyword, i.brand, i.received_at,
+              al.id AS alarm_id, al.kind AS alarm_kind, al.key AS alarm_key, al.period AS alarm_period, al.message AS alarm_message, al.figures AS alarm_figures, al.raised_at AS alarm_raised_at
        FROM due
        JOIN webhooks w ON w.id = due.webhook_id
        LEFT JOIN message_events e ON e.id = due.event_id
        LEFT JOIN messages m ON m.id = e.message_id
        LEFT JOIN inbound_messages i ON i.id = due.inbound_id
+       LEFT JOIN alarms al ON al.id = due.alarm_id
        ORDER BY due.id`,
       [limit, now, new Date(now.getTime() + leaseMs)],
     );
@@ -147,6 +150,10 @@ export class PgWebhookStore {
       if (r.inbound_id) {
         const inbound = { id: r.inbound_id, from: r.mo_from, to: r.mo_to, text: r.mo_text, intent: r.intent, keyword: r.keyword, brand: r.brand, receivedAt: r.received_at };
         return { ...delivery, kind: 'inbound', inbound };
+      }
+      if (r.alarm_id) {
+        const alarm = { id: String(r.alarm_id), kind: r.alarm_kind, key: r.alarm_key, period: r.alarm_period, message: r.alarm_message, figures: r.alarm_figures, raisedAt: r.alarm_raised_at };
+        return { ...delivery, kind: 'alarm', alarm };
       }
       return {
         ...delivery,

@@ -84,6 +84,10 @@ export class WebhookSender {
 /** The JSON a webhook receives (docs/api.md, Webhooks). */
 function payload(d: DueDelivery) {
   if (d.kind === 'prepared') return { id: d.id, ...d.payload };
+  if (d.kind === 'alarm') {
+    const { raisedAt, ...alarm } = d.alarm;
+    return { id: d.id, type: 'alarm', at: raisedAt.toISOString(), alarm };
+  }
   if (d.kind === 'inbound') {
     const { receivedAt, ...inbound } = d.inbound;
     return { id: d.id, type: 'inbound', at: receivedAt.toISOString(), inbound: { ...inbound, receivedAt: receivedAt.toISOString() } };

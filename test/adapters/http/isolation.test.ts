@@ -75,6 +75,7 @@ const BODIES: Record<string, unknown> = {
   'POST /v1/incidents/{id}/comments': { text: 'other' },
   'POST /v1/incidents/{id}/status': { status: 'closed' },
   'POST /v1/incidents/{id}/attachments': { filename: 'other.txt', contentType: 'text/plain', content: 'eA==' },
+  'PUT /v1/alarms/settings': { monthlyVolume: 1000, notify: { emails: [], phones: [], webhooks: false } },
 };
 const QUERIES: Record<string, string> = { 'POST /v1/imports': '?base=clients' };
 
