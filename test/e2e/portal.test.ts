@@ -103,10 +103,16 @@ describe('the portal, in Chromium', () => {
     });
   }, 60_000);
 
-  it('opens on the dashboard: today and this month, STOPs, spend and the queue', async () => {
+  it('opens on the dashboard: today and this month, STOPs, spend, the queue and the month\'s alarms', async () => {
     const sent = await relais.api('POST', '/v1/messages', { to: '+33611223344', text: 'Votre colis arrive demain', class: 'transactional' });
     await relais.waitFor(sent.body.id, (status) => status === 'delivered');
     await relais.api('POST', '/v1/messages', { to: '+33611223345', text: 'Livraison prévue demain', class: 'transactional', sendAt: new Date(Date.now() + 86_400_000).toISOString() });
+    // An alarm the billing sweep raised this month: 80 % of a 500 € budget
+    const month = new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Paris', year: 'numeric', month: '2-digit' }).format(new Date());
+    await relais.relais.db.pool.query(
+      `INSERT INTO alarms (account_id, kind, key, period, message, figures, raised_at) VALUES ($1, 'spend-threshold', 'spend-80', $2, 'spend at 80 %', $3, now())`,
+      [relais.accountId, month, { value: 400_000_000, limit: 500_000_000, threshold: 80, percent: 80 }],
+    );
     const page = await newPage();
     await shot(page, 'portal-dashboard', async () => {
       await signIn(page, 'anne@example.fr');
@@ -120,6 +126,8 @@ describe('the portal, in Chromium', () => {
       // The message for tomorrow waits in the queue
       const scheduled = page.locator('.figures div').filter({ has: page.getByText('Programmés', { exact: true }) });
       expect(Number((await scheduled.locator('dd').textContent())!.replace(/\D/g, ''))).toBeGreaterThanOrEqual(1);
+      const alarms = page.getByRole('region', { name: 'Alertes du mois' });
+      await alarms.getByText(/^Dépenses : 80 % du budget mensuel \(400,00\s€ sur 500,00\s€\)/).waitFor();
     });
   }, 60_000);
 

@@ -1,7 +1,7 @@
 /**
  * The dashboard, the first page after sign-in: today and this month (GET /v1/statistics/summary, right
  * "statistics") — sent, delivered, failed, pending, STOPs received, spend — and the queue now; refreshed every
- * 15 seconds. Without "statistics", the messages by status (GET /v1/messages/summary) for those who hold "messages".
+ * 15 seconds; the month's alarms for those who hold "billing". Without "statistics", the messages by status (GET /v1/messages/summary) for those who hold "messages".
  */
 import { useEffect } from 'preact/hooks';
 import { api } from '../api.ts';
@@ -48,7 +48,7 @@ export function HomePage() {
         </p>
       )}
       {!viewing ? null : holds('statistics') ? <Dashboard /> : holds('messages') ? <ByStatus /> : <p>{t('home.noPages')}</p>}
-      {/* ALARMS: the account's alarms (the alarms feature) take their place here, above or below the figures. */}
+      {viewing && holds('billing') && <Alarms />}
     </Page>
   );
 }
@@ -123,6 +123,58 @@ function Dashboard() {
       <p class="hint">{queue.oldestDueAt ? t('dash.queueOldest', { at: formatInstant(queue.oldestDueAt) }) : t('dash.queueEmpty')}</p>
     </>
   );
+}
+
+interface AlarmItem {
+  id: string;
+  kind: 'spend-threshold' | 'volume-threshold' | 'hard-cap' | 'outside-hours' | 'spike';
+  period: string;
+  figures: Record<string, number>;
+  raisedAt: string;
+}
+
+/** The month's alarms (GET /v1/alarms, right "billing"), said from their figures, and the hard cap's hold. */
+function Alarms() {
+  const month = new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Paris', year: 'numeric', month: '2-digit' }).format(new Date());
+  const { data, error } = useLoad(() => api<{ alarms: AlarmItem[]; hold: { since: string } | null }>('GET', `/v1/alarms?period=${month}&limit=20`), []);
+  if (error) return <ProblemView error={error} />;
+  if (!data) return null;
+  return (
+    <section aria-labelledby="alarms-title">
+      <h2 id="alarms-title">{t('alarms.title')}</h2>
+      {data.hold && (
+        <p class="problem" role="alert">
+          {t('alarms.held', { since: formatInstant(data.hold.since) })}
+        </p>
+      )}
+      {data.alarms.length === 0 ? (
+        <p class="hint">{t('alarms.none')}</p>
+      ) : (
+        <ul>
+          {data.alarms.map((alarm) => (
+            <li key={alarm.id}>
+              {alarmText(alarm)} <span class="hint">({formatInstant(alarm.raisedAt)})</span>
+            </li>
+          ))}
+        </ul>
+      )}
+    </section>
+  );
+}
+
+function alarmText({ kind, figures: f }: AlarmItem): string {
+  switch (kind) {
+    case 'spend-threshold':
+      return t('alarms.spend', { percent: f.percent!, value: formatMoney(f.value!), limit: formatMoney(f.limit!) });
+    case 'volume-threshold':
+      return t('alarms.volume', { percent: f.percent!, value: formatCount(f.value!), limit: formatCount(f.limit!) });
+    case 'hard-cap':
+      return t('alarms.hardCap');
+    case 'outside-hours':
+      return t('alarms.outsideHours', { parts: formatCount(f.parts!) });
+    case 'spike':
+      return t('alarms.spike', { today: formatCount(f.today!), factor: f.factor!, mean: formatCount(f.mean!) });
+  }
 }
 
 function ByStatus() {
