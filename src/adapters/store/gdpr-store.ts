@@ -67,19 +67,19 @@ export class PgGdprStore {
   async erase(msisdn: string, accountId: string, now: Date): Promise<Erasure> {
     const pseudonym = this.pseudonyms.of(msisdn);
     return transaction(this.db.pool, async (client) => {
-      const q = async (text: string, values: unknown[] = []) => client.query(text, [accountId, msisdn, pseudonym, ...values]);
+      const q = async (text: string, values: unknown[] = []) => client.query(text, [accountId, msisdn, pseudonym, ...values].slice(0, highestPlaceholder(text)));
       await client.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`consent:${accountId}:${msisdn}`]);
       const oppositionsKept = await keepOppositions(client, accountId, msisdn, pseudonym, now);
       await client.query(`SET LOCAL relais.erase_consent = 'on'`);
       const consents = (await q('DELETE FROM consent_events WHERE account_id = $1 AND recipient = $2')).rowCount ?? 0;
-      const cancelled = (await q(
+      const cancelled = (await client.query(
         `WITH cancelled AS (
-           UPDATE messages SET status = 'cancelled', done_at = $4, updated_at = $4, error_reason = 'erased at the request of the recipient'
+           UPDATE messages SET status = 'cancelled', done_at = $3, updated_at = $3, error_reason = 'erased at the request of the recipient'
            WHERE account_id = $1 AND recipient = $2 AND status IN ('queued', 'held')
-           RETURNING id, account_id, status, 'erasure'::text AS reason, $4::timestamptz AS at)
+           RETURNING id, account_id, status, 'erasure'::text AS reason, $3::timestamptz AS at)
          ${eventsFrom('cancelled')}
          SELECT 1 FROM cancelled`,
-        [now],
+        [accountId, msisdn, now],
       )).rowCount ?? 0;
       const messages = (await q(
         `WITH erased AS (
@@ -107,6 +107,11 @@ export class PgGdprStore {
     const { rowCount } = await this.db.pool.query(`UPDATE inbound_messages SET sender = $2, body = '' WHERE account_id IS NULL AND sender = $1`, [msisdn, this.pseudonyms.of(msisdn)]);
     return rowCount ?? 0;
   }
+}
+
+/** The highest $n of a statement: PostgreSQL refuses parameters a statement does not use. */
+function highestPlaceholder(text: string): number {
+  return Math.max(0, ...[...text.matchAll(/\$(\d+)/g)].map((m) => Number(m[1])));
 }
 
 /**

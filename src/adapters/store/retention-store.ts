@@ -25,6 +25,25 @@ export class PgRetentionStore {
     private readonly between: () => Promise<void> = async () => undefined,
   ) {}
 
+  /**
+   * Runs `work` holding the job's session-level advisory lock on one connection; undefined when another process
+   * holds it (two runs at once would walk the same rows twice).
+   */
+  async exclusive<T>(work: () => Promise<T>): Promise<T | undefined> {
+    const client = await this.db.pool.connect();
+    try {
+      const { rows } = await client.query<{ locked: boolean }>('SELECT pg_try_advisory_lock($1) AS locked', [RETENTION_LOCK]);
+      if (!rows[0]!.locked) return undefined;
+      try {
+        return await work();
+      } finally {
+        await client.query('SELECT pg_advisory_unlock($1)', [RETENTION_LOCK]);
+      }
+    } finally {
+      client.release();
+    }
+  }
+
   // --- settings and runs -------------------------------------------------------------------------------------------
 
   async settings(accountId: string): Promise<AccountRetention | undefined> {
@@ -361,6 +380,8 @@ export interface RetentionRun {
 const FINAL = [...finalStatuses];
 /** A campaign's messages that may still be sent or answered by the SMSC with a retry: their number is needed. */
 const IN_FLIGHT = ['queued', 'held', 'submitting', 'in_doubt'];
+/** The advisory lock key of the retention job ('RTNT'). */
+const RETENTION_LOCK = 0x52544e54;
 const ZERO_UUID = '00000000-0000-0000-0000-000000000000';
 
 /** The summary every time-walked batch ends with: counts, the first row still waiting, the last key walked. */
