@@ -36,6 +36,7 @@ import { csrfMatches, resolveSession, type SignedIn } from '../../app/sign-in.ts
 import { accountRoutes, apiKeyRoutes, userRoutes, type PeopleStore } from './people-routes.ts';
 import { billingRoutes } from './billing-routes.ts';
 import type { PgBillingStore } from '../store/billing-store.ts';
+import { gdprRoutes, retentionSettingsRoutes, type RetentionHttpDeps } from './retention-routes.ts';
 
 /** Who calls, and on behalf of which account (staff name it per request with the Relais-Account header). */
 export interface Caller {
@@ -74,6 +75,8 @@ export interface HttpDeps {
   signIn?: SessionDeps | undefined;
   /** Relais is behind a reverse proxy: its X-Forwarded-For and X-Forwarded-Proto tell the client's address and scheme. */
   trustProxy?: boolean | undefined;
+  /** Retention and the rights of a person (docs/retention.md); absent: their routes are not served. */
+  retention?: RetentionHttpDeps | undefined;
 }
 
 declare module 'fastify' {
@@ -282,6 +285,9 @@ const AREAS: readonly (readonly [(app: Api, deps: HttpDeps) => Promise<void>, Ri
   [apiKeyRoutes, 'api-keys'],
   [userRoutes, 'users'],
   [accountRoutes, 'settings'],
+  // A person's data (export, erasure) and the account's retention periods concern every brand (docs/retention.md).
+  [gdprRoutes, 'consents', 'every-brand'],
+  [retentionSettingsRoutes, 'settings', 'every-brand'],
 ];
 
 /** Refuses a request its principal's rights do not allow (brands are checked where the brand is known). */

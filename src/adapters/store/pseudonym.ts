@@ -48,8 +48,13 @@ export function loadPseudonymKey(options: { hex?: string | undefined; file: stri
   if (options.hex) return Buffer.from(options.hex, 'hex');
   if (!existsSync(options.file)) {
     mkdirSync(path.dirname(options.file), { recursive: true });
-    writeFileSync(options.file, `${randomBytes(32).toString('hex')}\n`, { flag: 'wx', mode: 0o600 });
-    chmodSync(options.file, 0o600);
+    try {
+      writeFileSync(options.file, `${randomBytes(32).toString('hex')}\n`, { flag: 'wx', mode: 0o600 });
+      chmodSync(options.file, 0o600);
+    } catch (error) {
+      // Another process created it first: read theirs.
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+    }
   }
   const hex = readFileSync(options.file, 'utf8').trim();
   if (!/^[0-9a-f]{32,}$/i.test(hex)) throw new Error(`${options.file} must hold the pseudonym key as hex digits (at least 32)`);
