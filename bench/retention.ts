@@ -34,6 +34,7 @@ const { values } = parseArgs({
 const total = Number(values.messages);
 const seconds = Number(values.seconds);
 const clients = Number(values.clients);
+let sent = 0;
 const SHORT_CODES = Array.from({ length: 8 }, (_, i) => String(36100 + i));
 
 const rig = await startRig({ shortCodes: Object.fromEntries(SHORT_CODES.map((n) => [n, 1000])), window: 200, clients, maxConnections: 16 });
@@ -82,7 +83,7 @@ async function loadOldMessages(n: number): Promise<void> {
          FROM generate_series(1, $3) g, LATERAL (SELECT now() - interval '60 days' + g * interval '1 millisecond' AS t) x
          RETURNING id, created_at)
        INSERT INTO message_parts (message_id, part_index, route, smsc_message_id, submitted_at, receipt_state, receipt_at, receipt_raw)
-       SELECT id, 0, 'sim', id::text, created_at, 'delivered', created_at, 'id:' || id || ' stat:DELIVRD text:Votre commande' FROM m`,
+       SELECT id, 0, 'sim', id::text, created_at, 'delivered', created_at, convert_to('id:' || id || ' stat:DELIVRD text:Votre commande', 'UTF8') FROM m`,
       [account, from, size],
     );
   }
@@ -96,7 +97,6 @@ interface Traffic {
   submitted: number;
 }
 
-let sent = 0;
 /** Clients send single-message requests until `during` resolves: accepted/s, and messages submitted per second then. */
 async function traffic(during: () => Promise<void>): Promise<Traffic> {
   let done = false;
