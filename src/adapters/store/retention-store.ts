@@ -275,6 +275,11 @@ export class PgRetentionStore {
    * answer after the first of them. They leave the base; the removal is recorded under the number's pseudonym.
    */
   async prospects(accountId: string, cutoffs: AccountCutoffs, apply: boolean, now: Date): Promise<{ inactive: number; unanswered: number }> {
+    // Periods of a year or of solicitations do not need an hourly look at every contact: once a day per account
+    // (a dry run says the same: nothing, when the next run will not look).
+    const lastLook = await this.mark('prospects', accountId);
+    if (lastLook && now.getTime() - lastLook.getTime() < PROSPECTS_EVERY_MS) return { inactive: 0, unanswered: 0 };
+    if (apply) await this.setMark('prospects', accountId, now);
     const { rows: bases } = await this.db.pool.query<{ id: string }>('SELECT id FROM contact_bases WHERE account_id = $1 ORDER BY id', [accountId]);
     const counts = { inactive: 0, unanswered: 0 };
     for (const base of bases) {
@@ -382,6 +387,8 @@ const FINAL = [...finalStatuses];
 const IN_FLIGHT = ['queued', 'held', 'submitting', 'in_doubt'];
 /** The advisory lock key of the retention job ('RTNT'). */
 const RETENTION_LOCK = 0x52544e54;
+/** How often the prospect rules look at an account's contacts. */
+const PROSPECTS_EVERY_MS = 86_400_000 - 60_000;
 const ZERO_UUID = '00000000-0000-0000-0000-000000000000';
 
 /** The summary every time-walked batch ends with: counts, the first row still waiting, the last key walked. */

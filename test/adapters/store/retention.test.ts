@@ -130,6 +130,18 @@ describe('a retention run', () => {
       [baseId, daysAgo(500), daysAgo(10), recipients[0]],
     );
 
+    // A second campaign, running: recipients[0] got it and never answered either (two solicitations unanswered, the
+    // first of them already pseudonymised); recipients[1] answered in between.
+    const running = uuidv7(daysAgo(6).getTime());
+    await tdb.db.pool.query(
+      `INSERT INTO campaigns (id, account_id, name, status, class, brand, short_code, sender, template, audience, created_at, updated_at, started_at)
+       VALUES ($1, $2, 'noel', 'running', 'marketing', 'acme', '36001', '36001', 'Bonjour', '{}', $3, $3, $3)`,
+      [running, account, daysAgo(6)],
+    );
+    await insertMessage({ recipient: recipients[0]!, status: 'delivered', createdAt: daysAgo(5), doneAt: daysAgo(5), campaignId: running });
+    await insertMessage({ recipient: recipients[1]!, status: 'delivered', createdAt: daysAgo(5), doneAt: daysAgo(5), campaignId: running });
+    await tdb.db.pool.query(`INSERT INTO contacts (base_id, mobile, created_at, updated_at, last_activity_at) VALUES ($1, $2, $3, $3, $4)`, [baseId, recipients[1], daysAgo(500), daysAgo(4)]);
+
     const before = await figures(campaignId);
     const dry = await runRetention({ store, clock }, { dryRun: true, requestedBy: 'test' });
     expect(await figures(campaignId)).toEqual(before);
@@ -143,13 +155,16 @@ describe('a retention run', () => {
       exchanges: 5,
       inbound: 4, // the three answers to the campaign (erased with it) and the unattributed one
       'unmatched-receipts': 1,
-      'prospects-inactive': 1, // +33611111101; the campaign's recipient was contacted 59 days ago
+      'prospects-inactive': 1, // +33611111101; the campaigns' recipients were contacted 5 days ago
+      'prospects-unanswered': 1, // recipients[0]
     });
     expect(await figures(campaignId)).toEqual(before);
     expect(before.campaign.stopsAfter).toBe(2);
 
     const { rows: left } = await tdb.db.pool.query(`SELECT recipient, body FROM messages WHERE recipient NOT LIKE '#%' ORDER BY recipient`);
     expect(left).toEqual([
+      { recipient: recipients[0], body: 'Bonjour Jeanne, -20 % ce samedi' }, // the running campaign's
+      { recipient: recipients[1], body: 'Bonjour Jeanne, -20 % ce samedi' },
       { recipient: '+33698765402', body: 'Bonjour Jeanne, -20 % ce samedi' },
       { recipient: '+33698765403', body: 'Bonjour Jeanne, -20 % ce samedi' },
     ]);
@@ -164,7 +179,12 @@ describe('a retention run', () => {
       { sender: '+33698765498', body: 'STOP' },
     ]);
     const { rows: contacts } = await tdb.db.pool.query(`SELECT mobile FROM contacts ORDER BY mobile`);
-    expect(contacts.map((c) => c.mobile)).toEqual(['+33611111102', '+33611111103', recipients[0]]);
+    expect(contacts.map((c) => c.mobile)).toEqual(['+33611111102', '+33611111103', recipients[1]]);
+    const { rows: removals } = await tdb.db.pool.query(`SELECT mobile, reason FROM contact_removals ORDER BY reason`);
+    expect(removals).toEqual([
+      { mobile: pseudonyms.of('+33611111101'), reason: 'retention: not contacted for a year' },
+      { mobile: pseudonyms.of(recipients[0]!), reason: 'retention: solicitations unanswered' },
+    ]);
 
     const again = await runRetention({ store, clock }, { dryRun: true, requestedBy: 'test' });
     expect(Object.values(again.counts).every((n) => n === 0)).toBe(true);
