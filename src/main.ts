@@ -145,7 +145,7 @@ export async function startRelais(config: Config, options: { log?: Logger; clock
     const submit: SubmitDeps = { store: messages, consents, shortCodes: () => knownShortCodes, notify: () => doorbell.ring() };
     const moStore = new PgMoStore(db);
     const moDeps: MoDeps = { store: moStore, consents, findAccount: (id) => accounts.findById(id), submit, clock, log };
-    const contacts = new PgContactStore(db);
+    const contacts = new PgContactStore(db, retention.pseudonyms);
     const campaignDeps: CampaignDeps = { campaigns: new PgCampaignStore(db), contacts, submit, clock, tariff: campaignTariff(config.campaigns.tariff) };
 
     if (config.roles.includes('dispatcher')) {

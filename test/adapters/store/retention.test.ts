@@ -1,13 +1,14 @@
 /**
  * Retention and the rights of a person (docs/retention.md): a run pseudonymises the exchanges past their period
  * while usage lines, invoices and campaign statistics stay exact; a dry run counts exactly what the run then does;
- * an erased number that had opted out is still refused marketing at the intake.
+ * an erased number that had opted out is still refused marketing at the intake and left out of campaign audiences.
  */
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PgAccountStore } from '../../../src/adapters/store/account-store.ts';
 import { PgCampaignStore } from '../../../src/adapters/store/campaign-store.ts';
 import { PgConsentStore } from '../../../src/adapters/store/consent-store.ts';
+import { PgContactStore } from '../../../src/adapters/store/contact-store.ts';
 import { PgGdprStore } from '../../../src/adapters/store/gdpr-store.ts';
 import { uuidv7 } from '../../../src/adapters/store/ids.ts';
 import { PgMessageStore } from '../../../src/adapters/store/message-store.ts';
@@ -227,6 +228,13 @@ describe('erasing a number', () => {
     }
     const result = await submitMessages(submit, s, [{ to: opposed, text: 'Acme : -20 % ce samedi', class: 'marketing' }, { to: consenting, text: 'Acme : -20 % ce samedi', class: 'marketing' }], now);
     expect(result.messages.map((m) => m.status)).toEqual(['suppressed', 'queued']);
+    // A campaign's audience reads the kept opposition too (the number imported again into a base).
+    const baseId = uuidv7(now.getTime());
+    await tdb.db.pool.query(`INSERT INTO contact_bases (id, account_id, name, created_at) VALUES ($1, $2, 'again', $3)`, [baseId, account, now]);
+    await tdb.db.pool.query(`INSERT INTO contacts (base_id, mobile, created_at, updated_at) VALUES ($1, $2, $4, $4), ($1, $3, $4, $4)`, [baseId, opposed, consenting, now]);
+    const members = await new PgContactStore(tdb.db, pseudonyms).audience({ baseIds: [baseId], listIds: [], segment: null, customFields: [] }, { accountId: account, brand: 'acme', now }, '0', 10);
+    expect(members.map((m) => [m.contact.mobile, m.consent])).toEqual([[opposed, 'opt-out'], [consenting, 'opt-in']]);
+
     // A START re-opens consent, as it would have before the erasure.
     await consents.record([{ accountId: account, brand: 'acme', recipient: opposed, kind: 'opt-in', source: 'start-mo', occurredAt: now }], now);
     const reopened = await submitMessages(submit, s, [{ to: opposed, text: 'Acme : -20 % ce samedi', class: 'marketing' }], now);
