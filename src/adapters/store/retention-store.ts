@@ -332,7 +332,8 @@ export class PgRetentionStore {
 
   /** Audit entries older than the cut-off, through the trail's one door for deletions (migration 0012). */
   async audit(cutoff: Date, apply: boolean): Promise<number> {
-    return this.deleteInBatches('audit_events', 'at < $1', [cutoff], apply, `SET LOCAL relais.purge_audit = 'on'`);
+    // The trigger counts a calendar year (366 days after a 29 February): never ask it for a younger entry.
+    return this.deleteInBatches('audit_events', `at < $1 AND at < now() - interval '1 year'`, [cutoff], apply, `SET LOCAL relais.purge_audit = 'on'`);
   }
 
   /** The users of accounts closed before the cut-off, and the contact fields of those accounts. */

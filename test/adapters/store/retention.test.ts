@@ -143,6 +143,11 @@ describe('a retention run', () => {
     await insertMessage({ recipient: recipients[1]!, status: 'delivered', createdAt: daysAgo(5), doneAt: daysAgo(5), campaignId: running });
     await tdb.db.pool.query(`INSERT INTO contacts (base_id, mobile, created_at, updated_at, last_activity_at) VALUES ($1, $2, $3, $3, $4)`, [baseId, recipients[1], daysAgo(500), daysAgo(4)]);
 
+    await tdb.db.pool.query(
+      `INSERT INTO audit_events (at, account_id, actor_kind, action, result) VALUES ($1, $3, 'system', 'old.entry', 'ok'), ($2, $3, 'system', 'young.entry', 'ok')`,
+      [daysAgo(800), daysAgo(300), account],
+    );
+
     const before = await figures(campaignId);
     const dry = await runRetention({ store, clock }, { dryRun: true, requestedBy: 'test' });
     expect(await figures(campaignId)).toEqual(before);
@@ -158,6 +163,7 @@ describe('a retention run', () => {
       'unmatched-receipts': 1,
       'prospects-inactive': 1, // +33611111101; the campaigns' recipients were contacted 5 days ago
       'prospects-unanswered': 1, // recipients[0]
+      audit: 1,
     });
     expect(await figures(campaignId)).toEqual(before);
     expect(before.campaign.stopsAfter).toBe(2);
