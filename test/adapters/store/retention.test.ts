@@ -148,6 +148,20 @@ describe('a retention run', () => {
       [daysAgo(800), daysAgo(300), account],
     );
 
+    // Connection data a year old, and a contract's people three years after its account closed.
+    const closed = (await new PgAccountStore(tdb.db).createAccount({ name: 'gone', contactEmail: 'jean@gone.example' }, daysAgo(2000))).id;
+    await tdb.db.pool.query(`UPDATE accounts SET status = 'closed', status_changed_at = $2 WHERE id = $1`, [closed, daysAgo(1200)]);
+    const [user, gone] = [uuidv7(), uuidv7()];
+    await tdb.db.pool.query(
+      `INSERT INTO users (id, email, name, account_id, created_at) VALUES ($1, 'marie@acme.example', 'Marie', $2, $4), ($3, 'jean@gone.example', 'Jean', $5, $4)`,
+      [user, account, gone, daysAgo(900), closed],
+    );
+    await tdb.db.pool.query(
+      `INSERT INTO sessions (token_hash, user_id, csrf_token, created_at, last_seen_at, expires_at) VALUES ('\\x01', $1, 'c', $2, $2, $2), ('\\x02', $1, 'c', $3, $3, $4)`,
+      [user, daysAgo(400), daysAgo(2), daysAgo(-5)],
+    );
+    await tdb.db.pool.query(`INSERT INTO sign_in_failures (email_key, ip, at) VALUES ('marie@acme.example', '203.0.113.9', $1), ('marie@acme.example', '203.0.113.9', $2)`, [daysAgo(380), daysAgo(3)]);
+
     const before = await figures(campaignId);
     const dry = await runRetention({ store, clock }, { dryRun: true, requestedBy: 'test' });
     expect(await figures(campaignId)).toEqual(before);
@@ -164,7 +178,13 @@ describe('a retention run', () => {
       'prospects-inactive': 1, // +33611111101; the campaigns' recipients were contacted 5 days ago
       'prospects-unanswered': 1, // recipients[0]
       audit: 1,
+      connections: 2, // the old session and the old sign-in failure
+      'contract-contacts': 1, // Jean, of the account closed 1,200 days ago
     });
+    const { rows: users } = await tdb.db.pool.query(`SELECT email FROM users ORDER BY email`);
+    expect(users.map((u) => u.email)).toEqual(['marie@acme.example']);
+    const { rows: closedAccount } = await tdb.db.pool.query(`SELECT contact_email FROM accounts WHERE name = 'gone'`);
+    expect(closedAccount).toEqual([{ contact_email: null }]);
     expect(await figures(campaignId)).toEqual(before);
     expect(before.campaign.stopsAfter).toBe(2);
 
