@@ -193,7 +193,7 @@ export class PgRetentionStore {
                  SELECT i.id, i.received_at AS t, left(i.sender, 1) <> '#' AS fresh,
                         NOT EXISTS (SELECT 1 FROM campaigns k WHERE k.account_id = i.account_id AND coalesce(k.started_at, k.created_at) <= i.received_at
                                       AND NOT k.id = ANY($6::uuid[]) AND NOT EXISTS (SELECT 1 FROM campaign_erasures e WHERE e.campaign_id = k.id)) AS free
-                 FROM inbound_messages i WHERE i.account_id IS NOT DISTINCT FROM $1::uuid AND (i.received_at, i.id) > ($2::timestamptz, $3::uuid) AND i.received_at < $4
+                 FROM inbound_messages i WHERE ${accountId === null ? 'i.account_id IS NULL AND $1::uuid IS NULL' : 'i.account_id = $1::uuid'} AND (i.received_at, i.id) > ($2::timestamptz, $3::uuid) AND i.received_at < $4
                  ORDER BY i.received_at, i.id LIMIT $5),
                judged AS (SELECT id, t, fresh AND free AS eligible, fresh AND NOT free AS waiting FROM batch),
                changed AS (
