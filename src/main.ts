@@ -56,6 +56,8 @@ import { sendInvitation } from './app/sign-in.ts';
 import type { SessionDeps } from './adapters/http/session-routes.ts';
 import { PgUserStore } from './adapters/store/user-store.ts';
 import type { PeopleStore } from './adapters/http/people-routes.ts';
+import { retentionParts } from './adapters/retention-parts.ts';
+import { RetentionJob } from './app/retention.ts';
 
 export const systemClock: Clock = { now: () => new Date() };
 
@@ -142,13 +144,14 @@ export async function startRelais(config: Config, options: { log?: Logger; clock
     const doorbell = new Doorbell();
     const messages = new PgMessageStore(db);
     const webhooks = new PgWebhookStore(db);
-    const consents = new PgConsentStore(db);
+    const retention = retentionParts(config, db);
+    const consents = new PgConsentStore(db, retention.pseudonyms);
     const accounts = new PgAccountStore(db);
     const knownShortCodes = new Map((await routeStore.shortCodes()).map((s) => [s.number, s]));
     const submit: SubmitDeps = { store: messages, consents, shortCodes: () => knownShortCodes, notify: () => doorbell.ring() };
     const moStore = new PgMoStore(db);
     const moDeps: MoDeps = { store: moStore, consents, findAccount: (id) => accounts.findById(id), submit, clock, log };
-    const contacts = new PgContactStore(db);
+    const contacts = new PgContactStore(db, retention.pseudonyms);
     const campaignDeps: CampaignDeps = { campaigns: new PgCampaignStore(db), contacts, submit, clock, tariff: campaignTariff(config.campaigns.tariff) };
 
     let dispatcher: Dispatcher | undefined;
@@ -194,6 +197,12 @@ export async function startRelais(config: Config, options: { log?: Logger; clock
       const runner = new CampaignRunner({ ...campaignDeps, findSender, log }, options);
       runner.start();
       stops.push({ what: 'campaign runner', stop: () => runner.stop() });
+    }
+
+    if (config.roles.includes('retention')) {
+      const job = new RetentionJob({ store: retention.store, clock, log }, config.retention.everyMs);
+      job.start();
+      stops.push({ what: 'retention job', stop: () => job.stop() });
     }
 
     const webhookTargets = new WebhookTargets(config.webhooks.allowTargets);
@@ -254,6 +263,7 @@ export async function startRelais(config: Config, options: { log?: Logger; clock
         billing: new PgBillingStore(db, invoicingFrom(config.billing)),
         alarms: alarmDeps,
         operatorCosts: new PgOperatorCostStore(db),
+        retention: { store: retention.store, gdpr: retention.gdpr },
       });
       await api.listen({ host: config.http.host, port: config.http.port });
       const address = api.server.address();

@@ -16,7 +16,7 @@ export const defaultConfigFile = 'relais.config.json';
 /**
  * Reads the file (when there is one), applies environment overrides, fills defaults and validates.
  * Environment: DATABASE_URL, RELAIS_HTTP_HOST, RELAIS_HTTP_PORT, RELAIS_ROLES (comma-separated),
- * RELAIS_LOG_LEVEL, RELAIS_DATA_DIR.
+ * RELAIS_LOG_LEVEL, RELAIS_DATA_DIR, RELAIS_PSEUDONYM_KEY.
  */
 export function loadConfig(options: { file?: string; env?: NodeJS.ProcessEnv } = {}): Config {
   const env = options.env ?? process.env;
@@ -33,6 +33,7 @@ export function parseConfig(input: unknown, env: NodeJS.ProcessEnv = {}): Config
   if (env.RELAIS_HTTP_HOST) section('http').host = env.RELAIS_HTTP_HOST;
   if (env.RELAIS_HTTP_PORT) section('http').port = Number(env.RELAIS_HTTP_PORT);
   if (env.RELAIS_LOG_LEVEL) section('log').level = env.RELAIS_LOG_LEVEL;
+  if (env.RELAIS_PSEUDONYM_KEY) section('retention').pseudonymKey = env.RELAIS_PSEUDONYM_KEY;
   if (env.RELAIS_ROLES) (raw as Record<string, unknown>).roles = env.RELAIS_ROLES.split(',').map((r) => r.trim());
 
   const config = Value.Default(ConfigSchema, raw) as Config;

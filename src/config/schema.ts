@@ -98,7 +98,7 @@ const ShortCode = Type.Object(
   { additionalProperties: false },
 );
 
-export const roles = ['api', 'dispatcher', 'webhooks', 'campaigns'] as const;
+export const roles = ['api', 'dispatcher', 'webhooks', 'campaigns', 'retention'] as const;
 
 export const ConfigSchema = Type.Object(
   {
@@ -216,6 +216,16 @@ export const ConfigSchema = Type.Object(
         chunk: Type.Integer({ minimum: 1, maximum: 10_000, default: 500, description: 'Recipients queued per transaction' }),
         aheadSeconds: Type.Integer({ minimum: 1, default: 5, description: "Seconds of the short code's rate kept queued ahead of the links" }),
         hygieneIntervalMs: Type.Integer({ minimum: 1000, default: 3_600_000, description: 'How often numbers with more than 2 unknown-subscriber failures in 30 days leave the contacts' }),
+      },
+      { default: {}, additionalProperties: false },
+    ),
+    retention: Type.Object(
+      {
+        everyMs: Type.Integer({ minimum: 60_000, default: 3_600_000, description: 'How often the retention role runs the retention rules (docs/retention.md)' }),
+        batch: Type.Integer({ minimum: 100, maximum: 50_000, default: 5_000, description: 'Rows per retention statement (each its own short transaction)' }),
+        pauseMs: Type.Integer({ minimum: 0, default: 20, description: 'Pause between two retention batches, leaving the database to the send path' }),
+        pseudonymKeyFile: Type.Optional(Type.String({ minLength: 1, description: 'File of the secret key numbers are pseudonymised with (hex; created when absent; default <database.dataDir>/pseudonym.key). Every process sharing a database needs the same key' })),
+        pseudonymKey: Type.Optional(Type.String({ pattern: '^[0-9a-fA-F]{32,}$', description: 'The pseudonym key itself (hex), e.g. from RELAIS_PSEUDONYM_KEY, instead of the file' })),
       },
       { default: {}, additionalProperties: false },
     ),

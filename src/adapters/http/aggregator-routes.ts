@@ -11,6 +11,7 @@ import { aggregatorAuditRoutes } from './audit-routes.ts';
 import { aggregatorIncidentRoutes } from './incidents-routes.ts';
 import { aggregatorInvoiceRoutes } from './invoice-routes.ts';
 import { aggregatorBillingRoutes } from './aggregator-billing-routes.ts';
+import { aggregatorRetentionRoutes } from './retention-routes.ts';
 import { EmailTaken } from '../store/user-store.ts';
 import type { Api, HttpDeps } from './server.ts';
 import { consoleRoutes, staffSignedIn } from './aggregator-console.ts';
@@ -362,6 +363,7 @@ export async function aggregatorRoutes(app: Api, deps: HttpDeps): Promise<void> 
   await aggregatorIncidentRoutes(app, deps);
   await aggregatorInvoiceRoutes(app, deps);
   await aggregatorBillingRoutes(app, deps);
+  await aggregatorRetentionRoutes(app, deps);
 }
 
 async function found(deps: HttpDeps, name: string): Promise<Account> {

@@ -45,6 +45,7 @@ import { alarmRoutes } from './alarm-routes.ts';
 import type { AlarmDeps } from '../../app/billing-alarms.ts';
 import type { PgAlarmStore } from '../store/alarm-store.ts';
 import type { PgOperatorCostStore } from '../store/operator-cost-store.ts';
+import { gdprRoutes, retentionSettingsRoutes, type RetentionHttpDeps } from './retention-routes.ts';
 
 /** Who calls, and on behalf of which account (staff name it per request with the Relais-Account header). */
 export interface Caller {
@@ -93,6 +94,8 @@ export interface HttpDeps {
   statistics?: ConsoleDeps['statistics'];
   routes?: ConsoleDeps['routes'];
   links?: ConsoleDeps['links'];
+  /** Retention and the rights of a person (docs/retention.md); absent: their routes are not served. */
+  retention?: RetentionHttpDeps | undefined;
 }
 
 declare module 'fastify' {
@@ -307,6 +310,9 @@ const AREAS: readonly (readonly [(app: Api, deps: HttpDeps) => Promise<void>, Ri
   [senderRoutes, 'messages'],
   // A ticket concerns the whole account; its designated contacts hold "incidents" (docs/incidents.md).
   [incidentRoutes, 'incidents', 'every-brand'],
+  // A person's data (export, erasure) and the account's retention periods concern every brand (docs/retention.md).
+  [gdprRoutes, 'consents', 'every-brand'],
+  [retentionSettingsRoutes, 'settings', 'every-brand'],
 ];
 
 /** Refuses a request its principal's rights do not allow (brands are checked where the brand is known). */

@@ -7,10 +7,13 @@ import type { Audience, AudienceScope } from '../../app/ports.ts';
 import { fieldType, type Comparison, type Condition, type SegmentFilter } from '../../core/contacts/segment.ts';
 import type { CustomFieldDef } from '../../core/contacts/types.ts';
 import { consentStateSql } from './consent-sql.ts';
+import { pseudonymSql } from './pseudonym.ts';
 
 /** Positional parameters of one statement: `add` gives the placeholder of a value. */
 export class Params {
   readonly values: unknown[] = [];
+  /** The pseudonym key's pads (adapters/store/pseudonym.ts): consent then also counts an opposition kept after an erasure. */
+  constructor(readonly pseudonymPads?: { ipad: Buffer; opad: Buffer }) {}
   add(value: unknown): string {
     this.values.push(value);
     return `$${this.values.length}`;
@@ -39,7 +42,9 @@ export function audienceWhere(audience: Audience, scope: AudienceScope, params: 
 
 /** The recipient's consent state for the scope's brand (core/consent's rule): 'opt-in', 'soft-opt-in', 'opt-out' or NULL. */
 export function consentSql(scope: AudienceScope, params: Params): string {
-  return consentStateSql({ account: params.add(scope.accountId), brand: params.add(scope.brand), recipient: 'c.mobile' });
+  const pads = params.pseudonymPads;
+  const alias = pads ? pseudonymSql('c.mobile', params.add(pads.ipad), params.add(pads.opad)) : undefined;
+  return consentStateSql({ account: params.add(scope.accountId), brand: params.add(scope.brand), recipient: 'c.mobile', ...(alias ? { alias } : {}) });
 }
 
 /** The SQL cast of each field, from its type (custom values are stored as JSON text). */

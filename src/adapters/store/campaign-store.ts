@@ -158,9 +158,11 @@ export class PgCampaignStore implements CampaignStore {
         [campaign.id],
       ),
       this.db.pool.query<{ n: number }>(
-        `SELECT count(DISTINCT i.sender)::int AS n FROM inbound_messages i
-         WHERE i.account_id = $2 AND i.intent = 'stop' AND i.received_at >= $3
-           AND EXISTS (SELECT 1 FROM messages m WHERE m.campaign_id = $1 AND m.recipient = i.sender)`,
+        // Once the retention job erased the campaign's exchanges, the count it kept then (docs/retention.md).
+        `SELECT coalesce((SELECT stops_after FROM campaign_erasures WHERE campaign_id = $1), (
+           SELECT count(DISTINCT i.sender) FROM inbound_messages i
+           WHERE i.account_id = $2 AND i.intent = 'stop' AND i.received_at >= $3
+             AND EXISTS (SELECT 1 FROM messages m WHERE m.campaign_id = $1 AND m.recipient = i.sender)))::int AS n`,
         [campaign.id, campaign.accountId, campaign.startedAt ?? campaign.createdAt],
       ),
     ]);

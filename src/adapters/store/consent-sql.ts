@@ -16,12 +16,15 @@ export interface ConsentOf {
   account: string;
   brand: string;
   recipient: string;
+  /** The recipient's pseudonym, when its events may also be kept under it (an opposition kept after an erasure). */
+  alias?: string;
 }
 
 /** 'opt-in' | 'soft-opt-in' | 'opt-out' | NULL (no consent event). */
-export function consentStateSql({ account, brand, recipient }: ConsentOf): string {
+export function consentStateSql({ account, brand, recipient, alias }: ConsentOf): string {
+  const who = alias ? `IN (${recipient}, ${alias})` : `= ${recipient}`;
   const counts = (e: string) =>
-    `${e}.account_id = ${account} AND ${e}.recipient = ${recipient} AND ${e}.brand IN (${brand}, '*')
+    `${e}.account_id = ${account} AND ${e}.recipient ${who} AND ${e}.brand IN (${brand}, '*')
        AND NOT EXISTS (SELECT 1 FROM consent_retractions r WHERE r.event_id = ${e}.id)`;
   const after = (e: string) => `(${e}.occurred_at, ${e}.id) > (o.occurred_at, o.id)`;
   return `(SELECT CASE

@@ -1,6 +1,6 @@
 import type pg from 'pg';
 import type { ConsentStore, NewConsentEvent, RecordedConsent } from '../../app/ports.ts';
-import { consentFor, RecipientLedger, type ConsentEvent, type ConsentEvidence, type RecipientConsent } from '../../core/consent/index.ts';
+import { consentFor, ledgerOrder, RecipientLedger, type ConsentEvent, type ConsentEvidence, type RecipientConsent } from '../../core/consent/index.ts';
 import type { Db } from './database.ts';
 import { copyRows, type CopyValue } from './copy.ts';
 import { uuidv7 } from './ids.ts';
@@ -29,7 +29,11 @@ const EVENTS_WITH_RETRACTIONS = `SELECT e.*, r.at AS retracted_at, r.reason AS r
 
 /** The consent ledger in PostgreSQL: appended to, never updated (a trigger refuses it), states derived in core. */
 export class PgConsentStore implements ConsentStore {
-  constructor(private readonly db: Db) {}
+  constructor(
+    private readonly db: Db,
+    /** The pseudonyms of numbers erased at their owner's request: an opposition kept under one still counts. */
+    private readonly pseudonyms?: { of(msisdn: string): string },
+  ) {}
 
   async record(events: NewConsentEvent[], now: Date): Promise<RecordedConsent[]> {
     if (events.length === 0) return [];
@@ -51,7 +55,13 @@ export class PgConsentStore implements ConsentStore {
   }
 
   async states(accountId: string, brand: string, recipients: readonly string[]): Promise<Map<string, RecipientConsent>> {
-    const byRecipient = await eventsOf(this.db.pool, accountId, [brand], recipients);
+    const aliases = new Map(this.pseudonyms ? recipients.map((r) => [this.pseudonyms!.of(r), r] as const) : []);
+    const byRecipient = await eventsOf(this.db.pool, accountId, [brand], aliases.size > 0 ? [...recipients, ...aliases.keys()] : recipients);
+    for (const [alias, recipient] of aliases) {
+      const kept = byRecipient.get(alias);
+      byRecipient.delete(alias);
+      if (kept && kept.length > 0) byRecipient.set(recipient, [...kept, ...byRecipient.get(recipient)!].sort(ledgerOrder));
+    }
     return new Map([...byRecipient].map(([recipient, events]) => [recipient, consentFor(events, brand)]));
   }
 }

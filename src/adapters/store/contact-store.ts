@@ -43,7 +43,11 @@ interface ContactRow {
 
 /** Bases, contacts, lists, segments and imports in PostgreSQL. */
 export class PgContactStore implements ContactStore {
-  constructor(private readonly db: Db) {}
+  constructor(
+    private readonly db: Db,
+    /** The pseudonyms of erased numbers: an audience's consent then counts an opposition kept under one. */
+    private readonly pseudonyms?: { ipad: Buffer; opad: Buffer },
+  ) {}
 
   async createBase(accountId: string, name: string, customFields: CustomFieldDef[], now: Date): Promise<ContactBase> {
     const id = uuidv7(now.getTime());
@@ -195,7 +199,7 @@ export class PgContactStore implements ContactStore {
   }
 
   async countAudience(audience: Audience, scope: AudienceScope): Promise<{ contacts: number; recipients: number }> {
-    const params = new Params();
+    const params = new Params(this.pseudonyms);
     const where = audienceWhere(audience, scope, params);
     const { rows } = await this.db.pool.query(
       `SELECT count(*)::int AS contacts, count(DISTINCT c.mobile)::int AS recipients FROM contacts c WHERE ${where}`,
@@ -209,7 +213,7 @@ export class PgContactStore implements ContactStore {
    * index probe each), so a dry run of a million contacts needs no other read.
    */
   async audience(audience: Audience, scope: AudienceScope, afterId: string, limit: number): Promise<AudienceMember[]> {
-    const params = new Params();
+    const params = new Params(this.pseudonyms);
     const where = audienceWhere(audience, scope, params);
     const { rows } = await this.db.pool.query<ContactRow & { consent: AudienceMember['consent']; cap_days: string[] | null }>(
       `SELECT ${CONTACT_COLUMNS}, ${consentSql(scope, params)} AS consent,

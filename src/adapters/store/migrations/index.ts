@@ -12,6 +12,7 @@ import * as peopleRights from './0010-people-rights.ts';
 import * as signIn from './0011-sign-in.ts';
 import * as audit from './0012-audit.ts';
 import * as billing from './0013-billing.ts';
+import * as retention from './0014-retention.ts';
 import * as incidents from './0015-incidents.ts';
 import * as invoices from './0017-invoices.ts';
 import * as alarms from './0018-alarms.ts';
@@ -32,6 +33,7 @@ export const migrations: Record<string, Migration> = {
   '0011-sign-in': signIn,
   '0012-audit': audit,
   '0013-billing': billing,
+  '0014-retention': retention,
   '0015-incidents': incidents,
   '0017-invoices': invoices,
   '0018-alarms': alarms,
