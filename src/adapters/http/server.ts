@@ -36,6 +36,8 @@ import { csrfMatches, resolveSession, type SignedIn } from '../../app/sign-in.ts
 import { accountRoutes, apiKeyRoutes, userRoutes, type PeopleStore } from './people-routes.ts';
 import { billingRoutes } from './billing-routes.ts';
 import type { PgBillingStore } from '../store/billing-store.ts';
+import type { ReportDeps } from '../../app/reports.ts';
+import type { Metrics } from '../monitoring/metrics.ts';
 
 /** Who calls, and on behalf of which account (staff name it per request with the Relais-Account header). */
 export interface Caller {
@@ -74,6 +76,10 @@ export interface HttpDeps {
   signIn?: SessionDeps | undefined;
   /** Relais is behind a reverse proxy: its X-Forwarded-For and X-Forwarded-Proto tell the client's address and scheme. */
   trustProxy?: boolean | undefined;
+  /** The service-level and traffic reports (docs/monitoring.md); absent: their routes answer 409. */
+  reports?: ReportDeps | undefined;
+  /** Request latencies go to these metrics (docs/monitoring.md). */
+  metrics?: Metrics | undefined;
 }
 
 declare module 'fastify' {
@@ -190,6 +196,8 @@ export async function buildHttpServer(deps: HttpDeps): Promise<Api> {
   });
 
   app.setErrorHandler((error, request, reply) => sendProblem(reply, toProblem(error), request, error));
+  const metrics = deps.metrics;
+  if (metrics) app.addHook('onResponse', async (request, reply) => metrics.observeRequest(request.method, request.routeOptions.url ?? 'unmatched', reply.statusCode, reply.elapsedTime / 1000));
   // Before every /v1 route: changes and exports are on the audit trail before their answer leaves (audit-hook.ts).
   app.addHook('onSend', auditReplies({ ...deps, findAccountId: async (name) => (await deps.accounts.findByName(name))?.id }));
   const portal = deps.portalDir && existsSync(path.join(deps.portalDir, 'index.html')) ? deps.portalDir : undefined;
