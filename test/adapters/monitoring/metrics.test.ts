@@ -76,7 +76,7 @@ describe('reports API', () => {
     expect(lines[0]).toContain('"kind","subject","month","availability"');
     expect(lines[2]).toMatch(/^"route","simulator",/);
 
-    const traffic = await (await get(`/v1/aggregator/reports/traffic?month=${month}`)).json();
+    const traffic = (await (await get(`/v1/aggregator/reports/traffic?month=${month}`)).json()) as any;
     expect(traffic.lines.find((l: any) => l.shortCode === '36001')).toMatchObject({ mtSubmitted: 1, subscribedPerSecond: 1000 });
   });
 
