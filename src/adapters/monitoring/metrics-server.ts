@@ -18,8 +18,13 @@ export async function startMetricsServer(metrics: Metrics, options: MetricsServe
   const expected = options.token ? digest(options.token) : undefined;
   const server: Server = createServer((request, response) => {
     const path = (request.url ?? '/').split('?')[0];
+    // A process without the api role has no /health of its own: the admin listener answers it (no token: it tells nothing).
+    if (path === '/health' && (request.method === 'GET' || request.method === 'HEAD')) {
+      response.writeHead(200, { 'content-type': 'application/json', 'cache-control': 'no-store' }).end(request.method === 'HEAD' ? undefined : '{"status":"alive"}');
+      return;
+    }
     if (path !== '/metrics' || (request.method !== 'GET' && request.method !== 'HEAD')) {
-      response.writeHead(404, { 'content-type': 'text/plain' }).end('GET /metrics\n');
+      response.writeHead(404, { 'content-type': 'text/plain' }).end('GET /metrics or /health\n');
       return;
     }
     if (expected) {

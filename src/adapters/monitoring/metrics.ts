@@ -43,7 +43,7 @@ export class Metrics {
   constructor(sources: MetricsSources = {}) {
     const registers = [this.registry];
     const timeoutMs = sources.queryTimeoutMs ?? 2_000;
-    if (sources.processMetrics ?? true) collectDefaultMetrics({ register: this.registry, prefix: 'relais_process_' });
+    if (sources.processMetrics ?? true) collectDefaultMetrics({ register: this.registry, prefix: 'relais_' });
     this.submits = new Counter({ name: 'relais_submits_total', help: 'Submits to the SMSCs, by outcome (accepted, refused, in-doubt, not-sent)', labelNames: ['route', 'short_code', 'outcome'], registers });
     this.submitSeconds = new Histogram({ name: 'relais_submit_seconds', help: 'From writing a submit to its answer (or its time-out)', labelNames: ['route'], buckets: LATENCY_BUCKETS, registers });
     this.receipts = new Counter({ name: 'relais_receipts_total', help: 'Delivery receipts received, by state', labelNames: ['route', 'state'], registers });

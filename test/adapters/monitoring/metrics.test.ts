@@ -33,6 +33,8 @@ describe('metrics endpoint', () => {
     const ok = await scrape(TOKEN);
     expect(ok.status).toBe(200);
     expect(ok.headers.get('content-type')).toContain('text/plain');
+    // The admin listener's liveness answer needs no token (processes without the api role have no other).
+    expect(await (await fetch(`http://127.0.0.1:${t.relais.metricsPort}/health`)).json()).toEqual({ status: 'alive' });
   });
 
   it('counts a submit and its receipt, times the API, and shows the route and the door up', async () => {
@@ -84,5 +86,23 @@ describe('reports API', () => {
     expect((await get('/v1/aggregator/reports/traffic?month=2026-13')).status).toBe(400);
     const asAccount = await fetch(`${t.relais.httpUrl}/v1/aggregator/reports/traffic?month=2026-11`, { headers: { authorization: `Bearer ${t.key}` } });
     expect(asAccount.status).toBe(401);
+  });
+});
+
+describe('the Grafana dashboard (docs/grafana-dashboard.json)', () => {
+  it('charts only metrics Relais exposes', async () => {
+    const { readFileSync } = await import('node:fs');
+    const { Metrics } = await import('../../../src/adapters/monitoring/metrics.ts');
+    const metrics = new Metrics({
+      queries: { queueDepth: async () => [{ shortCode: '36001', class: 'marketing', due: 1, scheduled: 0, submitting: 0 }], webhookBacklog: async () => ({ pending: 0, due: 0, oldestDueSeconds: 0 }) },
+      subjects: () => [],
+    });
+    const exposed = await metrics.registry.getMetricsAsJSON();
+    const names = new Set(exposed.map((m) => m.name));
+    const dashboard = JSON.parse(readFileSync(new URL('../../../docs/grafana-dashboard.json', import.meta.url), 'utf8'));
+    const charted = new Set<string>();
+    for (const panel of dashboard.panels) for (const target of panel.targets ?? []) for (const name of target.expr.match(/relais_[a-z0-9_]+/g) ?? []) charted.add(name.replace(/_(bucket|count|sum)$/, ''));
+    expect(charted.size).toBeGreaterThan(10);
+    expect([...charted].filter((name) => !names.has(name))).toEqual([]);
   });
 });
