@@ -13,6 +13,7 @@ import { PgAvailabilityStore } from '../store/availability-store.ts';
 import type { Db } from '../store/database.ts';
 import { metricsQueries } from '../store/metrics-queries.ts';
 import { PgTrafficStore } from '../store/traffic-store.ts';
+import { addMonths, monthOf } from '../../core/reports/months.ts';
 import { AvailabilityRecorder, defaultRecorderOptions } from './availability-recorder.ts';
 import { Metrics } from './metrics.ts';
 import { startMetricsServer } from './metrics-server.ts';
@@ -50,15 +51,23 @@ export async function startMonitoring(config: Config, db: Db, clock: Clock, log:
     await recorder.stop();
     throw error;
   }
+  // Last month's traffic is frozen soon after it ends, before retention can purge the messages it counts.
+  const traffic = new PgTrafficStore(db);
+  const freeze = () =>
+    void traffic.month(addMonths(monthOf(clock.now()), -1), clock.now()).catch((error: unknown) => log.warn({ err: error }, 'could not freeze last month\'s traffic report; trying again in an hour'));
+  const freezeTimer = setInterval(freeze, 3_600_000);
+  freezeTimer.unref();
+  freeze();
   const dispatchMonitor: DispatchMonitor = metrics ? metrics.dispatchMonitor(recorder) : { submitted: () => undefined, receipt: () => undefined, link: (route, state, reason) => recorder.record('route', route, state, reason) };
   return {
     recorder,
     metrics,
     metricsPort: server?.port,
     dispatchMonitor,
-    reports: { availability: store, traffic: new PgTrafficStore(db), clock, nodeGraceMs: 2 * heartbeatMs },
+    reports: { availability: store, traffic, clock, nodeGraceMs: 2 * heartbeatMs },
     doorOpen: (door) => recorder.record('door', door, 'up'),
     stop: async () => {
+      clearInterval(freezeTimer);
       await server?.close();
       await recorder.stop();
     },
