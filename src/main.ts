@@ -58,6 +58,8 @@ import { PgUserStore } from './adapters/store/user-store.ts';
 import type { PeopleStore } from './adapters/http/people-routes.ts';
 import { retentionParts } from './adapters/retention-parts.ts';
 import { RetentionJob } from './app/retention.ts';
+import { startMonitoring } from './adapters/monitoring/monitoring.ts';
+import { observedJob } from './adapters/monitoring/metrics.ts';
 
 export const systemClock: Clock = { now: () => new Date() };
 
@@ -89,6 +91,8 @@ export interface Relais {
   readonly firstSignIns: FirstSignIn[] | undefined;
   /** Where mails are written when no SMTP relay is configured (undefined: they are sent). */
   readonly mailOutbox: string | undefined;
+  /** Port of the Prometheus metrics listener when monitoring.metrics is enabled. */
+  readonly metricsPort?: number | undefined;
   stop(): Promise<void>;
 }
 
@@ -134,6 +138,9 @@ export async function startRelais(config: Config, options: { log?: Logger; clock
     if (embedded) stops.push({ what: 'embedded PostgreSQL', stop: () => embedded.stop() });
     stops.push({ what: 'database pool', stop: () => db.close() });
 
+    const monitoring = await startMonitoring(config, db, clock, log);
+    stops.push({ what: 'monitoring', stop: () => monitoring.stop() });
+
     const simulator = await startBuiltInSimulator(config, log);
     if (simulator) stops.push({ what: 'SMSC simulator', stop: () => simulator.close() });
     const { routes, shortCodes } = declaredRoutes(config, simulator);
@@ -168,9 +175,13 @@ export async function startRelais(config: Config, options: { log?: Logger; clock
         doorbell,
         receiptSweepMs: config.dispatcher.receiptSweepMs,
         onMobileOriginated: (route, mo) => receiveMo(moDeps, route, mo),
+        monitor: monitoring.dispatchMonitor,
         billingSweep: {
           everyMs: config.billing.sweepMs,
-          run: async (now) => ({ ...(await settleBilling(db, now, config.billing.noReceiptAfterHours * 3_600_000)), ...(alarmDeps ? await runAlarms(alarmDeps, now) : {}) }),
+          run: observedJob(monitoring.metrics, 'billing-sweep', async (now) => ({
+            ...(await settleBilling(db, now, config.billing.noReceiptAfterHours * 3_600_000)),
+            ...(alarmDeps ? await runAlarms(alarmDeps, now) : {}),
+          })),
         },
         options: {
           ...defaultDispatchOptions,
@@ -264,6 +275,8 @@ export async function startRelais(config: Config, options: { log?: Logger; clock
         alarms: alarmDeps,
         operatorCosts: new PgOperatorCostStore(db),
         retention: { store: retention.store, gdpr: retention.gdpr },
+        reports: monitoring.reports,
+        metrics: monitoring.metrics,
       });
       await api.listen({ host: config.http.host, port: config.http.port });
       const address = api.server.address();
@@ -271,6 +284,7 @@ export async function startRelais(config: Config, options: { log?: Logger; clock
       httpUrl = `http://${config.http.host.includes(':') ? `[${config.http.host}]` : config.http.host}:${port}`;
       signIn.publicUrl ||= httpUrl;
       stops.push({ what: 'HTTP API', stop: () => closeHttp(api) });
+      monitoring.doorOpen('http');
       log.info({ url: httpUrl, docs: `${httpUrl}/docs` }, 'HTTP API listening');
     }
 
@@ -283,6 +297,7 @@ export async function startRelais(config: Config, options: { log?: Logger; clock
       );
       smppServerPort = await smppServer.listen();
       stops.push({ what: 'SMPP server', stop: () => smppServer.close() });
+      monitoring.doorOpen('smpp');
       log.info({ host: smppOptions.host, port: smppServerPort, tlsPort: smppServer.tlsPort }, 'SMPP server for clients listening');
     }
 
@@ -292,10 +307,11 @@ export async function startRelais(config: Config, options: { log?: Logger; clock
       const smtp = await startSmtpDoor(smtpOptions, { accounts, email: new PgEmailStore(db), submit, clock, log });
       smtpPort = smtp.port;
       stops.push({ what: 'SMTP door', stop: () => smtp.close() });
+      monitoring.doorOpen('smtp');
     }
 
     let stopped: Promise<void> | undefined;
-    return { config, db, log, httpUrl, simulator, smppServerPort, smtpPort, bootstrapApiKey, aggregatorApiKey, firstSignIns, mailOutbox: mailer.outboxDir, stop: () => (stopped ??= stopAll()) };
+    return { config, db, log, httpUrl, simulator, smppServerPort, smtpPort, bootstrapApiKey, aggregatorApiKey, firstSignIns, mailOutbox: mailer.outboxDir, metricsPort: monitoring.metricsPort, stop: () => (stopped ??= stopAll()) };
   } catch (error) {
     await stopAll();
     throw error;

@@ -269,6 +269,22 @@ export const ConfigSchema = Type.Object(
       },
       { default: {}, additionalProperties: false },
     ),
+    monitoring: Type.Object(
+      {
+        node: Type.Optional(Type.String({ minLength: 1, maxLength: 200, description: "This process's name in the availability records (default <host>-<pid>-<random>): unique per process" })),
+        heartbeatMs: Type.Integer({ minimum: 1000, default: 30_000, description: 'How often a process records that it is alive; one silent for twice this is taken as gone (docs/monitoring.md)' }),
+        metrics: Type.Object(
+          {
+            enabled: Type.Boolean({ default: false, description: 'Serve Prometheus metrics at GET /metrics on their own admin listener (docs/monitoring.md)' }),
+            host: Type.String({ default: '127.0.0.1', description: 'Address of the metrics listener; other than loopback, a token is required' }),
+            port: Port(9464),
+            token: Type.Optional(Type.String({ minLength: 16, description: 'Scrapes send "Authorization: Bearer <token>" (required when host is not a loopback address)' })),
+          },
+          { default: {}, additionalProperties: false },
+        ),
+      },
+      { default: {}, additionalProperties: false },
+    ),
     log: Type.Object(
       { level: Type.Union(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].map((l) => Type.Literal(l)), { default: 'info' }) },
       { default: {}, additionalProperties: false },

@@ -15,6 +15,7 @@ export interface DispatcherDeps {
   /** How often receipts kept pending are matched against parts recorded elsewhere. */
   receiptSweepMs: number;
   onMobileOriginated?: RouteDeps['onMobileOriginated'];
+  monitor?: RouteDeps['monitor'];
   /** Billing's periodic settlement: parts without receipts past the delay, prepaid reservations of finished messages. */
   billingSweep?: { everyMs: number; run: (now: Date) => Promise<Record<string, number>> };
 }

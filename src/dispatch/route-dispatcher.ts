@@ -2,6 +2,7 @@ import { setMaxListeners } from 'node:events';
 import { defaultRetryPolicy, nextStep, type AttemptResult, type RetryPolicy } from '../core/message/retry.ts';
 import type { AcceptedPart, ClaimedMessage, Clock, LateAnswer, LinkHandlers, LinkState, Logger, MobileOriginated, OperatorLink, OutboundPart, OutboxStore, ShortCode, SubmitOutcome } from '../app/ports.ts';
 import { Doorbell, sleep } from '../app/doorbell.ts';
+import type { DispatchMonitor } from '../app/monitoring.ts';
 import { messageToParts, type AddressingOptions } from './message-to-parts.ts';
 import { ShortCodeThrottle } from './throttle.ts';
 
@@ -48,6 +49,8 @@ export interface RouteDeps {
   options: DispatchOptions;
   /** What to do with an MO before it is acknowledged (default: store it). */
   onMobileOriginated?: (route: string, mo: MobileOriginated) => Promise<void>;
+  /** Counters, latencies and link states (docs/monitoring.md); it never waits. */
+  monitor?: DispatchMonitor | undefined;
 }
 
 export interface RouteSpec {
@@ -144,6 +147,7 @@ export class RouteDispatcher {
     await Promise.all([...this.lanes.values()].map((lane) => lane.stop()));
     this.lanes.clear();
     await link.stop();
+    this.deps.monitor?.link(this.spec.name, 'stopped', reason);
     this.deps.log.info({ route: this.spec.name, reason }, 'route released');
   }
 
@@ -190,10 +194,20 @@ export class RouteDispatcher {
   private handlers(): LinkHandlers {
     const { store, clock, log } = this.deps;
     const route = this.spec.name;
+    const monitor = this.deps.monitor;
     return {
-      onReceipt: (receipt) => store.record({ outcomes: [], receipts: [{ route, receipt }] }, clock.now()),
+      onReceipt: (receipt) => {
+        const now = clock.now();
+        monitor?.receipt(route, receipt.state, receipt.doneAt ? Math.max(0, (now.getTime() - receipt.doneAt.getTime()) / 1000) : undefined);
+        return store.record({ outcomes: [], receipts: [{ route, receipt }] }, now);
+      },
       onMobileOriginated: (mo) => (this.deps.onMobileOriginated ? this.deps.onMobileOriginated(route, mo) : store.recordInbound(route, mo)),
-      onStateChange: (state, detail) => log.info({ route, state, detail }, 'operator link state'),
+      onStateChange: (state, detail) => {
+        log.info({ route, state, detail }, 'operator link state');
+        // Connecting is not yet up, and after a drop still down; a stop is recorded with its reason by release().
+        if (state === 'bound') monitor?.link(route, 'up', null);
+        else if (state === 'down') monitor?.link(route, 'down', detail ?? 'link down');
+      },
     };
   }
 }
@@ -303,7 +317,12 @@ class Lane {
         const delay = this.throttle.delay(now);
         if (delay === 0 && this.pausedUntil <= now && this.link.freeWindow() > 0) {
           this.throttle.record(now);
-          return this.link.submit(part);
+          const monitor = this.deps.monitor;
+          if (!monitor) return this.link.submit(part);
+          return this.link.submit(part).then((outcome) => {
+            monitor.submitted(this.spec.name, this.shortCode.number, outcome.kind, (this.deps.monotonicMs() - now) / 1000);
+            return outcome;
+          });
         }
         if (this.stopping.signal.aborted) return { kind: 'not-sent', reason: 'dispatcher stopping' };
         if (this.link.freeWindow() === 0) await this.link.waitForCapacity(this.deps.options.pollIntervalMs);

@@ -12,6 +12,7 @@ import { aggregatorIncidentRoutes } from './incidents-routes.ts';
 import { aggregatorInvoiceRoutes } from './invoice-routes.ts';
 import { aggregatorBillingRoutes } from './aggregator-billing-routes.ts';
 import { aggregatorRetentionRoutes } from './retention-routes.ts';
+import { reportRoutes } from './report-routes.ts';
 import { EmailTaken } from '../store/user-store.ts';
 import type { Api, HttpDeps } from './server.ts';
 import { consoleRoutes, staffSignedIn } from './aggregator-console.ts';
@@ -364,6 +365,7 @@ export async function aggregatorRoutes(app: Api, deps: HttpDeps): Promise<void> 
   await aggregatorInvoiceRoutes(app, deps);
   await aggregatorBillingRoutes(app, deps);
   await aggregatorRetentionRoutes(app, deps);
+  await reportRoutes(app, deps);
 }
 
 async function found(deps: HttpDeps, name: string): Promise<Account> {

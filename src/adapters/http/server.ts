@@ -46,6 +46,8 @@ import type { AlarmDeps } from '../../app/billing-alarms.ts';
 import type { PgAlarmStore } from '../store/alarm-store.ts';
 import type { PgOperatorCostStore } from '../store/operator-cost-store.ts';
 import { gdprRoutes, retentionSettingsRoutes, type RetentionHttpDeps } from './retention-routes.ts';
+import type { ReportDeps } from '../../app/reports.ts';
+import type { Metrics } from '../monitoring/metrics.ts';
 
 /** Who calls, and on behalf of which account (staff name it per request with the Relais-Account header). */
 export interface Caller {
@@ -96,6 +98,10 @@ export interface HttpDeps {
   links?: ConsoleDeps['links'];
   /** Retention and the rights of a person (docs/retention.md); absent: their routes are not served. */
   retention?: RetentionHttpDeps | undefined;
+  /** The service-level and traffic reports (docs/monitoring.md); absent: their routes answer 409. */
+  reports?: ReportDeps | undefined;
+  /** Request latencies go to these metrics (docs/monitoring.md). */
+  metrics?: Metrics | undefined;
 }
 
 declare module 'fastify' {
@@ -212,6 +218,8 @@ export async function buildHttpServer(deps: HttpDeps): Promise<Api> {
   });
 
   app.setErrorHandler((error, request, reply) => sendProblem(reply, toProblem(error), request, error));
+  const metrics = deps.metrics;
+  if (metrics) app.addHook('onResponse', async (request, reply) => metrics.observeRequest(request.method, request.routeOptions.url ?? 'unmatched', reply.statusCode, reply.elapsedTime / 1000));
   // Before every /v1 route: changes and exports are on the audit trail before their answer leaves (audit-hook.ts).
   app.addHook('onSend', auditReplies({ ...deps, findAccountId: async (name) => (await deps.accounts.findByName(name))?.id }));
   const portal = deps.portalDir && existsSync(path.join(deps.portalDir, 'index.html')) ? deps.portalDir : undefined;

@@ -14,6 +14,7 @@ import * as audit from './0012-audit.ts';
 import * as billing from './0013-billing.ts';
 import * as retention from './0014-retention.ts';
 import * as incidents from './0015-incidents.ts';
+import * as availability from './0016-availability.ts';
 import * as invoices from './0017-invoices.ts';
 import * as alarms from './0018-alarms.ts';
 import * as portal from './0020-portal.ts';
@@ -35,6 +36,7 @@ export const migrations: Record<string, Migration> = {
   '0013-billing': billing,
   '0014-retention': retention,
   '0015-incidents': incidents,
+  '0016-availability': availability,
   '0017-invoices': invoices,
   '0018-alarms': alarms,
   '0020-portal': portal,

@@ -1,0 +1,3 @@
+export * from './availability.ts';
+export * from './months.ts';
+export * from './traffic.ts';
