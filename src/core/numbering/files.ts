@@ -1,0 +1,153 @@
+/**
+ * The two files Relais imports (docs/operators.md), read line by line, each line either taken or refused with a
+ * reason a person can act on. Pure: the store streams the lines in and keeps what comes out.
+ *
+ * - The numbering plan, in the shape of Arcep's MAJNUM file: `;`-separated, a header naming the columns
+ *   (EZABPQM, Tranche_Debut, Tranche_Fin, Mnémo, Territoire, Date_Attribution; an operator name column is taken
+ *   when present), national numbers (`0612000000`, overseas `0690…` going to +590 as core/numbers reads them).
+ * - The portability base, GIE-EGP style: `msisdn;operator;date` per line, and in a daily delta an optional fourth
+ *   column, the action: `port` (the number now belongs to that operator, the default) or `return` (the port ends:
+ *   the number goes back to its range's holder; the operator may be left empty).
+ */
+import { callingCodeOfNational } from '../numbers/french-plan.ts';
+import { numberKey } from './keys.ts';
+import { portCallingCode } from './portability.ts';
+import type { NumberRange } from './numbering-plan.ts';
+
+export type RangeColumn = 'block' | 'first' | 'last' | 'operator' | 'name' | 'territory' | 'assignedOn';
+
+/** Header names as the regulator's files spell them, lower-cased, without accents, spaces or underscores. */
+const RANGE_HEADERS: Readonly<Record<string, RangeColumn>> = {
+  ezabpqm: 'block',
+  prefixe: 'block',
+  prefix: 'block',
+  tranchedebut: 'first',
+  debut: 'first',
+  tranchefin: 'last',
+  fin: 'last',
+  mnemo: 'operator',
+  codeoperateur: 'operator',
+  operateur: 'name',
+  nomoperateur: 'name',
+  identiteoperateur: 'name',
+  territoire: 'territory',
+  dateattribution: 'assignedOn',
+};
+
+export interface RangeRow extends NumberRange {
+  name: string | undefined;
+  territory: string | undefined;
+  /** YYYY-MM-DD */
+  assignedOn: string | undefined;
+}
+
+export type Parsed<T> = { ok: true; value: T } | { ok: false; reason: string };
+
+const normalHeader = (name: string) =>
+  name
+    .normalize('NFD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .toLowerCase()
+    .replace(/[^a-z0-9]/g, '');
+
+/** Which column holds what, from the header line; a problem when the operator or the numbers have no column. */
+export function rangeColumns(header: readonly string[]): Parsed<Partial<Record<RangeColumn, number>>> {
+  const columns: Partial<Record<RangeColumn, number>> = {};
+  header.forEach((name, i) => {
+    const column = RANGE_HEADERS[normalHeader(name)];
+    if (column && columns[column] === undefined) columns[column] = i;
+  });
+  if (columns.operator === undefined) return { ok: false, reason: 'the header names no operator column (Mnémo)' };
+  if (columns.block === undefined && (columns.first === undefined || columns.last === undefined)) {
+    return { ok: false, reason: 'the header names neither the range (Tranche_Debut and Tranche_Fin) nor its prefix (EZABPQM)' };
+  }
+  return { ok: true, value: columns };
+}
+
+/** A national number (`0612000000`) or an E.164 one (`+33612000000`) as E.164 digits; undefined if neither. */
+export function e164Digits(typed: string): string | undefined {
+  const text = typed.trim().replace(/[\s.]/g, '');
+  if (/^\+\d{4,15}$/.test(text)) return text.slice(1);
+  if (/^00\d{4,15}$/.test(text)) return text.slice(2);
+  if (/^0[1-9]\d{0,9}$/.test(text)) return callingCodeOfNational(text.slice(1)) + text.slice(1);
+  return undefined;
+}
+
+/** One line of the plan's file, by the columns of its header. */
+export function parseRangeRow(fields: readonly string[], columns: Partial<Record<RangeColumn, number>>): Parsed<RangeRow> {
+  const field = (column: RangeColumn) => (columns[column] === undefined ? undefined : fields[columns[column]!]?.trim() || undefined);
+  const operator = field('operator')?.toUpperCase();
+  if (!operator) return { ok: false, reason: 'no operator code (Mnémo)' };
+  if (!OPERATOR_CODE.test(operator)) return { ok: false, reason: `"${operator}" is not an operator code (letters, digits, - or _, 16 at most)` };
+  let first = field('first');
+  let last = field('last');
+  const block = field('block');
+  if ((!first || !last) && block) {
+    if (!/^0?\d{1,9}$/.test(block)) return { ok: false, reason: `the prefix "${block}" is not digits` };
+    const national = block.startsWith('0') ? block : `0${block}`;
+    first = national.padEnd(10, '0');
+    last = national.padEnd(10, '9');
+  }
+  if (!first || !last) return { ok: false, reason: 'the range has no first or last number' };
+  const from = e164Digits(first);
+  const to = e164Digits(last);
+  if (!from) return { ok: false, reason: `the first number "${first}" is not a phone number` };
+  if (!to) return { ok: false, reason: `the last number "${last}" is not a phone number` };
+  if (from.length !== to.length) return { ok: false, reason: `the first and last numbers (${first}, ${last}) have different lengths` };
+  if (from > to) return { ok: false, reason: `the first number ${first} is after the last ${last}` };
+  const assigned = field('assignedOn');
+  const assignedOn = assigned === undefined ? undefined : isoDate(assigned);
+  if (assignedOn === null) return { ok: false, reason: `"${assigned}" is not a date (YYYY-MM-DD or DD/MM/YYYY)` };
+  return { ok: true, value: { first: from, last: to, operator, name: field('name'), territory: field('territory'), assignedOn } };
+}
+
+const OPERATOR_CODE = /^[A-Z0-9][A-Z0-9_-]{0,15}$/;
+
+export type PortLine =
+  /** The number belongs to `operator` since `date`. */
+  | { action: 'port'; key: number; operator: string; date: string }
+  /** The port ends on `date`: the number goes back to its range's holder. */
+  | { action: 'return'; key: number; date: string };
+
+/** Whether a line of a portability file is its header (`msisdn;operator;date…`) rather than data. */
+export function isPortHeader(line: string): boolean {
+  return /^\s*"?(msisdn|numero|num[ée]ro|number)/i.test(line);
+}
+
+/** One line of a portability file (`msisdn;operator;date[;action]`); `delta` allows the `return` action. */
+export function parsePortLine(line: string, delta: boolean): Parsed<PortLine> {
+  const fields = line.split(';');
+  if (fields.length < 3 || fields.length > 4) return { ok: false, reason: `expected msisdn;operator;date${delta ? '[;action]' : ''}, found ${fields.length} field(s)` };
+  const action = (fields[3] ?? '').trim().toLowerCase() || 'port';
+  if (action !== 'port' && action !== 'return') return { ok: false, reason: `the action "${fields[3]!.trim()}" is neither port nor return` };
+  if (action === 'return' && !delta) return { ok: false, reason: 'a full file lists ports only: "return" belongs in a delta (--delta)' };
+  const key = portKey(fields[0]!);
+  if (typeof key === 'string') return { ok: false, reason: key };
+  const date = isoDate(fields[2]!.trim());
+  if (date === null) return { ok: false, reason: `"${fields[2]!.trim()}" is not a date (YYYY-MM-DD, YYYYMMDD or DD/MM/YYYY)` };
+  if (action === 'return') return { ok: true, value: { action, key, date } };
+  const operator = fields[1]!.trim().toUpperCase();
+  if (operator === '') return { ok: false, reason: 'no operator code: a port names the operator the number now belongs to' };
+  if (!OPERATOR_CODE.test(operator)) return { ok: false, reason: `"${operator}" is not an operator code (letters, digits, - or _, 16 at most)` };
+  return { ok: true, value: { action, key, operator, date } };
+}
+
+/** A ported number's key (E.164 digits as an integer), or why it is not a French-plan MSISDN. */
+export function portKey(typed: string): number | string {
+  const digits = e164Digits(typed) ?? (/^\d{11,12}$/.test(typed.trim()) ? typed.trim() : undefined);
+  const key = digits === undefined ? NaN : numberKey(digits);
+  if (Number.isNaN(key) || portCallingCode(key) < 0 || key % 1_000_000_000 < 100_000_000) {
+    return `"${typed.trim()}" is not a number of the French plan (06…, 07…, +33…, or an overseas +262, +590, +594, +596 number)`;
+  }
+  return key;
+}
+
+/** A date as YYYY-MM-DD from YYYY-MM-DD, YYYYMMDD or DD/MM/YYYY; null when it is none of them or not a real day. */
+export function isoDate(text: string): string | null {
+  const match = /^(\d{4})-?(\d{2})-?(\d{2})$/.exec(text) ?? /^(\d{2})\/(\d{2})\/(\d{4})$/.exec(text);
+  if (!match) return null;
+  const [year, month, day] = match[1]!.length === 4 ? [match[1]!, match[2]!, match[3]!] : [match[3]!, match[2]!, match[1]!];
+  const date = new Date(`${year}-${month}-${day}T00:00:00Z`);
+  if (Number.isNaN(date.getTime()) || date.getUTCDate() !== Number(day)) return null;
+  return `${year}-${month}-${day}`;
+}
