@@ -12,6 +12,7 @@ import * as peopleRights from './0010-people-rights.ts';
 import * as signIn from './0011-sign-in.ts';
 import * as audit from './0012-audit.ts';
 import * as billing from './0013-billing.ts';
+import * as numbering from './0019-numbering.ts';
 
 /** Every migration, in order. Names are permanent: add new ones, never rename or edit applied ones. */
 export const migrations: Record<string, Migration> = {
@@ -28,4 +29,5 @@ export const migrations: Record<string, Migration> = {
   '0011-sign-in': signIn,
   '0012-audit': audit,
   '0013-billing': billing,
+  '0019-numbering': numbering,
 };
