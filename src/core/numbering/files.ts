@@ -9,7 +9,7 @@
  *   column, the action: `port` (the number now belongs to that operator, the default) or `return` (the port ends:
  *   the number goes back to its range's holder; the operator may be left empty).
  */
-import { callingCodeOfNational } from '../numbers/french-plan.ts';
+import { callingCodeOfNational, OVERSEAS_NUMBERING } from '../numbers/french-plan.ts';
 import { numberKey } from './keys.ts';
 import { portCallingCode } from './portability.ts';
 import type { NumberRange } from './numbering-plan.ts';
@@ -132,8 +132,33 @@ export function parsePortLine(line: string, delta: boolean): Parsed<PortLine> {
   return { ok: true, value: { action, key, operator, date } };
 }
 
+/** The calling code of a national number by its first three digits (after the trunk 0): core/numbers' plan as a table. */
+const CALLING_CODE_BY_PREFIX: Int16Array = (() => {
+  const table = new Int16Array(1000).fill(33);
+  for (const area of OVERSEAS_NUMBERING) for (const prefix of area.prefixes) if (prefix.length === 3) table[Number(prefix)] = Number(area.callingCode);
+  return table;
+})();
+const THREE_DIGIT_PREFIXES = OVERSEAS_NUMBERING.every((area) => area.prefixes.every((prefix) => prefix.length === 3));
+
+/**
+ * The common shape, read without a regular expression: ten digits starting with the trunk 0 (`0612345678`).
+ * NaN when the text is not that shape.
+ */
+function nationalKey(text: string): number {
+  if (text.length !== 10 || text.charCodeAt(0) !== 48 || !THREE_DIGIT_PREFIXES) return NaN;
+  let national = 0;
+  for (let i = 1; i < 10; i++) {
+    const digit = text.charCodeAt(i) - 48;
+    if (digit < 0 || digit > 9) return NaN;
+    national = national * 10 + digit;
+  }
+  return CALLING_CODE_BY_PREFIX[Math.floor(national / 1_000_000)]! * 1_000_000_000 + national;
+}
+
 /** A ported number's key (E.164 digits as an integer), or why it is not a French-plan MSISDN. */
 export function portKey(typed: string): number | string {
+  const fast = nationalKey(typed);
+  if (!Number.isNaN(fast) && fast % 1_000_000_000 >= 100_000_000) return fast;
   const digits = e164Digits(typed) ?? (/^\d{11,12}$/.test(typed.trim()) ? typed.trim() : undefined);
   const key = digits === undefined ? NaN : numberKey(digits);
   if (Number.isNaN(key) || portCallingCode(key) < 0 || key % 1_000_000_000 < 100_000_000) {
@@ -142,8 +167,20 @@ export function portKey(typed: string): number | string {
   return key;
 }
 
+/** Dates read lately: a portability file has millions of lines and a few thousand dates. */
+const DATES = new Map<string, string | null>();
+
 /** A date as YYYY-MM-DD from YYYY-MM-DD, YYYYMMDD or DD/MM/YYYY; null when it is none of them or not a real day. */
 export function isoDate(text: string): string | null {
+  let date = DATES.get(text);
+  if (date !== undefined) return date;
+  date = readDate(text);
+  if (DATES.size >= 10_000) DATES.clear();
+  DATES.set(text, date);
+  return date;
+}
+
+function readDate(text: string): string | null {
   const match = /^(\d{4})-?(\d{2})-?(\d{2})$/.exec(text) ?? /^(\d{2})\/(\d{2})\/(\d{4})$/.exec(text);
   if (!match) return null;
   const [year, month, day] = match[1]!.length === 4 ? [match[1]!, match[2]!, match[3]!] : [match[3]!, match[2]!, match[1]!];

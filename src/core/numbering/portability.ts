@@ -3,12 +3,25 @@
  * holder, each with the operator that serves it now. Every such number is a French-plan MSISDN — a calling code
  * (33, 262, 590, 594, 596) and a 9-digit national significant number — so it is kept as that 9-digit number in a
  * Uint32Array (4 bytes), sorted, with the operator's index beside it (1 byte, 2 past 256 operators), and each
- * calling code's numbers side by side: 20,000,000 ports take 100 MB, and a lookup is one binary search.
+ * calling code's numbers side by side: 20,000,000 ports take 100 MB. A binary search over 20 million numbers
+ * would wait on memory at each of its 25 steps; a first-level table per calling code (where the numbers of each
+ * slice of the span start, about 8 numbers a slice: 6 MB for 20 million) narrows it to a cache line or two first,
+ * so a lookup touches a handful of cache lines.
  */
 import { CALLING_CODE_REGIONS } from '../numbers/french-plan.ts';
 import { numberKey } from './keys.ts';
 
 const NATIONAL_SPAN = 1_000_000_000;
+/** About this many numbers share a slot of the first-level table. */
+const PER_SLOT = 8;
+
+/** A calling code's first-level table: slot i holds the numbers from `base + i << shift` on. */
+interface Slots {
+  base: number;
+  shift: number;
+  /** Where each slot's numbers start in `nationals`; one more entry: the end of the last slot. */
+  starts: Uint32Array;
+}
 const CALLING_CODES = Object.keys(CALLING_CODE_REGIONS).map(Number);
 
 /** The calling code of a ported number's key (`33612345678` → 33), or −1 when it is not a French-plan MSISDN. */
@@ -24,9 +37,8 @@ export class PortabilityMap {
     readonly operators: readonly string[],
     private readonly nationals: Uint32Array,
     private readonly holders: Uint8Array | Uint16Array,
-    /** Per calling code (the index), where its numbers start in `nationals` (−1: none) and end. */
-    private readonly spanFrom: Int32Array,
-    private readonly spanTo: Int32Array,
+    /** Per calling code (the index), its first-level table: where the numbers of each slot start (slot + 1: end). */
+    private readonly slots: readonly (Slots | undefined)[],
   ) {}
 
   static readonly empty: PortabilityMap = PortabilityMap.assemble([], new Uint32Array(0), new Uint8Array(0), new Map());
@@ -38,17 +50,22 @@ export class PortabilityMap {
 
   /** Bytes held by the typed arrays. */
   get bytes(): number {
-    return this.nationals.byteLength + this.holders.byteLength;
+    return this.nationals.byteLength + this.holders.byteLength + this.slots.reduce((sum, table) => sum + (table?.starts.byteLength ?? 0), 0);
   }
 
   /** The index in `operators` of the operator a number (by key) was ported to, or −1 when it was not ported. */
   holderOfKey(key: number): number {
     const code = key >= 1e14 ? -1 : Math.floor(key / NATIONAL_SPAN);
     if (code < 0 || code >= 1000) return -1;
-    let low = this.spanFrom[code]!;
-    if (low < 0) return -1;
-    let high = this.spanTo[code]! - 1;
+    const slots = this.slots[code];
+    if (slots === undefined) return -1;
+    const offset = key - code * NATIONAL_SPAN - slots.base;
+    if (offset < 0) return -1;
+    const slot = offset >>> slots.shift;
+    if (slot >= slots.starts.length - 1) return -1;
     const national = key - code * NATIONAL_SPAN;
+    let low = slots.starts[slot]!;
+    let high = slots.starts[slot + 1]! - 1;
     const nationals = this.nationals;
     while (low <= high) {
       const middle = (low + high) >>> 1;
@@ -84,10 +101,21 @@ export class PortabilityMap {
 
   /** @internal built by PortabilityBuilder */
   static assemble(operators: readonly string[], nationals: Uint32Array, holders: Uint8Array | Uint16Array, spans: Map<number, [number, number]>): PortabilityMap {
-    const spanFrom = new Int32Array(1000).fill(-1);
-    const spanTo = new Int32Array(1000);
-    for (const [code, [from, to]] of spans) (spanFrom[code] = from), (spanTo[code] = to);
-    return new PortabilityMap(operators, nationals, holders, spanFrom, spanTo);
+    const slots: (Slots | undefined)[] = new Array(1000).fill(undefined);
+    for (const [code, [from, to]] of spans) {
+      const base = nationals[from]!;
+      const width = nationals[to - 1]! - base + 1;
+      const shift = Math.max(0, Math.ceil(Math.log2((width * PER_SLOT) / (to - from))));
+      const count = (width - 1) >>> shift;
+      const starts = new Uint32Array(count + 2);
+      let at = from;
+      for (let slot = 0; slot <= count + 1; slot++) {
+        while (at < to && (nationals[at]! - base) >>> shift < slot) at++;
+        starts[slot] = at;
+      }
+      slots[code] = { base, shift, starts };
+    }
+    return new PortabilityMap(operators, nationals, holders, slots);
   }
 }
 

@@ -96,6 +96,28 @@ describe('portability', () => {
     expect(ports.size).toBe(3);
   });
 
+  it('finds every ported number and only those, across calling codes, sparse or dense', () => {
+    let seed = 7;
+    const next = () => ((seed = (seed * 1664525 + 1013904223) >>> 0), seed / 2 ** 32);
+    const codes = ['33', '262', '590', '594', '596'];
+    const entries = new Map<string, string>();
+    for (let i = 0; i < 20_000; i++) {
+      const code = codes[Math.floor(next() * (i % 3 === 0 ? 5 : 1))]!;
+      // Dense around 0612…, sparse over the rest of the 9-digit space.
+      const national = i % 2 === 0 ? 612_000_000 + Math.floor(next() * 50_000) : 100_000_000 + Math.floor(next() * 899_999_999);
+      entries.set(`+${code}${national}`, ['A', 'B', 'C'][i % 3]!);
+    }
+    const ports = PortabilityMap.from(entries);
+    expect(ports.size).toBe(entries.size);
+    for (const [e164, operator] of entries) expect(ports.portOf(e164)).toBe(operator);
+    for (let i = 0; i < 20_000; i++) {
+      const e164 = `+33${100_000_000 + Math.floor(next() * 899_999_999)}`;
+      expect(ports.portOf(e164)).toBe(entries.get(e164));
+    }
+    expect(ports.portOf('+33099999999')).toBeUndefined();
+    expect(ports.portOf('+33999999999')).toBeUndefined();
+  });
+
   it('the last entry of a number wins', () => {
     const ports = PortabilityMap.from([
       ['+33612000001', 'FRTE'],
