@@ -139,7 +139,8 @@ try {
   const rate = full.taken / fullSeconds;
   console.log(
     `full import: ${fmt(full.taken)} ports in ${fullSeconds.toFixed(1)} s = ${fmt(Math.round(rate))} lines/s ` +
-      `(read, checked, COPYed into a new table, primary key built, swapped in one transaction); ${full.rejected} refused`,
+      `(read, checked, COPYed into a new table, primary key built, swapped in one transaction); ${full.rejected} refused\n` +
+      `  phases (ms): ${JSON.stringify(full.timings)}`,
   );
   console.log(`  at this rate ${fmt(TARGET)} lines would take ${(TARGET / rate).toFixed(0)} s (target ≤ 120 s)${FILE_PORTS >= TARGET ? '' : ' — an extrapolation: the index build grows as n log n and the table outgrows the cache'}`);
 

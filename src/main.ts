@@ -49,6 +49,7 @@ import { PLATFORM_ACCOUNT, sendPlatformSms } from './app/platform-traffic.ts';
 import { sendInvitation } from './app/sign-in.ts';
 import type { SessionDeps } from './adapters/http/session-routes.ts';
 import { PgUserStore } from './adapters/store/user-store.ts';
+import { startNumbering } from './adapters/numbering-directory.ts';
 import type { PeopleStore } from './adapters/http/people-routes.ts';
 
 export const systemClock: Clock = { now: () => new Date() };
@@ -210,6 +211,9 @@ export async function startRelais(config: Config, options: { log?: Logger; clock
       findAccount: (id) => accounts.findById(id),
     };
 
+    const numbering = startNumbering(db, () => clock.now(), log);
+    stops.push({ what: 'numbering directory', stop: async () => numbering.directory.stop() });
+
     let httpUrl: string | undefined;
     if (config.roles.includes('api')) {
       const api: Api = await buildHttpServer({
@@ -233,6 +237,7 @@ export async function startRelais(config: Config, options: { log?: Logger; clock
         signIn,
         trustProxy: config.http.trustProxy,
         billing: new PgBillingStore(db),
+        numbering: numbering.deps,
       });
       await api.listen({ host: config.http.host, port: config.http.port });
       const address = api.server.address();

@@ -7,7 +7,9 @@
  */
 import { ChangeSignal } from './change-signal.ts';
 import { OperatorDirectory, type OperatorAnswer, type OperatorOf } from '../core/numbering/index.ts';
-import type { NumberingVersions, PgNumberingStore } from './store/numbering-store.ts';
+import type { NumberingDeps, NumberingVersions, OperatorDirectoryPort } from '../app/numbering.ts';
+import { PgNumberingStore } from './store/numbering-store.ts';
+import type { Db } from './store/database.ts';
 
 export interface DirectoryLog {
   info(fields: object, message: string): void;
@@ -24,7 +26,7 @@ export interface LoadedFigures {
   versions: NumberingVersions | undefined;
 }
 
-export class LiveOperatorDirectory {
+export class LiveOperatorDirectory implements OperatorDirectoryPort {
   private directory = OperatorDirectory.empty;
   private loadedVersions: NumberingVersions | undefined;
   private loadedAt: Date | undefined;
@@ -46,11 +48,12 @@ export class LiveOperatorDirectory {
     return this.directory.rangeHolderOf(e164);
   }
 
-  /** Loads now, then checks for new imports every `pollMs` (1 s). */
+  /** Checks for new imports every `pollMs` (1 s) and loads now; resolves once the first load is done or failed. */
   async start(): Promise<void> {
-    await this.refresh();
-    this.timer = setInterval(() => void this.refresh().catch((error) => this.options.log?.error({ err: error }, 'numbering: reload failed; the previous copy still answers')), this.options.pollMs ?? 1_000);
+    const check = () => this.refresh().catch((error) => this.options.log?.error({ err: error }, 'numbering: load failed; the previous copy still answers, next try in a second'));
+    this.timer = setInterval(() => void check(), this.options.pollMs ?? 1_000);
     this.timer.unref();
+    await check();
   }
 
   stop(): void {
@@ -87,4 +90,16 @@ export class LiveOperatorDirectory {
     this.reloaded.notify();
     return true;
   }
+}
+
+/**
+ * The numbering of a Relais process: its store and its directory, loading in the background (a base of
+ * 20 million ports takes tens of seconds to load: the process takes traffic meanwhile, answering from the ranges
+ * alone until the ports are in).
+ */
+export function startNumbering(db: Db, now: () => Date, log: DirectoryLog): { deps: NumberingDeps; directory: LiveOperatorDirectory } {
+  const store = new PgNumberingStore(db);
+  const directory = new LiveOperatorDirectory(store, { log, now });
+  void directory.start();
+  return { deps: { store, directory, now }, directory };
 }

@@ -8,6 +8,7 @@ import { compact, identityProblems } from '../../core/access/identity.ts';
 import { Credit, presentCredit } from './billing-routes.ts';
 import { Forbidden, Unauthorized } from './problem.ts';
 import { aggregatorAuditRoutes } from './audit-routes.ts';
+import { numberingRoutes } from './numbering-routes.ts';
 import { EmailTaken } from '../store/user-store.ts';
 import type { Api, HttpDeps } from './server.ts';
 
@@ -343,6 +344,7 @@ export async function aggregatorRoutes(app: Api, deps: HttpDeps): Promise<void> 
   );
 
   await aggregatorAuditRoutes(app, deps);
+  await numberingRoutes(app, deps);
 }
 
 async function found(deps: HttpDeps, name: string): Promise<Account> {

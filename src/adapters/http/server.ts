@@ -36,6 +36,7 @@ import { csrfMatches, resolveSession, type SignedIn } from '../../app/sign-in.ts
 import { accountRoutes, apiKeyRoutes, userRoutes, type PeopleStore } from './people-routes.ts';
 import { billingRoutes } from './billing-routes.ts';
 import type { PgBillingStore } from '../store/billing-store.ts';
+import type { NumberingDeps } from '../../app/numbering.ts';
 
 /** Who calls, and on behalf of which account (staff name it per request with the Relais-Account header). */
 export interface Caller {
@@ -74,6 +75,8 @@ export interface HttpDeps {
   signIn?: SessionDeps | undefined;
   /** Relais is behind a reverse proxy: its X-Forwarded-For and X-Forwarded-Proto tell the client's address and scheme. */
   trustProxy?: boolean | undefined;
+  /** The numbering plan and the portability base (docs/operators.md); absent: its routes answer 409. */
+  numbering?: NumberingDeps | undefined;
 }
 
 declare module 'fastify' {

@@ -32,44 +32,9 @@ import {
   type RangeRow,
 } from '../../core/numbering/index.ts';
 import type { Db } from './database.ts';
+import { NumberingFileError, type ImportOptions, type NumberingImport, type NumberingImportKind, type NumberingReject, type NumberingStore, type NumberingVersions } from '../../app/numbering.ts';
 
-export type NumberingImportKind = 'ranges' | 'ports' | 'ports-delta';
-
-export interface NumberingReject {
-  line: number;
-  content: string;
-  reason: string;
-}
-
-export interface NumberingImport {
-  id: string;
-  kind: NumberingImportKind;
-  fileName: string | null;
-  by: string | null;
-  startedAt: Date;
-  finishedAt: Date;
-  /** Data lines read (the header and blank lines not counted): taken + rejected. */
-  lines: number;
-  taken: number;
-  rejected: number;
-  /** What the import changed: ranges and operators, or ports new, changed, returned, unchanged. */
-  summary: Record<string, number>;
-  /** The refused lines (the first `REJECTS_SHOWN` in an import's answer; all of them in the table). */
-  rejects: NumberingReject[];
-}
-
-export interface ImportOptions {
-  fileName?: string | undefined;
-  by?: string | undefined;
-  now: () => Date;
-  /** Bytes read so far (a progress bar). */
-  onProgress?: ((bytes: number) => void) | undefined;
-}
-
-export interface NumberingVersions {
-  ranges: { version: number; rows: number };
-  ports: { version: number; rows: number };
-}
+export { NumberingFileError };
 
 /** Refused lines shown in an import's answer; all are in numbering_rejects. */
 export const REJECTS_SHOWN = 100;
@@ -77,10 +42,7 @@ export const REJECTS_SHOWN = 100;
 export const MAX_REJECTS = 100_000;
 const CONTENT_KEPT = 500;
 
-/** A file that cannot be imported at all (no header, too many bad lines): nothing was changed. */
-export class NumberingFileError extends Error {}
-
-export class PgNumberingStore {
+export class PgNumberingStore implements NumberingStore {
   constructor(private readonly db: Db) {}
 
   /** Replaces the numbering plan with a file in the shape of Arcep's MAJNUM (UTF-8 or Windows-1252). */
@@ -149,6 +111,12 @@ export class PgNumberingStore {
       const rejects: NumberingReject[] = [];
       const operators = new Set<string>();
       let lines = 0;
+      let mark = performance.now();
+      const timings: Record<string, number> = {};
+      const lap = (name: string) => {
+        timings[name] = Math.round(performance.now() - mark);
+        mark = performance.now();
+      };
       const columns = delta ? '(msisdn, operator, ported_on, returned, line)' : '(msisdn, operator, ported_on, line)';
       await copyText(client, `COPY ${table} ${columns} FROM STDIN`, async (write) => {
         let batch = '';
@@ -173,13 +141,16 @@ export class PgNumberingStore {
         }
         if (batch) await write(batch);
       });
+      lap('readAndCopy');
       if (lines === 0) throw new NumberingFileError('the file has no line to import');
       await client.query(`INSERT INTO numbering_operators (code) SELECT unnest($1::text[]) ON CONFLICT DO NOTHING`, [[...operators]]);
-      const summary = delta ? await applyDelta(client, rejects.length, lines) : await swapFullBase(client, rejects);
+      const summary = delta ? await applyDelta(client, rejects.length, lines, lap) : await swapFullBase(client, rejects, lap);
       await bumpVersion(client, 'ports', null, options.now(), summary.rowsDelta!);
       delete summary.rowsDelta;
       rejects.sort((a, b) => a.line - b.line);
-      return this.recordImport(client, { kind: delta ? 'ports-delta' : 'ports', startedAt, lines, rejects, summary, options });
+      const record = await this.recordImport(client, { kind: delta ? 'ports-delta' : 'ports', startedAt, lines, rejects, summary, options });
+      lap('record');
+      return { ...record, timings };
     });
   }
 
@@ -301,7 +272,7 @@ export class PgNumberingStore {
  * the build fails, and then the earlier lines of each such number are refused (the last one wins) before trying
  * again.
  */
-async function swapFullBase(client: pg.PoolClient, rejects: NumberingReject[]): Promise<Record<string, number>> {
+async function swapFullBase(client: pg.PoolClient, rejects: NumberingReject[], lap: (name: string) => void): Promise<Record<string, number>> {
   await client.query('SAVEPOINT unique_numbers');
   try {
     await client.query('ALTER TABLE number_ports_next ADD CONSTRAINT number_ports_next_pkey PRIMARY KEY (msisdn)');
@@ -318,6 +289,7 @@ async function swapFullBase(client: pg.PoolClient, rejects: NumberingReject[]): 
     if (rejects.length > MAX_REJECTS) throw new NumberingFileError(`more than ${MAX_REJECTS} lines refused: is this a portability file? Nothing was changed`);
     await client.query('ALTER TABLE number_ports_next ADD CONSTRAINT number_ports_next_pkey PRIMARY KEY (msisdn)');
   }
+  lap('primaryKey');
   const before = await client.query<{ rows: string }>(`SELECT rows FROM numbering_versions WHERE part = 'ports'`);
   const { rows } = await client.query<{ count: string }>('SELECT count(*) FROM number_ports_next');
   const count = Number(rows[0]!.count);
@@ -327,11 +299,12 @@ async function swapFullBase(client: pg.PoolClient, rejects: NumberingReject[]): 
     ALTER TABLE number_ports_next RENAME TO number_ports;
     ALTER INDEX number_ports_next_pkey RENAME TO number_ports_pkey;
     ANALYZE number_ports`);
+  lap('swap');
   return { ports: count, rowsDelta: count - Number(before.rows[0]!.rows) };
 }
 
 /** Applies a delta's last line per number; says how many ports are new, changed, returned, or changed nothing. */
-async function applyDelta(client: pg.PoolClient, refused: number, lines: number): Promise<Record<string, number>> {
+async function applyDelta(client: pg.PoolClient, refused: number, lines: number, lap: (name: string) => void): Promise<Record<string, number>> {
   await client.query(`CREATE TEMPORARY TABLE numbering_delta_last ON COMMIT DROP AS SELECT DISTINCT ON (msisdn) * FROM numbering_delta ORDER BY msisdn, line DESC`);
   const returned = await client.query(`DELETE FROM number_ports p USING numbering_delta_last d WHERE d.returned AND p.msisdn = d.msisdn AND p.ported_on <= d.ported_on`);
   const { rows } = await client.query<{ inserted: string; changed: string }>(`
@@ -343,6 +316,7 @@ async function applyDelta(client: pg.PoolClient, refused: number, lines: number)
       RETURNING (xmax = 0) AS inserted)
     SELECT count(*) FILTER (WHERE inserted) AS inserted, count(*) FILTER (WHERE NOT inserted) AS changed FROM up`);
   const latest = await client.query<{ count: string }>('SELECT count(*) FROM numbering_delta_last');
+  lap('apply');
   const inserted = Number(rows[0]!.inserted);
   const changed = Number(rows[0]!.changed);
   const removed = returned.rowCount ?? 0;
