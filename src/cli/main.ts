@@ -18,6 +18,7 @@ import { accountOptions as settingsOptions, DEFAULT_COMPLIANCE_SETTINGS, type Ac
 import { registerContactCommands } from './contacts-cli.ts';
 import { registerUserCommands } from './users-cli.ts';
 import { registerBillingCommands } from './billing-cli.ts';
+import { registerNumberingCommands } from './numbering-cli.ts';
 import { compact, identityProblems, type CompanyIdentity } from '../core/access/identity.ts';
 import { RIGHTS, unknownRights, type Right } from '../core/access/rights.ts';
 import { simulatorCliOptions, runSmppSimulatorFromCli } from '../adapters/simulator/smpp-simulator.ts';
@@ -403,6 +404,7 @@ program
 registerContactCommands(program);
 registerUserCommands(program);
 registerBillingCommands(program);
+registerNumberingCommands(program);
 
 const simulate = program.command('simulate').description('run an SMSC simulator, for development and tests');
 const smpp = simulate.command('smpp').description('SMPP 3.4 SMSC simulator on 127.0.0.1: accepts binds, answers submits, sends receipts and MOs, misbehaves on request');
