@@ -10,7 +10,7 @@
  *    does after an import. Rates are reported with their extrapolation to 20,000,000 lines.
  * Uses DATABASE_URL when set, otherwise an embedded PostgreSQL.
  */
-import { createReadStream, mkdtempSync, rmSync, writeFileSync, createWriteStream } from 'node:fs';
+import { createReadStream, createWriteStream, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { once } from 'node:events';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -24,6 +24,27 @@ const FILE_PORTS = Number(process.env.RELAIS_BENCH_PORTS ?? 2_000_000);
 const TARGET = 20_000_000;
 const OPERATORS = ['ORAN', 'SFR0', 'BOUY', 'FRTE', 'OCAR', 'SRR', 'DIGI', 'LYCA', 'TRAN', 'NRJM', 'COR1', 'SYMA'];
 const seconds = (from: number) => (performance.now() - from) / 1000;
+const cpuSeconds = (usage: NodeJS.CpuUsage) => (usage.user + usage.system) / 1e6;
+
+/**
+ * CPU seconds used so far by each PostgreSQL backend connected to the bench's database, by pid (from /proc: the
+ * server must run on this machine; otherwise an empty map and −1 overall).
+ */
+async function backendCpu(db: ReturnType<typeof openDatabase>, url: string): Promise<Map<number, number>> {
+  const name = new URL(url).pathname.slice(1);
+  const { rows } = await db.pool.query<{ pid: number }>('SELECT pid FROM pg_stat_activity WHERE datname = $1', [name]);
+  const ticks = 100; // USER_HZ
+  const cpu = new Map<number, number>();
+  for (const { pid } of rows) {
+    try {
+      const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+      cpu.set(pid, (Number(fields[11]) + Number(fields[12])) / ticks);
+    } catch {
+      return new Map([[-1, -1]]);
+    }
+  }
+  return cpu;
+}
 
 /** A deterministic pseudo-random sequence (the same run every time). */
 function random(seed: number): () => number {
@@ -134,13 +155,20 @@ try {
   console.log(`${bench.label}: generated a portability file of ${fmt(FILE_PORTS)} lines in ${seconds(started).toFixed(1)} s`);
 
   started = performance.now();
+  const nodeCpu = process.cpuUsage();
+  const backendsBefore = await backendCpu(db, bench.url);
   const full = await store.importPorts(createReadStream(file, { highWaterMark: 1 << 20 }), false, { now: () => new Date() });
   const fullSeconds = seconds(started);
   const rate = full.taken / fullSeconds;
+  const relaisCpu = cpuSeconds(process.cpuUsage(nodeCpu));
+  const backendsAfter = await backendCpu(db, bench.url);
+  const postgresCpu = [...backendsAfter].reduce((sum, [pid, after]) => sum + after - (backendsBefore.get(pid) ?? 0), 0);
   console.log(
     `full import: ${fmt(full.taken)} ports in ${fullSeconds.toFixed(1)} s = ${fmt(Math.round(rate))} lines/s ` +
       `(read, checked, COPYed into a new table, primary key built, swapped in one transaction); ${full.rejected} refused\n` +
-      `  phases (ms): ${JSON.stringify(full.timings)}`,
+      `  phases (ms): ${JSON.stringify(full.timings)}\n` +
+      `  CPU: Relais ${relaisCpu.toFixed(1)} s, its PostgreSQL backend ${postgresCpu >= 0 ? `${postgresCpu.toFixed(1)} s` : 'not measured (server not on this machine)'} ` +
+      `(parallel index workers not counted); load average ${(await import('node:os')).loadavg()[0]!.toFixed(1)}`,
   );
   console.log(`  at this rate ${fmt(TARGET)} lines would take ${(TARGET / rate).toFixed(0)} s (target ≤ 120 s)${FILE_PORTS >= TARGET ? '' : ' — an extrapolation: the index build grows as n log n and the table outgrows the cache'}`);
 
