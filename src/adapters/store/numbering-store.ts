@@ -119,27 +119,28 @@ export class PgNumberingStore implements NumberingStore {
       };
       const columns = delta ? '(msisdn, operator, ported_on, returned, line)' : '(msisdn, operator, ported_on, line)';
       await copyText(client, `COPY ${table} ${columns} FROM STDIN`, async (write) => {
-        let batch = '';
-        for await (const [number, text] of linesOf(input, options.onProgress)) {
-          if (lines === 0 && rejects.length === 0 && isPortHeader(text)) continue;
-          lines++;
-          const parsed = parsePortLine(text, delta);
-          if (!parsed.ok) {
-            rejects.push({ line: number, content: text.slice(0, CONTENT_KEPT), reason: parsed.reason });
-            if (rejects.length > MAX_REJECTS) throw new NumberingFileError(`more than ${MAX_REJECTS} lines refused (line ${number}: ${parsed.reason}): is this a portability file? Nothing was changed`);
-            continue;
+        for await (const chunk of linesOf(input, options.onProgress)) {
+          let batch = '';
+          for (let i = 0; i < chunk.lines.length; i++) {
+            const text = chunk.lines[i]!;
+            const number = chunk.first + i;
+            if (text.trim() === '') continue;
+            if (lines === 0 && rejects.length === 0 && isPortHeader(text)) continue;
+            lines++;
+            const parsed = parsePortLine(text, delta);
+            if (!parsed.ok) {
+              rejects.push({ line: number, content: text.slice(0, CONTENT_KEPT), reason: parsed.reason });
+              if (rejects.length > MAX_REJECTS) throw new NumberingFileError(`more than ${MAX_REJECTS} lines refused (line ${number}: ${parsed.reason}): is this a portability file? Nothing was changed`);
+              continue;
+            }
+            const port = parsed.value;
+            if (port.action === 'port') {
+              operators.add(port.operator);
+              batch += delta ? `${port.key}\t${port.operator}\t${port.date}\tf\t${number}\n` : `${port.key}\t${port.operator}\t${port.date}\t${number}\n`;
+            } else batch += `${port.key}\t\\N\t${port.date}\tt\t${number}\n`;
           }
-          const port = parsed.value;
-          if (port.action === 'port') {
-            operators.add(port.operator);
-            batch += delta ? `${port.key}\t${port.operator}\t${port.date}\tf\t${number}\n` : `${port.key}\t${port.operator}\t${port.date}\t${number}\n`;
-          } else batch += `${port.key}\t\\N\t${port.date}\tt\t${number}\n`;
-          if (batch.length > 1 << 16) {
-            await write(batch);
-            batch = '';
-          }
+          if (batch) await write(batch);
         }
-        if (batch) await write(batch);
       });
       lap('readAndCopy');
       if (lines === 0) throw new NumberingFileError('the file has no line to import');
@@ -355,13 +356,14 @@ async function copyText(client: pg.PoolClient, statement: string, produce: (writ
 }
 
 /**
- * The lines of a stream with their numbers (1-based), without their end of line; a UTF-8 byte order mark is
- * dropped. Blank lines are skipped (their numbers still count).
+ * The lines of a stream, a chunk's worth at a time (one await per chunk, not per line: at tens of millions of
+ * lines the per-line promise would cost more than reading them): `lines[i]` is line `first + i` (1-based), without
+ * its end of line, blank lines included. A UTF-8 byte order mark is dropped.
  */
-async function* linesOf(input: Readable, onProgress?: (bytes: number) => void): AsyncGenerator<[number, string]> {
+async function* linesOf(input: Readable, onProgress?: (bytes: number) => void): AsyncGenerator<{ first: number; lines: string[] }> {
   const decoder = new StringDecoder('utf8');
   let carry = '';
-  let number = 0;
+  let next = 1;
   let bytes = 0;
   let first = true;
   for await (const chunk of input as AsyncIterable<Buffer | string>) {
@@ -373,16 +375,14 @@ async function* linesOf(input: Readable, onProgress?: (bytes: number) => void): 
       if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
       first = false;
     }
-    const parts = text.split('\n');
-    carry = parts.pop()!;
-    for (const part of parts) {
-      number++;
-      const line = part.endsWith('\r') ? part.slice(0, -1) : part;
-      if (line.trim() !== '') yield [number, line];
-    }
+    const lines = text.split('\n');
+    carry = lines.pop()!;
+    for (let i = 0; i < lines.length; i++) if (lines[i]!.endsWith('\r')) lines[i] = lines[i]!.slice(0, -1);
+    yield { first: next, lines };
+    next += lines.length;
   }
   const last = carry + decoder.end();
-  if (last.trim() !== '') yield [number + 1, last.endsWith('\r') ? last.slice(0, -1) : last];
+  if (last !== '') yield { first: next, lines: [last.endsWith('\r') ? last.slice(0, -1) : last] };
 }
 
 /** UTF-8 when the bytes are valid UTF-8, else Windows-1252 (the regulator's files have been published in both). */

@@ -116,6 +116,36 @@ export function isPortHeader(line: string): boolean {
 
 /** One line of a portability file (`msisdn;operator;date[;action]`); `delta` allows the `return` action. */
 export function parsePortLine(line: string, delta: boolean): Parsed<PortLine> {
+  return commonPortLine(line) ?? parseAnyPortLine(line, delta);
+}
+
+const SEMICOLON = 59;
+
+/**
+ * The shape nearly every line of a base has — `0612345678;ORAN;2024-02-01`, a national number, an upper-case code,
+ * an ISO date, nothing else — read by scanning its characters once (a base has tens of millions of lines: this is
+ * three times faster than splitting and matching). Anything else is left to `parseAnyPortLine` (undefined), which
+ * gives the same answer for these lines (a property test checks it).
+ */
+function commonPortLine(line: string): Parsed<PortLine> | undefined {
+  if (line.length < 23 || line.charCodeAt(10) !== SEMICOLON) return undefined;
+  const key = nationalKey(line.slice(0, 10));
+  if (Number.isNaN(key) || key % 1_000_000_000 < 100_000_000) return undefined;
+  let end = 11;
+  while (end < line.length && end < 27) {
+    const c = line.charCodeAt(end);
+    if (c === SEMICOLON) break;
+    // A-Z, 0-9, - and _ (the first one not - or _)
+    if (!((c >= 65 && c <= 90) || (c >= 48 && c <= 57) || ((c === 45 || c === 95) && end > 11))) return undefined;
+    end++;
+  }
+  if (end === 11 || line.charCodeAt(end) !== SEMICOLON || line.length !== end + 11) return undefined;
+  const date = line.slice(end + 1);
+  if (isoDate(date) !== date) return undefined;
+  return { ok: true, value: { action: 'port', key, operator: line.slice(11, end), date } };
+}
+
+export function parseAnyPortLine(line: string, delta: boolean): Parsed<PortLine> {
   const fields = line.split(';');
   if (fields.length < 3 || fields.length > 4) return { ok: false, reason: `expected msisdn;operator;date${delta ? '[;action]' : ''}, found ${fields.length} field(s)` };
   const action = (fields[3] ?? '').trim().toLowerCase() || 'port';

@@ -1,5 +1,7 @@
 import { readFileSync } from 'node:fs';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { parseAnyPortLine } from '../../../src/core/numbering/files.ts';
 import { NumberingPlan, OperatorDirectory, parsePortLine, parseRangeRow, PortabilityMap, rangeColumns, type RangeRow } from '../../../src/core/numbering/index.ts';
 
 function planFromFixture(): { plan: NumberingPlan; names: Map<string, string> } {
@@ -146,6 +148,20 @@ describe('the files', () => {
     expect(refused('0612000001;OR AN;2024-02-01')).toMatch(/not an operator code/);
     expect(refused('0612000001;ORAN')).toMatch(/found 2 field/);
     expect(refused('0612000001;ORAN;2024-02-01;move', true)).toMatch(/neither port nor return/);
+  });
+
+  it('reads the common line shape quickly and exactly as the general reader does', () => {
+    const numbers = ['0612345678', '0690000003', '0639123456', '0701234567', '0012345678', '061234567', '06123456789', '+33612345678', '06 12 34 56 78', '0612a45678'];
+    const operators = ['ORAN', 'SFR0', 'A', 'ABCDEFGHIJKLMNOP', 'ABCDEFGHIJKLMNOPQ', 'oran', '-AB', 'A-B_C', '', 'OR AN'];
+    const dates = ['2024-02-01', '2024-02-30', '20240201', '01/02/2024', '2024-2-01', '2024-02-01 ', ''];
+    const line = fc.tuple(fc.constantFrom(...numbers), fc.constantFrom(...operators), fc.constantFrom(...dates), fc.constantFrom(undefined, 'port', 'return', ''));
+    fc.assert(
+      fc.property(line, fc.boolean(), ([number, operator, date, action], delta) => {
+        const text = [number, operator, date, ...(action === undefined ? [] : [action])].join(';');
+        expect(parsePortLine(text, delta)).toEqual(parseAnyPortLine(text, delta));
+      }),
+      { numRuns: 2_000 },
+    );
   });
 
   it('reads a range by its prefix alone, and refuses a range without an operator', () => {
