@@ -181,10 +181,8 @@ export class PgNumberingStore implements NumberingStore {
   async loadPorts(expected: number): Promise<PortabilityMap> {
     const client = await this.db.pool.connect();
     try {
-      const { rows } = await client.query<{ code: string }>('SELECT code FROM numbering_operators ORDER BY code');
-      const operators = rows.map((r) => r.code);
-      const indexOf = new Map(operators.map((code, i) => [code, i]));
-      const builder = new PortabilityBuilder(operators, expected);
+      // Only the operators the ports name get an index: a few dozen, one byte a number.
+      const builder = new PortabilityBuilder([], expected);
       const stream = client.query(copyTo('COPY (SELECT msisdn, operator FROM number_ports ORDER BY msisdn) TO STDOUT'));
       let key = 0;
       let inOperator = false;
@@ -200,7 +198,7 @@ export class PgNumberingStore implements NumberingStore {
             } else key = key * 10 + (byte - 48);
           } else if (byte === 10 /* newline */) {
             operator += chunk.toString('latin1', start, i);
-            builder.add(key, indexOf.get(operator) ?? unknownOperator(operator));
+            builder.add(key, builder.holderOf(operator));
             key = 0;
             operator = '';
             inOperator = false;
@@ -399,10 +397,6 @@ const unquote = (field: string) => field.trim().replace(/^"(.*)"$/, '$1').replac
 function copyField(value: string | undefined): string {
   if (value === undefined) return '\\N';
   return value.replace(/[\\\t\n\r]/g, (c) => ({ '\\': '\\\\', '\t': '\\t', '\n': '\\n', '\r': '\\r' })[c]!);
-}
-
-function unknownOperator(code: string): never {
-  throw new Error(`the portability base names the operator "${code}", which numbering_operators does not list`);
 }
 
 interface ImportRow {

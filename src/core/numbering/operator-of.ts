@@ -45,7 +45,8 @@ export class OperatorDirectory {
     if (Number.isNaN(key)) return UNKNOWN_OPERATOR;
     const ported = this.ports.holderOfKey(key);
     if (ported >= 0) return this.portAnswers[ported]!;
-    const holder = this.plan.holderOfKey(key, digitsOf(key));
+    // numberKey took every character after the + as a digit.
+    const holder = this.plan.holderOfKey(key, e164.charCodeAt(0) === 43 ? e164.length - 1 : e164.length);
     return holder >= 0 ? this.rangeAnswers[holder]! : UNKNOWN_OPERATOR;
   }
 

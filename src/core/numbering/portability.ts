@@ -130,14 +130,26 @@ export class PortabilityBuilder {
   private lastKey = -1;
   private readonly spans = new Map<number, [number, number]>();
   private currentCode = -1;
+  private readonly operators: string[];
+  private readonly indexes: Map<string, number>;
 
-  constructor(
-    private readonly operators: readonly string[],
-    expected: number,
-  ) {
+  constructor(operators: readonly string[], expected: number) {
     const capacity = Math.max(16, expected);
+    this.operators = [...operators];
+    this.indexes = new Map(this.operators.map((code, i) => [code, i]));
     this.nationals = new Uint32Array(capacity);
-    this.holders = operators.length > 256 ? new Uint16Array(capacity) : new Uint8Array(capacity);
+    this.holders = this.operators.length > 256 ? new Uint16Array(capacity) : new Uint8Array(capacity);
+  }
+
+  /** The index of an operator's code, added when first met (past 256 operators, indexes take 2 bytes). */
+  holderOf(code: string): number {
+    let index = this.indexes.get(code);
+    if (index === undefined) {
+      index = this.operators.push(code) - 1;
+      this.indexes.set(code, index);
+      if (index === 256 && this.holders instanceof Uint8Array) this.holders = Uint16Array.from(this.holders);
+    }
+    return index;
   }
 
   /** Adds a number (by key, ascending) ported to `operators[holder]`; a repeated number replaces the previous one. */

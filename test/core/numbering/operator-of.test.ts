@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { parseAnyPortLine } from '../../../src/core/numbering/files.ts';
-import { NumberingPlan, OperatorDirectory, parsePortLine, parseRangeRow, PortabilityMap, rangeColumns, type RangeRow } from '../../../src/core/numbering/index.ts';
+import { NumberingPlan, OperatorDirectory, parsePortLine, parseRangeRow, PortabilityBuilder, PortabilityMap, rangeColumns, type RangeRow } from '../../../src/core/numbering/index.ts';
 
 function planFromFixture(): { plan: NumberingPlan; names: Map<string, string> } {
   const [header, ...lines] = readFileSync(new URL('../../fixtures/numbering/majnum-sample.csv', import.meta.url), 'utf8').trim().split('\n');
@@ -118,6 +118,15 @@ describe('portability', () => {
     }
     expect(ports.portOf('+33099999999')).toBeUndefined();
     expect(ports.portOf('+33999999999')).toBeUndefined();
+  });
+
+  it('gives operators met while loading an index, past 256 of them too', () => {
+    const builder = new PortabilityBuilder([], 4);
+    for (let i = 0; i < 300; i++) builder.add(33_612_000_000 + i, builder.holderOf(`OP${i}`));
+    const ports = builder.finish();
+    expect(ports.portOf('+33612000000')).toBe('OP0');
+    expect(ports.portOf('+33612000299')).toBe('OP299');
+    expect(ports.size).toBe(300);
   });
 
   it('the last entry of a number wins', () => {
