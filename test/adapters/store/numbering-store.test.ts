@@ -116,6 +116,20 @@ describe('the numbering store', () => {
     expect(await store.listImports()).toHaveLength(7);
   });
 
+  it('another process picks an import up on its own within its polling period', async () => {
+    // A second directory on its own pool, as another Relais process would have, polling every 50 ms.
+    const other = new LiveOperatorDirectory(new PgNumberingStore(database.db), { pollMs: 50 });
+    await other.start();
+    try {
+      expect(other.operatorOf('+33751000077')).toMatchObject({ operator: 'FRTE', source: 'range' });
+      await store.importPorts(streamOf('0751000077;SFR0;2026-11-30\n'), true, { now });
+      await other.reloaded.until(() => other.operatorOf('+33751000077').source === 'ported', 10_000);
+      expect(other.operatorOf('+33751000077')).toMatchObject({ operator: 'SFR0', source: 'ported' });
+    } finally {
+      other.stop();
+    }
+  });
+
   it('a file that is not a portability file changes nothing', async () => {
     const before = await store.versions();
     await expect(store.importPorts(streamOf('msisdn;operator;date\n'), false, { now })).rejects.toThrow(/no line to import/);
