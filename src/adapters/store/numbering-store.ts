@@ -390,7 +390,7 @@ async function* linesOf(input: Readable, onProgress?: (bytes: number) => void): 
   if (last !== '') yield { first: next, lines: [last.endsWith('\r') ? last.slice(0, -1) : last] };
 }
 
-/** UTF-8 when the bytes are valid UTF-8, else Windows-1252 (the regulator's files have been published in both). */
+/** UTF-8 when the bytes are valid UTF-8, else Windows-1252 (a French CSV saved by a spreadsheet often is). */
 function decodeText(file: Buffer): string {
   try {
     return new TextDecoder('utf-8', { fatal: true }).decode(file).replace(/^\uFEFF/, '');
