@@ -50,15 +50,21 @@ export class LiveOperatorDirectory implements OperatorDirectoryPort {
 
   /** Checks for new imports every `pollMs` (1 s) and loads now; resolves once the first load is done or failed. */
   async start(): Promise<void> {
-    const check = () => this.refresh().catch((error) => this.options.log?.error({ err: error }, 'numbering: load failed; the previous copy still answers, next try in a second'));
+    const check = () =>
+      this.refresh().catch((error) => {
+        // A load cut short by the process stopping (its pool closed) is no error.
+        if (!this.stopped) this.options.log?.error({ err: error }, 'numbering: load failed; the previous copy still answers, next try in a second');
+      });
     this.timer = setInterval(() => void check(), this.options.pollMs ?? 1_000);
     this.timer.unref();
     await check();
   }
 
   stop(): void {
+    this.stopped = true;
     clearInterval(this.timer);
   }
+  private stopped = false;
 
   /** Reloads what changed since the last load; true when something was reloaded. One refresh at a time. */
   refresh(): Promise<boolean> {
