@@ -55,6 +55,7 @@ import { PLATFORM_ACCOUNT, sendPlatformSms } from './app/platform-traffic.ts';
 import { sendInvitation } from './app/sign-in.ts';
 import type { SessionDeps } from './adapters/http/session-routes.ts';
 import { PgUserStore } from './adapters/store/user-store.ts';
+import { startNumbering } from './adapters/numbering-directory.ts';
 import type { PeopleStore } from './adapters/http/people-routes.ts';
 import { retentionParts } from './adapters/retention-parts.ts';
 import { RetentionJob } from './app/retention.ts';
@@ -244,6 +245,8 @@ export async function startRelais(config: Config, options: { log?: Logger; clock
     };
 
     alarmDeps = { store: new PgAlarmStore(db), mailer, sendSms: signIn.sendSms, accountName: async (id) => (await accounts.findById(id))?.name ?? id, released: () => doorbell.ring(), log };
+    const numbering = startNumbering(db, () => clock.now(), log);
+    stops.push({ what: 'numbering directory', stop: async () => numbering.directory.stop() });
 
     let httpUrl: string | undefined;
     if (config.roles.includes('api')) {
@@ -277,6 +280,7 @@ export async function startRelais(config: Config, options: { log?: Logger; clock
         retention: { store: retention.store, gdpr: retention.gdpr },
         reports: monitoring.reports,
         metrics: monitoring.metrics,
+        numbering: numbering.deps,
       });
       await api.listen({ host: config.http.host, port: config.http.port });
       const address = api.server.address();

@@ -13,6 +13,7 @@ import { aggregatorInvoiceRoutes } from './invoice-routes.ts';
 import { aggregatorBillingRoutes } from './aggregator-billing-routes.ts';
 import { aggregatorRetentionRoutes } from './retention-routes.ts';
 import { reportRoutes } from './report-routes.ts';
+import { numberingRoutes } from './numbering-routes.ts';
 import { EmailTaken } from '../store/user-store.ts';
 import type { Api, HttpDeps } from './server.ts';
 import { consoleRoutes, staffSignedIn } from './aggregator-console.ts';
@@ -366,6 +367,7 @@ export async function aggregatorRoutes(app: Api, deps: HttpDeps): Promise<void> 
   await aggregatorBillingRoutes(app, deps);
   await aggregatorRetentionRoutes(app, deps);
   await reportRoutes(app, deps);
+  await numberingRoutes(app, deps);
 }
 
 async function found(deps: HttpDeps, name: string): Promise<Account> {

@@ -48,6 +48,7 @@ import type { PgOperatorCostStore } from '../store/operator-cost-store.ts';
 import { gdprRoutes, retentionSettingsRoutes, type RetentionHttpDeps } from './retention-routes.ts';
 import type { ReportDeps } from '../../app/reports.ts';
 import type { Metrics } from '../monitoring/metrics.ts';
+import type { NumberingDeps } from '../../app/numbering.ts';
 
 /** Who calls, and on behalf of which account (staff name it per request with the Relais-Account header). */
 export interface Caller {
@@ -102,6 +103,8 @@ export interface HttpDeps {
   reports?: ReportDeps | undefined;
   /** Request latencies go to these metrics (docs/monitoring.md). */
   metrics?: Metrics | undefined;
+  /** The numbering plan and the portability base (docs/operators.md); absent: its routes answer 409. */
+  numbering?: NumberingDeps | undefined;
 }
 
 declare module 'fastify' {

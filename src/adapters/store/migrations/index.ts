@@ -17,6 +17,7 @@ import * as incidents from './0015-incidents.ts';
 import * as availability from './0016-availability.ts';
 import * as invoices from './0017-invoices.ts';
 import * as alarms from './0018-alarms.ts';
+import * as numbering from './0019-numbering.ts';
 import * as portal from './0020-portal.ts';
 
 /** Every migration, in order. Names are permanent: add new ones, never rename or edit applied ones. */
@@ -39,5 +40,6 @@ export const migrations: Record<string, Migration> = {
   '0016-availability': availability,
   '0017-invoices': invoices,
   '0018-alarms': alarms,
+  '0019-numbering': numbering,
   '0020-portal': portal,
 };
