@@ -62,11 +62,18 @@ export function getState(): AppState {
   return state;
 }
 
+/**
+ * The state, and a new render whenever it changes. The subscription starts in an effect, after the first render:
+ * a change in between (the session's answer arriving first on a slow device) is caught up there, or the page would
+ * keep what it first showed ("Chargement…").
+ */
 export function useApp(): AppState {
   const [, render] = useState(0);
+  const rendered = state;
   useEffect(() => {
     const listener = () => render((n) => n + 1);
     listeners.add(listener);
+    if (state !== rendered) listener();
     return () => void listeners.delete(listener);
   }, []);
   return state;
