@@ -199,8 +199,8 @@ export async function keywordRoutes(app: Api, deps: HttpDeps): Promise<void> {
   const tags = ['keywords'];
   const config = { everyBrand: true };
 
-  app.get('/keywords', { config, schema: { summary: 'The MO keywords (defaults and the account’s own) and the CONTACT reply', tags, response: { 200: Type.Ref(Keywords) } } }, (request) =>
-    presentKeywords(request.account),
+  app.get('/keywords', { config, schema: { summary: 'The MO keywords (defaults and the account’s own) and the CONTACT reply', tags, response: { 200: Type.Ref(Keywords) } } }, async (request) =>
+    presentKeywords(await fresh(deps, request.account)),
   );
 
   app.put(
@@ -217,9 +217,10 @@ export async function keywordRoutes(app: Api, deps: HttpDeps): Promise<void> {
     },
     async (request) => {
       const own = request.body as OwnKeywords;
-      const problems = ownKeywordProblems(own, request.account.keywords);
+      const account = await fresh(deps, request.account);
+      const problems = ownKeywordProblems(own, account.keywords);
       if (problems.length > 0) throw new InvalidRequest(problems);
-      return presentKeywords(await updated(deps, request.account, { keywords: withOwnKeywords(own, request.account.keywords) }));
+      return presentKeywords(await updated(deps, account, { keywords: withOwnKeywords(own, account.keywords) }));
     },
   );
 
@@ -237,6 +238,11 @@ export async function keywordRoutes(app: Api, deps: HttpDeps): Promise<void> {
       return presentKeywords(await updated(deps, request.account, { contactReply: reply }));
     },
   );
+}
+
+/** The account as stored now (the request's copy may be a second old: a change just saved must show). */
+async function fresh(deps: HttpDeps, account: Account): Promise<Account> {
+  return (await deps.accounts.findByName(account.name)) ?? account;
 }
 
 async function updated(deps: HttpDeps, account: Account, changes: Pick<Account, 'keywords'> | Pick<Account, 'contactReply'>): Promise<Account> {
