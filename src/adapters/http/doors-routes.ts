@@ -19,6 +19,7 @@ import { DEFAULT_KEYWORDS, MAX_CONTACT_REPLY_LENGTH, MAX_CONTACT_REPLY_PARTS } f
 import type { Account } from '../store/account-store.ts';
 import type { PgEmailStore } from '../store/email-store.ts';
 import { parseCidr, type PgSmppAccountStore } from '../store/smpp-account-store.ts';
+import { Forbidden } from './problem.ts';
 import type { Api, HttpDeps } from './server.ts';
 
 /** The stores the routes need (absent: the routes answer 409). */
@@ -154,17 +155,17 @@ export async function doorsRoutes(app: Api, deps: HttpDeps): Promise<void> {
       config: { ...config, action: 'doors.email.senders.add' },
       schema: {
         summary: 'Allowlist a sender address: its mails to the e-mail door are taken without SMTP AUTH',
-        description: 'An address allowlisted for another account is refused (409): ask the aggregator.',
+        description: 'An address allowlisted for another account is refused (403, without saying whose): ask the aggregator.',
         tags,
         params: AddressParams,
-        response: { 200: Type.Ref(Doors), 409: problem, 422: problem },
+        response: { 200: Type.Ref(Doors), 403: problem, 422: problem },
       },
     },
     async (request) => {
       const address = request.params.address.trim().toLowerCase();
       if (!new RegExp(EMAIL).test(address)) throw new InvalidRequest([{ field: '/address', reason: `"${request.params.address}" is not an e-mail address` }]);
       const { taken } = await doorsOf(deps).email.allowSenders(request.account.id, [address], deps.clock.now());
-      if (taken.length > 0) throw new InvalidState(`${address} is already allowlisted for another account: ask the aggregator`);
+      if (taken.length > 0) throw new Forbidden(`${address} cannot be allowlisted by this account (an address serves one account only): ask the aggregator`);
       return view(request.account.id);
     },
   );

@@ -61,7 +61,8 @@ describe('doors and keywords over HTTP', () => {
 
     expect((await t.api('PUT', '/v1/doors/email/senders/not-an-address')).status).toBe(422);
     const taken = await t.api('PUT', '/v1/doors/email/senders/ops%40other.example');
-    expect(taken.status).toBe(409);
+    expect(taken.status).toBe(403);
+    expect(taken.body.detail).toMatch(/cannot be allowlisted by this account.*ask the aggregator/);
     expect((await t.api('PUT', '/v1/doors/email/senders/Shop%40Dupont.example')).body.email.senders).toEqual(['alerts@dupont.example', 'shop@dupont.example']);
     expect((await t.api('DELETE', '/v1/doors/email/senders/alerts%40dupont.example')).status).toBe(204);
     expect((await t.api('DELETE', '/v1/doors/email/senders/alerts%40dupont.example')).status).toBe(404);
@@ -91,7 +92,7 @@ describe('doors and keywords over HTTP', () => {
   it('puts every change on the audit trail, refusals included, never the new password', async () => {
     const trail = (await t.api('GET', '/v1/audit?action=doors&limit=100')).body.events as any[];
     const actions = trail.map((e) => `${e.action} ${e.status}`);
-    expect(actions).toEqual(expect.arrayContaining(['doors.smpp.password.rotate 200', 'doors.smpp.allowed-ips.update 422', 'doors.email.senders.add 409', 'doors.email.senders.delete 204']));
+    expect(actions).toEqual(expect.arrayContaining(['doors.smpp.password.rotate 200', 'doors.smpp.allowed-ips.update 422', 'doors.email.senders.add 403', 'doors.email.senders.delete 204']));
     expect(trail.find((e) => e.action === 'doors.email.senders.delete')).toMatchObject({ object: { type: 'sender', id: 'alerts@dupont.example' } });
     const keywords = (await t.api('GET', '/v1/audit?action=keywords&limit=100')).body.events as any[];
     expect(keywords.map((e) => `${e.action} ${e.status}`)).toEqual(expect.arrayContaining(['keywords.update 422', 'keywords.update 200', 'keywords.contact-reply.update 200']));
