@@ -78,7 +78,7 @@ function WebhooksTab() {
       {hooks.data && hooks.data.webhooks.length === 0 && <p>{t('common.none')}</p>}
       <ul class="cards">
         {hooks.data?.webhooks.map((h) => (
-          <li key={h.id}>
+          <li key={h.id} class={shown === h.id ? 'expanded' : undefined}>
             <strong>{h.url}</strong>
             <span>{h.events.join(', ')}</span>
             <span>
