@@ -620,6 +620,7 @@ describe('the portal, in Chromium', () => {
       await page.getByRole('button', { name: 'Voir les livraisons' }).click();
       const deliveries = page.getByRole('table').filter({ has: page.getByRole('columnheader', { name: 'Tentatives' }) });
       await deliveries.getByRole('cell', { name: /^(en cours de réessai|abandonnée)$/ }).first().waitFor();
+      await screenshot(page, 'portal-settings-deliveries');
 
       await page.getByRole('link', { name: 'Accès SMPP et e-mail' }).click();
       await page.getByText('portal', { exact: true }).waitFor();
@@ -633,6 +634,7 @@ describe('the portal, in Chromium', () => {
       await page.getByLabel('Adresse de l’expéditeur à autoriser').fill('alertes@exemple.fr');
       await page.getByRole('button', { name: 'Autoriser cette adresse' }).click();
       await page.getByRole('button', { name: 'Retirer alertes@exemple.fr' }).waitFor();
+      await screenshot(page, 'portal-settings-smpp');
 
       await page.getByRole('link', { name: 'Mots-clés' }).click();
       await page.getByLabel('Vos mots STOP').fill('BASTA');

@@ -64,7 +64,7 @@ export function WebhookDeliveries({ webhookId }: { webhookId: string }) {
                     <td>{isKey(key) ? t(key as Key) : d.status}</td>
                     <td>{d.attempts.length}</td>
                     <td>{last?.httpStatus ?? '—'}</td>
-                    <td>{last?.error ?? '—'}</td>
+                    <td class="reason">{last?.error ?? '—'}</td>
                     <td>
                       {d.deliveredAt
                         ? t('deliveries.deliveredAt', { at: formatInstant(d.deliveredAt) })
