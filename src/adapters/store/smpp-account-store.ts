@@ -157,7 +157,7 @@ export class PgSmppAccountStore {
   /** The account's SMPP logins (one today), with when each was created and last changed; never the password. */
   async credentials(accountId: string): Promise<(SmppCredential & { createdAt: Date; updatedAt: Date })[]> {
     const rows = await this.db.kysely.selectFrom('smpp_credentials').selectAll().where('account_id', '=', accountId).orderBy('system_id').execute();
-    return rows.map((row) => ({ accountId: row.account_id, systemId: row.system_id, allowedIps: row.allowed_ips, maxBinds: row.max_binds, createdAt: row.created_at as Date, updatedAt: row.updated_at as Date }));
+    return rows.map((row) => ({ accountId: row.account_id, systemId: row.system_id, allowedIps: row.allowed_ips, maxBinds: row.max_binds, createdAt: row.created_at, updatedAt: row.updated_at }));
   }
 
   /** Replaces the password of the account's login `systemId`; false when the account has no such login. */
