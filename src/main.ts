@@ -281,6 +281,7 @@ export async function startRelais(config: Config, options: { log?: Logger; clock
         reports: monitoring.reports,
         metrics: monitoring.metrics,
         numbering: numbering.deps,
+        doors: { smpp: new PgSmppAccountStore(db), email: new PgEmailStore(db) },
       });
       await api.listen({ host: config.http.host, port: config.http.port });
       const address = api.server.address();

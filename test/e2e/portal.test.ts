@@ -13,6 +13,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hashPassword } from '../../src/app/passwords.ts';
 import { PgAccountStore } from '../../src/adapters/store/account-store.ts';
 import { PgSignInStore } from '../../src/adapters/store/sign-in-store.ts';
+import { PgSmppAccountStore } from '../../src/adapters/store/smpp-account-store.ts';
+import { PgWebhookStore } from '../../src/adapters/store/webhook-store.ts';
 import { launchChromium, screenshot } from '../support/chromium.ts';
 import { lastMailTo } from '../support/outbox.ts';
 import { startTestRelais, type TestRelais } from '../support/relais.ts';
@@ -597,6 +599,55 @@ describe('the portal, in Chromium', () => {
       const { body } = await relais.api('GET', '/v1/messages?limit=100');
       const sent = body.messages.find((m: { text: string }) => m.text === 'Votre commande Jardins est prête');
       expect((await relais.api('GET', `/v1/messages/${sent.id}`)).body.brand).toBe('Jardins');
+    });
+  }, 60_000);
+  it('shows a webhook\'s deliveries, rotates the SMPP password, allows an e-mail sender and sets the CONTACT reply', async () => {
+    const smpp = new PgSmppAccountStore(relais.relais.db);
+    await smpp.setCredential(relais.accountId, { systemId: 'portal', password: 'initial', maxBinds: 2 }, new Date());
+    const hook = await new PgWebhookStore(relais.relais.db).create(relais.accountId, { url: 'http://127.0.0.1:9/hook', events: ['delivered'], secret: 'whsec_test' }, new Date());
+    const sent = await relais.api('POST', '/v1/messages', { to: '+33611223399', text: 'Votre rendez-vous est confirmé', class: 'transactional' });
+    await relais.waitFor(sent.body.id, (status) => status === 'delivered');
+    // The webhook's worker tries the closed port once: the attempt is what the page shows
+    for (const deadline = Date.now() + 15_000; Date.now() < deadline; ) {
+      const { body } = await relais.api('GET', `/v1/webhooks/${hook.id}/deliveries`);
+      if (body.deliveries.some((d: { attempts: unknown[] }) => d.attempts.length > 0)) break;
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    const page = await newPage();
+    await shot(page, 'portal-settings-doors', async () => {
+      await signIn(page, 'anne@example.fr');
+      await page.getByRole('navigation').getByRole('link', { name: 'Paramètres' }).click();
+      await page.getByRole('button', { name: 'Voir les livraisons' }).click();
+      const deliveries = page.getByRole('table').filter({ has: page.getByRole('columnheader', { name: 'Tentatives' }) });
+      await deliveries.getByRole('cell', { name: /^(en cours de réessai|abandonnée)$/ }).first().waitFor();
+      await screenshot(page, 'portal-settings-deliveries');
+
+      await page.getByRole('link', { name: 'Accès SMPP et e-mail' }).click();
+      await page.getByText('portal', { exact: true }).waitFor();
+      page.once('dialog', (dialog) => void dialog.accept());
+      await page.getByRole('button', { name: 'Nouveau mot de passe SMPP' }).click();
+      const password = (await page.getByTestId('smpp-password').textContent())!;
+      expect(await smpp.authenticate('portal', password)).toMatchObject({ accountId: relais.accountId });
+      await page.getByLabel('Adresses IP autorisées').fill('192.0.2.0/24\n10.0.0.0/33');
+      await page.getByRole('button', { name: 'Enregistrer les adresses' }).click();
+      await page.getByRole('alert').getByText('Adresses IP autorisées, ligne 2').waitFor();
+      await page.getByLabel('Adresse de l’expéditeur à autoriser').fill('alertes@exemple.fr');
+      await page.getByRole('button', { name: 'Autoriser cette adresse' }).click();
+      await page.getByRole('button', { name: 'Retirer alertes@exemple.fr' }).waitFor();
+      await screenshot(page, 'portal-settings-smpp');
+
+      await page.getByRole('link', { name: 'Mots-clés' }).click();
+      await page.getByLabel('Vos mots STOP').fill('BASTA');
+      await page.getByRole('button', { name: 'Enregistrer les mots-clés' }).click();
+      await page.getByRole('cell', { name: 'BASTA' }).waitFor();
+      const reply = page.getByLabel('Réponse à CONTACT');
+      await reply.fill('Démo SAS ✆ '.repeat(14));
+      await page.getByText(/3 SMS — trop long/).waitFor();
+      await page.getByRole('button', { name: 'Enregistrer la réponse' }).click();
+      await page.getByRole('alert').getByText(/SMS parts in UCS-2/).waitFor();
+      await reply.fill('Démo SAS, 1 rue de la Paix 75002 Paris, 01 23 45 67 89');
+      await page.getByRole('button', { name: 'Enregistrer la réponse' }).click();
+      await page.locator('q', { hasText: 'Démo SAS, 1 rue de la Paix 75002 Paris' }).waitFor();
     });
   }, 60_000);
 });

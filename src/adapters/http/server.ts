@@ -49,6 +49,7 @@ import { gdprRoutes, retentionSettingsRoutes, type RetentionHttpDeps } from './r
 import type { ReportDeps } from '../../app/reports.ts';
 import type { Metrics } from '../monitoring/metrics.ts';
 import type { NumberingDeps } from '../../app/numbering.ts';
+import { doorsRoutes, keywordRoutes, type DoorsDeps } from './doors-routes.ts';
 
 /** Who calls, and on behalf of which account (staff name it per request with the Relais-Account header). */
 export interface Caller {
@@ -105,6 +106,8 @@ export interface HttpDeps {
   metrics?: Metrics | undefined;
   /** The numbering plan and the portability base (docs/operators.md); absent: its routes answer 409. */
   numbering?: NumberingDeps | undefined;
+  /** The account's SMPP logins and e-mail door, as it changes them itself (doors-routes.ts); absent: 409. */
+  doors?: DoorsDeps | undefined;
 }
 
 declare module 'fastify' {
@@ -324,6 +327,9 @@ const AREAS: readonly (readonly [(app: Api, deps: HttpDeps) => Promise<void>, Ri
   // A person's data (export, erasure) and the account's retention periods concern every brand (docs/retention.md).
   [gdprRoutes, 'consents', 'every-brand'],
   [retentionSettingsRoutes, 'settings', 'every-brand'],
+  // The doors and the answers to MOs are the account's, whatever the brand (docs/portal.md, "Doors and keywords").
+  [doorsRoutes, 'settings', 'every-brand'],
+  [keywordRoutes, 'settings', 'every-brand'],
 ];
 
 /** Refuses a request its principal's rights do not allow (brands are checked where the brand is known). */

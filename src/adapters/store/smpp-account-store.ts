@@ -154,6 +154,36 @@ export class PgSmppAccountStore {
     return { accountId: row.account_id, systemId: row.system_id, allowedIps: row.allowed_ips, maxBinds: row.max_binds };
   }
 
+  /** The account's SMPP logins (one today), with when each was created and last changed; never the password. */
+  async credentials(accountId: string): Promise<(SmppCredential & { createdAt: Date; updatedAt: Date })[]> {
+    const rows = await this.db.kysely.selectFrom('smpp_credentials').selectAll().where('account_id', '=', accountId).orderBy('system_id').execute();
+    return rows.map((row) => ({ accountId: row.account_id, systemId: row.system_id, allowedIps: row.allowed_ips, maxBinds: row.max_binds, createdAt: row.created_at, updatedAt: row.updated_at }));
+  }
+
+  /** Replaces the password of the account's login `systemId`; false when the account has no such login. */
+  async setPassword(accountId: string, systemId: string, password: string, now: Date): Promise<boolean> {
+    const passwordHash = await hashSmppPassword(password);
+    const result = await this.db.kysely
+      .updateTable('smpp_credentials')
+      .set({ password_hash: passwordHash, updated_at: now })
+      .where('account_id', '=', accountId)
+      .where('system_id', '=', systemId)
+      .executeTakeFirst();
+    return result.numUpdatedRows > 0n;
+  }
+
+  /** Replaces the addresses the login `systemId` may bind from (checked by the caller); false when the account has no such login. */
+  async setAllowedIps(accountId: string, systemId: string, allowedIps: readonly string[], now: Date): Promise<boolean> {
+    for (const block of allowedIps) parseCidr(block);
+    const result = await this.db.kysely
+      .updateTable('smpp_credentials')
+      .set({ allowed_ips: [...allowedIps], updated_at: now })
+      .where('account_id', '=', accountId)
+      .where('system_id', '=', systemId)
+      .executeTakeFirst();
+    return result.numUpdatedRows > 0n;
+  }
+
   /** The credential whose system_id and password match; undefined otherwise (the same time is spent either way). */
   async authenticate(systemId: string, password: string): Promise<SmppCredential | undefined> {
     const row = await this.db.kysely.selectFrom('smpp_credentials').selectAll().where('system_id', '=', systemId).executeTakeFirst();

@@ -18,3 +18,4 @@ export {
   type MoIntent,
 } from './keyword-set.ts';
 export type { OptOutRule } from './sentences.ts';
+export { contactReplyProblem, MAX_CONTACT_REPLY_LENGTH, MAX_CONTACT_REPLY_PARTS } from './contact-reply.ts';

@@ -8,6 +8,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openApiDocument } from '../../../src/adapters/http/server.ts';
 import { PgAccountStore } from '../../../src/adapters/store/account-store.ts';
+import { PgEmailStore } from '../../../src/adapters/store/email-store.ts';
+import { PgSmppAccountStore } from '../../../src/adapters/store/smpp-account-store.ts';
 import { RIGHTS, type Right } from '../../../src/core/access/rights.ts';
 import { startTestRelais, type TestRelais } from '../../support/relais.ts';
 
@@ -35,6 +37,8 @@ const RIGHT_OF_TAG: Record<string, Right> = {
   billing: 'billing',
   statistics: 'statistics',
   incidents: 'incidents',
+  doors: 'settings',
+  keywords: 'settings',
 };
 const RIGHT_OF_OPERATION: Record<string, Right> = {
   'GET /v1/campaigns/{id}/stats': 'statistics',
@@ -76,6 +80,10 @@ const BODIES: Record<string, unknown> = {
   'POST /v1/incidents/{id}/status': { status: 'closed' },
   'POST /v1/incidents/{id}/attachments': { filename: 'other.txt', contentType: 'text/plain', content: 'eA==' },
   'PUT /v1/alarms/settings': { monthlyVolume: 1000, notify: { emails: [], phones: [], webhooks: false } },
+  'PUT /v1/doors/smpp/{systemId}/allowed-ips': { allowedIps: ['192.0.2.0/24'] },
+  'PUT /v1/doors/email/text-from': { textFrom: 'subject' },
+  'PUT /v1/keywords': { stop: ['BASTA'], contact: ['INFOS'] },
+  'PUT /v1/keywords/contact-reply': { contactReply: 'Other SA' },
 };
 const QUERIES: Record<string, string> = { 'POST /v1/imports': '?base=clients' };
 
@@ -170,6 +178,9 @@ describe('isolation of accounts, rights and brands over every operation', { time
     await ok('POST', '/v1/bases/clients/lists', { name: 'vip' });
     await ok('POST', '/v1/bases/clients/segments', { name: 'fideles', filter: { match: 'all', conditions: [{ inList: 'vip' }] } });
     // No invoice nor credit note is issued in this test: their numbers answer 404 to everyone, the account included.
+    await new PgSmppAccountStore(t.relais.db).setCredential(t.accountId, { systemId: 'alphasmpp', password: 'secret' }, now);
+    await new PgEmailStore(t.relais.db).allowSenders(t.accountId, ['sender@alpha.example'], now);
+    Object.assign(fixtures, { systemId: 'alphasmpp', address: 'sender@alpha.example' });
     Object.assign(fixtures, { msisdn: MSISDN, base: 'clients', mobile: '0612000001', list: 'vip', segment: 'fideles', number: 'F2026-000001', month: '2026-11' });
     const imported = await fetch(`${t.relais.httpUrl}/v1/imports?base=clients`, {
       method: 'POST',

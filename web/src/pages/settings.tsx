@@ -1,6 +1,7 @@
 /**
- * Settings, in tabs each opened by a right: the account's webhooks ("settings"), its users ("users"), its API keys
- * ("api-keys") and its audit trail ("users").
+ * Settings, in tabs each opened by a right: the account's webhooks and their deliveries ("settings"), its users
+ * ("users"), its API keys ("api-keys"), its audit trail ("users"), its SMPP and e-mail doors and its keywords
+ * ("settings").
  */
 import { useState } from 'preact/hooks';
 import { api, ApiError } from '../api.ts';
@@ -9,6 +10,7 @@ import type { Key } from '../i18n.ts';
 import { holds, mayChange, t } from '../state.ts';
 import { Field, Link, Page, ProblemView, useAction, useLoad } from '../ui.tsx';
 import { ApiKeysTab, AuditTab, UsersTab } from './people.tsx';
+import { DoorsTab, KeywordsTab, WebhookDeliveries } from './doors.tsx';
 
 interface Webhook {
   id: string;
@@ -24,6 +26,8 @@ const TABS: { name: string; label: Key; right: string; page: () => preact.JSX.El
   { name: 'users', label: 'users.title', right: 'users', page: () => <UsersTab /> },
   { name: 'api-keys', label: 'keys.title', right: 'api-keys', page: () => <ApiKeysTab /> },
   { name: 'audit', label: 'audit.title', right: 'users', page: () => <AuditTab /> },
+  { name: 'doors', label: 'settings.doors', right: 'settings', page: () => <DoorsTab /> },
+  { name: 'keywords', label: 'settings.keywords', right: 'settings', page: () => <KeywordsTab /> },
 ];
 
 /** The rights that open the settings page (any one of them). */
@@ -66,6 +70,7 @@ function WebhooksTab() {
     hooks.reload();
   });
   const writable = mayChange('settings');
+  const [shown, setShown] = useState<string | null>(null);
   return (
     <section>
       <h2>{t('settings.webhooks')}</h2>
@@ -73,7 +78,7 @@ function WebhooksTab() {
       {hooks.data && hooks.data.webhooks.length === 0 && <p>{t('common.none')}</p>}
       <ul class="cards">
         {hooks.data?.webhooks.map((h) => (
-          <li key={h.id}>
+          <li key={h.id} class={shown === h.id ? 'expanded' : undefined}>
             <strong>{h.url}</strong>
             <span>{h.events.join(', ')}</span>
             <span>
@@ -89,6 +94,12 @@ function WebhooksTab() {
                 </button>
               </span>
             )}
+            <span>
+              <button type="button" aria-expanded={shown === h.id} onClick={() => setShown(shown === h.id ? null : h.id)}>
+                {t(shown === h.id ? 'settings.hideDeliveries' : 'settings.showDeliveries')}
+              </button>
+            </span>
+            {shown === h.id && <WebhookDeliveries webhookId={h.id} />}
           </li>
         ))}
       </ul>
