@@ -56,6 +56,8 @@ import { sendInvitation } from './app/sign-in.ts';
 import type { SessionDeps } from './adapters/http/session-routes.ts';
 import { PgUserStore } from './adapters/store/user-store.ts';
 import { startNumbering } from './adapters/numbering-directory.ts';
+import { OperatorLookupSimulator } from './adapters/operator-lookup/simulator.ts';
+import { PgQualificationStore } from './adapters/store/qualification-store.ts';
 import type { PeopleStore } from './adapters/http/people-routes.ts';
 import { retentionParts } from './adapters/retention-parts.ts';
 import { RetentionJob } from './app/retention.ts';
@@ -281,6 +283,14 @@ export async function startRelais(config: Config, options: { log?: Logger; clock
         reports: monitoring.reports,
         metrics: monitoring.metrics,
         numbering: numbering.deps,
+        qualification: {
+          lookup: new OperatorLookupSimulator({ ...config.qualification.simulator, operatorOf: (e164) => numbering.directory.operatorOf(e164) }),
+          store: new PgQualificationStore(db),
+          contacts,
+          clock,
+          ttlDays: config.qualification.ttlDays,
+          batch: config.qualification.batch,
+        },
         doors: { smpp: new PgSmppAccountStore(db), email: new PgEmailStore(db) },
       });
       await api.listen({ host: config.http.host, port: config.http.port });
