@@ -9,6 +9,7 @@ import { qualifyMobiles, TERMINATED_BY_LOOKUP } from '../../../src/app/qualifica
 import { OperatorLookupSimulator } from '../../../src/adapters/operator-lookup/simulator.ts';
 import { PgAccountStore } from '../../../src/adapters/store/account-store.ts';
 import { PgContactStore } from '../../../src/adapters/store/contact-store.ts';
+import { PgOperatorCostStore } from '../../../src/adapters/store/operator-cost-store.ts';
 import { PgQualificationStore } from '../../../src/adapters/store/qualification-store.ts';
 import { billingMonth } from '../../../src/core/billing/index.ts';
 import { RIGHTS } from '../../../src/core/access/rights.ts';
@@ -109,5 +110,17 @@ describe('qualification', () => {
     const own = await t.api('POST', '/v1/qualifications', { numbers: ['0612000001'] }, as(otherKey));
     expect(own.body).toMatchObject({ lookedUp: 1, cached: 0 });
     expect(await billed(other.id)).toBe(1);
+  });
+
+  it("prices the month's lookups in the operator's cost, unless the contract gives the operator's own count", async () => {
+    const costs = new PgOperatorCostStore(t.relais.db);
+    const month = billingMonth(clock.now());
+    const counted = await store.lookupsIn(month);
+    expect(counted).toBeGreaterThan(0);
+    const qualifiedLine = async () => (await costs.marginReport(month)).operator.lines.find((l) => l.rule === 'msisdn-qualified');
+    await costs.setContract({ grids: ['orange-ops@2016', 'orange-ops-qualification@2016'] }, clock.now());
+    expect(await qualifiedLine()).toMatchObject({ quantity: counted, unitPrice: 10_000, amount: counted * 10_000 });
+    await costs.setContract({ grids: ['orange-ops@2016', 'orange-ops-qualification@2016'], qualifiedMsisdns: [{ month, count: 1234 }] }, clock.now());
+    expect(await qualifiedLine()).toMatchObject({ quantity: 1234 });
   });
 });
