@@ -16,7 +16,7 @@ export interface LookupSimulatorOptions {
   /** Milliseconds each call takes. */
   latencyMs?: number;
   /** Who serves a number (the numbering directory); its answer wins over the digits' pick. */
-  operatorOf?: OperatorOf | undefined;
+  operatorOf?: ((e164: string) => ReturnType<OperatorOf> | undefined) | undefined;
 }
 
 /** The operators a number the directory does not know is given to, by the sum of its digits. */
@@ -47,7 +47,7 @@ export class OperatorLookupSimulator implements OperatorLookup {
   answer(msisdn: string): LookupAnswer {
     const state: LineState = this.#terminated.has(msisdn) ? 'terminated' : this.#unknown.has(msisdn) ? 'unknown' : 'valid';
     if (state === 'unknown') return { operator: null, state };
-    const known = this.options.operatorOf?.(msisdn).operator;
+    const known = this.options.operatorOf?.(msisdn)?.operator;
     const digits = msisdn.replace(/\D/g, '');
     let sum = 0;
     for (const digit of digits) sum += digit.charCodeAt(0) - 48;

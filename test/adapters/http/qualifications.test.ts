@@ -30,7 +30,7 @@ describe('qualification', () => {
     (await t.relais.db.pool.query<{ n: number }>(`SELECT count(*)::int AS n FROM qualification_lookups WHERE account_id = $1`, [t.accountId])).rows[0]!.n;
 
   beforeAll(async () => {
-    t = await startTestRelais({ roles: ['api'], qualification: { ttlDays: 30, simulator: { terminated: [TERMINATED], unknown: [UNKNOWN] } } }, {}, clock);
+    t = await startTestRelais({ roles: ['api', 'campaigns'], campaigns: { pollIntervalMs: 50 }, qualification: { ttlDays: 30, simulator: { terminated: [TERMINATED], unknown: [UNKNOWN] } } }, {}, clock);
     store = new PgQualificationStore(t.relais.db);
   });
   afterAll(() => t?.stop());
@@ -122,5 +122,19 @@ describe('qualification', () => {
     expect(await qualifiedLine()).toMatchObject({ quantity: counted, unitPrice: 10_000, amount: counted * 10_000 });
     await costs.setContract({ grids: ['orange-ops@2016', 'orange-ops-qualification@2016'], qualifiedMsisdns: [{ month, count: 1234 }] }, clock.now());
     expect(await qualifiedLine()).toMatchObject({ quantity: 1234 });
+  });
+
+  it('a campaign qualified before sending leaves the terminated numbers out, and removes them from the contacts', async () => {
+    expect((await t.api('POST', '/v1/bases', { name: 'campagne' })).status).toBe(201);
+    for (const mobile of ['0612000030', '0612000031', '0612000003']) expect((await t.api('POST', '/v1/bases/campagne/contacts', { mobile })).status).toBeLessThan(300);
+    const created = await t.api('POST', '/v1/campaigns', { name: 'rappel', text: 'Votre rendez-vous est confirmé.', class: 'transactional', bases: ['campagne'], qualifyBeforeSending: true });
+    expect(created).toMatchObject({ status: 201, body: { qualifyBeforeSending: true } });
+    expect((await t.api('POST', `/v1/campaigns/${created.body.id}/launch`)).status).toBe(200);
+    let campaign = created.body;
+    while (campaign.queued < 2) campaign = (await t.api('GET', `/v1/campaigns/${created.body.id}`)).body;
+    expect(campaign.queued).toBe(2);
+    expect((await t.api('GET', '/v1/bases/campagne')).body.contacts).toBe(2);
+    const plain = await t.api('POST', '/v1/campaigns', { name: 'sans', text: 'Votre rendez-vous est confirmé.', class: 'transactional', bases: ['campagne'] });
+    expect(plain.body.qualifyBeforeSending).toBe(false);
   });
 });
