@@ -56,6 +56,10 @@ import { sendInvitation } from './app/sign-in.ts';
 import type { SessionDeps } from './adapters/http/session-routes.ts';
 import { PgUserStore } from './adapters/store/user-store.ts';
 import { startNumbering } from './adapters/numbering-directory.ts';
+import { OperatorLookupSimulator } from './adapters/operator-lookup/simulator.ts';
+import { PgQualificationStore } from './adapters/store/qualification-store.ts';
+import type { QualificationDeps } from './app/qualification.ts';
+import type { OperatorOf } from './core/numbering/index.ts';
 import type { PeopleStore } from './adapters/http/people-routes.ts';
 import { retentionParts } from './adapters/retention-parts.ts';
 import { RetentionJob } from './app/retention.ts';
@@ -200,13 +204,24 @@ export async function startRelais(config: Config, options: { log?: Logger; clock
       stops.push({ what: 'dispatcher', stop: () => started.stop() });
     }
 
+    // Qualification (docs/operators.md): the simulator takes its operators from the numbering directory, started below.
+    let numberingDirectory: { operatorOf: OperatorOf } | undefined;
+    const qualification: QualificationDeps = {
+      lookup: new OperatorLookupSimulator({ ...config.qualification.simulator, operatorOf: (e164) => numberingDirectory?.operatorOf(e164) }),
+      store: new PgQualificationStore(db),
+      contacts,
+      clock,
+      ttlDays: config.qualification.ttlDays,
+      batch: config.qualification.batch,
+    };
+
     if (config.roles.includes('campaigns')) {
       const { tariff: _, ...options } = config.campaigns;
       const findSender = async (id: string) => {
         const account = await accounts.findById(id);
         return account && senderOf(account);
       };
-      const runner = new CampaignRunner({ ...campaignDeps, findSender, log }, options);
+      const runner = new CampaignRunner({ ...campaignDeps, findSender, log, qualification }, options);
       runner.start();
       stops.push({ what: 'campaign runner', stop: () => runner.stop() });
     }
@@ -247,6 +262,7 @@ export async function startRelais(config: Config, options: { log?: Logger; clock
     alarmDeps = { store: new PgAlarmStore(db), mailer, sendSms: signIn.sendSms, accountName: async (id) => (await accounts.findById(id))?.name ?? id, released: () => doorbell.ring(), log };
     const numbering = startNumbering(db, () => clock.now(), log);
     stops.push({ what: 'numbering directory', stop: async () => numbering.directory.stop() });
+    numberingDirectory = numbering.directory;
 
     let httpUrl: string | undefined;
     if (config.roles.includes('api')) {
@@ -281,6 +297,7 @@ export async function startRelais(config: Config, options: { log?: Logger; clock
         reports: monitoring.reports,
         metrics: monitoring.metrics,
         numbering: numbering.deps,
+        qualification,
         doors: { smpp: new PgSmppAccountStore(db), email: new PgEmailStore(db) },
       });
       await api.listen({ host: config.http.host, port: config.http.port });

@@ -32,6 +32,8 @@ export interface CampaignInput extends AudienceInput {
   from?: string;
   /** ISO 8601: when the campaign starts once launched; absent: at launch. */
   sendAt?: string;
+  /** Qualify the recipients before sending (docs/operators.md, "Qualification"): terminated numbers are left out. */
+  qualifyBeforeSending?: boolean;
 }
 
 export async function createCampaign(deps: CampaignDeps, sender: Sender, input: CampaignInput): Promise<Campaign> {
@@ -169,7 +171,7 @@ async function draftOf(deps: CampaignDeps, sender: Sender, input: CampaignInput)
     shortCode: address.shortCode,
     sender: address.from,
     template: input.text,
-    audience: { baseIds: bases.map((b) => b.id), listIds, segmentId },
+    audience: { baseIds: bases.map((b) => b.id), listIds, segmentId, ...(input.qualifyBeforeSending ? { qualify: true } : {}) },
     sendAt,
   };
 }

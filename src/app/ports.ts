@@ -572,7 +572,8 @@ export interface CampaignDraft {
   sender: string;
   /** The message, with merge fields (core/campaign). */
   template: string;
-  audience: { baseIds: string[]; listIds: string[]; segmentId: string | null };
+  /** `qualify`: the recipients are qualified before they are sent to, terminated numbers left out (docs/operators.md). */
+  audience: { baseIds: string[]; listIds: string[]; segmentId: string | null; qualify?: boolean };
   /** When it should start; null: when launched. */
   sendAt: Date | null;
 }

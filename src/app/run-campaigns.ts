@@ -11,11 +11,14 @@ import { audienceOf, templateOf, type CampaignDeps } from './campaigns.ts';
 import { InsufficientCredit } from './errors.ts';
 import { campaignMessage } from './campaign-message.ts';
 import type { Campaign, Logger } from './ports.ts';
+import { qualifyMobiles, type QualificationDeps } from './qualification.ts';
 import type { Sender } from './submit-messages.ts';
 
 export interface RunnerDeps extends CampaignDeps {
   findSender(accountId: string): Promise<Sender | undefined>;
   log: Logger;
+  /** For the campaigns qualified before sending (docs/operators.md, "Qualification"). */
+  qualification?: QualificationDeps | undefined;
 }
 
 export interface RunnerOptions {
@@ -85,7 +88,8 @@ export class CampaignRunner {
       const now = clock.now();
       const members = await contacts.audience(audience, { accountId: campaign.accountId, brand: campaign.brand, now }, campaign.cursor, this.options.chunk);
       if (members.length === 0) return this.completeWhenSettled(campaign);
-      const messages = members.map((member) => campaignMessage(campaign!, template, sender, known, member, now));
+      const sendTo = campaign.audience.qualify ? await this.qualified(campaign, members) : members;
+      const messages = sendTo.map((member) => campaignMessage(campaign!, template, sender, known, member, now));
       const cursor = members.at(-1)!.contact.id;
       const queued = await campaigns.queueChunk(campaign, cursor, messages, now).catch((error: unknown) => {
         if (error instanceof InsufficientCredit) return this.pauseForCredit(campaign!, error);
@@ -95,6 +99,14 @@ export class CampaignRunner {
       this.deps.submit.notify();
       campaign = { ...campaign, cursor };
     }
+  }
+
+  /** The chunk's members whose number is not terminated; terminated ones leave the contacts (qualifyMobiles). */
+  private async qualified<M extends { contact: { mobile: string } }>(campaign: Campaign, members: M[]): Promise<M[]> {
+    if (!this.deps.qualification) throw new Error(`campaign ${campaign.id} is qualified before sending, but qualification is not wired in this process`);
+    const answers = await qualifyMobiles(this.deps.qualification, campaign.accountId, members.map((m) => m.contact.mobile));
+    const terminated = new Set(answers.filter((a) => a.state === 'terminated').map((a) => a.msisdn));
+    return terminated.size === 0 ? members : members.filter((m) => !terminated.has(m.contact.mobile));
   }
 
   /**

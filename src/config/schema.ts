@@ -219,6 +219,21 @@ export const ConfigSchema = Type.Object(
       },
       { default: {}, additionalProperties: false },
     ),
+    qualification: Type.Object(
+      {
+        ttlDays: Type.Integer({ minimum: 1, maximum: 365, default: 30, description: 'How long a qualification holds: a number qualified within it is not looked up (nor billed) again (docs/operators.md, "Qualification")' }),
+        batch: Type.Integer({ minimum: 1, maximum: 10_000, default: 100, description: 'Numbers sent to the operator lookup in one call' }),
+        simulator: Type.Object(
+          {
+            terminated: Type.Array(Type.String(), { default: [], description: 'E.164 numbers the operator-lookup simulator answers "terminated"' }),
+            unknown: Type.Array(Type.String(), { default: [], description: 'E.164 numbers the operator-lookup simulator answers "unknown"' }),
+            latencyMs: Type.Integer({ minimum: 0, default: 0, description: "Milliseconds each of the simulator's lookups takes" }),
+          },
+          { default: {}, additionalProperties: false },
+        ),
+      },
+      { default: {}, additionalProperties: false, description: 'The operator lookup (HLR-style) is the simulator: the only implementation shipped' },
+    ),
     retention: Type.Object(
       {
         everyMs: Type.Integer({ minimum: 60_000, default: 3_600_000, description: 'How often the retention role runs the retention rules (docs/retention.md)' }),

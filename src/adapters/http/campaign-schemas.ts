@@ -306,6 +306,7 @@ export const CampaignInput = Type.Object(
     lists: Type.Optional(Names('Lists by name or id: contacts in any of them')),
     segment: Type.Optional(Type.String({ minLength: 1, description: 'A segment by name or id' })),
     sendAt: Type.Optional(DateTime('When the campaign starts once launched; absent: at launch')),
+    qualifyBeforeSending: Type.Optional(Type.Boolean({ description: 'Qualify each recipient (operator lookup, cached, billable) before sending: terminated numbers leave the contacts and are not sent to' })),
   },
   { additionalProperties: false, $id: 'CampaignInput' },
 );
@@ -324,6 +325,7 @@ export const Campaign = Type.Object(
     text: Type.String(),
     audience: Type.Object({ bases: Type.Array(Type.String()), lists: Type.Array(Type.String()), segment: Nullable(Type.String()) }, { description: 'Ids' }),
     sendAt: Nullable(DateTime()),
+    qualifyBeforeSending: Type.Optional(Type.Boolean()),
     queued: Type.Integer({ description: 'Messages queued so far (suppressed ones included)' }),
     createdAt: DateTime(),
     startedAt: Nullable(DateTime()),

@@ -209,6 +209,7 @@ function presentCampaign(c: Campaign) {
     text: c.template,
     audience: { bases: c.audience.baseIds, lists: c.audience.listIds, segment: c.audience.segmentId },
     sendAt: c.sendAt?.toISOString() ?? null,
+    qualifyBeforeSending: c.audience.qualify === true,
     queued: c.queued,
     createdAt: c.createdAt.toISOString(),
     startedAt: c.startedAt?.toISOString() ?? null,

@@ -49,6 +49,8 @@ import { gdprRoutes, retentionSettingsRoutes, type RetentionHttpDeps } from './r
 import type { ReportDeps } from '../../app/reports.ts';
 import type { Metrics } from '../monitoring/metrics.ts';
 import type { NumberingDeps } from '../../app/numbering.ts';
+import type { QualificationDeps } from '../../app/qualification.ts';
+import { qualificationRoutes } from './qualification-routes.ts';
 import { doorsRoutes, keywordRoutes, type DoorsDeps } from './doors-routes.ts';
 
 /** Who calls, and on behalf of which account (staff name it per request with the Relais-Account header). */
@@ -106,6 +108,8 @@ export interface HttpDeps {
   metrics?: Metrics | undefined;
   /** The numbering plan and the portability base (docs/operators.md); absent: its routes answer 409. */
   numbering?: NumberingDeps | undefined;
+  /** Qualification of numbers by the operator lookup (docs/operators.md, "Qualification"); absent: its routes answer 409. */
+  qualification?: QualificationDeps | undefined;
   /** The account's SMPP logins and e-mail door, as it changes them itself (doors-routes.ts); absent: 409. */
   doors?: DoorsDeps | undefined;
 }
@@ -330,6 +334,8 @@ const AREAS: readonly (readonly [(app: Api, deps: HttpDeps) => Promise<void>, Ri
   // The doors and the answers to MOs are the account's, whatever the brand (docs/portal.md, "Doors and keywords").
   [doorsRoutes, 'settings', 'every-brand'],
   [keywordRoutes, 'settings', 'every-brand'],
+  // Qualifying may remove terminated numbers from the contacts, which belong to the whole account (docs/operators.md).
+  [qualificationRoutes, 'contacts', 'every-brand'],
 ];
 
 /** Refuses a request its principal's rights do not allow (brands are checked where the brand is known). */

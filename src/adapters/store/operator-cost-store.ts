@@ -68,11 +68,21 @@ export class PgOperatorCostStore {
     }));
     return marginReport({
       month,
-      contract,
+      contract: await this.withQualified(contract, month),
       // A rate of 0 pauses a short code (docs/architecture.md): it is still held, at the standard rate.
       shortCodes: codes.map((c) => ({ shortCode: c.number, ...(c.rate_per_second > 0 ? { throughputPerSecond: c.rate_per_second } : {}), oadc: c.oadc })),
       accounts: months,
     });
+  }
+
+  /**
+   * The contract with the month's qualified MSISDNs: the count it gives for the month when it gives one (the
+   * operator's figure), else the numbers Relais looked up that month (docs/operators.md, "Qualification").
+   */
+  async withQualified(contract: OperatorContract, month: string): Promise<OperatorContract> {
+    if (contract.qualifiedMsisdns?.some((q) => q.month === month)) return contract;
+    const { rows } = await this.db.pool.query<{ n: number }>(`SELECT count(*)::int AS n FROM qualification_lookups WHERE month = $1`, [month]);
+    return rows[0]!.n === 0 ? contract : { ...contract, qualifiedMsisdns: [...(contract.qualifiedMsisdns ?? []), { month, count: rows[0]!.n }] };
   }
 
   /** Relais's delivered SMS-MT of the month per short code (every account). */

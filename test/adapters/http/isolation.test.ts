@@ -39,6 +39,7 @@ const RIGHT_OF_TAG: Record<string, Right> = {
   incidents: 'incidents',
   doors: 'settings',
   keywords: 'settings',
+  qualification: 'contacts',
 };
 const RIGHT_OF_OPERATION: Record<string, Right> = {
   'GET /v1/campaigns/{id}/stats': 'statistics',
@@ -84,6 +85,7 @@ const BODIES: Record<string, unknown> = {
   'PUT /v1/doors/email/text-from': { textFrom: 'subject' },
   'PUT /v1/keywords': { stop: ['BASTA'], contact: ['INFOS'] },
   'PUT /v1/keywords/contact-reply': { contactReply: 'Other SA' },
+  'POST /v1/qualifications': { numbers: ['0612000001'] },
 };
 const QUERIES: Record<string, string> = { 'POST /v1/imports': '?base=clients' };
 
@@ -177,6 +179,7 @@ describe('isolation of accounts, rights and brands over every operation', { time
     await ok('POST', '/v1/bases/clients/contacts', { mobile: '0612000001', firstName: `${MARK}contact` });
     await ok('POST', '/v1/bases/clients/lists', { name: 'vip' });
     await ok('POST', '/v1/bases/clients/segments', { name: 'fideles', filter: { match: 'all', conditions: [{ inList: 'vip' }] } });
+    await ok('POST', '/v1/qualifications', { numbers: [MSISDN] });
     // No invoice nor credit note is issued in this test: their numbers answer 404 to everyone, the account included.
     await new PgSmppAccountStore(t.relais.db).setCredential(t.accountId, { systemId: 'alphasmpp', password: 'secret' }, now);
     await new PgEmailStore(t.relais.db).allowSenders(t.accountId, ['sender@alpha.example'], now);

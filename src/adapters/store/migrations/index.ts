@@ -19,6 +19,7 @@ import * as invoices from './0017-invoices.ts';
 import * as alarms from './0018-alarms.ts';
 import * as numbering from './0019-numbering.ts';
 import * as portal from './0020-portal.ts';
+import * as qualification from './0021-qualification.ts';
 
 /** Every migration, in order. Names are permanent: add new ones, never rename or edit applied ones. */
 export const migrations: Record<string, Migration> = {
@@ -42,4 +43,5 @@ export const migrations: Record<string, Migration> = {
   '0018-alarms': alarms,
   '0019-numbering': numbering,
   '0020-portal': portal,
+  '0021-qualification': qualification,
 };
