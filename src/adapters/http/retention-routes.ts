@@ -57,6 +57,7 @@ const PersonalDataSchema = Type.Object({
   consents: Type.Array(Row),
   removals: Type.Array(Row),
   usage: Type.Array(Row),
+  qualifications: Type.Array(Row),
 });
 const ErasureSchema = Type.Object({
   accountId: Type.String(),
@@ -67,6 +68,7 @@ const ErasureSchema = Type.Object({
   inbound: Type.Integer(),
   consents: Type.Integer({ description: 'Consent events deleted' }),
   oppositionsKept: Type.Integer({ description: 'Oppositions kept under the pseudonym, so that marketing stays refused' }),
+  qualifications: Type.Integer({ description: 'Qualification results deleted (the billed lookups stay, under the pseudonym)' }),
 });
 const ErasureAnswer = Type.Object({ accounts: Type.Array(ErasureSchema), unattributedInbound: Type.Integer() });
 const Counts = Type.Object(Object.fromEntries(retentionRules.map((r) => [r, Type.Integer()])));
@@ -208,7 +210,7 @@ function answerExport(reply: FastifyReply, data: PersonalData, format: 'json' | 
 
 /**
  * The export as one CSV file: one line per record, `record` naming what it is (contact, message, inbound, consent,
- * removal, usage), then its account, id and date, and every field of the record as JSON.
+ * removal, usage, qualification), then its account, id and date, and every field of the record as JSON.
  */
 export function personalDataCsv(data: PersonalData): string {
   const lines = [`${BOM}${['record', 'account_id', 'id', 'at', 'fields'].map((c) => csvField(c)).join(',')}`];
@@ -219,6 +221,7 @@ export function personalDataCsv(data: PersonalData): string {
     ['consent', data.consents, 'id', 'occurred_at'],
     ['removal', data.removals, 'base_id', 'at'],
     ['usage', data.usage, 'message_id', 'settled_at'],
+    ['qualification', data.qualifications, 'operator', 'checked_at'],
   ];
   for (const [kind, rows, id, at] of kinds) {
     for (const row of rows) {

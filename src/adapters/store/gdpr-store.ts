@@ -21,7 +21,7 @@ export class PgGdprStore {
 
   async export(msisdn: string, accountId: string | null): Promise<PersonalData> {
     const q = async <T extends pg.QueryResultRow>(text: string, values: unknown[] = []) => (await this.db.pool.query<T>(text, [msisdn, accountId, ...values])).rows;
-    const [contacts, messages, inbound, consents, removals] = await Promise.all([
+    const [contacts, messages, inbound, consents, removals, qualifications] = await Promise.all([
       q(`SELECT b.account_id, b.name AS base, c.mobile, c.last_name, c.first_name, c.landline, c.email, c.birthday, c.custom, c.created_at, c.updated_at, c.last_activity_at
          FROM contacts c JOIN contact_bases b ON b.id = c.base_id WHERE c.mobile = $1 AND ($2::uuid IS NULL OR b.account_id = $2) ORDER BY b.account_id, c.id`),
       q(`SELECT id, account_id, sender, short_code, class, brand, body, status, segments, error_code, client_reference, campaign_id, created_at, submitted_at, done_at
@@ -33,6 +33,7 @@ export class PgGdprStore {
          FROM consent_events e LEFT JOIN consent_retractions r ON r.event_id = e.id
          WHERE e.recipient IN ($1, $3) AND ($2::uuid IS NULL OR e.account_id = $2) ORDER BY e.account_id, e.occurred_at, e.id`, [this.pseudonyms.of(msisdn)]),
       q(`SELECT account_id, base_id, reason, at FROM contact_removals WHERE mobile IN ($1, $3) AND ($2::uuid IS NULL OR account_id = $2) ORDER BY at, id`, [this.pseudonyms.of(msisdn)]),
+      q(`SELECT account_id, operator, state, checked_at FROM qualifications WHERE msisdn = $1 AND ($2::uuid IS NULL OR account_id = $2) ORDER BY account_id`),
     ]);
     const ids = messages.map((m) => m.id as string);
     const usage = ids.length === 0 ? [] : (
@@ -42,7 +43,7 @@ export class PgGdprStore {
         [ids],
       )
     ).rows;
-    return { msisdn, contacts, messages, inbound, consents, removals, usage };
+    return { msisdn, contacts, messages, inbound, consents, removals, usage, qualifications };
   }
 
   /** The accounts that hold something about the number (for an erasure across every account). */
@@ -52,7 +53,8 @@ export class PgGdprStore {
        UNION SELECT account_id FROM inbound_messages WHERE sender = $1 AND account_id IS NOT NULL
        UNION SELECT account_id FROM consent_events WHERE recipient = $1
        UNION SELECT b.account_id FROM contacts c JOIN contact_bases b ON b.id = c.base_id WHERE c.mobile = $1
-       UNION SELECT account_id FROM marketing_slots WHERE recipient = $1`,
+       UNION SELECT account_id FROM marketing_slots WHERE recipient = $1
+       UNION SELECT account_id FROM qualifications WHERE msisdn = $1`,
       [msisdn],
     );
     return rows.map((r) => r.account_id);
@@ -98,7 +100,10 @@ export class PgGdprStore {
       )).rowCount ?? 0;
       await q(`UPDATE contact_removals SET mobile = $3 WHERE account_id = $1 AND mobile = $2`);
       await q(`UPDATE marketing_slots SET recipient = $3 WHERE account_id = $1 AND recipient = $2`);
-      return { accountId, contacts, messages, cancelled, inFlight, inbound, consents, oppositionsKept };
+      // The number's qualification goes; the lookups billed stay, counted under the pseudonym.
+      const qualifications = (await q(`DELETE FROM qualifications WHERE account_id = $1 AND msisdn = $2`)).rowCount ?? 0;
+      await q(`UPDATE qualification_lookups SET msisdn = $3 WHERE account_id = $1 AND msisdn = $2`);
+      return { accountId, contacts, messages, cancelled, inFlight, inbound, consents, oppositionsKept, qualifications };
     });
   }
 
@@ -164,6 +169,8 @@ export interface PersonalData {
   consents: Record<string, unknown>[];
   removals: Record<string, unknown>[];
   usage: Record<string, unknown>[];
+  /** The number's latest qualification per account (docs/operators.md, "Qualification"). */
+  qualifications: Record<string, unknown>[];
 }
 
 export interface Erasure {
@@ -178,4 +185,6 @@ export interface Erasure {
   inbound: number;
   consents: number;
   oppositionsKept: number;
+  /** Qualification results deleted (the billed lookups stay, under the pseudonym). */
+  qualifications: number;
 }

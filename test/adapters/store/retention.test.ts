@@ -236,16 +236,24 @@ describe('erasing a number', () => {
     await consents.record([{ accountId: account, brand: 'acme', recipient: opposed, kind: 'opt-out', source: 'stop-mo', occurredAt: daysAgo(20) }], daysAgo(20));
     await submitMessages(submit, s, [{ to: opposed, text: 'Acme : -20 % ce samedi', class: 'marketing' }], daysAgo(19));
 
+    // The number was qualified once (operator lookup), and that lookup billed.
+    await tdb.db.pool.query(`INSERT INTO qualifications (account_id, msisdn, operator, state, checked_at) VALUES ($1, $2, 'ORAN', 'valid', $3)`, [account, opposed, daysAgo(19)]);
+    await tdb.db.pool.query(`INSERT INTO qualification_lookups (account_id, msisdn, state, looked_up_at, month) VALUES ($1, $2, 'valid', $3, '2026-11')`, [account, opposed, daysAgo(19)]);
+
     const exported = await gdpr.export(opposed, account);
     expect(exported.consents).toHaveLength(2);
     expect(exported.messages).toHaveLength(1);
+    expect(exported.qualifications).toEqual([expect.objectContaining({ operator: 'ORAN', state: 'valid' })]);
 
     const erased = await erasePerson(gdpr, clock, opposed, null);
-    expect(erased.accounts).toEqual([expect.objectContaining({ accountId: account, consents: 2, oppositionsKept: 1, cancelled: 0 })]);
+    expect(erased.accounts).toEqual([expect.objectContaining({ accountId: account, consents: 2, oppositionsKept: 1, cancelled: 0, qualifications: 1 })]);
+    const { rows: lookups } = await tdb.db.pool.query(`SELECT msisdn FROM qualification_lookups WHERE account_id = $1`, [account]);
+    expect(lookups).toEqual([{ msisdn: pseudonyms.of(opposed) }]); // still billed, no longer the number
     await erasePerson(gdpr, clock, consenting, account);
     expect(await consents.history(account, opposed)).toEqual([]);
     const after = await gdpr.export(opposed, null);
     expect(after.messages).toEqual([]);
+    expect(after.qualifications).toEqual([]);
     expect(after.consents).toEqual([expect.objectContaining({ kind: 'opt-out', pseudonymised: true, ip: null, wording: null })]);
 
     // A client records an opt-in again (not a START, no channel): an opposition overrules it, kept or not.
