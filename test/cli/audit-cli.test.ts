@@ -2,38 +2,20 @@
  * The command line on the server writes the audit trail too: the actor is the system user who ran the command,
  * the command line is kept with passwords and whole API keys masked.
  */
-import { execFile } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir, userInfo } from 'node:os';
-import path from 'node:path';
-import { promisify } from 'node:util';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { userInfo } from 'node:os';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { keyPrefixOf, PgAccountStore } from '../../src/adapters/store/account-store.ts';
 import { PgAuditStore } from '../../src/adapters/store/audit-store.ts';
 import { maskedCommandLine } from '../../src/cli/common.ts';
-import { relaisCommand } from '../support/cli.ts';
-import { createTestDatabase, primaryTarget, type TestDatabase } from '../support/db.ts';
-
-/** DATABASE_URL would win over the file's database: the command must use this test's database. */
-const { DATABASE_URL: _ignored, ...env } = process.env;
+import { cliRig } from '../support/cli-rig.ts';
 
 // Each command is a process of its own (several seconds on a loaded machine): a generous limit, not a wait.
 describe('the command line on the audit trail', { timeout: 180_000 }, () => {
-  let dir: string;
-  let tdb: TestDatabase;
-  let config: string;
+  const cli = cliRig('audit-cli');
+  const { run } = cli;
   let accountId: string;
-  const run = (...args: string[]) => promisify(execFile)(process.execPath, [...relaisCommand, ...args, '-c', config], { env });
   beforeAll(async () => {
-    dir = mkdtempSync(path.join(tmpdir(), 'relais-audit-cli-'));
-    tdb = await createTestDatabase(primaryTarget());
-    config = path.join(dir, 'store.config.json');
-    writeFileSync(config, JSON.stringify({ database: { url: tdb.url, dataDir: dir }, log: { level: 'warn' } }));
-    accountId = (await new PgAccountStore(tdb.db).createAccount({ name: 'dupont', brand: 'Dupont' }, new Date())).id;
-  });
-  afterAll(async () => {
-    await tdb?.drop();
-    if (dir) rmSync(dir, { recursive: true, force: true });
+    accountId = (await new PgAccountStore(cli.tdb.db).createAccount({ name: 'dupont', brand: 'Dupont' }, new Date())).id;
   });
 
   it('records a change with the system user, the account and the command, its secrets masked', async () => {
@@ -42,7 +24,7 @@ describe('the command line on the audit trail', { timeout: 180_000 }, () => {
     const key = /API key \(shown once\): (\S+)/.exec((await run('account', 'key', 'dupont')).stdout)![1]!;
     await run('account', 'revoke-key', 'dupont', key);
 
-    const trail = await new PgAuditStore(tdb.db).list({ accountId }, undefined, 10);
+    const trail = await new PgAuditStore(cli.tdb.db).list({ accountId }, undefined, 10);
     const me = userInfo().username;
     expect(trail.map((e) => [e.action, e.object, e.actor, e.result])).toEqual([
       ['api-keys.revoke', { type: 'api-key', id: `${keyPrefixOf(key)}…` }, { kind: 'cli', id: null, label: me }, 'ok'],
@@ -51,16 +33,16 @@ describe('the command line on the audit trail', { timeout: 180_000 }, () => {
       ['aggregator.accounts.update', { type: 'account', id: 'dupont' }, { kind: 'cli', id: null, label: me }, 'ok'],
     ]);
     const commands = trail.map((e) => e.detail?.command as string);
-    expect(commands[3]).toBe(`account set dupont --brand Dupont & Fils -c ${config}`);
-    expect(commands[2]).toBe(`account smpp dupont --system-id dupont --password *** -c ${config}`);
+    expect(commands[3]).toBe(`account set dupont --brand Dupont & Fils -c ${cli.config}`);
+    expect(commands[2]).toBe(`account smpp dupont --system-id dupont --password *** -c ${cli.config}`);
     expect(commands.join(' ')).not.toContain('s3cret');
     expect(commands.join(' ')).not.toContain(key);
   });
 
   it('records nothing for a refused command (it changed nothing)', async () => {
-    const before = (await new PgAuditStore(tdb.db).list({}, undefined, 100)).length;
+    const before = (await new PgAuditStore(cli.tdb.db).list({}, undefined, 100)).length;
     await expect(run('account', 'set', 'nobody', '--brand', 'X')).rejects.toThrow(/no account named "nobody"/);
-    expect((await new PgAuditStore(tdb.db).list({}, undefined, 100)).length).toBe(before);
+    expect((await new PgAuditStore(cli.tdb.db).list({}, undefined, 100)).length).toBe(before);
   });
 
   it('masks passwords and whole keys, keeps the rest', () => {

@@ -2,36 +2,18 @@
  * `relais incident`: the support opens a ticket for an account, closes it with its cause (resolved first), and
  * finds it in the month's CSV report; each change is on the account's audit trail.
  */
-import { execFile } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import { promisify } from 'node:util';
 import { DateTime } from 'luxon';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { PgAccountStore } from '../../src/adapters/store/account-store.ts';
 import { PgAuditStore } from '../../src/adapters/store/audit-store.ts';
-import { relaisCommand } from '../support/cli.ts';
-import { createTestDatabase, primaryTarget, type TestDatabase } from '../support/db.ts';
-
-const { DATABASE_URL: _ignored, ...env } = process.env;
+import { cliRig } from '../support/cli-rig.ts';
 
 describe('relais incident', { timeout: 180_000 }, () => {
-  let dir: string;
-  let tdb: TestDatabase;
-  let config: string;
+  const cli = cliRig('incident-cli');
+  const { run } = cli;
   let accountId: string;
-  const run = (...args: string[]) => promisify(execFile)(process.execPath, [...relaisCommand, ...args, '-c', config], { env });
   beforeAll(async () => {
-    dir = mkdtempSync(path.join(tmpdir(), 'relais-incident-cli-'));
-    tdb = await createTestDatabase(primaryTarget());
-    config = path.join(dir, 'store.config.json');
-    writeFileSync(config, JSON.stringify({ database: { url: tdb.url, dataDir: dir }, log: { level: 'warn' } }));
-    accountId = (await new PgAccountStore(tdb.db).createAccount({ name: 'dupont', brand: 'Dupont' }, new Date())).id;
-  });
-  afterAll(async () => {
-    await tdb?.drop();
-    if (dir) rmSync(dir, { recursive: true, force: true });
+    accountId = (await new PgAccountStore(cli.tdb.db).createAccount({ name: 'dupont', brand: 'Dupont' }, new Date())).id;
   });
 
   it('opens, closes with the cause, and reports the month', async () => {
@@ -48,7 +30,7 @@ describe('relais incident', { timeout: 180_000 }, () => {
     expect(lines[0]).toBe('reference,account,severity,category,openedAt,resolvedAt,closedAt,businessMinutes,targetMinutes,met,cause');
     expect(lines[1]).toMatch(new RegExp(`^${reference},dupont,critical,sending,.*,360,(yes|no),Route Orange suspendue ; rétablie\\.$`));
 
-    const trail = await new PgAuditStore(tdb.db).list({ accountId }, undefined, 10);
+    const trail = await new PgAuditStore(cli.tdb.db).list({ accountId }, undefined, 10);
     expect(trail.map((e) => [e.action, e.object?.id])).toEqual([
       ['incidents.close', reference],
       ['incidents.create', reference],

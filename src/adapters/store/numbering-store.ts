@@ -32,6 +32,7 @@ import {
   type RangeRow,
 } from '../../core/numbering/index.ts';
 import type { Db } from './database.ts';
+import { transaction } from './sql.ts';
 import { NumberingFileError, type ImportOptions, type NumberingImport, type NumberingImportKind, type NumberingReject, type NumberingStore, type NumberingVersions } from '../../app/numbering.ts';
 
 export { NumberingFileError };
@@ -80,7 +81,7 @@ export class PgNumberingStore implements NumberingStore {
     const names = new Map<string, string>();
     for (const row of taken) if (row.name) names.set(row.operator, row.name);
 
-    return this.inTransaction(async (client) => {
+    return transaction(this.db.pool, async (client) => {
       await client.query(`SELECT version FROM numbering_versions WHERE part = 'ranges' FOR UPDATE`);
       await client.query('DELETE FROM number_ranges');
       await copyText(client, 'COPY number_ranges (first_number, last_number, operator, territory, assigned_on) FROM STDIN', async (write) => {
@@ -103,7 +104,7 @@ export class PgNumberingStore implements NumberingStore {
    */
   async importPorts(input: Readable, delta: boolean, options: ImportOptions): Promise<NumberingImport> {
     const startedAt = options.now();
-    return this.inTransaction(async (client) => {
+    return transaction(this.db.pool, async (client) => {
       await client.query(`SELECT version FROM numbering_versions WHERE part = 'ports' FOR UPDATE`);
       const table = delta ? 'numbering_delta' : 'number_ports_next';
       await client.query(
@@ -251,21 +252,6 @@ export class PgNumberingStore implements NumberingStore {
       for (const reject of rejects) await write(`${id}\t${reject.line}\t${copyField(reject.content)}\t${copyField(reject.reason)}\n`);
     });
     return { id, kind, fileName: record.options.fileName ?? null, by: record.options.by ?? null, startedAt, finishedAt, lines, taken: lines - rejects.length, rejected: rejects.length, summary, rejects: rejects.slice(0, REJECTS_SHOWN) };
-  }
-
-  private async inTransaction<T>(work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
-    const client = await this.db.pool.connect();
-    try {
-      await client.query('BEGIN');
-      const result = await work(client);
-      await client.query('COMMIT');
-      return result;
-    } catch (error) {
-      await client.query('ROLLBACK').catch(() => undefined);
-      throw error;
-    } finally {
-      client.release();
-    }
   }
 }
 
