@@ -217,3 +217,30 @@ export async function download(path: string, fileName: string): Promise<void> {
   link.remove();
   setTimeout(() => URL.revokeObjectURL(link.href), 10_000);
 }
+
+export interface Tab {
+  name: string;
+  label: Key;
+  page: () => JSX.Element;
+}
+
+/** A page of tabs, each at its own path under `base` (/settings/users), the one named by `tab` shown (else the first). */
+export function TabbedPage({ title, base, tabs, tab }: { title: string; base: string; tabs: Tab[]; tab?: string | undefined }) {
+  const current = tabs.find((x) => x.name === tab) ?? tabs[0]!;
+  return (
+    <Page title={title}>
+      <nav aria-label={t('settings.tabs')} class="tabs">
+        <ul>
+          {tabs.map((x) => (
+            <li key={x.name}>
+              <Link href={`${base}/${x.name}`} current={x === current}>
+                {t(x.label)}
+              </Link>
+            </li>
+          ))}
+        </ul>
+      </nav>
+      {current.page()}
+    </Page>
+  );
+}

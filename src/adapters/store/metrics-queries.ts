@@ -1,6 +1,7 @@
 import type { QueryResult, QueryResultRow } from 'pg';
 import type { MetricsQueries } from '../monitoring/metrics.ts';
 import type { Db } from './database.ts';
+import { transaction } from './sql.ts';
 
 /**
  * What a Prometheus scrape reads (adapters/monitoring/metrics.ts). Both statements read only the rows the partial
@@ -35,19 +36,10 @@ export function metricsQueries(db: Db, timeoutMs = 2_000): MetricsQueries {
 
 /** A read that the server itself gives up after `timeoutMs` (a scrape must never leave a long count running). */
 function limited(db: Db, timeoutMs: number) {
-  return async <R extends QueryResultRow>(text: string): Promise<QueryResult<R>> => {
-    const client = await db.pool.connect();
-    try {
-      await client.query('BEGIN READ ONLY');
+  return <R extends QueryResultRow>(text: string): Promise<QueryResult<R>> =>
+    transaction(db.pool, async (client) => {
+      await client.query('SET TRANSACTION READ ONLY');
       await client.query(`SET LOCAL statement_timeout = ${Math.max(1, Math.floor(timeoutMs))}`);
-      const result = await client.query<R>(text);
-      await client.query('COMMIT');
-      return result;
-    } catch (error) {
-      await client.query('ROLLBACK').catch(() => undefined);
-      throw error;
-    } finally {
-      client.release();
-    }
-  };
+      return client.query<R>(text);
+    });
 }

@@ -8,7 +8,7 @@ import { api } from '../api.ts';
 import { formatCount, formatInstant } from '../format.ts';
 import type { Key } from '../i18n.ts';
 import { getState, navigate, setActingAccount, t } from '../state.ts';
-import { Field, Link, Page, ProblemView, useAction, useLoad } from '../ui.tsx';
+import { Field, ProblemView, TabbedPage, useAction, useLoad, type Tab } from '../ui.tsx';
 
 interface AccountSettings {
   name: string;
@@ -40,7 +40,7 @@ interface TrafficPeriod {
   notSent: number;
 }
 
-const TABS: { name: string; label: Key; page: () => preact.JSX.Element }[] = [
+const TABS: Tab[] = [
   { name: 'accounts', label: 'console.accounts', page: () => <AccountsTab /> },
   { name: 'routes', label: 'console.routes', page: () => <RoutesTab /> },
   { name: 'senders', label: 'console.senders', page: () => <SendersTab /> },
@@ -50,23 +50,7 @@ const TABS: { name: string; label: Key; page: () => preact.JSX.Element }[] = [
 const isAdmin = () => getState().session?.user.staffRole === 'operator-admin';
 
 export function ConsolePage({ tab }: { tab?: string | undefined }) {
-  const current = TABS.find((x) => x.name === tab) ?? TABS[0]!;
-  return (
-    <Page title={t('console.title')}>
-      <nav aria-label={t('settings.tabs')} class="tabs">
-        <ul>
-          {TABS.map((x) => (
-            <li key={x.name}>
-              <Link href={`/console/${x.name}`} current={x === current}>
-                {t(x.label)}
-              </Link>
-            </li>
-          ))}
-        </ul>
-      </nav>
-      {current.page()}
-    </Page>
-  );
+  return <TabbedPage title={t('console.title')} base="/console" tabs={TABS} tab={tab} />;
 }
 
 function useAccounts() {

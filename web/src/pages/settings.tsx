@@ -6,9 +6,8 @@
 import { useState } from 'preact/hooks';
 import { api, ApiError } from '../api.ts';
 import { formatInstant } from '../format.ts';
-import type { Key } from '../i18n.ts';
 import { holds, mayChange, t } from '../state.ts';
-import { Field, Link, Page, ProblemView, useAction, useLoad } from '../ui.tsx';
+import { Field, ProblemView, TabbedPage, useAction, useLoad, type Tab } from '../ui.tsx';
 import { ApiKeysTab, AuditTab, UsersTab } from './people.tsx';
 import { DoorsTab, KeywordsTab, WebhookDeliveries } from './doors.tsx';
 
@@ -21,7 +20,7 @@ interface Webhook {
   secret?: string;
 }
 
-const TABS: { name: string; label: Key; right: string; page: () => preact.JSX.Element }[] = [
+const TABS: (Tab & { right: string })[] = [
   { name: 'webhooks', label: 'settings.webhooks', right: 'settings', page: () => <WebhooksTab /> },
   { name: 'users', label: 'users.title', right: 'users', page: () => <UsersTab /> },
   { name: 'api-keys', label: 'keys.title', right: 'api-keys', page: () => <ApiKeysTab /> },
@@ -34,24 +33,7 @@ const TABS: { name: string; label: Key; right: string; page: () => preact.JSX.El
 export const SETTINGS_RIGHTS = [...new Set(TABS.map((tab) => tab.right))];
 
 export function SettingsPage({ tab }: { tab?: string | undefined }) {
-  const tabs = TABS.filter((x) => holds(x.right));
-  const current = tabs.find((x) => x.name === tab) ?? tabs[0]!;
-  return (
-    <Page title={t('settings.title')}>
-      <nav aria-label={t('settings.tabs')} class="tabs">
-        <ul>
-          {tabs.map((x) => (
-            <li key={x.name}>
-              <Link href={`/settings/${x.name}`} current={x === current}>
-                {t(x.label)}
-              </Link>
-            </li>
-          ))}
-        </ul>
-      </nav>
-      {current.page()}
-    </Page>
-  );
+  return <TabbedPage title={t('settings.title')} base="/settings" tabs={TABS.filter((x) => holds(x.right))} tab={tab} />;
 }
 
 function WebhooksTab() {
