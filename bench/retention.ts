@@ -11,7 +11,7 @@
  * Prints the throughputs, the drop, and the run's rows per second.
  * Scale: --messages N or RETENTION_BENCH_MESSAGES (default 300,000; the issue's figure is 10,000,000), --seconds
  * (baseline length, default 20), --clients (default 20), --batch (rows per statement, default 5,000), --pause-ms
- * (pause between batches, default 20). Uses DATABASE_URL when set, otherwise an embedded PostgreSQL.
+ * (least pause between batches, default 20), --rest (pause = rest × the batch's time, default 3, as configured). Uses DATABASE_URL when set, otherwise an embedded PostgreSQL.
  */
 import { randomBytes } from 'node:crypto';
 import { parseArgs } from 'node:util';
@@ -19,6 +19,7 @@ import pg from 'pg';
 import { openDatabase } from '../src/adapters/store/database.ts';
 import { Pseudonyms } from '../src/adapters/store/pseudonym.ts';
 import { PgRetentionStore } from '../src/adapters/store/retention-store.ts';
+import { restingBetweenBatches } from '../src/adapters/retention-parts.ts';
 import { runRetention } from '../src/app/retention.ts';
 import { systemClock } from '../src/main.ts';
 import { fmt, startRig } from './support.ts';
@@ -30,6 +31,7 @@ const { values } = parseArgs({
     clients: { type: 'string', default: '20' },
     batch: { type: 'string', default: '5000' },
     'pause-ms': { type: 'string', default: '20' },
+    rest: { type: 'string', default: '3' },
   },
 });
 const total = Number(values.messages);
@@ -44,7 +46,7 @@ const side = openDatabase(db.url, { maxConnections: 2 });
 const watch = new pg.Pool({ connectionString: db.url, max: 1 });
 
 try {
-  console.log(`Relais retention benchmark — ${db.label}; ${fmt(total)} old messages; ${clients} clients; batches of ${values.batch}, ${values['pause-ms']} ms apart`);
+  console.log(`Relais retention benchmark — ${db.label}; ${fmt(total)} old messages; ${clients} clients; batches of ${values.batch}, resting ${values.rest} × each batch's time (at least ${values['pause-ms']} ms)`);
   const loadStarted = Date.now();
   await loadOldMessages(total);
   console.log(`  loaded ${fmt(total)} messages in ${fmt((Date.now() - loadStarted) / 1000, 1)} s`);
@@ -53,7 +55,7 @@ try {
   const before = await traffic(() => sleep(seconds * 1000));
   report('without retention, before', before);
 
-  const store = new PgRetentionStore(side, new Pseudonyms(randomBytes(32)), Number(values.batch), () => sleep(Number(values['pause-ms'])));
+  const store = new PgRetentionStore(side, new Pseudonyms(randomBytes(32)), Number(values.batch), restingBetweenBatches({ pauseMs: Number(values['pause-ms']), rest: Number(values.rest) }));
   let run: Awaited<ReturnType<typeof runRetention>> | undefined;
   const during = await traffic(async () => {
     run = await runRetention({ store, clock: systemClock }, { dryRun: false, requestedBy: 'bench' });

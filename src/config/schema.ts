@@ -239,6 +239,7 @@ export const ConfigSchema = Type.Object(
         everyMs: Type.Integer({ minimum: 60_000, default: 3_600_000, description: 'How often the retention role runs the retention rules (docs/retention.md)' }),
         batch: Type.Integer({ minimum: 100, maximum: 50_000, default: 5_000, description: 'Rows per retention statement (each its own short transaction)' }),
         pauseMs: Type.Integer({ minimum: 0, default: 20, description: 'Pause between two retention batches, leaving the database to the send path' }),
+        rest: Type.Number({ minimum: 0, maximum: 100, default: 3, description: 'After each retention batch, rest this many times as long as the batch took (at least pauseMs): the job holds the database at most 1 / (1 + rest) of the time' }),
         pseudonymKeyFile: Type.Optional(Type.String({ minLength: 1, description: 'File of the secret key numbers are pseudonymised with (hex; created when absent; default <database.dataDir>/pseudonym.key). Every process sharing a database needs the same key' })),
         pseudonymKey: Type.Optional(Type.String({ pattern: '^[0-9a-fA-F]{32,}$', description: 'The pseudonym key itself (hex), e.g. from RELAIS_PSEUDONYM_KEY, instead of the file' })),
       },
