@@ -153,7 +153,7 @@ function Alarms() {
         <ul>
           {data.alarms.map((alarm) => (
             <li key={alarm.id}>
-              {alarmText(alarm)} <span class="hint">({formatInstant(alarm.raisedAt)})</span>
+              {alarmText(alarm)} <span class="hint">— {formatInstant(alarm.raisedAt)}</span>
             </li>
           ))}
         </ul>
