@@ -12,9 +12,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PgAccountStore } from '../../src/adapters/store/account-store.ts';
 import { PgConsentStore } from '../../src/adapters/store/consent-store.ts';
 import { PgOutboxStore } from '../../src/adapters/store/outbox-store.ts';
-import { PgRouteStore } from '../../src/adapters/store/route-store.ts';
 import { createTestDatabase, primaryTarget, type TestDatabase } from '../support/db.ts';
 import { takeTurns } from '../support/turns.ts';
+import { provideShortCode36001 } from '../support/new-message.ts';
 
 takeTurns();
 
@@ -32,11 +32,7 @@ describe('guards under concurrency, 8 processes on one PostgreSQL', () => {
 
   beforeAll(async () => {
     tdb = await createTestDatabase(primaryTarget());
-    await new PgRouteStore(tdb.db).sync(
-      [{ name: 'sim', protocol: 'smpp', host: '127.0.0.1', port: 2775, systemId: 'relais', password: 'relais', settings: {} }],
-      [{ number: '36001', route: 'sim', ratePerSecond: 10 }],
-      now,
-    );
+    await provideShortCode36001(tdb.db, now);
     accountId = (await new PgAccountStore(tdb.db).createAccount({ name: 'dupont', brand: 'Dupont', defaultShortCode: '36001' }, now)).id;
     await new PgConsentStore(tdb.db).record(
       Array.from({ length: RECIPIENTS }, (_, i) => ({ accountId, brand: 'Dupont', recipient: recipient(i), kind: 'opt-in' as const, source: 'import' as const, occurredAt: now })),

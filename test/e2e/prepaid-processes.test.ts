@@ -10,9 +10,9 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PgAccountStore } from '../../src/adapters/store/account-store.ts';
 import { PgBillingStore, settleReservations } from '../../src/adapters/store/billing-store.ts';
-import { PgRouteStore } from '../../src/adapters/store/route-store.ts';
 import { createTestDatabase, primaryTarget, type TestDatabase } from '../support/db.ts';
 import { takeTurns } from '../support/turns.ts';
+import { provideShortCode36001 } from '../support/new-message.ts';
 
 takeTurns();
 
@@ -30,11 +30,7 @@ describe('prepaid credit, 8 processes accepting at once', () => {
 
   beforeAll(async () => {
     tdb = await createTestDatabase(primaryTarget());
-    await new PgRouteStore(tdb.db).sync(
-      [{ name: 'sim', protocol: 'smpp', host: '127.0.0.1', port: 2775, systemId: 'relais', password: 'secret', settings: {} }],
-      [{ number: '36001', route: 'sim', ratePerSecond: 10 }],
-      t0,
-    );
+    await provideShortCode36001(tdb.db, t0);
     billing = new PgBillingStore(tdb.db);
     accountId = (await new PgAccountStore(tdb.db).createAccount({ name: 'prepaid' }, t0)).id;
     await billing.setPlan(accountId, { grids: ['orange-ops'], billed: 'delivered', noReceipt: 'free' }, 'prepaid', 'test', t0);

@@ -5,32 +5,16 @@
  * Arguments: database URL, account id, seed, batches.
  */
 import { InsufficientCredit } from '../../src/app/errors.ts';
-import type { NewMessage } from '../../src/app/ports.ts';
 import { openDatabase } from '../../src/adapters/store/database.ts';
 import { PgMessageStore } from '../../src/adapters/store/message-store.ts';
+import { newMessage } from './new-message.ts';
 
 const [url, accountId, seed, batches] = process.argv.slice(2) as [string, string, string, string];
 const now = new Date('2026-11-10T10:00:00Z');
 let state = Number(seed);
 const random = (n: number) => ((state = (Math.imul(state, 1_103_515_245) + 12_345) >>> 0) % n) + 1;
 
-const message = (segments: number): NewMessage => ({
-  accountId,
-  recipient: '+33612345678',
-  sender: '36001',
-  shortCode: '36001',
-  class: 'transactional',
-  body: 'x'.repeat(segments * 153),
-  encoding: 'gsm7',
-  segments,
-  dueAt: now,
-  clientReference: null,
-  brand: 'Acme',
-  status: 'queued',
-  error: null,
-  compliance: null,
-  cap: null,
-});
+const message = (segments: number) => newMessage(accountId, segments, now);
 
 const db = openDatabase(url, { maxConnections: 4 });
 const store = new PgMessageStore(db);

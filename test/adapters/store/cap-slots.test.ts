@@ -6,12 +6,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PgAccountStore } from '../../../src/adapters/store/account-store.ts';
 import { PgConsentStore } from '../../../src/adapters/store/consent-store.ts';
 import { PgMessageStore } from '../../../src/adapters/store/message-store.ts';
-import { PgRouteStore } from '../../../src/adapters/store/route-store.ts';
 import { DEFAULT_COMPLIANCE_SETTINGS } from '../../../src/app/guard-message.ts';
 import type { NewMessage } from '../../../src/app/ports.ts';
 import { submitMessages } from '../../../src/app/submit-messages.ts';
 import { createTestDatabase, primaryTarget, type TestDatabase } from '../../support/db.ts';
 import { eventually } from '../../support/waiting.ts';
+import { provideShortCode36001 } from '../../support/new-message.ts';
 
 const now = new Date('2026-11-24T09:00:00Z');
 const recipient = (i: number) => `+3361200000${i}`;
@@ -21,11 +21,7 @@ describe('marketing slots taken by concurrent batches', () => {
   let accountId: string;
   beforeAll(async () => {
     tdb = await createTestDatabase(primaryTarget());
-    await new PgRouteStore(tdb.db).sync(
-      [{ name: 'sim', protocol: 'smpp', host: '127.0.0.1', port: 2775, systemId: 'relais', password: 'relais', settings: {} }],
-      [{ number: '36001', route: 'sim', ratePerSecond: 10 }],
-      now,
-    );
+    await provideShortCode36001(tdb.db, now);
     accountId = (await new PgAccountStore(tdb.db).createAccount({ name: 'dupont', brand: 'Dupont', defaultShortCode: '36001' }, now)).id;
     await new PgConsentStore(tdb.db).record(
       [1, 2, 3].map((i) => ({ accountId, brand: 'Dupont', recipient: recipient(i), kind: 'opt-in' as const, source: 'import' as const, occurredAt: now })),

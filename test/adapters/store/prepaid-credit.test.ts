@@ -6,13 +6,12 @@
  */
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { NewMessage } from '../../../src/app/ports.ts';
 import { InsufficientCredit } from '../../../src/app/errors.ts';
 import { PgAccountStore } from '../../../src/adapters/store/account-store.ts';
 import { PgBillingStore, settleReservations } from '../../../src/adapters/store/billing-store.ts';
 import { openDatabase, type Db } from '../../../src/adapters/store/database.ts';
 import { PgMessageStore } from '../../../src/adapters/store/message-store.ts';
-import { PgRouteStore } from '../../../src/adapters/store/route-store.ts';
+import { newMessage, provideShortCode36001 } from '../../support/new-message.ts';
 import { createTestDatabase, primaryTarget, type TestDatabase } from '../../support/db.ts';
 
 const t0 = new Date('2026-11-10T10:00:00Z');
@@ -26,11 +25,7 @@ let accountSeq = 0;
 
 beforeAll(async () => {
   tdb = await createTestDatabase(primaryTarget());
-  await new PgRouteStore(tdb.db).sync(
-    [{ name: 'sim', protocol: 'smpp', host: '127.0.0.1', port: 2775, systemId: 'relais', password: 'secret', settings: {} }],
-    [{ number: '36001', route: 'sim', ratePerSecond: 10 }],
-    t0,
-  );
+  await provideShortCode36001(tdb.db, t0);
   pools = Array.from({ length: CONNECTIONS }, () => openDatabase(tdb.url));
   billing = new PgBillingStore(tdb.db);
 });
@@ -39,25 +34,7 @@ afterAll(async () => {
   await tdb?.drop();
 });
 
-function message(accountId: string, segments: number): NewMessage {
-  return {
-    accountId,
-    recipient: '+33612345678',
-    sender: '36001',
-    shortCode: '36001',
-    class: 'transactional',
-    body: 'x'.repeat(segments * 153),
-    encoding: 'gsm7',
-    segments,
-    dueAt: t0,
-    clientReference: null,
-    brand: 'Acme',
-    status: 'queued',
-    error: null,
-    compliance: null,
-    cap: null,
-  };
-}
+const message = (accountId: string, segments: number) => newMessage(accountId, segments, t0);
 
 async function prepaidAccount(credit: number): Promise<string> {
   const id = (await new PgAccountStore(tdb.db).createAccount({ name: `prepaid-${accountSeq++}` }, t0)).id;

@@ -14,11 +14,11 @@ import { uuidv7 } from '../../../src/adapters/store/ids.ts';
 import { PgMessageStore } from '../../../src/adapters/store/message-store.ts';
 import { Pseudonyms, pseudonymSql } from '../../../src/adapters/store/pseudonym.ts';
 import { PgRetentionStore } from '../../../src/adapters/store/retention-store.ts';
-import { PgRouteStore } from '../../../src/adapters/store/route-store.ts';
 import { DEFAULT_COMPLIANCE_SETTINGS } from '../../../src/app/guard-message.ts';
 import { erasePerson, runRetention } from '../../../src/app/retention.ts';
 import { submitMessages } from '../../../src/app/submit-messages.ts';
 import { createTestDatabase, primaryTarget, type TestDatabase } from '../../support/db.ts';
+import { provideShortCode36001 } from '../../support/new-message.ts';
 
 const now = new Date();
 const DAY = 86_400_000;
@@ -34,11 +34,7 @@ beforeAll(async () => {
   tdb = await createTestDatabase(primaryTarget());
   pseudonyms = new Pseudonyms(randomBytes(32));
   store = new PgRetentionStore(tdb.db, pseudonyms, 3); // tiny batches: every rule walks several
-  await new PgRouteStore(tdb.db).sync(
-    [{ name: 'sim', protocol: 'smpp', host: '127.0.0.1', port: 2775, systemId: 'relais', password: 'secret', settings: {} }],
-    [{ number: '36001', route: 'sim', ratePerSecond: 10 }],
-    now,
-  );
+  await provideShortCode36001(tdb.db, now);
   account = (await new PgAccountStore(tdb.db).createAccount({ name: 'acme' }, daysAgo(900))).id;
 });
 afterAll(() => tdb?.drop());

@@ -10,8 +10,8 @@ import { PgAccountStore } from '../../../src/adapters/store/account-store.ts';
 import { settleNoReceipts } from '../../../src/adapters/store/billing-store.ts';
 import { PgMessageStore } from '../../../src/adapters/store/message-store.ts';
 import { PgOutboxStore } from '../../../src/adapters/store/outbox-store.ts';
-import { PgRouteStore } from '../../../src/adapters/store/route-store.ts';
 import { finalReceiptStates, type ReceiptState } from '../../../src/core/message/receipts.ts';
+import { newMessage, provideShortCode36001 } from '../../support/new-message.ts';
 import { createTestDatabase, primaryTarget, type TestDatabase } from '../../support/db.ts';
 
 const t0 = new Date('2026-10-31T22:00:00Z'); // 23:00 in Paris, the last hour of October
@@ -26,35 +26,12 @@ let seq = 0;
 beforeAll(async () => {
   tdb = await createTestDatabase(primaryTarget());
   messages = new PgMessageStore(tdb.db);
-  await new PgRouteStore(tdb.db).sync(
-    [{ name: 'sim', protocol: 'smpp', host: '127.0.0.1', port: 2775, systemId: 'relais', password: 'secret', settings: {} }],
-    [{ number: '36001', route: 'sim', ratePerSecond: 10 }],
-    t0,
-  );
+  await provideShortCode36001(tdb.db, t0);
   account = (await new PgAccountStore(tdb.db).createAccount({ name: 'acme' }, t0)).id;
 });
 afterAll(() => tdb?.drop());
 
-function message(segments: number, overrides: Partial<NewMessage> = {}): NewMessage {
-  return {
-    accountId: account,
-    recipient: '+33612345678',
-    sender: '36001',
-    shortCode: '36001',
-    class: 'marketing',
-    body: 'x'.repeat(segments * 153),
-    encoding: 'gsm7',
-    segments,
-    dueAt: t0,
-    clientReference: null,
-    brand: 'Acme',
-    status: 'queued',
-    error: null,
-    compliance: null,
-    cap: null,
-    ...overrides,
-  };
-}
+const message = (segments: number, overrides: Partial<NewMessage> = {}) => newMessage(account, segments, t0, { class: 'marketing', ...overrides });
 
 async function submittedMessage(outbox: PgOutboxStore, segments: number, submittedAt = at(1)): Promise<{ id: string; smscIds: string[] }> {
   const result = await messages.insertMessages([message(segments)], t0);
