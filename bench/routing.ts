@@ -4,7 +4,7 @@
  * 1. In the core: a numbering plan shaped like the regulator's (about 70,000 ranges, nested blocks, overseas
  *    included) and RELAIS_BENCH_MEMORY_PORTS ported numbers in memory (default 20,000,000); times building them,
  *    measures the memory of the ported numbers, then times operatorOf over a million different numbers
- *    (half of them ported), several rounds.
+ *    (half of them ported), several rounds; then routing decisions (core/routing) with that lookup over the same numbers.
  * 2. In the store: imports a generated full portability file of RELAIS_BENCH_PORTS lines (default 2,000,000;
  *    set 20000000 for the issue's scale), then a 1 % delta, then loads the base back into memory as every process
  *    does after an import. Rates are reported with their extrapolation to 20,000,000 lines.
@@ -17,6 +17,7 @@ import path from 'node:path';
 import { migrate, openDatabase } from '../src/adapters/store/database.ts';
 import { PgNumberingStore } from '../src/adapters/store/numbering-store.ts';
 import { NumberingPlan, OperatorDirectory, PortabilityBuilder, type NumberRange } from '../src/core/numbering/index.ts';
+import { decideRoute, type RoutableRoute, type RoutingTable } from '../src/core/routing/index.ts';
 import { benchDatabase, fmt } from './support.ts';
 
 const MEMORY_PORTS = Number(process.env.RELAIS_BENCH_MEMORY_PORTS ?? 20_000_000);
@@ -108,27 +109,63 @@ for (let i = 0; i < QUERIES; i++) {
 }
 const sources = { ported: 0, range: 0, unknown: 0 };
 for (const e164 of queries) sources[directory.operatorOf(e164).source]++;
-const rounds: number[] = [];
-const cpuRounds: number[] = [];
-for (let round = 0; round < 5; round++) {
-  started = performance.now();
-  const cpu = process.cpuUsage();
-  let found = 0;
-  for (let i = 0; i < QUERIES; i++) if (directory.operatorOf(queries[i]!).operator !== undefined) found++;
-  rounds.push(QUERIES / seconds(started));
-  const used = process.cpuUsage(cpu);
-  cpuRounds.push(QUERIES / ((used.user + used.system) / 1e6));
-  if (found === 0) throw new Error('nothing found');
+/** Five timed rounds of `each` over the queries: the median and slowest rates by the wall clock, the median per CPU second. */
+function timedRounds(each: (e164: string) => boolean): { median: number; slowest: number; perCpu: number } {
+  const rounds: number[] = [];
+  const cpuRounds: number[] = [];
+  for (let round = 0; round < 5; round++) {
+    started = performance.now();
+    const cpu = process.cpuUsage();
+    let found = 0;
+    for (let i = 0; i < QUERIES; i++) if (each(queries[i]!)) found++;
+    rounds.push(QUERIES / seconds(started));
+    const used = process.cpuUsage(cpu);
+    cpuRounds.push(QUERIES / ((used.user + used.system) / 1e6));
+    if (found === 0) throw new Error('nothing found');
+  }
+  rounds.sort((a, b) => a - b);
+  cpuRounds.sort((a, b) => a - b);
+  return { median: rounds[2]!, slowest: rounds[0]!, perCpu: cpuRounds[2]! };
 }
-rounds.sort((a, b) => a - b);
-cpuRounds.sort((a, b) => a - b);
 const [cores, load] = [(await import('node:os')).availableParallelism(), (await import('node:os')).loadavg()[0]!];
+const verdict = (r: { median: number; perCpu: number }) =>
+  `  target ≥ 1,000,000/s: ${r.median >= 1_000_000 ? 'met by the wall clock' : r.perCpu >= 1_000_000 ? 'met per CPU second, not by the wall clock of this loaded machine' : 'NOT met'}\n`;
+const lookups = timedRounds((e164) => directory.operatorOf(e164).operator !== undefined);
 console.log(
-  `operatorOf: ${fmt(Math.round(rounds[2]!))} lookups/s by the wall clock (median of 5 rounds of ${fmt(QUERIES)}; slowest ${fmt(Math.round(rounds[0]!))}/s), ` +
-    `${fmt(Math.round(cpuRounds[2]!))}/s per CPU second — load average ${load.toFixed(1)} on ${cores} cores\n` +
+  `operatorOf: ${fmt(Math.round(lookups.median))} lookups/s by the wall clock (median of 5 rounds of ${fmt(QUERIES)}; slowest ${fmt(Math.round(lookups.slowest))}/s), ` +
+    `${fmt(Math.round(lookups.perCpu))}/s per CPU second — load average ${load.toFixed(1)} on ${cores} cores\n` +
     `  answers: ${fmt(sources.ported)} ported, ${fmt(sources.range)} from the range, ${fmt(sources.unknown)} unknown`,
 );
-console.log(`  target ≥ 1,000,000/s: ${rounds[2]! >= 1_000_000 ? 'met by the wall clock' : cpuRounds[2]! >= 1_000_000 ? 'met per CPU second, not by the wall clock of this loaded machine' : 'NOT met'}\n`);
+console.log(verdict(lookups));
+
+// Routing decisions (core/routing) with the operator lookup: an Orange route for Orange subscribers only, three
+// operator rules, and every other number on the short code's next route.
+const table: RoutingTable = {
+  rules: [
+    { operators: ['SFR0'], routes: ['sfr', 'bouygues'] },
+    { operators: ['BOUY'], routes: ['bouygues', 'sfr'] },
+    { operators: ['FRTE'], classes: ['transactional'], routes: ['free', 'sfr'] },
+  ],
+  routes: new Map<string, RoutableRoute>([
+    ['orange-36001', { name: 'orange-36001', operator: 'ORAN', subscribersOnly: true }],
+    ...['sfr', 'bouygues', 'free'].map((name): [string, RoutableRoute] => [name, { name }]),
+  ]),
+  shortCodeRoutes: new Map([['36001', ['orange-36001', 'sfr', 'bouygues', 'free']]]),
+  unknownOperator: 'allow',
+};
+const routedTo: Record<string, number> = {};
+for (const e164 of queries.slice(0, 100_000)) {
+  const decision = decideRoute(table, { accountId: 'a', shortCode: '36001', class: 'transactional', recipient: e164 }, directory.operatorOf);
+  const to = decision.kind === 'routed' ? decision.route : decision.code;
+  routedTo[to] = (routedTo[to] ?? 0) + 1;
+}
+const decisions = timedRounds((e164) => decideRoute(table, { accountId: 'a', shortCode: '36001', class: 'transactional', recipient: e164 }, directory.operatorOf).kind === 'routed');
+console.log(
+  `decideRoute (with operatorOf): ${fmt(Math.round(decisions.median))} decisions/s by the wall clock (slowest ${fmt(Math.round(decisions.slowest))}/s), ` +
+    `${fmt(Math.round(decisions.perCpu))}/s per CPU second\n` +
+    `  routes of the first 100,000: ${Object.entries(routedTo).map(([route, n]) => `${route} ${fmt(n)}`).join(', ')}`,
+);
+console.log(verdict(decisions));
 
 // 2. In the store.
 const dir = mkdtempSync(path.join(tmpdir(), 'relais-bench-numbering-'));

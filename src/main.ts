@@ -7,7 +7,9 @@ import path from 'node:path';
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import { Doorbell } from './app/doorbell.ts';
-import type { Clock, OperatorLink, Route, ShortCode } from './app/ports.ts';
+import { routesOf, type Clock, type OperatorLink, type Route, type ShortCode } from './app/ports.ts';
+import type { Router } from './app/route-message.ts';
+import { decideRoute, type RoutingTable } from './core/routing/index.ts';
 import { buildHttpServer, type Api } from './adapters/http/server.ts';
 import { createLogger } from './adapters/log.ts';
 import { SmppLink } from './adapters/smpp-client/smpp-link.ts';
@@ -59,7 +61,6 @@ import { startNumbering } from './adapters/numbering-directory.ts';
 import { OperatorLookupSimulator } from './adapters/operator-lookup/simulator.ts';
 import { PgQualificationStore } from './adapters/store/qualification-store.ts';
 import type { QualificationDeps } from './app/qualification.ts';
-import type { OperatorOf } from './core/numbering/index.ts';
 import type { PeopleStore } from './adapters/http/people-routes.ts';
 import { retentionParts } from './adapters/retention-parts.ts';
 import { RetentionJob } from './app/retention.ts';
@@ -160,7 +161,12 @@ export async function startRelais(config: Config, options: { log?: Logger; clock
     const consents = new PgConsentStore(db, retention.pseudonyms);
     const accounts = new PgAccountStore(db);
     const knownShortCodes = new Map((await routeStore.shortCodes()).map((s) => [s.number, s]));
-    const submit: SubmitDeps = { store: messages, consents, shortCodes: () => knownShortCodes, notify: () => doorbell.ring() };
+    // Each process keeps the numbering plan and the portability base in memory (docs/operators.md): routing reads it.
+    const numbering = startNumbering(db, () => clock.now(), log);
+    stops.push({ what: 'numbering directory', stop: async () => numbering.directory.stop() });
+    const routingTable = routingTableOf(config, await routeStore.routes(), [...knownShortCodes.values()]);
+    const route: Router = (input) => decideRoute(routingTable, input, numbering.directory.operatorOf);
+    const submit: SubmitDeps = { store: messages, consents, shortCodes: () => knownShortCodes, notify: () => doorbell.ring(), route };
     const moStore = new PgMoStore(db);
     const moDeps: MoDeps = { store: moStore, consents, findAccount: (id) => accounts.findById(id), submit, clock, log };
     const contacts = new PgContactStore(db, retention.pseudonyms);
@@ -197,6 +203,7 @@ export async function startRelais(config: Config, options: { log?: Logger; clock
           leaseTtlMs: config.dispatcher.leaseTtlMs,
           leaseRenewMs: Math.floor(config.dispatcher.leaseTtlMs / 3),
           retry: { ...defaultRetryPolicy, maxAttempts: config.dispatcher.maxAttempts },
+          failoverAfterMs: config.routing.failoverAfterMs,
         },
       });
       const started = dispatcher;
@@ -204,10 +211,9 @@ export async function startRelais(config: Config, options: { log?: Logger; clock
       stops.push({ what: 'dispatcher', stop: () => started.stop() });
     }
 
-    // Qualification (docs/operators.md): the simulator takes its operators from the numbering directory, started below.
-    let numberingDirectory: { operatorOf: OperatorOf } | undefined;
+    // Qualification (docs/operators.md): the simulator takes its operators from the numbering directory.
     const qualification: QualificationDeps = {
-      lookup: new OperatorLookupSimulator({ ...config.qualification.simulator, operatorOf: (e164) => numberingDirectory?.operatorOf(e164) }),
+      lookup: new OperatorLookupSimulator({ ...config.qualification.simulator, operatorOf: numbering.directory.operatorOf }),
       store: new PgQualificationStore(db),
       contacts,
       clock,
@@ -260,9 +266,6 @@ export async function startRelais(config: Config, options: { log?: Logger; clock
     };
 
     alarmDeps = { store: new PgAlarmStore(db), mailer, sendSms: signIn.sendSms, accountName: async (id) => (await accounts.findById(id))?.name ?? id, released: () => doorbell.ring(), log };
-    const numbering = startNumbering(db, () => clock.now(), log);
-    stops.push({ what: 'numbering directory', stop: async () => numbering.directory.stop() });
-    numberingDirectory = numbering.directory;
 
     let httpUrl: string | undefined;
     if (config.roles.includes('api')) {
@@ -390,11 +393,21 @@ function declaredRoutes(config: Config, simulator: BuiltInSimulator | undefined)
 
 function routeFromConfig(route: RouteConfig): Route {
   if (route.protocol === 'ucp') {
-    const { name, protocol, host, port, login, password, ...settings } = route;
-    return { name, protocol, host, port, systemId: login, password, settings };
+    const { name, protocol, host, port, login, password, operator, subscribersOnly, ...settings } = route;
+    return { name, protocol, host, port, systemId: login, password, settings, operator, subscribersOnly };
   }
-  const { name, protocol, host, port, systemId, password, ...settings } = route;
-  return { name, protocol, host, port, systemId, password, settings };
+  const { name, protocol, host, port, systemId, password, operator, subscribersOnly, ...settings } = route;
+  return { name, protocol, host, port, systemId, password, settings, operator, subscribersOnly };
+}
+
+/** The routing table of the configuration's rules, over the routes and short codes this deployment sends on. */
+function routingTableOf(config: Config, routes: Route[], shortCodes: ShortCode[]): RoutingTable {
+  return {
+    rules: config.routing.rules,
+    routes: new Map(routes.map((r) => [r.name, { name: r.name, operator: r.operator, subscribersOnly: r.subscribersOnly }])),
+    shortCodeRoutes: new Map(shortCodes.map((s) => [s.number, routesOf(s)])),
+    unknownOperator: config.routing.unknownOperator,
+  };
 }
 
 /** The link of a route, whatever its protocol: the dispatcher cannot tell them apart. */

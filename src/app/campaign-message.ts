@@ -8,6 +8,7 @@ import type { RecipientConsent } from '../core/consent/index.ts';
 import type { Contact } from '../core/contacts/types.ts';
 import { measure } from '../core/text/index.ts';
 import type { AudienceMember, Campaign, NewMessage, ShortCode } from './ports.ts';
+import { routed, type Router } from './route-message.ts';
 import { draftOf, guarded, type Sender } from './submit-messages.ts';
 
 export function campaignMessage(
@@ -17,11 +18,12 @@ export function campaignMessage(
   known: ReadonlyMap<string, ShortCode>,
   member: AudienceMember,
   now: Date,
+  router?: Router,
 ): NewMessage {
   const request = { to: member.contact.mobile, text: template.render(member.contact), class: campaign.class, from: campaign.sender, shortCode: campaign.shortCode, brand: campaign.brand };
   const draft = draftOf(request, sender, known, now);
   const message = 'problems' in draft ? draft : guarded(draft, sender, consentOf(member));
-  if (!('problems' in message)) return message;
+  if (!('problems' in message)) return routed(message, router, sender.accountName);
   return refused(campaign, sender, member.contact, request.text, message.problems.map((p) => p.reason).join('; '), now);
 }
 

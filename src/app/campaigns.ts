@@ -15,7 +15,7 @@ import { campaignMessage } from './campaign-message.ts';
 export interface CampaignDeps {
   campaigns: CampaignStore;
   contacts: ContactStore;
-  submit: Pick<SubmitDeps, 'shortCodes' | 'consents' | 'notify'>;
+  submit: Pick<SubmitDeps, 'shortCodes' | 'consents' | 'notify' | 'route'>;
   clock: Clock;
   /** The grid campaigns are priced with (dry run, cost so far). */
   tariff: TariffGrid;
@@ -86,7 +86,7 @@ async function refuseIfEveryMessageBreaksARule(deps: CampaignDeps, sender: Sende
   const template = templateOf(campaign, bases);
   const members = await deps.contacts.audience(audience, { accountId: campaign.accountId, brand: campaign.brand, now }, '0', LAUNCH_PROBE);
   const known = deps.submit.shortCodes();
-  const messages = members.map((member) => campaignMessage(campaign, template, sender, known, member, now));
+  const messages = members.map((member) => campaignMessage(campaign, template, sender, known, member, now, deps.submit.route));
   if (messages.length === 0 || messages.some((m) => m.error?.code !== 'refused')) return;
   throw new InvalidRequest([{ field: '/text', reason: `every recipient tried would be refused: ${messages[0]!.error!.reason}` }]);
 }

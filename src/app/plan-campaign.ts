@@ -53,6 +53,8 @@ export interface DryRun {
     /** Set when the month, with this campaign, costs more than it would at the next band's first SMS. */
     cliff: TierCliff | null;
   };
+  /** The messages that would go, by route and the recipients' operator (docs/routing.md); `unknown`: no file places the number. */
+  routing: { route: string; operator: string; messages: number }[];
   /** At the short code's rate, once the window is open. */
   timeToSend: { shortCode: string; ratePerSecond: number; seconds: number | null };
   /** The first rendered messages, as they would leave. */
@@ -73,12 +75,14 @@ export interface RecipientDecision {
   segments: number | null;
   /** The rule set that decided ("name version"); null for a duplicate. */
   ruleSet: string | null;
+  /** The route it would go on (null: excluded). */
+  route: string | null;
 }
 
 /** Contacts read per round trip: a million-contact audience is about a hundred reads. */
 const PAGE = 10_000;
 const EXAMPLES = 5;
-const EXCLUSION_OF: Record<string, string> = { opposition: 'stop', consent: 'no-consent', 'frequency-cap': 'cap', refused: 'refused' };
+const EXCLUSION_OF: Readonly<Record<string, string>> = { opposition: 'stop', consent: 'no-consent', 'frequency-cap': 'cap', refused: 'refused' };
 const PARIS = 'Europe/Paris';
 
 export async function planCampaign(deps: CampaignDeps, sender: Sender, id: string): Promise<DryRun> {
@@ -137,11 +141,11 @@ async function* decidePages<T>(
     for (const member of members) {
       const recipient = member.contact.mobile;
       if (seen?.has(recipient)) {
-        keep(each({ recipient, outcome: 'excluded', reason: 'duplicate', detail: 'the same number is in another base of the audience', goesAt: null, encoding: null, segments: null, ruleSet: null }, null));
+        keep(each({ recipient, outcome: 'excluded', reason: 'duplicate', detail: 'the same number is in another base of the audience', goesAt: null, encoding: null, segments: null, ruleSet: null, route: null }, null));
         continue;
       }
       seen?.add(recipient);
-      const message = campaignMessage(campaign, template, sender, known, member, startsAt);
+      const message = campaignMessage(campaign, template, sender, known, member, startsAt, deps.submit.route);
       keep(each(decisionOf(message, member, startsAt), message));
     }
     yield kept;
@@ -159,8 +163,9 @@ function decisionOf(message: NewMessage, member: AudienceMember, startsAt: Date)
     encoding: message.encoding,
     segments: message.segments,
     ruleSet: message.compliance?.ruleSet ?? null,
+    route: outcome === 'excluded' ? null : (message.route?.name ?? null),
   });
-  if (message.status === 'suppressed') {
+  if (message.status !== 'queued') {
     const code = message.error?.code ?? 'refused';
     return decided('excluded', EXCLUSION_OF[code] ?? code, message.error?.reason ?? null, null);
   }
@@ -202,6 +207,7 @@ class Tally {
   private parts = 0;
   private readonly ucs2Because: DryRun['ucs2Because'] = [];
   private readonly samples: DryRun['samples'] = [];
+  private readonly routing = new Map<string, DryRun['routing'][number]>();
 
   constructor(
     private readonly campaign: Campaign,
@@ -220,8 +226,17 @@ class Tally {
     this.encoding[message.encoding]++;
     this.segments[message.segments] = (this.segments[message.segments] ?? 0) + 1;
     this.parts += message.segments;
+    this.countRoute(message);
     if (message.encoding === 'ucs2' && this.ucs2Because.length < EXAMPLES) this.ucs2Because.push({ recipient: message.recipient, characters: nonGsmCharacters(message.body) });
     if (this.samples.length < EXAMPLES) this.samples.push({ recipient: message.recipient, text: message.body });
+  }
+
+  private countRoute({ route }: NewMessage): void {
+    if (!route) return;
+    const operator = route.operator ?? 'unknown';
+    const key = `${route.name}\u0000${operator}`;
+    const counted = this.routing.get(key) ?? this.routing.set(key, { route: route.name, operator, messages: 0 }).get(key)!;
+    counted.messages++;
   }
 
   private defer(by: 'byWindow' | 'byCap', goesAt: Date): void {
@@ -253,6 +268,7 @@ class Tally {
         billedThisMonth,
         cliff: estimate?.cliff ?? null,
       },
+      routing: [...this.routing.values()].sort((a, b) => a.route.localeCompare(b.route) || a.operator.localeCompare(b.operator)),
       timeToSend: { shortCode: this.campaign.shortCode, ratePerSecond, seconds: ratePerSecond > 0 ? Math.ceil(this.parts / ratePerSecond) : null },
       samples: this.samples,
     };

@@ -79,8 +79,11 @@ export interface NewMessage {
   segments: number;
   dueAt: Date;
   clientReference: string | null;
-  /** `suppressed`: accepted and kept, never sent (no consent, opted out, over the cap), with the rule and reason. */
-  status: 'queued' | 'suppressed';
+  /**
+   * `suppressed`: accepted and kept, never sent (no consent, opted out, over the cap), with the rule and reason;
+   * `failed`: accepted and kept, no route may carry it (docs/routing.md), with the reason.
+   */
+  status: 'queued' | 'suppressed' | 'failed';
   error: { code: string; reason: string } | null;
   /** The compliance decision, kept with the message as evidence. */
   compliance: ComplianceRecord | null;
@@ -91,11 +94,22 @@ export interface NewMessage {
   cap: CapPlan | null;
   /** Set on the messages a campaign queued. */
   campaignId?: string | null;
+  /** The route chosen at intake, why, and its fallbacks (docs/routing.md); absent: the short code's first route. */
+  route?: MessageRoute | null;
   /**
    * Taken over SMPP asking for receipts: stored with the message, in the same statement. One per submit_sm that
    * asked (several parts of a concatenated message may).
    */
   smppReceipts?: SmppReceiptRequest[] | null;
+}
+
+/** Where a message goes: the route routing chose, the reason, and the routes it may fall back on, in order. */
+export interface MessageRoute {
+  name: string;
+  reason: string;
+  fallbacks: readonly string[];
+  /** The recipient's operator as routing saw it (not stored: the reason says it). */
+  operator?: string | undefined;
 }
 
 /**
@@ -175,6 +189,8 @@ export interface MessageView {
 
 export interface MessageDetail extends MessageView {
   brand: string;
+  /** Where routing sent it: the route, why, and its remaining fallbacks (null: not routed). */
+  route: MessageRoute | null;
   /** What compliance decided, with the rule set that decided it (null: decided before traces were kept). */
   compliance: ComplianceRecord | null;
   parts: MessagePartView[];
@@ -209,6 +225,13 @@ export interface MessageStore {
   cancelMessage(accountId: string, id: string, now: Date): Promise<boolean>;
   /** Puts an in-doubt message back in the queue (flagged possible duplicate); false when it is not in doubt. */
   retryInDoubt(accountId: string, id: string, now: Date): Promise<boolean>;
+}
+
+/** What a dispatcher lane asks the outbox for: due messages routed on `route` for `shortCode`. */
+export interface ClaimWant {
+  route: string;
+  shortCode: string;
+  limit: number;
 }
 
 /** A message the dispatcher has claimed (status `submitting`). */
@@ -253,16 +276,22 @@ export type AttemptOutcome = { messageId: string; acceptedParts: AcceptedPart[];
  * - leases give a route to one owner at a time; recoverOrphans settles what a dead owner left `submitting`.
  */
 export interface OutboxStore {
-  /** Claims, for each short code, up to its limit of due messages. */
-  claimDue(wants: { shortCode: string; limit: number }[], now: Date): Promise<ClaimedMessage[]>;
+  /** Claims, for each (route, short code), up to its limit of due messages routed there. */
+  claimDue(wants: ClaimWant[], now: Date): Promise<ClaimedMessage[]>;
   record(batch: { outcomes: AttemptOutcome[]; receipts: { route: string; receipt: Receipt }[] }, now: Date): Promise<void>;
   matchPendingReceipts(now: Date): Promise<number>;
   /** Stores a mobile-originated message as received, before the link acknowledges it. */
   recordInbound(route: string, mo: MobileOriginated): Promise<void>;
   acquireLease(route: string, owner: string, ttlMs: number, now: Date): Promise<boolean>;
   releaseLease(route: string, owner: string): Promise<void>;
-  /** Settles messages left `submitting` on these short codes by a previous owner: in doubt, or queued again per account policy. */
-  recoverOrphans(shortCodes: string[], now: Date): Promise<{ inDoubt: number; requeued: number }>;
+  /** Settles messages left `submitting` on these routes by a previous owner: in doubt, or queued again per account policy. */
+  recoverOrphans(routes: string[], now: Date): Promise<{ inDoubt: number; requeued: number }>;
+  /**
+   * Failover: moves the queued messages of a route that cannot send (`from`) to the first of their fallbacks that
+   * can (`usable`), at most `limit`, each with an event giving the reason; returns how many moved. A message
+   * without a usable fallback stays where it is.
+   */
+  failOver(from: string, usable: readonly string[], reason: string, limit: number, now: Date): Promise<number>;
   /**
    * A late answer to the part `partIndex` of a message recorded in doubt: accepted, the part is recorded (a receipt
    * already waiting for its id is matched) and the message is submitted, or queued for its next parts; refused, it
@@ -377,18 +406,32 @@ export interface Route {
   systemId: string;
   password: string;
   settings: RouteSettings;
+  /** The operator the route reaches (Arcep code: ORAN, SFR0, BOUY, FRTE…), when known. */
+  operator?: string | undefined;
+  /** The route carries only its operator's subscribers (Orange's push-SMS offer). */
+  subscribersOnly?: boolean | undefined;
 }
 
 export interface ShortCode {
   number: string;
+  /** The route that carries it first (its default route). */
   route: string;
+  /** Other routes that carry it too, in order of preference after `route` (docs/routing.md). */
+  alsoOn?: readonly string[] | undefined;
   /** Submits per second the operator accepts on this short code; 0 pauses it. */
   ratePerSecond: number;
 }
 
+/** Every route that carries a short code, in order. */
+export const routesOf = (shortCode: Pick<ShortCode, 'route' | 'alsoOn'>): string[] => [shortCode.route, ...(shortCode.alsoOn ?? [])];
+
 export interface RouteStore {
   routes(): Promise<Route[]>;
   shortCodes(): Promise<ShortCode[]>;
+  /** The routes an aggregator paused now, with the reason given. */
+  paused(): Promise<Map<string, string>>;
+  /** Pauses a route with a reason (its traffic fails over, or waits), or resumes it (null); false: no such route. */
+  setPaused(name: string, reason: string | null, now: Date): Promise<boolean>;
 }
 
 /** The structured logger every component receives (pino's shape). */

@@ -89,7 +89,7 @@ export class CampaignRunner {
       const members = await contacts.audience(audience, { accountId: campaign.accountId, brand: campaign.brand, now }, campaign.cursor, this.options.chunk);
       if (members.length === 0) return this.completeWhenSettled(campaign);
       const sendTo = campaign.audience.qualify ? await this.qualified(campaign, members) : members;
-      const messages = sendTo.map((member) => campaignMessage(campaign!, template, sender, known, member, now));
+      const messages = sendTo.map((member) => campaignMessage(campaign!, template, sender, known, member, now, this.deps.submit.route));
       const cursor = members.at(-1)!.contact.id;
       const queued = await campaigns.queueChunk(campaign, cursor, messages, now).catch((error: unknown) => {
         if (error instanceof InsufficientCredit) return this.pauseForCredit(campaign!, error);

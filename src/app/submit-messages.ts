@@ -6,6 +6,7 @@ import { checkAll, mobileOf, type Checked } from './check-all.ts';
 import { IdempotencyKeyReused, type FieldProblem } from './errors.ts';
 import { guardMessage, type AccountCompliance, type GuardInput } from './guard-message.ts';
 import type { ConsentStore, MessageClass, MessageStore, NewMessage, ShortCode, SmppReceiptRequest } from './ports.ts';
+import { routed, type Router } from './route-message.ts';
 
 /** One message as a client asks for it, on any door (HTTP today; SMPP and e-mail feed the same use case). */
 export interface SendRequest {
@@ -28,6 +29,8 @@ export interface SendRequest {
 
 export interface Sender extends AccountCompliance {
   accountId: string;
+  /** The account's name, which routing rules may name (docs/routing.md). */
+  accountName?: string;
   defaultShortCode: string | null;
 }
 
@@ -39,6 +42,8 @@ export interface SubmitDeps {
   shortCodes: () => ReadonlyMap<string, ShortCode>;
   /** Tells local dispatcher lanes that work arrived. */
   notify: () => void;
+  /** Chooses each queued message's route (docs/routing.md); without it, the short code's first route. */
+  route?: Router | undefined;
 }
 
 export const MAX_SEGMENTS = 10;
@@ -66,7 +71,8 @@ export async function submitMessages(
   const where = (index: number) => (requests.length === 1 ? '' : `/messages/${index}`);
   const drafts = await checkAll(requests, (request) => draftOf(request, sender, known, now), where);
   const consentOf = await consentsOf(deps, sender.accountId, drafts);
-  const messages = await checkAll(drafts, (draft) => guarded(draft, sender, consentOf(draft)), where);
+  const decided = await checkAll(drafts, (draft) => guarded(draft, sender, consentOf(draft)), where);
+  const messages = decided.map((message) => routed(message, deps.route, sender.accountName));
 
   const claim = idempotencyKey ? { key: idempotencyKey, requestHash: hashRequests(requests) } : undefined;
   const result = await deps.store.insertMessages(messages, now, claim);

@@ -72,13 +72,15 @@ function routeErrors(route: unknown, path: string): string[] {
 function withOrangeProfile(config: Config): Config {
   if (!config.orange) return config;
   const { host, port, shortCodes, ...session } = config.orange;
+  // Orange's offer carries only Orange subscribers (docs/routing.md).
+  const orange = { operator: 'ORAN', subscribersOnly: true };
   const routes = shortCodes.map(
-    ({ number, password }) => Value.Default(routeSchemas.ucp, { name: `orange-${number}`, protocol: 'ucp', host, port, login: number, password, ...session }) as RouteConfig,
+    ({ number, password }) => Value.Default(routeSchemas.ucp, { name: `orange-${number}`, protocol: 'ucp', host, port, login: number, password, ...session, ...orange }) as RouteConfig,
   );
   return {
     ...config,
     routes: [...config.routes, ...routes],
-    shortCodes: [...config.shortCodes, ...shortCodes.map(({ number, ratePerSecond }) => ({ number, route: `orange-${number}`, ratePerSecond }))],
+    shortCodes: [...config.shortCodes, ...shortCodes.map(({ number, ratePerSecond, alsoOn }) => ({ number, route: `orange-${number}`, ratePerSecond, ...(alsoOn ? { alsoOn } : {}) }))],
   };
 }
 
@@ -90,8 +92,12 @@ function crossChecks(config: Config): string[] {
   for (const n of new Set(numbers.filter((x, i) => numbers.indexOf(x) !== i))) problems.push(`/shortCodes: short code ${n} is declared twice`);
   config.shortCodes.forEach((s, i) => {
     if (!names.includes(s.route)) problems.push(`/shortCodes/${i}/route: no route named "${s.route}" (declared: ${names.join(', ') || 'none'})`);
+    for (const other of s.alsoOn ?? []) if (!names.includes(other)) problems.push(`/shortCodes/${i}/alsoOn: no route named "${other}" (declared: ${names.join(', ')})`);
     const outside = outsidePushRanges(s.number);
     if (outside) problems.push(`/shortCodes/${i}/number: ${outside}`);
+  });
+  config.routing.rules.forEach((rule, i) => {
+    for (const route of rule.routes) if (!names.includes(route)) problems.push(`/routing/rules/${i}/routes: no route named "${route}" (declared: ${names.join(', ') || 'none'})`);
   });
   const simulated = outsidePushRanges(config.simulator.shortCode);
   if (simulated) problems.push(`/simulator/shortCode: ${simulated}`);

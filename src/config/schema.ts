@@ -8,6 +8,12 @@ import { Type, type Static } from '@sinclair/typebox';
 const Port = (defaultPort?: number) => Type.Integer({ minimum: 0, maximum: 65535, ...(defaultPort === undefined ? {} : { default: defaultPort }) });
 
 const routeName = Type.String({ minLength: 1, pattern: '^[A-Za-z0-9_.-]+$', description: 'Unique name of the operator link' });
+const operatorCode = Type.String({ pattern: '^[A-Z0-9]{2,6}$', description: "The operator the route reaches, by its code in the regulator's numbering files (ORAN, SFR0, BOUY, FRTE…): routing rules and subscriber checks use it (docs/routing.md)" });
+/** What every route may say of the operator it reaches (docs/routing.md). */
+const routeOperator = {
+  operator: Type.Optional(operatorCode),
+  subscribersOnly: Type.Boolean({ default: false, description: "The route carries only its operator's subscribers: any other recipient goes on another route or is refused (Orange's push-SMS offer)" }),
+};
 const responseTimeoutMs = Type.Integer({ minimum: 100, default: 10_000, description: 'A submit unanswered after this is in doubt' });
 const restartAfterUnanswered = Type.Integer({
   minimum: 1,
@@ -30,6 +36,7 @@ const SmppRoute = Type.Object(
     enquireLinkIntervalMs: Type.Integer({ minimum: 1000, default: 30_000 }),
     shortCodeTon: Type.Integer({ minimum: 0, maximum: 6, default: 0 }),
     shortCodeNpi: Type.Integer({ minimum: 0, maximum: 18, default: 1 }),
+    ...routeOperator,
   },
   { additionalProperties: false },
 );
@@ -56,6 +63,7 @@ const UcpRoute = Type.Object(
     internationalPrefix: Type.String({ pattern: '^[0-9]*$', default: '00', description: 'Written before an international recipient in AdC' }),
     bufferedNotifications: Type.Boolean({ default: false, description: 'Also ask for "buffered" notifications (NT 7)' }),
     expiredReasons: Type.Array(Type.String({ pattern: '^[0-9]{3}$' }), { default: [], description: 'Notification reason codes this SMSC uses for an expired message' }),
+    ...routeOperator,
   },
   { additionalProperties: false },
 );
@@ -65,6 +73,10 @@ const Route = Type.Union([SmppRoute, UcpRoute]);
 
 /** Orange's push-SMS rates per short code: 10/s included, 20, 50, 100 and 150 as options. */
 export const orangeRates = [10, 20, 50, 100, 150] as const;
+
+const alsoOn = Type.Optional(
+  Type.Array(routeName, { uniqueItems: true, description: 'Other routes that carry this short code too, in order of preference after its first (docs/routing.md)' }),
+);
 
 const OrangeProfile = Type.Object(
   {
@@ -80,6 +92,7 @@ const OrangeProfile = Type.Object(
             [0, ...orangeRates].map((rate) => Type.Literal(rate)),
             { default: 10, description: 'Throughput subscribed for this short code: 10 (standard), 20, 50, 100 or 150 per second; 0 pauses it' },
           ),
+          alsoOn,
         },
         { additionalProperties: false },
       ),
@@ -92,8 +105,21 @@ const OrangeProfile = Type.Object(
 const ShortCode = Type.Object(
   {
     number: Type.String({ pattern: '^[0-9]{5}$', description: 'Five-digit short code (34/35/36/37/38ABC)' }),
-    route: Type.String({ minLength: 1 }),
-    ratePerSecond: Type.Integer({ minimum: 0, description: 'Submits per second the operator allows (10 standard; 20, 50, 100, 150 as options); 0 pauses' }),
+    route: Type.String({ minLength: 1, description: 'The route that carries it first' }),
+    alsoOn,
+    ratePerSecond: Type.Integer({ minimum: 0, description: 'Submits per second the operator allows (10 standard; 20, 50, 100, 150 as options), across all its routes; 0 pauses' }),
+  },
+  { additionalProperties: false },
+);
+
+const RoutingRule = Type.Object(
+  {
+    operators: Type.Optional(Type.Array(Type.String({ pattern: '^([A-Z0-9]{2,6}|unknown)$' }), { minItems: 1, description: "Recipient's operator codes; `unknown`: a number no numbering file places" })),
+    classes: Type.Optional(Type.Array(Type.Union([Type.Literal('transactional'), Type.Literal('marketing')]), { minItems: 1 })),
+    accounts: Type.Optional(Type.Array(Type.String({ minLength: 1 }), { minItems: 1, description: 'Account names or ids' })),
+    shortCodes: Type.Optional(Type.Array(Type.String({ pattern: '^[0-9]{5}$' }), { minItems: 1 })),
+    countries: Type.Optional(Type.Array(Type.String({ pattern: '^[A-Z]{2}$' }), { minItems: 1, description: 'FR, RE, YT, GP, MQ, GF; ZZ for any other number' })),
+    routes: Type.Array(routeName, { minItems: 1, uniqueItems: true, description: 'In order of preference: the first that may carry the message, then its fallbacks' }),
   },
   { additionalProperties: false },
 );
@@ -170,6 +196,17 @@ export const ConfigSchema = Type.Object(
     routes: Type.Array(Route, { default: [] }),
     orange: Type.Optional(OrangeProfile),
     shortCodes: Type.Array(ShortCode, { default: [] }),
+    routing: Type.Object(
+      {
+        rules: Type.Array(RoutingRule, { default: [], description: "Evaluated in order: the first whose filters match and whose routes may carry the message decides; without one, the short code's routes in order (docs/routing.md)" }),
+        unknownOperator: Type.Union([Type.Literal('allow'), Type.Literal('refuse')], {
+          default: 'allow',
+          description: 'A recipient no numbering file places, on a route that carries only its operator\'s subscribers: carried, or refused',
+        }),
+        failoverAfterMs: Type.Integer({ minimum: 1000, default: 10_000, description: 'A route down, or answering only "throttled", this long gives its queued messages to their next route' }),
+      },
+      { default: {}, additionalProperties: false },
+    ),
     dispatcher: Type.Object(
       {
         pollIntervalMs: Type.Integer({ minimum: 10, default: 100 }),

@@ -1,7 +1,7 @@
-import type { Clock, LinkState, Logger, OperatorLink, OutboxStore, Route, RouteStore } from '../app/ports.ts';
+import { routesOf, type Clock, type LinkState, type Logger, type OperatorLink, type OutboxStore, type Route, type RouteStore, type ShortCode } from '../app/ports.ts';
 import { Doorbell, sleep } from '../app/doorbell.ts';
 import { defaultAddressing } from './message-to-parts.ts';
-import { RouteDispatcher, type DispatchOptions, type RouteDeps } from './route-dispatcher.ts';
+import { RouteDispatcher, type DispatchOptions, type RouteDeps, type RouteGroupSpec, type RouteSpec } from './route-dispatcher.ts';
 
 export interface DispatcherDeps {
   store: OutboxStore;
@@ -20,7 +20,10 @@ export interface DispatcherDeps {
   billingSweep?: { everyMs: number; run: (now: Date) => Promise<Record<string, number>> };
 }
 
-/** The dispatcher role: one RouteDispatcher per route that has short codes, plus the receipt sweep. */
+/**
+ * The dispatcher role: one RouteDispatcher per group of routes that share short codes (a route alone is a group of
+ * one), plus the receipt sweep.
+ */
 export class Dispatcher {
   private routes: RouteDispatcher[] = [];
   private readonly stopping = new AbortController();
@@ -31,20 +34,10 @@ export class Dispatcher {
 
   async start(): Promise<void> {
     const [routes, shortCodes] = await Promise.all([this.deps.routes.routes(), this.deps.routes.shortCodes()]);
-    for (const route of routes) {
-      const own = shortCodes.filter((s) => s.route === route.name);
-      if (own.length === 0) continue;
-      const spec = {
-        name: route.name,
-        shortCodes: own,
-        addressing: {
-          shortCodeTon: route.settings.shortCodeTon ?? defaultAddressing.shortCodeTon,
-          shortCodeNpi: route.settings.shortCodeNpi ?? defaultAddressing.shortCodeNpi,
-        },
-        window: route.settings.window ?? 10,
-      };
-      this.routes.push(new RouteDispatcher(spec, { ...this.deps, openLink: () => this.deps.openLink(route) }));
-    }
+    const byName = new Map(routes.map((r) => [r.name, r]));
+    const openLink = (name: string) => this.deps.openLink(byName.get(name)!);
+    const paused = () => this.deps.routes.paused();
+    for (const group of routeGroups(routes, shortCodes)) this.routes.push(new RouteDispatcher(group, { ...this.deps, openLink, paused }));
     for (const route of this.routes) route.start();
     this.sweep = this.sweepPendingReceipts();
     if (this.deps.billingSweep) this.billing = this.sweepBilling(this.deps.billingSweep);
@@ -52,10 +45,7 @@ export class Dispatcher {
 
   /** Each route this process sends on, with its link's state now (the aggregator console shows it). */
   links(): { route: string; state: LinkState; freeWindow: number }[] {
-    return this.routes.flatMap((r) => {
-      const link = r.linkState();
-      return link ? [{ route: r.spec.name, ...link }] : [];
-    });
+    return this.routes.flatMap((r) => r.links());
   }
 
   async stop(): Promise<void> {
@@ -87,4 +77,41 @@ export class Dispatcher {
       }
     }
   }
+}
+
+/**
+ * The routes that share short codes, grouped (connected components: two routes are in one group when a short code
+ * is carried by both, directly or through others), each with the short codes it carries; routes without short
+ * codes are left out. A group of one route is leased under the route's name, a larger one under its routes' names.
+ */
+export function routeGroups(routes: readonly Route[], shortCodes: readonly ShortCode[]): RouteGroupSpec[] {
+  const group = new Map(routes.map((r) => [r.name, r.name]));
+  const find = (name: string): string => {
+    const parent = group.get(name)!;
+    return parent === name ? name : find(parent);
+  };
+  for (const shortCode of shortCodes) {
+    const [first, ...rest] = routesOf(shortCode).filter((name) => group.has(name));
+    for (const name of rest) group.set(find(name), find(first!));
+  }
+  const specs = new Map<string, RouteSpec[]>();
+  for (const route of routes) {
+    const own = shortCodes.filter((s) => routesOf(s).includes(route.name));
+    if (own.length === 0) continue;
+    const root = find(route.name);
+    specs.set(root, [...(specs.get(root) ?? []), routeSpec(route, own)]);
+  }
+  return [...specs.values()].map((members) => ({ name: members.map((m) => m.name).join('+'), routes: members }));
+}
+
+function routeSpec(route: Route, shortCodes: ShortCode[]): RouteSpec {
+  return {
+    name: route.name,
+    shortCodes,
+    addressing: {
+      shortCodeTon: route.settings.shortCodeTon ?? defaultAddressing.shortCodeTon,
+      shortCodeNpi: route.settings.shortCodeNpi ?? defaultAddressing.shortCodeNpi,
+    },
+    window: route.settings.window ?? 10,
+  };
 }

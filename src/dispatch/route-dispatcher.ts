@@ -22,6 +22,10 @@ export interface DispatchOptions {
   throttleWindowMs: number;
   /** How long a lane pauses after the SMSC answered "throttled". */
   throttledPauseMs: number;
+  /** How long a route may be down, or answer only "throttled", before its queued messages fail over. */
+  failoverAfterMs: number;
+  /** How often a process holding several routes of a short code checks whether one must fail over. */
+  failoverCheckMs: number;
   retry: RetryPolicy;
 }
 
@@ -34,25 +38,30 @@ export const defaultDispatchOptions: Omit<DispatchOptions, 'owner'> = {
   claimLookaheadMs: 250,
   throttleWindowMs: 1_005,
   throttledPauseMs: 1_000,
+  failoverAfterMs: 10_000,
+  failoverCheckMs: 1_000,
   retry: defaultRetryPolicy,
 };
 
 export interface RouteDeps {
   store: OutboxStore;
   /** A fresh link each time this process takes the route (a link is started once and stopped once). */
-  openLink: () => OperatorLink;
+  openLink: (route: string) => OperatorLink;
   clock: Clock;
   /** Monotonic milliseconds, for the throttle. */
   monotonicMs: () => number;
   log: Logger;
   doorbell: Doorbell;
   options: DispatchOptions;
+  /** The routes an aggregator paused (docs/routing.md): their traffic fails over; default none. */
+  paused?: () => Promise<ReadonlyMap<string, string>>;
   /** What to do with an MO before it is acknowledged (default: store it). */
   onMobileOriginated?: (route: string, mo: MobileOriginated) => Promise<void>;
   /** Counters, latencies and link states (docs/monitoring.md); it never waits. */
   monitor?: DispatchMonitor | undefined;
 }
 
+/** One route: its short codes, how it addresses them, its window. */
 export interface RouteSpec {
   name: string;
   shortCodes: ShortCode[];
@@ -62,22 +71,33 @@ export interface RouteSpec {
 }
 
 /**
- * Sends one route's outbox. It works only while it holds the route's lease, so one process at a time
- * submits on a route and each short code's throttle is exact across the whole deployment. On taking the
+ * Routes that share short codes, sent on by one process at a time: each short code's throttle then counts every
+ * submit on every one of its routes, and traffic can fail over between them (docs/routing.md). A route that shares
+ * no short code is a group of one, leased under its own name.
+ */
+export interface RouteGroupSpec {
+  /** The lease's name. */
+  name: string;
+  routes: RouteSpec[];
+}
+
+/**
+ * Sends a group of routes' outbox. It works only while it holds the group's lease, so one process at a time
+ * submits on these routes and each short code's throttle is exact across the whole deployment. On taking the
  * lease it settles what a previous owner left half-done; when it cannot renew the lease in time it stops
- * sending before the lease expires, so two owners never overlap.
+ * sending before the lease expires, so two owners never overlap. Each second it moves the queued messages of a
+ * route that cannot send (down, paused, throttled for long) to their next route (failover).
  */
 export class RouteDispatcher {
-  private link: OperatorLink | undefined;
-  private lanes = new Map<string, Lane>();
+  private sides: RouteSide[] = [];
   private readonly stopping = new AbortController();
   private leaseLoop: Promise<void> | undefined;
-  private claimLoop: Promise<void> | undefined;
-  private claiming: AbortController | undefined;
+  private failoverLoop: Promise<void> | undefined;
+  private failoverStop: AbortController | undefined;
   private lastRenewal = -Infinity;
 
   constructor(
-    readonly spec: RouteSpec,
+    readonly spec: RouteGroupSpec,
     private readonly deps: RouteDeps,
   ) {}
 
@@ -85,7 +105,7 @@ export class RouteDispatcher {
     this.leaseLoop ??= this.holdLease();
   }
 
-  /** Stops claiming, lets outstanding submits settle and be recorded, closes the link, frees the lease. */
+  /** Stops claiming, lets outstanding submits settle and be recorded, closes the links, frees the lease. */
   async stop(): Promise<void> {
     this.stopping.abort();
     await this.leaseLoop;
@@ -94,12 +114,12 @@ export class RouteDispatcher {
   }
 
   isOwner(): boolean {
-    return this.link !== undefined;
+    return this.sides.length > 0;
   }
 
-  /** The link's state as this process sees it (absent: this process does not hold the route now). */
-  linkState(): { state: LinkState; freeWindow: number } | undefined {
-    return this.link && { state: this.link.state(), freeWindow: this.link.freeWindow() };
+  /** Each route's link state as this process sees it (none: this process does not hold the group now). */
+  links(): { route: string; state: LinkState; freeWindow: number }[] {
+    return this.sides.map((side) => ({ route: side.spec.name, state: side.link.state(), freeWindow: side.link.freeWindow() }));
   }
 
   private async holdLease(): Promise<void> {
@@ -108,15 +128,15 @@ export class RouteDispatcher {
       try {
         if (await store.acquireLease(this.spec.name, options.owner, options.leaseTtlMs, clock.now())) {
           this.lastRenewal = monotonicMs();
-          if (!this.link) await this.takeOver();
-        } else if (this.link) {
+          if (!this.isOwner()) await this.takeOver();
+        } else if (this.isOwner()) {
           await this.release('another process holds the route lease');
         }
       } catch (error) {
         log.warn({ route: this.spec.name, err: error }, 'route lease renewal failed');
       }
       // Fence: stop before the lease can expire under us.
-      if (this.link && monotonicMs() - this.lastRenewal > options.leaseTtlMs - options.leaseRenewMs) {
+      if (this.isOwner() && monotonicMs() - this.lastRenewal > options.leaseTtlMs - options.leaseRenewMs) {
         await this.release('route lease could not be renewed in time');
       }
       await sleep(options.leaseRenewMs, this.stopping.signal);
@@ -125,40 +145,128 @@ export class RouteDispatcher {
 
   private async takeOver(): Promise<void> {
     const { store, clock, log } = this.deps;
-    const recovered = await store.recoverOrphans(this.spec.shortCodes.map((s) => s.number), clock.now());
+    const names = this.spec.routes.map((r) => r.name);
+    const recovered = await store.recoverOrphans(names, clock.now());
     if (recovered.inDoubt + recovered.requeued > 0) {
       log.warn({ route: this.spec.name, ...recovered }, 'messages left in submission by a stopped dispatcher: in doubt or queued again per account policy');
     }
-    const link = this.deps.openLink();
-    link.start(this.handlers());
-    this.link = link;
-    this.lanes = new Map(this.spec.shortCodes.map((shortCode) => [shortCode.number, new Lane(shortCode, this.spec, link, this.deps)]));
-    this.claiming = new AbortController();
-    this.claimLoop = this.claim(link, this.claiming.signal).catch((error) => log.error({ route: this.spec.name, err: error }, 'claim loop crashed'));
-    log.info({ route: this.spec.name, shortCodes: this.spec.shortCodes.map((s) => s.number) }, 'route taken: sending');
+    // One throttle per short code, whichever of the group's routes its messages leave on.
+    const throttles = new Map<string, SharedThrottle>();
+    for (const shortCode of this.spec.routes.flatMap((r) => r.shortCodes)) {
+      if (!throttles.has(shortCode.number)) throttles.set(shortCode.number, { throttle: new ShortCodeThrottle(shortCode.ratePerSecond, this.deps.options.throttleWindowMs), waiting: 0 });
+    }
+    this.sides = this.spec.routes.map((spec) => new RouteSide(spec, throttles, this.deps));
+    this.failoverStop = new AbortController();
+    this.failoverLoop = this.failOverWhileHeld(this.failoverStop.signal);
+    log.info({ route: this.spec.name, routes: names, shortCodes: [...throttles.keys()] }, 'route taken: sending');
   }
 
   private async release(reason: string): Promise<void> {
-    const link = this.link;
-    if (!link) return;
-    this.link = undefined;
-    this.claiming?.abort();
+    const sides = this.sides;
+    if (sides.length === 0) return;
+    this.sides = [];
+    this.failoverStop?.abort();
+    await this.failoverLoop;
+    await Promise.all(sides.map((side) => side.stop(reason)));
+    this.deps.log.info({ route: this.spec.name, reason }, 'route released');
+  }
+
+  /**
+   * Pauses and failover, while this process holds the group: a paused route claims nothing more. A route whose link
+   * has been down for `failoverAfterMs`, that an aggregator paused, or that has answered "throttled" without a single
+   * acceptance for `failoverAfterMs`, gives its queued messages to the first of their fallbacks that can send. A
+   * message routed nowhere else waits.
+   */
+  private async failOverWhileHeld(signal: AbortSignal): Promise<void> {
+    const { store, clock, log, options, doorbell } = this.deps;
+    while (!signal.aborted) {
+      await sleep(options.failoverCheckMs, signal);
+      if (signal.aborted) return;
+      try {
+        const paused = (await this.deps.paused?.()) ?? new Map<string, string>();
+        for (const side of this.sides) side.paused = paused.get(side.spec.name);
+        if (this.sides.length < 2) continue;
+        const now = this.deps.monotonicMs();
+        const why = new Map(this.sides.map((side) => [side.spec.name, side.cannotSend(now)]));
+        const usable = [...why].filter(([, reason]) => reason === undefined).map(([name]) => name);
+        for (const [route, reason] of why) {
+          if (reason === undefined || usable.length === 0) continue;
+          let moved = 0;
+          for (let batch; (batch = await store.failOver(route, usable, reason, options.claimBatchMax, clock.now())) > 0; ) moved += batch;
+          if (moved > 0) {
+            log.warn({ route, moved, reason, to: usable }, 'failover: queued messages moved to their next route');
+            doorbell.ring();
+          }
+        }
+      } catch (error) {
+        log.warn({ route: this.spec.name, err: error }, 'failover check failed');
+      }
+    }
+  }
+}
+
+/** What one short code's lanes share across the group's routes: its throttle, and what waits for it. */
+interface SharedThrottle {
+  throttle: ShortCodeThrottle;
+  waiting: number;
+}
+
+/** One route of a group while held: its link, a lane per short code, its claim loop. */
+class RouteSide {
+  readonly link: OperatorLink;
+  private readonly lanes: Map<string, Lane>;
+  private readonly claiming = new AbortController();
+  private readonly claimLoop: Promise<void>;
+  private downSince: number | undefined;
+  /** Why an aggregator paused the route (it claims nothing meanwhile); undefined: not paused. */
+  paused: string | undefined;
+
+  constructor(
+    readonly spec: RouteSpec,
+    throttles: ReadonlyMap<string, SharedThrottle>,
+    private readonly deps: RouteDeps,
+  ) {
+    this.link = deps.openLink(spec.name);
+    this.link.start(this.handlers());
+    this.lanes = new Map(spec.shortCodes.map((shortCode) => [shortCode.number, new Lane(shortCode, throttles.get(shortCode.number)!, spec, this.link, deps)]));
+    this.claimLoop = this.claim(this.claiming.signal).catch((error) => deps.log.error({ route: spec.name, err: error }, 'claim loop crashed'));
+    this.downSince = deps.monotonicMs();
+  }
+
+  /** Why this route cannot send now (undefined: it can), for failover. */
+  cannotSend(now: number): string | undefined {
+    if (this.paused !== undefined) return `route paused: ${this.paused}`;
+    const after = this.deps.options.failoverAfterMs;
+    if (this.link.state() === 'bound') this.downSince = undefined;
+    else this.downSince ??= now;
+    if (this.downSince !== undefined && now - this.downSince >= after) return `route down for ${Math.round((now - this.downSince) / 1000)} s`;
+    const throttled = Math.min(...[...this.lanes.values()].map((lane) => lane.throttledSince ?? Infinity));
+    if (now - throttled >= after) return `the operator has answered "throttled" for ${Math.round((now - throttled) / 1000)} s`;
+    return undefined;
+  }
+
+  async stop(reason: string): Promise<void> {
+    this.claiming.abort();
     await this.claimLoop;
     await Promise.all([...this.lanes.values()].map((lane) => lane.stop()));
-    this.lanes.clear();
-    await link.stop();
+    await this.link.stop();
     this.deps.monitor?.link(this.spec.name, 'stopped', reason);
-    this.deps.log.info({ route: this.spec.name, reason }, 'route released');
   }
 
   /**
    * One claim for all the route's short codes at a time, each asking for what its throttle lets go now,
    * all together no more than two windows ahead of the link (what a crash could leave in doubt).
    */
-  private async claim(link: OperatorLink, signal: AbortSignal): Promise<void> {
+  private async claim(signal: AbortSignal): Promise<void> {
     const { store, clock, monotonicMs, doorbell, options, log } = this.deps;
+    const link = this.link;
+    const route = this.spec.name;
     let lastPartialClaim = -Infinity;
     while (!signal.aborted) {
+      if (this.paused !== undefined) {
+        await sleep(options.pollIntervalMs, signal);
+        continue;
+      }
       if (link.state() !== 'bound' || link.freeWindow() === 0) {
         await Promise.race([link.waitForCapacity(options.pollIntervalMs), sleep(options.pollIntervalMs, signal)]);
         continue;
@@ -167,7 +275,7 @@ export class RouteDispatcher {
       const lanes = [...this.lanes.values()];
       const budget = this.spec.window * 2 - lanes.reduce((n, lane) => n + lane.waiting, 0);
       const share = Math.max(1, Math.floor(budget / Math.max(1, lanes.length)));
-      const wants = lanes.map((lane) => ({ shortCode: lane.number, limit: Math.min(lane.room(now), share, options.claimBatchMax) })).filter((w) => w.limit > 0);
+      const wants = lanes.map((lane) => ({ route, shortCode: lane.number, limit: Math.min(lane.room(now), share, options.claimBatchMax) })).filter((w) => w.limit > 0);
       if (budget <= 0 || wants.length === 0) {
         // Until the first short code has room again (a paused one never does), or the next poll.
         await sleep(Math.max(1, Math.min(options.pollIntervalMs, ...lanes.map((lane) => lane.delay(now)))), signal);
@@ -179,7 +287,7 @@ export class RouteDispatcher {
       try {
         claimed = await store.claimDue(wants, clock.now());
       } catch (error) {
-        log.warn({ route: this.spec.name, err: error }, 'claim failed; retrying');
+        log.warn({ route, err: error }, 'claim failed; retrying');
         await sleep(options.pollIntervalMs, signal);
         continue;
       }
@@ -212,7 +320,7 @@ export class RouteDispatcher {
   }
 }
 
-/** One short code on a route: its throttle and its messages in flight. */
+/** One short code on a route: its messages in flight, under the short code's throttle. */
 class Lane {
   private readonly throttle: ShortCodeThrottle;
   /** Every message waiting for its slot listens to it: many listeners is normal here. */
@@ -221,14 +329,17 @@ class Lane {
   /** Claimed messages whose next part waits for the throttle or the window. */
   waiting = 0;
   private pausedUntil = 0;
+  /** Since when the SMSC has answered "throttled" on this lane without accepting anything (monotonic ms). */
+  throttledSince: number | undefined;
 
   constructor(
     private readonly shortCode: ShortCode,
+    private readonly shared: SharedThrottle,
     private readonly spec: RouteSpec,
     private readonly link: OperatorLink,
     private readonly deps: RouteDeps,
   ) {
-    this.throttle = new ShortCodeThrottle(shortCode.ratePerSecond, deps.options.throttleWindowMs);
+    this.throttle = shared.throttle;
   }
 
   get number(): string {
@@ -241,7 +352,7 @@ class Lane {
    * frees — not a claim's round trip later, nor after a slow claim.
    */
   room(now: number): number {
-    return this.pausedUntil > now ? 0 : this.throttle.available(now + this.lookaheadMs) - this.waiting;
+    return this.pausedUntil > now ? 0 : this.throttle.available(now + this.lookaheadMs) - this.shared.waiting;
   }
 
   /** Milliseconds until it may have room again. */
@@ -284,6 +395,9 @@ class Lane {
     }
     if (result.kind === 'refused' && result.failure.kind === 'throttled') {
       this.pausedUntil = this.deps.monotonicMs() + this.deps.options.throttledPauseMs;
+      this.throttledSince ??= this.deps.monotonicMs();
+    } else if (accepted.length > 0) {
+      this.throttledSince = undefined;
     }
     const now = this.deps.clock.now();
     const step = nextStep(result, message.attempts, now, this.deps.options.retry);
@@ -311,6 +425,7 @@ class Lane {
    */
   private async submitWhenAllowed(part: OutboundPart): Promise<SubmitOutcome> {
     this.waiting++;
+    this.shared.waiting++;
     try {
       for (;;) {
         const now = this.deps.monotonicMs();
@@ -330,6 +445,7 @@ class Lane {
       }
     } finally {
       this.waiting--;
+      this.shared.waiting--;
     }
   }
 

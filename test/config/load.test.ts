@@ -37,6 +37,7 @@ describe('configuration', () => {
       internationalPrefix: '00',
       bufferedNotifications: false,
       expiredReasons: [],
+      subscribersOnly: false,
     });
   });
 
@@ -71,14 +72,28 @@ describe('configuration', () => {
         ],
       },
     });
-    expect(config.routes.map((r) => ({ name: r.name, protocol: r.protocol, login: 'login' in r ? r.login : undefined, window: r.window }))).toEqual([
-      { name: 'orange-36123', protocol: 'ucp', login: '36123', window: 1 },
-      { name: 'orange-38001', protocol: 'ucp', login: '38001', window: 1 },
+    expect(config.routes.map((r) => ({ name: r.name, protocol: r.protocol, login: 'login' in r ? r.login : undefined, window: r.window, operator: r.operator, subscribersOnly: r.subscribersOnly }))).toEqual([
+      { name: 'orange-36123', protocol: 'ucp', login: '36123', window: 1, operator: 'ORAN', subscribersOnly: true },
+      { name: 'orange-38001', protocol: 'ucp', login: '38001', window: 1, operator: 'ORAN', subscribersOnly: true },
     ]);
     expect(config.shortCodes).toEqual([
       { number: '36123', route: 'orange-36123', ratePerSecond: 50 },
       { number: '38001', route: 'orange-38001', ratePerSecond: 10 },
     ]);
+  });
+
+  it('lets an Orange short code also go out on other routes, and names a routing rule or short code that names no route', () => {
+    const sfr = { name: 'sfr', protocol: 'smpp', host: 'h', port: 1, systemId: 'relais', password: 'p', operator: 'SFR0' };
+    const config = parseConfig({ routes: [sfr], orange: { host: 'h', port: 1, shortCodes: [{ number: '36123', password: 'a', alsoOn: ['sfr'] }] }, routing: { rules: [{ operators: ['SFR0'], routes: ['sfr'] }] } });
+    expect(config.shortCodes).toEqual([{ number: '36123', route: 'orange-36123', ratePerSecond: 10, alsoOn: ['sfr'] }]);
+    expect(config.routing).toEqual({ rules: [{ operators: ['SFR0'], routes: ['sfr'] }], unknownOperator: 'allow', failoverAfterMs: 10_000 });
+    expect(
+      problemsOf({
+        routes: [sfr],
+        shortCodes: [{ number: '36123', route: 'sfr', alsoOn: ['free'], ratePerSecond: 10 }],
+        routing: { rules: [{ classes: ['marketing'], routes: ['bouygues', 'sfr'] }] },
+      }),
+    ).toEqual(['/shortCodes/0/alsoOn: no route named "free" (declared: sfr)', '/routing/rules/0/routes: no route named "bouygues" (declared: sfr)']);
   });
 
   it("refuses a rate Orange does not sell, and a short code declared both in the profile and by hand", () => {

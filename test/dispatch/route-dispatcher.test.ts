@@ -95,7 +95,7 @@ describe('route dispatcher', () => {
       new Date(),
     );
     const dispatcher = new RouteDispatcher(
-      { name: route, shortCodes: [{ number: shortCode, route, ratePerSecond: rate }], addressing: { shortCodeTon: 0, shortCodeNpi: 1 }, window: 10 },
+      { name: route, routes: [{ name: route, shortCodes: [{ number: shortCode, route, ratePerSecond: rate }], addressing: { shortCodeTon: 0, shortCodeNpi: 1 }, window: 10 }] },
       {
         store,
         openLink: () => link,
@@ -109,7 +109,31 @@ describe('route dispatcher', () => {
     return { route, shortCode, dispatcher };
   }
 
-  async function queue(shortCode: string, texts: string[], extra: { class?: 'transactional' | 'marketing'; accountId?: string } = {}): Promise<string[]> {
+  /** Two routes carrying one short code, sent on by one dispatcher (one lease, one throttle for the short code). */
+  async function setUpPair(links: [OperatorLink, OperatorLink], rate: number, paused = new Map<string, string>()) {
+    const [first, second] = [`r${routeSeq++}`, `r${routeSeq++}`];
+    const shortCode = String(37000 + routeSeq);
+    const sc = { number: shortCode, route: first, alsoOn: [second], ratePerSecond: rate };
+    const routeRow = (name: string) => ({ name, protocol: 'smpp' as const, host: '127.0.0.1', port: 1, systemId: 'x', password: 'y', settings: {} });
+    await new PgRouteStore(tdb.db).sync([routeRow(first), routeRow(second)], [sc], new Date());
+    const spec = (name: string) => ({ name, shortCodes: [sc], addressing: { shortCodeTon: 0, shortCodeNpi: 1 }, window: 10 });
+    const dispatcher = new RouteDispatcher(
+      { name: `${first}+${second}`, routes: [spec(first), spec(second)] },
+      {
+        store: outbox,
+        openLink: (name) => (name === first ? links[0] : links[1]),
+        clock: { now: () => new Date() },
+        monotonicMs: () => performance.now(),
+        log: silent,
+        doorbell: new Doorbell(),
+        paused: async () => paused,
+        options: { ...defaultDispatchOptions, owner: `test-${first}`, pollIntervalMs: 10, leaseRenewMs: 50, leaseTtlMs: 2_000, failoverCheckMs: 20, failoverAfterMs: 200 },
+      },
+    );
+    return { routes: [first, second] as const, shortCode, dispatcher };
+  }
+
+  async function queue(shortCode: string, texts: string[], extra: { class?: 'transactional' | 'marketing'; accountId?: string; route?: { name: string; reason: string; fallbacks: string[] } } = {}): Promise<string[]> {
     const result = await messages.insertMessages(
       texts.map((body) => {
         const m = measure(body);
@@ -129,6 +153,7 @@ describe('route dispatcher', () => {
           error: null,
           compliance: null,
           cap: null,
+          route: extra.route ?? null,
         };
       }),
       new Date(),
@@ -191,6 +216,47 @@ describe('route dispatcher', () => {
     }
     const times = link.written.map((w) => w.at);
     for (let i = 0; i + 200 < times.length; i++) expect(times[i + 200]! - times[i]!).toBeGreaterThanOrEqual(1_020);
+  });
+
+  it("holds a short code to its rate across all the routes that carry it", async () => {
+    const links: [ScriptedLink, ScriptedLink] = [new ScriptedLink(50), new ScriptedLink(50)];
+    const { routes, shortCode, dispatcher } = await setUpPair(links, 20);
+    const ids = [
+      ...(await queue(shortCode, Array.from({ length: 25 }, (_, i) => `a${i}`), { route: { name: routes[0], reason: 'test', fallbacks: [] } })),
+      ...(await queue(shortCode, Array.from({ length: 25 }, (_, i) => `b${i}`), { route: { name: routes[1], reason: 'test', fallbacks: [] } })),
+    ];
+    start(dispatcher);
+    await until(allIn(ids, 'submitted'), 15_000);
+    expect(links.map((l) => l.written.length)).toEqual([25, 25]);
+    const times = links.flatMap((l) => l.written.map((w) => w.at)).sort((a, b) => a - b);
+    for (let i = 0; i + 20 < times.length; i++) expect(times[i + 20]! - times[i]!).toBeGreaterThanOrEqual(1_000);
+  });
+
+  it('moves the queued messages of a paused route to their fallback, and of a route whose link stays down', async () => {
+    const paused = new Map<string, string>();
+    const healthy = new ScriptedLink(10);
+    const dead = new ScriptedLink(10);
+    dead.start = (handlers) => void (dead.handlers = handlers); // never binds
+    const { routes, shortCode, dispatcher } = await setUpPair([healthy, dead], 1000, paused);
+    const stuck = await queue(shortCode, ['d1', 'd2'], { route: { name: routes[1], reason: 'test', fallbacks: [routes[0]] } });
+    start(dispatcher);
+    await until(allIn(stuck, 'submitted'));
+    expect(healthy.written).toHaveLength(2);
+    for (const id of stuck) expect((await messages.getMessage(accountId, id))!.route).toMatchObject({ name: routes[0], reason: expect.stringMatching(new RegExp(`^failover from ${routes[1]} to ${routes[0]}: route down for \\d+ s$`)) });
+
+    // The dead link binds at last; the healthy route is paused: what waits on it moves, what has no fallback waits.
+    ScriptedLink.prototype.start.call(dead, dead.handlers!);
+    paused.set(routes[0], 'maintenance');
+    await new Promise((resolve) => setTimeout(resolve, 100)); // a few failover checks: the pause is seen
+    const moved = await queue(shortCode, ['p1'], { route: { name: routes[0], reason: 'test', fallbacks: [routes[1]] } });
+    const waiting = await queue(shortCode, ['p2'], { route: { name: routes[0], reason: 'test', fallbacks: [] } });
+    await until(allIn(moved, 'submitted'));
+    expect(dead.written.map((w) => Buffer.from(w.part.body).toString('latin1'))).toEqual(['p1']);
+    expect((await messages.getMessage(accountId, moved[0]!))!.route!.reason).toBe(`failover from ${routes[0]} to ${routes[1]}: route paused: maintenance`);
+    expect(await statusOf(waiting[0]!)).toBe('queued');
+    paused.delete(routes[0]);
+    await until(allIn(waiting, 'submitted'));
+    expect(healthy.written).toHaveLength(3);
   });
 
   it('claims transactional messages before marketing ones', async () => {
@@ -292,7 +358,7 @@ describe('route dispatcher', () => {
     const unreachable: OutboxStore = Object.assign(Object.create(outbox) as OutboxStore, {
       record: () => Promise.reject(Object.assign(new Error('terminating connection due to administrator command'), { code: '57P01' })),
     });
-    const { shortCode, dispatcher } = await setUp(link, 1000, {}, unreachable);
+    const { route, shortCode, dispatcher } = await setUp(link, 1000, {}, unreachable);
     const [id] = await queue(shortCode, ['a']);
     dispatcher.start();
     await until(async () => link.written.length === 1);
@@ -302,7 +368,7 @@ describe('route dispatcher', () => {
     await stopped;
     expect(performance.now() - started).toBeLessThan(5_000);
     expect((await messages.getMessage(accountId, id!))!.status).toBe('submitting');
-    expect(await outbox.recoverOrphans([shortCode], new Date())).toEqual({ inDoubt: 1, requeued: 0 });
+    expect(await outbox.recoverOrphans([route], new Date())).toEqual({ inDoubt: 1, requeued: 0 });
   });
 
   it('does not send on a route whose lease another process holds', async () => {

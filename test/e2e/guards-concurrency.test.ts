@@ -73,7 +73,7 @@ describe('guards under concurrency, 8 processes on one PostgreSQL', () => {
     const outbox = new PgOutboxStore(tdb.db);
     const weekLater = new Date(now.getTime() + 8 * 86_400_000);
     const claimed = [];
-    for (let batch; (batch = await outbox.claimDue([{ shortCode: '36001', limit: 500 }], weekLater)).length > 0; ) claimed.push(...batch);
+    for (let batch; (batch = await outbox.claimDue([{ route: 'sim', shortCode: '36001', limit: 500 }], weekLater)).length > 0; ) claimed.push(...batch);
     expect(claimed).toHaveLength((RECIPIENTS - 1) * 7);
     expect(claimed.some((m) => m.recipient === stopped)).toBe(false);
     const { rows } = await tdb.db.pool.query<{ status: string; code: string; n: number }>(

@@ -34,9 +34,9 @@ export async function* noticesCsv(notices: AsyncIterable<ImportNotice>): AsyncGe
 
 /** A dry run recipient by recipient (the first decision already read, the rest as they come). */
 export async function* decisionsCsv(first: IteratorResult<RecipientDecision>, rest: AsyncIterable<RecipientDecision>): AsyncGenerator<string> {
-  yield header('recipient', 'outcome', 'reason', 'goesAt', 'encoding', 'segments', 'ruleSet', 'detail');
+  yield header('recipient', 'outcome', 'reason', 'goesAt', 'encoding', 'segments', 'ruleSet', 'detail', 'route');
   const row = (d: RecipientDecision) =>
-    [csvField(d.recipient, true), csvField(d.outcome), csvField(d.reason), csvField(d.goesAt?.toISOString() ?? null), csvField(d.encoding), d.segments ?? '', csvField(d.ruleSet), csvField(d.detail)].join(',') +
+    [csvField(d.recipient, true), csvField(d.outcome), csvField(d.reason), csvField(d.goesAt?.toISOString() ?? null), csvField(d.encoding), d.segments ?? '', csvField(d.ruleSet), csvField(d.detail), csvField(d.route)].join(',') +
     '\r\n';
   if (first.done) return;
   yield row(first.value);

@@ -10,7 +10,8 @@ import type { StaffRole } from '../../core/access/rights.ts';
 import { csrfMatches, resolveSession } from '../../app/sign-in.ts';
 import { periodFigures, periodStarts, STATISTICS_ZONE } from '../../core/statistics/summary.ts';
 import type { PgStatisticsStore } from '../store/statistics-store.ts';
-import type { LinkState, RouteStore } from '../../app/ports.ts';
+import { routesOf, type LinkState, type RouteStore } from '../../app/ports.ts';
+import { NotFound } from '../../app/errors.ts';
 import { Forbidden, Unauthorized } from './problem.ts';
 import { sessionCookie } from './session-routes.ts';
 import type { Api, HttpDeps } from './server.ts';
@@ -54,6 +55,9 @@ const RouteView = Type.Object({
   host: Type.String(),
   port: Type.Integer(),
   window: Type.Integer({ description: 'Submits the link keeps unanswered at most' }),
+  operator: Type.Union([Type.String(), Type.Null()], { description: 'The operator the route reaches (numbering-file code)' }),
+  subscribersOnly: Type.Boolean({ description: "The route carries only its operator's subscribers" }),
+  paused: Type.Union([Type.String(), Type.Null()], { description: 'Why an aggregator paused it (its traffic fails over, or waits); null: not paused' }),
   link: Type.Object({
     state: Type.String({ description: 'connecting, bound, down, stopped (seen by this process); elsewhere (another process holds the route); idle (no process holds it)' }),
     freeWindow: Type.Union([Type.Integer(), Type.Null()]),
@@ -82,17 +86,19 @@ export async function consoleRoutes(app: Api, deps: HttpDeps & ConsoleDeps): Pro
     async () => {
       const store = await statistics();
       const now = deps.clock.now();
-      const [routes, shortCodes, leases, queues] = await Promise.all([
+      const [routes, shortCodes, leases, queues, paused] = await Promise.all([
         deps.routes?.routes() ?? [],
         deps.routes?.shortCodes() ?? [],
         store.leases(),
         store.queuesByShortCode(now),
+        deps.routes?.paused() ?? new Map<string, string>(),
       ]);
       const mine = new Map((deps.links?.() ?? []).map((l) => [l.route, l]));
       const empty = { ready: 0, later: 0, submitting: 0, oldestDueAt: null };
       return {
         routes: routes.map((route) => {
-          const lease = leases.find((l) => l.route === route.name && l.expiresAt > now);
+          // Routes sharing short codes are leased together, under their names joined by "+".
+          const lease = leases.find((l) => l.route.split('+').includes(route.name) && l.expiresAt > now);
           const link = mine.get(route.name);
           return {
             name: route.name,
@@ -100,6 +106,9 @@ export async function consoleRoutes(app: Api, deps: HttpDeps & ConsoleDeps): Pro
             host: route.host,
             port: route.port,
             window: route.settings.window ?? 10,
+            operator: route.operator ?? null,
+            subscribersOnly: route.subscribersOnly ?? false,
+            paused: paused.get(route.name) ?? null,
             link: {
               state: link?.state ?? (lease ? 'elsewhere' : 'idle'),
               freeWindow: link?.freeWindow ?? null,
@@ -107,9 +116,9 @@ export async function consoleRoutes(app: Api, deps: HttpDeps & ConsoleDeps): Pro
               leaseExpiresAt: lease?.expiresAt.toISOString() ?? null,
             },
             shortCodes: shortCodes
-              .filter((s) => s.route === route.name)
+              .filter((s) => routesOf(s).includes(route.name))
               .map((s) => {
-                const queue = queues.find((q) => q.shortCode === s.number);
+                const queue = queues.find((q) => q.route === route.name && q.shortCode === s.number);
                 return { number: s.number, ratePerSecond: s.ratePerSecond, queue: queue ? { ready: queue.ready, later: queue.later, submitting: queue.submitting, oldestDueAt: queue.oldestDueAt?.toISOString() ?? null } : empty };
               }),
           };
@@ -117,6 +126,30 @@ export async function consoleRoutes(app: Api, deps: HttpDeps & ConsoleDeps): Pro
       };
     },
   );
+
+  for (const [action, summary] of [
+    ['pause', 'Pause a route: its queued messages go to their next route (failover), or wait; the link stays up for receipts and MO'],
+    ['resume', 'Resume a paused route'],
+  ] as const) {
+    app.post(
+      `/routes/:name/${action}`,
+      {
+        schema: {
+          summary,
+          tags,
+          params: Type.Object({ name: Type.String() }),
+          body: action === 'pause' ? Type.Object({ reason: Type.String({ minLength: 1, maxLength: 500 }) }) : Type.Optional(Type.Object({})),
+          response: { 200: Type.Object({ route: Type.String(), paused: Type.Union([Type.String(), Type.Null()]) }), 401: problem, 403: problem, 404: problem },
+        },
+      },
+      async (request) => {
+        const { name } = request.params as { name: string };
+        const reason = action === 'pause' ? (request.body as { reason: string }).reason : null;
+        if (!(await deps.routes?.setPaused(name, reason, deps.clock.now()))) throw new NotFound(`no route named "${name}"`);
+        return { route: name, paused: reason };
+      },
+    );
+  }
 
   app.get(
     '/traffic',

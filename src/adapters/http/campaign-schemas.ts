@@ -377,6 +377,9 @@ export const DryRun = Type.Object(
       },
       { description: 'At the campaign tariff, at the tier the month reaches with it, excluding VAT' },
     ),
+    routing: Type.Array(Type.Object({ route: Type.String(), operator: Type.String({ description: 'The recipients’ operator (numbering-file code); unknown: no file places the number' }), messages: Type.Integer() }), {
+      description: 'The messages that would go, by route and operator (docs/routing.md)',
+    }),
     timeToSend: Type.Object({ shortCode: Type.String(), ratePerSecond: Type.Number(), seconds: Nullable(Type.Integer()) }),
     samples: Type.Array(Type.Ref(Sample), { description: 'The first messages as they would leave' }),
   },

@@ -149,7 +149,7 @@ export async function campaignRoutes(app: Api, deps: HttpDeps): Promise<void> {
         summary: 'The dry run recipient by recipient, as CSV: what the sending would do to each, why, and when',
         description:
           'Columns: recipient, outcome (send, deferred, excluded), reason (window or cap for a deferral; stop, no-consent, cap, duplicate or ' +
-          'refused for an exclusion), goesAt (ISO 8601), encoding, segments, ruleSet, detail (the rule’s own words). Streamed in the ' +
+          'refused for an exclusion), goesAt (ISO 8601), encoding, segments, ruleSet, detail (the rule’s own words), route (where it would go). Streamed in the ' +
           'audience’s order; nothing is written. Same CSV conventions as the other files (UTF-8 with BOM, CRLF, formula guard).',
         tags: ['campaigns'],
         params: IdParams,

@@ -28,6 +28,7 @@ export function presentMessageDetail(m: MessageDetail) {
   return {
     ...presentMessage(m),
     brand: m.brand,
+    route: m.route,
     compliance: m.compliance,
     parts: m.parts.map((p) => ({
       index: p.index,

@@ -69,6 +69,16 @@ export const MessageDetail = Type.Object(
   {
     ...MessageFields,
     brand: Type.String({ description: 'The brand it speaks for (STOP, consent and the cap are per brand)' }),
+    route: Nullable(
+      Type.Object(
+        {
+          name: Type.String({ description: 'The operator link it goes (or went) on' }),
+          reason: Type.String({ description: 'Why: the routing rule or the short code, the recipient’s operator; after a failover, from which route and why' }),
+          fallbacks: Type.Array(Type.String(), { description: 'Routes it may still fail over to, in order' }),
+        },
+        { description: 'Where routing sent it (docs/routing.md); null: not routed (refused at intake, or accepted before routing)' },
+      ),
+    ),
     compliance: Nullable(
       Type.Object(
         {

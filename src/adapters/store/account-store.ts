@@ -70,8 +70,8 @@ const AGGREGATOR_KEY_PREFIX = 'rla_';
 
 /** The account as the intake sees it: whose messages, which short codes and brand, the cap policy, its settings. */
 export function senderOf(account: Account): Sender {
-  const { id: accountId, defaultShortCode, brand, capPolicy, shortCodes, settings } = account;
-  return { accountId, defaultShortCode, brand, capPolicy, shortCodes, settings };
+  const { id: accountId, name: accountName, defaultShortCode, brand, capPolicy, shortCodes, settings } = account;
+  return { accountId, accountName, defaultShortCode, brand, capPolicy, shortCodes, settings };
 }
 
 /** API keys are shown once; only their SHA-256 is stored (they are 256-bit random, so a fast hash is enough). */

@@ -131,6 +131,15 @@ export interface RoutesTable {
   password: string;
   settings: ColumnType<Record<string, unknown>, string, string>;
   updated_at: Timestamp;
+  operator: string | null;
+  subscribers_only: Generated<boolean>;
+  paused_at: Timestamp | null;
+  paused_reason: string | null;
+}
+export interface ShortCodeRoutesTable {
+  short_code: string;
+  route: string;
+  position: number;
 }
 export interface ShortCodesTable {
   number: string;
@@ -163,6 +172,9 @@ export interface MessagesTable {
   updated_at: Timestamp;
   brand: Generated<string>;
   compliance: ColumnType<unknown, string | null, string | null>;
+  route: string | null;
+  route_reason: string | null;
+  fallback_routes: Generated<string[]>;
 }
 export interface MessagePartsTable {
   message_id: string;
@@ -392,6 +404,7 @@ export interface Database {
   audit_events: AuditEventsTable;
   routes: RoutesTable;
   short_codes: ShortCodesTable;
+  short_code_routes: ShortCodeRoutesTable;
   messages: MessagesTable;
   message_parts: MessagePartsTable;
   message_events: MessageEventsTable;

@@ -92,6 +92,7 @@ export class PgMessageStore implements MessageStore {
     return {
       ...toView(row),
       brand: row.brand,
+      route: row.route ? { name: row.route, reason: row.route_reason ?? '', fallbacks: row.fallback_routes } : null,
       compliance: row.compliance as ComplianceRecord | null,
       parts: parts.map((p) => ({
         index: p.part_index,
@@ -167,13 +168,14 @@ type Queryable = Pick<pg.Pool, 'query'>;
  * account's credit is short, the statement fails with SQLSTATE RL402 and nothing is inserted (docs/billing.md).
  */
 const insertSql = prepared(
-  'relais_insert_messages_v6',
+  'relais_insert_messages_v7',
   `WITH t AS (
        SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::text[], $5::text[], $6::text[], $7::smallint[], $8::text[],
                    $9::text[], $10::int[], $11::timestamptz[], $13::text[], $14::text[], $15::text[], $16::text[],
-                   $17::text[], $18::text[], $19::uuid[])
+                   $17::text[], $18::text[], $19::uuid[], $27::text[], $28::text[], $29::text[])
             AS t(id, account_id, recipient, sender, short_code, class, priority, body, encoding, segments, due_at,
-                 client_reference, status, brand, compliance, error_code, error_reason, campaign_id)),
+                 client_reference, status, brand, compliance, error_code, error_reason, campaign_id, route, route_reason,
+                 fallbacks)),
      need AS (
        SELECT account_id, sum(segments)::bigint AS parts FROM t WHERE status = 'queued' GROUP BY account_id),
      held AS (
@@ -187,12 +189,16 @@ const insertSql = prepared(
      inserted AS (
        INSERT INTO messages (id, account_id, recipient, sender, short_code, class, priority, body, encoding, segments,
                              status, due_at, client_reference, created_at, updated_at, brand, compliance, error_code,
-                             error_reason, done_at, campaign_id, reserved)
+                             error_reason, done_at, campaign_id, reserved, route, route_reason, fallback_routes)
        SELECT t.id, t.account_id, t.recipient, t.sender, t.short_code, t.class, t.priority, t.body, t.encoding, t.segments,
               t.status, t.due_at, t.client_reference, $12, $12, t.brand, t.compliance::jsonb, t.error_code, t.error_reason,
-              CASE WHEN t.status = 'suppressed' THEN $12::timestamptz END, t.campaign_id,
-              CASE WHEN t.status = 'queued' THEN coalesce(held.part_price, 0) * t.segments ELSE 0 END
-       FROM t LEFT JOIN held ON held.account_id = t.account_id
+              CASE WHEN t.status IN ('suppressed', 'failed') THEN $12::timestamptz END, t.campaign_id,
+              CASE WHEN t.status = 'queued' THEN coalesce(held.part_price, 0) * t.segments ELSE 0 END,
+              -- Not routed by the caller: the short code's first route (docs/routing.md).
+              coalesce(t.route, CASE WHEN t.status <> 'failed' THEN sc.route END),
+              coalesce(t.route_reason, CASE WHEN t.status <> 'failed' THEN 'short code ' || t.short_code || '''s route' END),
+              string_to_array(coalesce(t.fallbacks, ''), ',')
+       FROM t LEFT JOIN held ON held.account_id = t.account_id LEFT JOIN short_codes sc ON sc.number = t.short_code
        RETURNING id, account_id, status, error_reason AS reason, created_at AS at),
      receipt_requests AS (
        INSERT INTO smpp_submissions (message_id, receipt_id, account_id, registered_delivery, source_addr, source_addr_ton, source_addr_npi, submitted_at)
@@ -228,6 +234,9 @@ export async function insertRows(client: Queryable, rows: Row[], now: Date): Pro
       rows.map((r) => r.message.error?.reason ?? null),
       rows.map((r) => r.message.campaignId ?? null),
       ...receiptRequestColumns(rows),
+      rows.map((r) => r.message.route?.name ?? null),
+      rows.map((r) => r.message.route?.reason ?? null),
+      rows.map((r) => r.message.route?.fallbacks.join(',') ?? null),
     ]),
   ).catch(refusedForCredit);
 }

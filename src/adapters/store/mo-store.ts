@@ -70,9 +70,12 @@ export class PgMoStore implements MoStore {
   }
 
   async marketingInFlight(shortCode: string, recipient: string): Promise<number> {
-    // The dispatch index covers (short_code, status): only the handful of messages in flight are read.
+    // The dispatch index covers (route, short_code, status), each route of the short code one range: only the
+    // handful of messages in flight are read.
     const { rows } = await this.db.pool.query<{ n: number }>(
-      `SELECT count(*)::int AS n FROM messages WHERE short_code = $1 AND status = 'submitting' AND recipient = $2 AND class = 'marketing'`,
+      `SELECT count(*)::int AS n FROM messages
+       WHERE route IN (SELECT route FROM short_code_routes WHERE short_code = $1)
+         AND short_code = $1 AND status = 'submitting' AND recipient = $2 AND class = 'marketing'`,
       [shortCode, recipient],
     );
     return rows[0]!.n;

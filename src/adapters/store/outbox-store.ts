@@ -1,6 +1,6 @@
 import type pg from 'pg';
 import { finalReceiptStates, receiptOutcome } from '../../core/message/receipts.ts';
-import type { AttemptOutcome, ClaimedMessage, LateAnswer, Logger, MobileOriginated, OutboxStore, Receipt } from '../../app/ports.ts';
+import type { AttemptOutcome, ClaimedMessage, ClaimWant, LateAnswer, Logger, MobileOriginated, OutboxStore, Receipt } from '../../app/ports.ts';
 import { Coalescer } from './coalescer.ts';
 import { consentStateSql } from './consent-sql.ts';
 import type { Db } from './database.ts';
@@ -85,13 +85,13 @@ export class PgOutboxStore implements OutboxStore {
   }
 
   /**
-   * Claim: for each short code, lock its due rows with SKIP LOCKED (two dispatchers never get the same row,
+   * Claim: for each (route, short code), lock its due rows with SKIP LOCKED (two dispatchers never get the same row,
    * and neither waits for the other), mark them `submitting` and record the event, all in one statement, so
    * "submitting" is durable before any PDU leaves. Transactional rows (priority 0) come first.
    */
-  async claimDue(wants: { shortCode: string; limit: number }[], now: Date): Promise<ClaimedMessage[]> {
+  async claimDue(wants: ClaimWant[], now: Date): Promise<ClaimedMessage[]> {
     const blocked = await this.blockedAccounts();
-    const { rows } = await this.db.pool.query(claimSql([wants.map((w) => w.shortCode), wants.map((w) => w.limit), now, blocked]));
+    const { rows } = await this.db.pool.query(claimSql([wants.map((w) => w.shortCode), wants.map((w) => w.limit), now, blocked, wants.map((w) => w.route)]));
     return rows.map((r) => ({
       id: r.id,
       accountId: r.account_id,
@@ -156,11 +156,11 @@ export class PgOutboxStore implements OutboxStore {
   }
 
   /**
-   * Called by a new lease owner before it claims anything: every row still `submitting` on these short codes
+   * Called by a new lease owner before it claims anything: every row still `submitting` on these routes
    * belongs to an owner that is gone, and nobody knows whether its PDU left. Account policy decides:
    * `hold` marks it in doubt for a person to decide; `retry` queues it again, flagged as a possible duplicate.
    */
-  async recoverOrphans(shortCodes: string[], now: Date): Promise<{ inDoubt: number; requeued: number }> {
+  async recoverOrphans(routes: string[], now: Date): Promise<{ inDoubt: number; requeued: number }> {
     const reason = 'in doubt: the dispatcher stopped while this message was being submitted';
     const { rows } = await this.db.pool.query(
       `WITH orphans AS (
@@ -169,16 +169,26 @@ export class PgOutboxStore implements OutboxStore {
            possible_duplicate = m.possible_duplicate OR a.in_doubt_policy = 'retry',
            due_at = $2, error_reason = $3, updated_at = $2
          FROM accounts a
-         WHERE a.id = m.account_id AND m.status = 'submitting' AND m.short_code = ANY ($1)
+         WHERE a.id = m.account_id AND m.status = 'submitting' AND m.route = ANY ($1)
          RETURNING m.id, m.account_id, m.status,
                    $3 || CASE a.in_doubt_policy WHEN 'retry' THEN '; queued again per account policy (possible duplicate)' ELSE '' END AS reason,
                    $2::timestamptz AS at)
        ${eventsFrom('orphans')}
        SELECT count(*) FILTER (WHERE status = 'in_doubt')::int AS in_doubt, count(*) FILTER (WHERE status = 'queued')::int AS requeued
        FROM orphans`,
-      [shortCodes, now, reason],
+      [routes, now, reason],
     );
     return { inDoubt: rows[0].in_doubt, requeued: rows[0].requeued };
+  }
+
+  /**
+   * Failover: the queued messages of `from` whose fallbacks name a usable route move to the first such route, each
+   * with a `queued` event saying why. SKIP LOCKED leaves a message being claimed to its claim (it is then no longer
+   * queued), so a message is never on two routes at once; it keeps its remaining fallbacks.
+   */
+  async failOver(from: string, usable: readonly string[], reason: string, limit: number, now: Date): Promise<number> {
+    const { rows } = await this.db.pool.query<{ moved: number }>(failOverSql([from, [...usable], reason, limit, now]));
+    return rows[0]!.moved;
   }
 }
 
@@ -194,13 +204,13 @@ const OPTED_OUT_REASON = 'the recipient opted out (STOP) for this brand after th
  * suspended or closed account leaves.
  */
 const claimSql = prepared(
-  'relais_claim_v4',
+  'relais_claim_v5',
   `WITH due AS (
-     SELECT d.id, d.opted_out FROM unnest($1::text[], $2::int[]) AS w(short_code, lim)
+     SELECT d.id, d.opted_out FROM unnest($1::text[], $2::int[], $5::text[]) AS w(short_code, lim, route)
      CROSS JOIN LATERAL (
        SELECT m.id, (m.class = 'marketing' AND ${consentStateSql({ account: 'm.account_id', brand: 'm.brand', recipient: 'm.recipient' })} = 'opt-out') IS TRUE AS opted_out
        FROM messages m
-       WHERE m.short_code = w.short_code AND m.status = 'queued' AND m.due_at <= $3
+       WHERE m.route = w.route AND m.short_code = w.short_code AND m.status = 'queued' AND m.due_at <= $3
          -- A suspended or closed account's messages wait (its queued ones are held when it is suspended).
          AND m.account_id <> ALL ($4::uuid[])
        ORDER BY m.priority, m.due_at
@@ -219,6 +229,27 @@ const claimSql = prepared(
    ${eventsFrom('claimed')}
    SELECT id, account_id, recipient, sender, short_code, body, encoding, segments, parts_accepted, attempts
    FROM claimed WHERE status = 'submitting' ORDER BY priority, due_at`,
+);
+
+const failOverSql = prepared(
+  'relais_fail_over',
+  `WITH candidates AS (
+     SELECT m.id, (SELECT f FROM unnest(m.fallback_routes) WITH ORDINALITY AS u(f, n) WHERE f = ANY ($2::text[]) ORDER BY n LIMIT 1) AS target
+     FROM messages m
+     WHERE m.route = $1 AND m.status = 'queued' AND m.fallback_routes && $2::text[]
+     ORDER BY m.priority, m.due_at
+     LIMIT $4
+     FOR UPDATE OF m SKIP LOCKED),
+   moved AS (
+     UPDATE messages m SET route = c.target,
+       route_reason = 'failover from ' || $1 || ' to ' || c.target || ': ' || $3,
+       fallback_routes = array(SELECT f FROM unnest(m.fallback_routes) WITH ORDINALITY AS u(f, n)
+                               WHERE n > array_position(m.fallback_routes, c.target) ORDER BY n),
+       updated_at = $5
+     FROM candidates c WHERE m.id = c.id
+     RETURNING m.id, m.account_id, m.status, m.route_reason AS reason, $5::timestamptz AS at)
+   ${eventsFrom('moved')}
+   SELECT count(*)::int AS moved FROM moved`,
 );
 
 /**

@@ -28,6 +28,8 @@ export interface QueueState {
 }
 
 export interface ShortCodeQueue extends QueueState {
+  /** The route its messages are on (null: never routed, from before routing). */
+  route: string | null;
   shortCode: string;
 }
 
@@ -67,7 +69,9 @@ export class PgStatisticsStore {
               count(*) FILTER (WHERE status = 'queued' AND due_at > $3)::int AS later,
               count(*) FILTER (WHERE status = 'submitting')::int AS submitting,
               min(due_at) FILTER (WHERE status = 'queued' AND due_at <= $3) AS oldest
-       FROM messages WHERE short_code = ANY($2::text[]) AND status IN ('queued', 'submitting') AND account_id = $1`,
+       FROM messages
+       WHERE route IN (SELECT route FROM short_code_routes WHERE short_code = ANY($2::text[]))
+         AND short_code = ANY($2::text[]) AND status IN ('queued', 'submitting') AND account_id = $1`,
       [accountId, shortCodes, now],
     );
     const row = rows[0]!;
@@ -76,16 +80,16 @@ export class PgStatisticsStore {
 
   /** What waits in the outbox, by short code (every account). */
   async queuesByShortCode(now: Date): Promise<ShortCodeQueue[]> {
-    const { rows } = await this.db.pool.query<{ short_code: string; ready: number; later: number; submitting: number; oldest: Date | null }>(
-      `SELECT short_code,
+    const { rows } = await this.db.pool.query<{ route: string; short_code: string; ready: number; later: number; submitting: number; oldest: Date | null }>(
+      `SELECT route, short_code,
               count(*) FILTER (WHERE status = 'queued' AND due_at <= $1)::int AS ready,
               count(*) FILTER (WHERE status = 'queued' AND due_at > $1)::int AS later,
               count(*) FILTER (WHERE status = 'submitting')::int AS submitting,
               min(due_at) FILTER (WHERE status = 'queued' AND due_at <= $1) AS oldest
-       FROM messages WHERE status IN ('queued', 'submitting') GROUP BY short_code`,
+       FROM messages WHERE status IN ('queued', 'submitting') GROUP BY route, short_code`,
       [now],
     );
-    return rows.map((r) => ({ shortCode: r.short_code, ready: r.ready, later: r.later, submitting: r.submitting, oldestDueAt: r.oldest }));
+    return rows.map((r) => ({ route: r.route, shortCode: r.short_code, ready: r.ready, later: r.later, submitting: r.submitting, oldestDueAt: r.oldest }));
   }
 
   /** Every account's messages of the month by status (one index range per account, through a lateral join). */

@@ -143,13 +143,13 @@ describe('campaigns over HTTP', () => {
     const file = await fetch(`${t.relais.httpUrl}/v1/campaigns/${id}/dry-run/recipients`, { headers: { authorization: `Bearer ${t.key}` } });
     expect(file.headers.get('content-type')).toBe('text/csv; charset=utf-8; header=present');
     const rows = parseCsv(await file.text());
-    expect(rows[0]).toEqual(['recipient', 'outcome', 'reason', 'goesAt', 'encoding', 'segments', 'ruleSet', 'detail']);
-    expect(rows.slice(1).map(([recipient, outcome, reason]) => [recipient, outcome, reason]).sort()).toEqual(
+    expect(rows[0]).toEqual(['recipient', 'outcome', 'reason', 'goesAt', 'encoding', 'segments', 'ruleSet', 'detail', 'route']);
+    expect(rows.slice(1).map(([recipient, outcome, reason, , , , , , route]) => [recipient, outcome, reason, route]).sort()).toEqual(
       [
-        [mobiles[0], 'send', ''],
-        [mobiles[1], 'excluded', 'stop'],
-        [mobiles[2], 'excluded', 'no-consent'],
-        [mobiles[3], 'send', ''],
+        [mobiles[0], 'send', '', 'simulator'],
+        [mobiles[1], 'excluded', 'stop', ''],
+        [mobiles[2], 'excluded', 'no-consent', ''],
+        [mobiles[3], 'send', '', 'simulator'],
       ].sort(),
     );
     expect((await t.api('GET', '/v1/campaigns/00000000-0000-7000-8000-000000000000/dry-run/recipients')).status).toBe(404);

@@ -59,7 +59,7 @@ const send = async (count: number, now: Date) =>
 
 /** The dispatcher's claim, then the SMSC accepts and delivers every part it was handed. */
 async function dispatchAll(now: Date): Promise<string[]> {
-  const claimed = await outbox.claimDue([{ shortCode: '36001', limit: 1000 }], now);
+  const claimed = await outbox.claimDue([{ route: 'sim', shortCode: '36001', limit: 1000 }], now);
   const outcomes = claimed.map((m) => ({ messageId: m.id, route: 'sim', kind: 'submitted' as const, acceptedParts: [{ index: 0, smscMessageId: `smsc-${m.id}`, at: now }] }));
   await outbox.record({ outcomes, receipts: [] }, now);
   const receipts = claimed.map((m) => ({ route: 'sim', receipt: { smscMessageId: `smsc-${m.id}`, state: 'delivered', raw: Buffer.from('stat:DELIVRD') } satisfies Receipt }));

@@ -98,14 +98,14 @@ describe.each(databaseTargets())('store contract on $name PostgreSQL', (target) 
       const results = await Promise.all(Array.from({ length: 300 }, (_, i) => insert(message(sc, { clientReference: `r${i}` }))));
       const ids = results.flat();
       expect(new Set(ids).size).toBe(300);
-      const claimed = await outbox.claimDue([{ shortCode: sc, limit: 1000 }], at(1));
+      const claimed = await outbox.claimDue([{ route: 'sim', shortCode: sc, limit: 1000 }], at(1));
       expect(claimed.map((c) => c.id).sort()).toEqual([...ids].sort());
     });
 
     it('is all or nothing: a batch with an invalid row inserts nothing', async () => {
       const sc = freshShortCode();
       await expect(messages.insertMessages([message(sc), message('99999')], t0)).rejects.toThrow();
-      expect(await outbox.claimDue([{ shortCode: sc, limit: 10 }], at(1))).toEqual([]);
+      expect(await outbox.claimDue([{ route: 'sim', shortCode: sc, limit: 10 }], at(1))).toEqual([]);
     });
 
     it('honours idempotency keys: same request replays, another request under the same key conflicts', async () => {
@@ -116,7 +116,7 @@ describe.each(databaseTargets())('store contract on $name PostgreSQL', (target) 
       expect(inserted).toHaveLength(1);
       for (const r of concurrent) expect(r).toMatchObject({ ids: (inserted[0] as { ids: string[] }).ids });
       expect(await messages.insertMessages([message(sc)], t0, { key: 'k-1', requestHash: 'hash-b' })).toEqual({ kind: 'key-conflict' });
-      expect(await outbox.claimDue([{ shortCode: sc, limit: 10 }], at(1))).toHaveLength(1);
+      expect(await outbox.claimDue([{ route: 'sim', shortCode: sc, limit: 10 }], at(1))).toHaveLength(1);
     });
 
     it('lists newest first with a cursor and filters by status', async () => {
@@ -143,7 +143,7 @@ describe.each(databaseTargets())('store contract on $name PostgreSQL', (target) 
       const [marketing] = await insert(message(sc, { class: 'marketing' }));
       const [later] = await insert(message(sc, { dueAt: at(3600) }));
       const [otp] = await insert(message(sc));
-      const claimed = await outbox.claimDue([{ shortCode: sc, limit: 10 }], at(1));
+      const claimed = await outbox.claimDue([{ route: 'sim', shortCode: sc, limit: 10 }], at(1));
       expect(claimed.map((c) => c.id)).toEqual([otp, marketing]);
       expect(claimed.map((c) => c.id)).not.toContain(later);
       expect(await status(otp!)).toBe('submitting');
@@ -152,7 +152,7 @@ describe.each(databaseTargets())('store contract on $name PostgreSQL', (target) 
     it('claims several short codes in one call, each up to its own limit', async () => {
       const [a, b] = [freshShortCode(), freshShortCode()];
       await insert(...Array.from({ length: 5 }, () => message(a)), ...Array.from({ length: 5 }, () => message(b)));
-      const claimed = await outbox.claimDue([{ shortCode: a, limit: 2 }, { shortCode: b, limit: 4 }], at(1));
+      const claimed = await outbox.claimDue([{ route: 'sim', shortCode: a, limit: 2 }, { route: 'sim', shortCode: b, limit: 4 }], at(1));
       expect(claimed.filter((c) => c.shortCode === a)).toHaveLength(2);
       expect(claimed.filter((c) => c.shortCode === b)).toHaveLength(4);
     });
@@ -160,7 +160,7 @@ describe.each(databaseTargets())('store contract on $name PostgreSQL', (target) 
     it('never gives the same message to two concurrent claimers', async () => {
       const sc = freshShortCode();
       await insert(...Array.from({ length: 200 }, () => message(sc)));
-      const rounds = await Promise.all(Array.from({ length: 8 }, () => outbox.claimDue([{ shortCode: sc, limit: 40 }], at(1))));
+      const rounds = await Promise.all(Array.from({ length: 8 }, () => outbox.claimDue([{ route: 'sim', shortCode: sc, limit: 40 }], at(1))));
       const ids = rounds.flat().map((c) => c.id);
       expect(ids).toHaveLength(200);
       expect(new Set(ids).size).toBe(200);
@@ -171,7 +171,7 @@ describe.each(databaseTargets())('store contract on $name PostgreSQL', (target) 
     it('follows a message from submitted to delivered with the SMSC id and every event', async () => {
       const sc = freshShortCode();
       const [id] = await insert(message(sc));
-      await outbox.claimDue([{ shortCode: sc, limit: 1 }], at(1));
+      await outbox.claimDue([{ route: 'sim', shortCode: sc, limit: 1 }], at(1));
       await outbox.record({ outcomes: [submitted(id!, ['AbC123'])], receipts: [] }, at(1));
       expect(await status(id!)).toBe('submitted');
       await outbox.record({ outcomes: [], receipts: [receipt('abc123', 'delivered')] }, at(2));
@@ -186,7 +186,7 @@ describe.each(databaseTargets())('store contract on $name PostgreSQL', (target) 
     it('matches a receipt that arrived before its submit response, in the same flush or a later one', async () => {
       const sc = freshShortCode();
       const [a, b] = await insert(message(sc), message(sc));
-      await outbox.claimDue([{ shortCode: sc, limit: 2 }], at(1));
+      await outbox.claimDue([{ route: 'sim', shortCode: sc, limit: 2 }], at(1));
       await outbox.record({ outcomes: [submitted(a!, ['early-a'])], receipts: [receipt('early-a', 'delivered')] }, at(1));
       await outbox.record({ outcomes: [], receipts: [receipt('early-b', 'undeliverable', '001')] }, at(1));
       expect(await status(b!)).toBe('submitting');
@@ -199,14 +199,14 @@ describe.each(databaseTargets())('store contract on $name PostgreSQL', (target) 
     it('matches a receipt days later, and one recorded by another process through the sweep', async () => {
       const sc = freshShortCode();
       const [id] = await insert(message(sc));
-      await outbox.claimDue([{ shortCode: sc, limit: 1 }], at(1));
+      await outbox.claimDue([{ route: 'sim', shortCode: sc, limit: 1 }], at(1));
       await outbox.record({ outcomes: [submitted(id!, ['late-1'])], receipts: [] }, at(1));
       await outbox.record({ outcomes: [], receipts: [receipt('late-1', 'expired')] }, at(3 * 86400));
       expect(await status(id!)).toBe('expired');
 
       // A receipt stored as pending while the part row did not exist yet, then the part appears.
       const [other] = await insert(message(sc));
-      await outbox.claimDue([{ shortCode: sc, limit: 1 }], at(1));
+      await outbox.claimDue([{ route: 'sim', shortCode: sc, limit: 1 }], at(1));
       await outbox.record({ outcomes: [], receipts: [receipt('swept-1', 'delivered')] }, at(1));
       await tdb.db.pool.query(
         `INSERT INTO message_parts (message_id, part_index, route, smsc_message_id, submitted_at) VALUES ($1, 0, 'sim', 'swept-1', $2)`,
@@ -220,7 +220,7 @@ describe.each(databaseTargets())('store contract on $name PostgreSQL', (target) 
     it('ignores a duplicate receipt and never lets an intermediate state overwrite a final one', async () => {
       const sc = freshShortCode();
       const [id] = await insert(message(sc));
-      await outbox.claimDue([{ shortCode: sc, limit: 1 }], at(1));
+      await outbox.claimDue([{ route: 'sim', shortCode: sc, limit: 1 }], at(1));
       await outbox.record({ outcomes: [submitted(id!, ['dup-1'])], receipts: [receipt('dup-1', 'enroute')] }, at(1));
       expect(await status(id!)).toBe('submitted');
       await outbox.record({ outcomes: [], receipts: [receipt('dup-1', 'undeliverable', '34'), receipt('dup-1', 'enroute')] }, at(2));
@@ -233,7 +233,7 @@ describe.each(databaseTargets())('store contract on $name PostgreSQL', (target) 
     it('settles a multi-part message only when every part has its receipt', async () => {
       const sc = freshShortCode();
       const [ok, ko] = await insert(message(sc, { segments: 3 }), message(sc, { segments: 2 }));
-      await outbox.claimDue([{ shortCode: sc, limit: 2 }], at(1));
+      await outbox.claimDue([{ route: 'sim', shortCode: sc, limit: 2 }], at(1));
       await outbox.record({ outcomes: [submitted(ok!, ['p1', 'p2', 'p3']), submitted(ko!, ['q1', 'q2'])], receipts: [] }, at(1));
       await outbox.record({ outcomes: [], receipts: [receipt('p1', 'delivered'), receipt('p3', 'delivered'), receipt('q1', 'delivered')] }, at(2));
       expect(await status(ok!)).toBe('submitted');
@@ -247,7 +247,7 @@ describe.each(databaseTargets())('store contract on $name PostgreSQL', (target) 
       const mixes = states.flatMap((a) => states.map((b) => [a, b, 'delivered'] as ReceiptState[]));
       const sc = freshShortCode();
       const ids = await insert(...mixes.map(() => message(sc, { segments: 3 })));
-      await outbox.claimDue([{ shortCode: sc, limit: ids.length }], at(1));
+      await outbox.claimDue([{ route: 'sim', shortCode: sc, limit: ids.length }], at(1));
       await outbox.record({ outcomes: ids.map((id, m) => submitted(id, [0, 1, 2].map((p) => `mix-${m}-${p}`))), receipts: [] }, at(1));
       await outbox.record({ outcomes: [], receipts: mixes.flatMap((mix, m) => mix.map((state, p) => receipt(`mix-${m}-${p}`, state))) }, at(2));
       for (const [m, mix] of mixes.entries()) expect(await status(ids[m]!), mix.join(',')).toBe(messageStatusFromReceipts(mix, 3));
@@ -256,7 +256,7 @@ describe.each(databaseTargets())('store contract on $name PostgreSQL', (target) 
     it('requeues with a due time, fails with the SMSC reason, and resumes after accepted parts', async () => {
       const sc = freshShortCode();
       const [retry, fail, partial] = await insert(message(sc), message(sc), message(sc, { segments: 2 }));
-      await outbox.claimDue([{ shortCode: sc, limit: 3 }], at(1));
+      await outbox.claimDue([{ route: 'sim', shortCode: sc, limit: 3 }], at(1));
       await outbox.record(
         {
           outcomes: [
@@ -278,14 +278,14 @@ describe.each(databaseTargets())('store contract on $name PostgreSQL', (target) 
       );
       expect(await messages.getMessage(holdAccount, retry!)).toMatchObject({ status: 'queued', dueAt: at(60), attempts: 1 });
       expect(await messages.getMessage(holdAccount, fail!)).toMatchObject({ status: 'failed', error: { code: '0x0000000B', reason: 'invalid destination' } });
-      expect(await outbox.claimDue([{ shortCode: sc, limit: 10 }], at(10))).toMatchObject([{ id: partial, partsAccepted: 1, attempts: 1 }]);
+      expect(await outbox.claimDue([{ route: 'sim', shortCode: sc, limit: 10 }], at(10))).toMatchObject([{ id: partial, partsAccepted: 1, attempts: 1 }]);
     });
 
     it('applies the account policy to a message in doubt: hold, or queue again flagged', async () => {
       const sc = freshShortCode();
       const [held] = await insert(message(sc));
       const [again] = await insert(message(sc, { accountId: retryAccount }));
-      await outbox.claimDue([{ shortCode: sc, limit: 2 }], at(1));
+      await outbox.claimDue([{ route: 'sim', shortCode: sc, limit: 2 }], at(1));
       const inDoubt = (id: string): AttemptOutcome => ({ messageId: id, route: 'sim', acceptedParts: [], kind: 'in-doubt', reason: 'no response within 10 s' });
       await outbox.record({ outcomes: [inDoubt(held!), inDoubt(again!)], receipts: [] }, at(11));
       expect(await messages.getMessage(holdAccount, held!)).toMatchObject({ status: 'in_doubt', possibleDuplicate: false });
@@ -298,8 +298,8 @@ describe.each(databaseTargets())('store contract on $name PostgreSQL', (target) 
     it('does not let a late outcome change a message that is no longer submitting', async () => {
       const sc = freshShortCode();
       const [id] = await insert(message(sc));
-      await outbox.claimDue([{ shortCode: sc, limit: 1 }], at(1));
-      await outbox.recoverOrphans([sc], at(2));
+      await outbox.claimDue([{ route: 'sim', shortCode: sc, limit: 1 }], at(1));
+      await outbox.recoverOrphans(['sim'], at(2));
       await outbox.record({ outcomes: [{ messageId: id!, route: 'sim', acceptedParts: [], kind: 'failed', code: null, reason: 'late' }] , receipts: [] }, at(3));
       expect(await status(id!)).toBe('in_doubt');
     });
@@ -314,7 +314,7 @@ describe.each(databaseTargets())('store contract on $name PostgreSQL', (target) 
     it('stores a receipt whose text holds NUL octets, octet for octet, matched at once or kept pending', async () => {
       const sc = freshShortCode();
       const [now, later] = await insert(message(sc), message(sc));
-      await outbox.claimDue([{ shortCode: sc, limit: 2 }], at(1));
+      await outbox.claimDue([{ route: 'sim', shortCode: sc, limit: 2 }], at(1));
       await outbox.record({ outcomes: [submitted(now!, ['nul-1'])], receipts: [] }, at(1));
       const withNuls = (id: string) => ({ route: 'sim', receipt: { smscMessageId: id, state: 'delivered' as const, raw: nulText } });
       await outbox.record({ outcomes: [], receipts: [withNuls('nul-1'), withNuls('nul-2')] }, at(2));
@@ -329,7 +329,7 @@ describe.each(databaseTargets())('store contract on $name PostgreSQL', (target) 
     it('sets a receipt PostgreSQL refuses aside with its reason, and still stores the outcome written with it', async () => {
       const sc = freshShortCode();
       const [id] = await insert(message(sc));
-      await outbox.claimDue([{ shortCode: sc, limit: 1 }], at(1));
+      await outbox.claimDue([{ route: 'sim', shortCode: sc, limit: 1 }], at(1));
       // `err:` followed by NULs: a text column refuses it, whatever is tried.
       const refused = { route: 'sim', receipt: { smscMessageId: 'dead-1', state: 'delivered' as const, errorCode: '\u0000\u0000\u0000', raw: nulText } };
       await outbox.record({ outcomes: [submitted(id!, ['dead-1'])], receipts: [refused] }, at(1));
@@ -347,7 +347,7 @@ describe.each(databaseTargets())('store contract on $name PostgreSQL', (target) 
     it('does not let one record that can never be written fail the others written at the same moment', async () => {
       const sc = freshShortCode();
       const [a, b] = await insert(message(sc), message(sc));
-      await outbox.claimDue([{ shortCode: sc, limit: 2 }], at(1));
+      await outbox.claimDue([{ route: 'sim', shortCode: sc, limit: 2 }], at(1));
       await Promise.all([
         outbox.record({ outcomes: [submitted(a!, ['together-a'])], receipts: [] }, at(1)),
         outbox.record({ outcomes: [], receipts: [{ route: 'sim', receipt: { smscMessageId: 'together-a', state: 'delivered', errorCode: '\u0000', raw: nulText } }] }, at(1)),
@@ -360,7 +360,7 @@ describe.each(databaseTargets())('store contract on $name PostgreSQL', (target) 
     it('puts a message in doubt when the outcome of its submit can never be written, keeping the outcome aside', async () => {
       const sc = freshShortCode();
       const [id] = await insert(message(sc));
-      await outbox.claimDue([{ shortCode: sc, limit: 1 }], at(1));
+      await outbox.claimDue([{ route: 'sim', shortCode: sc, limit: 1 }], at(1));
       await outbox.record({ outcomes: [submitted(id!, ['bad\u0000id'])], receipts: [] }, at(1));
       const detail = await messages.getMessage(holdAccount, id!);
       expect(detail).toMatchObject({ status: 'in_doubt', parts: [] });
@@ -386,8 +386,8 @@ describe.each(databaseTargets())('store contract on $name PostgreSQL', (target) 
       const [held] = await insert(message(sc));
       const [again] = await insert(message(sc, { accountId: retryAccount }));
       const [waiting] = await insert(message(sc, { dueAt: at(600) }));
-      await outbox.claimDue([{ shortCode: sc, limit: 10 }], at(1));
-      expect(await outbox.recoverOrphans([sc], at(2))).toEqual({ inDoubt: 1, requeued: 1 });
+      await outbox.claimDue([{ route: 'sim', shortCode: sc, limit: 10 }], at(1));
+      expect(await outbox.recoverOrphans(['sim'], at(2))).toEqual({ inDoubt: 1, requeued: 1 });
       expect(await status(held!)).toBe('in_doubt');
       expect(await messages.getMessage(retryAccount, again!)).toMatchObject({ status: 'queued', possibleDuplicate: true });
       expect(await status(waiting!)).toBe('queued');
@@ -397,7 +397,7 @@ describe.each(databaseTargets())('store contract on $name PostgreSQL', (target) 
     it('cancels only a queued message', async () => {
       const sc = freshShortCode();
       const [a, b] = await insert(message(sc, { dueAt: at(3600) }), message(sc));
-      await outbox.claimDue([{ shortCode: sc, limit: 10 }], at(1));
+      await outbox.claimDue([{ route: 'sim', shortCode: sc, limit: 10 }], at(1));
       expect(await messages.cancelMessage(holdAccount, a!, at(2))).toBe(true);
       expect(await messages.cancelMessage(holdAccount, b!, at(2))).toBe(false);
       expect(await status(a!)).toBe('cancelled');
@@ -411,7 +411,7 @@ describe.each(databaseTargets())('store contract on $name PostgreSQL', (target) 
       const all = await webhooks.create(account, { url: 'http://127.0.0.1:9/all', events: ['queued', 'submitting', 'submitted', 'delivered'], secret: 's' }, t0);
       const finals = await webhooks.create(account, { url: 'http://127.0.0.1:9/final', events: ['delivered'], secret: 's' }, t0);
       const { ids: [id] } = (await messages.insertMessages([message(sc, { accountId: account })], t0)) as { ids: string[] };
-      await outbox.claimDue([{ shortCode: sc, limit: 1 }], at(1));
+      await outbox.claimDue([{ route: 'sim', shortCode: sc, limit: 1 }], at(1));
       await outbox.record({ outcomes: [submitted(id!, ['hook-1'])], receipts: [receipt('hook-1', 'delivered')] }, at(1));
       expect((await webhooks.deliveries(account, all.id, 10)).map((d) => d.messageId)).toEqual([id, id, id, id]);
       expect(await webhooks.deliveries(account, finals.id, 10)).toHaveLength(1);
