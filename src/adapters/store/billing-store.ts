@@ -143,9 +143,9 @@ export class PgBillingStore {
     return rows.map((r) => ({ class: r.class, shortCode: r.short_code, finalState: r.final_state, settledBy: r.settled_by, parts: r.parts }));
   }
 
-  /** The MSISDNs looked up for the account in the month (qualification_lookups, by its index on month and account). */
-  async qualifiedIn(accountId: string, month: string): Promise<number> {
-    return qualifiedIn(this.db, accountId, month);
+  /** The MSISDNs looked up for the account in the month (qualification_lookups, by its index on month and account), or in it before a moment. */
+  async qualifiedIn(accountId: string, month: string, before?: Date): Promise<number> {
+    return qualifiedIn(this.db, accountId, month, before);
   }
 
   async shortCodesOf(accountId: string): Promise<string[]> {
@@ -235,8 +235,11 @@ export interface IssuedInvoice {
 }
 
 /** The MSISDNs looked up for an account in a month: its qualification, billed per MSISDN (docs/operators.md). */
-export async function qualifiedIn(db: Db, accountId: string, month: string): Promise<number> {
-  const { rows } = await db.pool.query<{ n: number }>(`SELECT count(*)::int AS n FROM qualification_lookups WHERE month = $1 AND account_id = $2`, [month, accountId]);
+export async function qualifiedIn(db: Db, accountId: string, month: string, before?: Date): Promise<number> {
+  const { rows } = await db.pool.query<{ n: number }>(
+    `SELECT count(*)::int AS n FROM qualification_lookups WHERE month = $1 AND account_id = $2 AND ($3::timestamptz IS NULL OR looked_up_at < $3)`,
+    [month, accountId, before ?? null],
+  );
   return rows[0]!.n;
 }
 
