@@ -11,7 +11,8 @@ import { PgBillingStore } from '../../../src/adapters/store/billing-store.ts';
 import { Pseudonyms } from '../../../src/adapters/store/pseudonym.ts';
 import { PgQualificationStore } from '../../../src/adapters/store/qualification-store.ts';
 import { PgRetentionStore } from '../../../src/adapters/store/retention-store.ts';
-import { runRetention } from '../../../src/app/retention.ts';
+import { PgGdprStore } from '../../../src/adapters/store/gdpr-store.ts';
+import { erasePerson, runRetention } from '../../../src/app/retention.ts';
 import { billingMonth } from '../../../src/core/billing/index.ts';
 import { createTestDatabase, primaryTarget, type TestDatabase } from '../../support/db.ts';
 
@@ -82,5 +83,24 @@ describe('qualification and the retention job', () => {
 
     const again = await runRetention({ store, clock }, { dryRun: true, requestedBy: 'test' });
     expect(again.counts).toMatchObject({ qualifications: 0, 'qualification-lookups': 0 });
+  });
+
+  it("exports a number's lookups, marked once pseudonymised, and erases the number from them: the count stays", async () => {
+    const gdpr = new PgGdprStore(tdb.db, pseudonyms);
+    const before = await billed();
+    const exported = await gdpr.export(A, ids.acme!);
+    expect(exported.qualifications).toEqual([expect.objectContaining({ operator: 'SFR0', state: 'valid' })]);
+    expect(exported.qualificationLookups.map((l) => l.pseudonymised)).toEqual([true, false]); // 40 days ago (by the job), 5 days ago
+
+    const erased = await erasePerson(gdpr, clock, A, null);
+    expect(erased.accounts).toEqual([expect.objectContaining({ accountId: ids.acme, qualifications: 1 })]);
+    const after = await gdpr.export(A, null);
+    expect(after.qualifications).toEqual([]);
+    expect(after.qualificationLookups.map((l) => [l.account_id, l.pseudonymised])).toEqual([
+      [ids.acme, true],
+      [ids.acme, true], // 5 days ago, as brief's, and looked up first
+      [ids.brief, true],
+    ]);
+    expect(await billed()).toEqual(before);
   });
 });
