@@ -211,7 +211,8 @@ function answerExport(reply: FastifyReply, data: PersonalData, format: 'json' | 
 
 /**
  * The export as one CSV file: one line per record, `record` naming what it is (contact, message, inbound, consent,
- * removal, usage, qualification, qualification-lookup), then its account, id and date, and every field of the record as JSON.
+ * removal, usage, qualification, qualification-lookup), then its account, id and date, and every field of the record
+ * as JSON.
  */
 export function personalDataCsv(data: PersonalData): string {
   const lines = [`${BOM}${['record', 'account_id', 'id', 'at', 'fields'].map((c) => csvField(c)).join(',')}`];

@@ -57,8 +57,8 @@ export class PgAlarmStore {
 
   /**
    * The figures of the given accounts at `now`: the month's running cost and billed parts (their usage lines and
-   * MSISDNs qualified rated by their plans, as GET /v1/usage shows them), and the parts accepted per hour (Europe/Paris) today and on the same
-   * weekday of each of the last `weeks` weeks (messages by account and creation time: the index messages_account_created).
+   * MSISDNs qualified rated by their plans, as GET /v1/usage shows them), and the parts accepted per hour
+   * (Europe/Paris) today and on the same weekday of each of the last `weeks` weeks (messages by account and creation time: the index messages_account_created).
    */
   async figures(accountIds: readonly string[], month: string, now: Date, weeks: number = DEFAULT_SPIKE.weeks): Promise<Map<string, AlarmFigures>> {
     const days = alarmDays(now, weeks);

@@ -143,7 +143,10 @@ export class PgBillingStore {
     return rows.map((r) => ({ class: r.class, shortCode: r.short_code, finalState: r.final_state, settledBy: r.settled_by, parts: r.parts }));
   }
 
-  /** The MSISDNs looked up for the account in the month (qualification_lookups, by its index on month and account), or in it before a moment. */
+  /**
+   * The MSISDNs looked up for the account in the month (qualification_lookups, by its index on month and account),
+   * or those of the month looked up before `before`.
+   */
   async qualifiedIn(accountId: string, month: string, before?: Date): Promise<number> {
     return qualifiedIn(this.db, accountId, month, before);
   }
@@ -245,11 +248,11 @@ export async function qualifiedIn(db: Db, accountId: string, month: string, befo
 
 /**
  * The month close: one invoice per postpaid account with something due, and one per prepaid account that owes its
- * qualification (its credit pays for its SMS, not for the numbers it qualified: core/billing qualificationPlan). The month's usage is counted once for
- * every account, each account rated by its plan; then the invoices are issued `batch` at a time, each batch in
- * one transaction that locks the year's counter row, leaves out the accounts already invoiced (by another close:
- * closers queue on that lock, so what one sees is final), numbers the others in the order of their id, inserts
- * them and moves the counter. A crash loses at most the batch in flight, numbers included; closing again issues
+ * qualification (its credit pays for its SMS, not for the numbers it qualified: core/billing qualificationPlan).
+ * The month's usage and lookups are counted once for every account, each account rated by its plan; then the
+ * invoices are issued `batch` at a time, each batch in one transaction that locks the year's counter row, leaves out
+ * the accounts already invoiced (by another close: closers queue on that lock, so what one sees is final), numbers
+ * the others in the order of their id, inserts them and moves the counter. A crash loses at most the batch in flight, numbers included; closing again issues
  * only what is missing, with the next numbers: the numbering stays continuous, and an issued invoice never changes.
  * Each invoice carries its account's VAT (core/billing/vat.ts) and fixes its legal content (seller and buyer, VAT
  * mention, period, due date, terms) when issued.
