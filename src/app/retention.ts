@@ -22,6 +22,8 @@ export interface RetentionStore {
   inbound(accountId: string | null, cutoffs: AccountCutoffs, apply: boolean, erasedCampaigns: readonly string[]): Promise<number>;
   unmatchedReceipts(cutoff: Date, apply: boolean): Promise<number>;
   capSlots(accountId: string, cutoffs: AccountCutoffs, apply: boolean): Promise<number>;
+  /** The account's qualification answers past the cut-off deleted, and its lookups' numbers pseudonymised. */
+  qualifications(accountId: string, cutoffs: AccountCutoffs, apply: boolean): Promise<{ answers: number; lookups: number }>;
   prospects(accountId: string, cutoffs: AccountCutoffs, apply: boolean, now: Date): Promise<{ inactive: number; unanswered: number }>;
   connections(cutoff: Date, apply: boolean): Promise<number>;
   audit(cutoff: Date, apply: boolean): Promise<number>;
@@ -67,6 +69,9 @@ async function runOnce({ store, clock }: RetentionDeps, { dryRun, requestedBy }:
       erasedCampaigns.push(...campaigns.campaigns);
       counts.exchanges += await store.exchanges(id, cutoffs, apply);
       counts['cap-slots'] += await store.capSlots(id, cutoffs, apply);
+      const qualified = await store.qualifications(id, cutoffs, apply);
+      counts.qualifications += qualified.answers;
+      counts['qualification-lookups'] += qualified.lookups;
       const prospects = await store.prospects(id, cutoffs, apply, startedAt);
       counts['prospects-inactive'] += prospects.inactive;
       counts['prospects-unanswered'] += prospects.unanswered;

@@ -31,6 +31,7 @@ export const Usage = Type.Object(
     closed: Type.Boolean({ description: 'The month is over: cost is final. Otherwise the running cost, at the tier reached so far' }),
     plan: Type.Object({ grids: Type.Array(Type.String()), billed: Type.String(), noReceipt: Type.String(), payment: Type.String() }),
     parts: Type.Object({ settled: Type.Integer({ description: 'Parts that reached their final state in the month' }), billed: Type.Integer() }),
+    qualified: Type.Integer({ description: 'MSISDNs qualified (looked up) for the account in the month: billed per MSISDN when the plan lists a qualification grid' }),
     counts: Type.Array(
       Type.Object({
         class: Type.String(),
@@ -98,8 +99,13 @@ function store(deps: HttpDeps): PgBillingStore {
 }
 
 export async function usageOf(billing: PgBillingStore, accountId: string, month: string, now: Date): Promise<Static<typeof Usage>> {
-  const [{ plan, payment }, counts, shortCodes] = await Promise.all([billing.planOf(accountId), billing.usageCounts(accountId, month), billing.shortCodesOf(accountId)]);
-  const report: UsageReport = usageReport({ plan, month, counts, shortCodes, now });
+  const [{ plan, payment }, counts, shortCodes, qualified] = await Promise.all([
+    billing.planOf(accountId),
+    billing.usageCounts(accountId, month),
+    billing.shortCodesOf(accountId),
+    billing.qualifiedIn(accountId, month),
+  ]);
+  const report: UsageReport = usageReport({ plan, month, counts, shortCodes, qualified, now });
   return {
     ...report,
     counts: [...report.counts],

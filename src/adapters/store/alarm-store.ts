@@ -56,14 +56,14 @@ export class PgAlarmStore {
   }
 
   /**
-   * The figures of the given accounts at `now`: the month's running cost and billed parts (their usage lines rated by
-   * their plans, as GET /v1/usage shows them), and the parts accepted per hour (Europe/Paris) today and on the same
-   * weekday of each of the last `weeks` weeks (messages by account and creation time: the index messages_account_created).
+   * The figures of the given accounts at `now`: the month's running cost and billed parts (their usage lines and
+   * MSISDNs qualified rated by their plans, as GET /v1/usage shows them), and the parts accepted per hour
+   * (Europe/Paris) today and on the same weekday of each of the last `weeks` weeks (messages by account and creation time: the index messages_account_created).
    */
   async figures(accountIds: readonly string[], month: string, now: Date, weeks: number = DEFAULT_SPIKE.weeks): Promise<Map<string, AlarmFigures>> {
     const days = alarmDays(now, weeks);
     const starts = days.map((day) => DateTime.fromISO(day, { zone: 'Europe/Paris' }));
-    const [{ rows: counts }, { rows: plans }, { rows: held }, { rows: hourly }] = await Promise.all([
+    const [{ rows: counts }, { rows: plans }, { rows: held }, { rows: hourly }, { rows: lookups }] = await Promise.all([
       this.db.pool.query<{ account_id: string; class: UsageCount['class']; short_code: string; final_state: string; settled_by: UsageCount['settledBy']; parts: number }>(
         `SELECT account_id, class, short_code, final_state, settled_by, sum(parts)::int AS parts FROM usage_lines
          WHERE account_id = ANY ($1::uuid[]) AND month = $2 GROUP BY account_id, class, short_code, final_state, settled_by`,
@@ -79,7 +79,12 @@ export class PgAlarmStore {
          GROUP BY m.account_id, d.day, hour`,
         [accountIds, starts.map((s) => s.toJSDate()), starts.map((s) => s.plus({ days: 1 }).toJSDate()), now],
       ),
+      this.db.pool.query<{ account_id: string; n: number }>(
+        `SELECT account_id, count(*)::int AS n FROM qualification_lookups WHERE month = $2 AND account_id = ANY ($1::uuid[]) GROUP BY account_id`,
+        [accountIds, month],
+      ),
     ]);
+    const qualified = new Map(lookups.map((r) => [r.account_id, r.n]));
     const figures = new Map<string, AlarmFigures & { today: number[]; sameWeekdays: number[][] }>();
     for (const id of accountIds) figures.set(id, { spend: 0, volume: 0, today: new Array(24).fill(0), sameWeekdays: Array.from({ length: weeks }, () => new Array(24).fill(0)) });
     for (const r of hourly) {
@@ -99,7 +104,7 @@ export class PgAlarmStore {
       const plan = planOf.get(id) ?? DEFAULT_PLAN;
       const lines = usage.get(id) ?? [];
       const f = figures.get(id)!;
-      figures.set(id, { ...f, spend: rateUsage({ plan, month, counts: lines, shortCodes: shortCodes.get(id) ?? [] }).total, volume: billedParts(plan, lines) });
+      figures.set(id, { ...f, spend: rateUsage({ plan, month, counts: lines, shortCodes: shortCodes.get(id) ?? [], qualified: qualified.get(id) ?? 0 }).total, volume: billedParts(plan, lines) });
     }
     return figures;
   }

@@ -1,5 +1,5 @@
 import { InvalidState } from '../../app/errors.ts';
-import { billingMonth, DEFAULT_PLAN, invoiceNumber, invoiceSeries, monthInvoice, monthPeriod, worstCasePartPrice, type LegalSnapshot, type Payment, type PricePlan, type UsageCount } from '../../core/billing/index.ts';
+import { billingMonth, DEFAULT_PLAN, invoiceNumber, invoiceSeries, monthInvoice, monthPeriod, qualificationPlan, worstCasePartPrice, type LegalSnapshot, type Payment, type PricePlan, type UsageCount } from '../../core/billing/index.ts';
 import type { InvoiceLine } from '../../core/pricing/index.ts';
 import { finalReceiptStates } from '../../core/message/receipts.ts';
 import type { Db } from './database.ts';
@@ -143,6 +143,14 @@ export class PgBillingStore {
     return rows.map((r) => ({ class: r.class, shortCode: r.short_code, finalState: r.final_state, settledBy: r.settled_by, parts: r.parts }));
   }
 
+  /**
+   * The MSISDNs looked up for the account in the month (qualification_lookups, by its index on month and account),
+   * or those of the month looked up before `before`.
+   */
+  async qualifiedIn(accountId: string, month: string, before?: Date): Promise<number> {
+    return qualifiedIn(this.db, accountId, month, before);
+  }
+
   async shortCodesOf(accountId: string): Promise<string[]> {
     const rows = await this.db.kysely.selectFrom('account_short_codes').select('short_code').where('account_id', '=', accountId).orderBy('short_code').execute();
     return rows.map((r) => r.short_code);
@@ -229,22 +237,32 @@ export interface IssuedInvoice {
   readonly kind: 'month' | 'top-up';
 }
 
+/** The MSISDNs looked up for an account in a month: its qualification, billed per MSISDN (docs/operators.md). */
+export async function qualifiedIn(db: Db, accountId: string, month: string, before?: Date): Promise<number> {
+  const { rows } = await db.pool.query<{ n: number }>(
+    `SELECT count(*)::int AS n FROM qualification_lookups WHERE month = $1 AND account_id = $2 AND ($3::timestamptz IS NULL OR looked_up_at < $3)`,
+    [month, accountId, before ?? null],
+  );
+  return rows[0]!.n;
+}
+
 /**
- * The month close: one invoice per postpaid account with something due. The month's usage is counted once for
- * every account, each account rated by its plan; then the invoices are issued `batch` at a time, each batch in
- * one transaction that locks the year's counter row, leaves out the accounts already invoiced (by another close:
- * closers queue on that lock, so what one sees is final), numbers the others in the order of their id, inserts
- * them and moves the counter. A crash loses at most the batch in flight, numbers included; closing again issues
+ * The month close: one invoice per postpaid account with something due, and one per prepaid account that owes its
+ * qualification (its credit pays for its SMS, not for the numbers it qualified: core/billing qualificationPlan).
+ * The month's usage and lookups are counted once for every account, each account rated by its plan; then the
+ * invoices are issued `batch` at a time, each batch in one transaction that locks the year's counter row, leaves out
+ * the accounts already invoiced (by another close: closers queue on that lock, so what one sees is final), numbers
+ * the others in the order of their id, inserts them and moves the counter. A crash loses at most the batch in flight, numbers included; closing again issues
  * only what is missing, with the next numbers: the numbering stays continuous, and an issued invoice never changes.
  * Each invoice carries its account's VAT (core/billing/vat.ts) and fixes its legal content (seller and buyer, VAT
  * mention, period, due date, terms) when issued.
  */
 export async function closeMonth(db: Db, month: string, now: Date, invoicing: InvoicingSettings = DEFAULT_INVOICING, batch = 100): Promise<{ issued: number; alreadyIssued: number; nothingDue: number }> {
   if (month >= billingMonth(now)) throw new InvalidState(`${month} is not over yet (it is ${billingMonth(now)} in Europe/Paris): a month is closed once it has ended`);
-  const [{ rows: accounts }, { rows: counts }, { rows: held }] = await Promise.all([
-    db.pool.query<BuyerRow & { id: string; plan: PricePlan | null }>(
-      `SELECT a.id, bp.plan, ${BUYER_COLUMNS} FROM accounts a LEFT JOIN billing_plans bp ON bp.account_id = a.id
-       WHERE coalesce(bp.payment, 'postpaid') = 'postpaid' AND NOT EXISTS (SELECT 1 FROM invoices i WHERE i.account_id = a.id AND i.month = $1 AND i.kind = 'month')
+  const [{ rows: accounts }, { rows: counts }, { rows: held }, { rows: lookups }] = await Promise.all([
+    db.pool.query<BuyerRow & { id: string; plan: PricePlan | null; prepaid: boolean }>(
+      `SELECT a.id, bp.plan, coalesce(bp.payment, 'postpaid') = 'prepaid' AS prepaid, ${BUYER_COLUMNS} FROM accounts a LEFT JOIN billing_plans bp ON bp.account_id = a.id
+       WHERE NOT EXISTS (SELECT 1 FROM invoices i WHERE i.account_id = a.id AND i.month = $1 AND i.kind = 'month')
        ORDER BY a.id`,
       [month],
     ),
@@ -254,15 +272,20 @@ export async function closeMonth(db: Db, month: string, now: Date, invoicing: In
       [month],
     ),
     db.pool.query<{ account_id: string; short_code: string }>(`SELECT account_id, short_code FROM account_short_codes ORDER BY short_code`),
+    db.pool.query<{ account_id: string; n: number }>(`SELECT account_id, count(*)::int AS n FROM qualification_lookups WHERE month = $1 GROUP BY account_id`, [month]),
   ]);
   const usage = groupByAccount(counts, (r) => ({ class: r.class, shortCode: r.short_code, finalState: r.final_state, settledBy: r.settled_by, parts: r.parts }));
   const shortCodes = groupByAccount(held, (r) => r.short_code);
+  const qualified = new Map(lookups.map((r) => [r.account_id, r.n]));
   const done = { issued: 0, alreadyIssued: 0, nothingDue: 0 };
   const period = monthPeriod(month);
   const due = accounts.flatMap((account) => {
-    const { id, plan } = account;
+    const { id, plan, prepaid } = account;
     const legal: LegalSnapshot = snapshotFor({ buyer: buyerOf(account), vat: plan?.vat, settings: invoicing, issuedAt: now, period, due: true });
-    const invoice = monthInvoice({ plan: plan ?? DEFAULT_PLAN, month, counts: usage.get(id) ?? [], shortCodes: shortCodes.get(id) ?? [], vatBasisPoints: legal.vat.basisPoints });
+    const activity = prepaid
+      ? { plan: qualificationPlan(plan ?? DEFAULT_PLAN), counts: [], shortCodes: [] }
+      : { plan: plan ?? DEFAULT_PLAN, counts: usage.get(id) ?? [], shortCodes: shortCodes.get(id) ?? [] };
+    const invoice = monthInvoice({ ...activity, month, qualified: qualified.get(id) ?? 0, vatBasisPoints: legal.vat.basisPoints });
     if (invoice.total > 0) return [{ id, invoice, legal }];
     done.nothingDue++;
     return [];

@@ -28,13 +28,14 @@ export class PgOperatorCostStore {
    * it holds the alphanumeric-sender (OADC) option.
    */
   async marginReport(month: string): Promise<MarginReport> {
-    const [{ contract }, { rows: accounts }, { rows: counts }, { rows: held }, { rows: codes }] = await Promise.all([
+    const [{ contract }, { rows: accounts }, { rows: counts }, { rows: held }, { rows: codes }, { rows: lookups }] = await Promise.all([
       this.contract(),
       this.db.pool.query<{ id: string; name: string; plan: PricePlan | null; invoiced: string | null }>(
         `SELECT a.id, a.name, bp.plan, i.total AS invoiced FROM accounts a
          LEFT JOIN billing_plans bp ON bp.account_id = a.id
-         LEFT JOIN invoices i ON i.account_id = a.id AND i.month = $1
+         LEFT JOIN invoices i ON i.account_id = a.id AND i.month = $1 AND i.kind = 'month' AND coalesce(bp.payment, 'postpaid') = 'postpaid'
          WHERE EXISTS (SELECT 1 FROM usage_lines u WHERE u.account_id = a.id AND u.month = $1) OR i.number IS NOT NULL OR a.status <> 'closed'
+            OR EXISTS (SELECT 1 FROM qualification_lookups q WHERE q.month = $1 AND q.account_id = a.id)
          ORDER BY a.name`,
         [month],
       ),
@@ -50,7 +51,9 @@ export class PgOperatorCostStore {
                         WHERE h.short_code = s.number AND 'alphanumeric-sender' = ANY (a.options) AND a.status <> 'closed') AS oadc
          FROM short_codes s ORDER BY s.number`,
       ),
+      this.db.pool.query<{ account_id: string; n: number }>(`SELECT account_id, count(*)::int AS n FROM qualification_lookups WHERE month = $1 GROUP BY account_id`, [month]),
     ]);
+    const qualified = new Map(lookups.map((r) => [r.account_id, r.n]));
     const byAccount = <R extends { account_id: string }, T>(rows: readonly R[], map: (r: R) => T) => {
       const out = new Map<string, T[]>();
       for (const r of rows) out.set(r.account_id, [...(out.get(r.account_id) ?? []), map(r)]);
@@ -64,6 +67,7 @@ export class PgOperatorCostStore {
       plan: a.plan ?? DEFAULT_PLAN,
       counts: usage.get(a.id) ?? [],
       shortCodes: shortCodes.get(a.id) ?? [],
+      qualified: qualified.get(a.id) ?? 0,
       invoiced: a.invoiced === null ? undefined : Number(a.invoiced),
     }));
     return marginReport({

@@ -266,6 +266,41 @@ export class PgRetentionStore {
     return this.deleteInBatches('marketing_slots', 'account_id = $1 AND local_day < $2::timestamptz::date', [accountId, cutoffs.exchanges], apply);
   }
 
+  // --- qualification ------------------------------------------------------------------------------------------------
+
+  /**
+   * The account's qualifications checked before the cut-off: its answers (the number's operator and line state)
+   * are deleted; its billed lookups keep their row, account, state, time and month under the number's pseudonym, so
+   * billing still counts them per account and month (docs/operators.md, "Qualification").
+   */
+  async qualifications(accountId: string, cutoffs: AccountCutoffs, apply: boolean): Promise<{ answers: number; lookups: number }> {
+    const answers = await this.deleteInBatches('qualifications', 'account_id = $1 AND checked_at < $2', [accountId, cutoffs.exchanges], apply);
+    return { answers, lookups: await this.pseudonymiseLookups(accountId, cutoffs.exchanges, apply) };
+  }
+
+  /**
+   * Lookups before the cut-off still holding a number, `batch` at a time in the order of the partial index
+   * `qualification_lookups_numbered` (a pseudonymised row leaves it: each batch and each run start where work is left).
+   */
+  private async pseudonymiseLookups(accountId: string, cutoff: Date, apply: boolean): Promise<number> {
+    const numbered = `account_id = $1 AND looked_up_at < $2 AND left(msisdn, 1) <> '#'`;
+    if (!apply) {
+      const { rows } = await this.db.pool.query<{ n: number }>(`SELECT count(*)::int AS n FROM qualification_lookups WHERE ${numbered}`, [accountId, cutoff]);
+      return rows[0]!.n;
+    }
+    let count = 0;
+    for (;;) {
+      const { rowCount } = await this.db.pool.query(
+        `UPDATE qualification_lookups q SET msisdn = ${this.pseudo('q.msisdn', 4)}
+         WHERE q.ctid = ANY (ARRAY(SELECT ctid FROM qualification_lookups WHERE ${numbered} ORDER BY looked_up_at LIMIT $3))`,
+        [accountId, cutoff, this.batch, ...this.pads()],
+      );
+      count += rowCount ?? 0;
+      if ((rowCount ?? 0) < this.batch) return count;
+      await this.between();
+    }
+  }
+
   // --- prospects ----------------------------------------------------------------------------------------------------
 
   /**

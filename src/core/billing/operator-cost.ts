@@ -147,6 +147,8 @@ export interface AccountMonth {
   readonly plan: PricePlan;
   readonly counts: readonly UsageCount[];
   readonly shortCodes: readonly string[];
+  /** MSISDNs qualified for the account in the month (0 when absent): rated by its plan with its usage. */
+  readonly qualified?: number;
   /** The total of its issued invoice for the month, when there is one: the revenue then (otherwise its usage rated by its plan). */
   readonly invoiced?: number | undefined;
 }
@@ -202,7 +204,7 @@ export function marginReport(input: { month: string; contract: OperatorContract;
   const add = (map: Map<string, number>, key: string, amount: number) => map.set(key, (map.get(key) ?? 0) + amount);
 
   for (const account of accounts) {
-    const revenue = account.invoiced ?? rateUsage({ plan: account.plan, month, counts: account.counts, shortCodes: account.shortCodes }).total;
+    const revenue = account.invoiced ?? rateUsage({ plan: account.plan, month, counts: account.counts, shortCodes: account.shortCodes, qualified: account.qualified ?? 0 }).total;
     revenueOf.set(account.accountId, revenue);
     const billedOn = new Map<string, number>();
     for (const count of account.counts) if (count.finalState === 'delivered' || account.plan.billed === 'submitted') add(billedOn, count.shortCode, count.parts);

@@ -25,8 +25,10 @@ export interface PricePlan {
 export type Payment = 'prepaid' | 'postpaid';
 
 /**
- * The plan of an account that has none: Orange OPS's price per delivered SMS-MT, and nothing else (the offer's fees
- * per short code are what Orange charges the aggregator; an aggregator passes them on by choosing a plan), postpaid.
+ * The plan of an account that has none: Orange OPS's price per delivered SMS-MT, and its qualification option (the
+ * MSISDNs the account qualified, and the monthly fee in a month when it qualified any), nothing else (the offer's
+ * fees per short code are what Orange charges the aggregator; an aggregator passes them on by choosing a plan),
+ * postpaid.
  */
 export const DEFAULT_PLAN: PricePlan = {
   grids: [
@@ -37,6 +39,7 @@ export const DEFAULT_PLAN: PricePlan = {
       source: `${ORANGE_OPS_2016.source} Only the price per SMS-MT delivered.`,
       charges: ORANGE_OPS_2016.charges.filter((charge) => charge.kind === 'per-unit' && charge.unit === 'sms'),
     },
+    'qualification',
   ],
   billed: 'delivered',
   noReceipt: 'free',
@@ -105,4 +108,20 @@ export function worstCasePartPrice(plan: PricePlan): number {
     const bands = charge.tiers.bands.map((band) => ('unitPrice' in band ? band.unitPrice : Math.ceil((charge.unitPrice * (10_000 - band.discountBasisPoints)) / 10_000)));
     return sum + Math.max(...bands);
   }, 0);
+}
+
+/** A charge that prices qualification: the MSISDNs qualified, or a monthly fee due only in a month with some. */
+const pricesQualification = (charge: TariffGrid['charges'][number]) =>
+  (charge.kind === 'per-unit' && charge.unit === 'qualified-msisdn') || (charge.kind === 'monthly' && charge.onlyIfUsed === 'qualified-msisdn');
+
+/**
+ * The plan reduced to what it charges for qualification (its grids keep only those charges; grids left without any
+ * are dropped). A prepaid account's credit pays for its SMS; its qualification is invoiced by the month close with
+ * this plan (docs/billing.md, "Qualification").
+ */
+export function qualificationPlan(plan: PricePlan): PricePlan {
+  const grids = planGrids(plan)
+    .map((grid) => ({ ...grid, charges: grid.charges.filter(pricesQualification) }))
+    .filter((grid) => grid.charges.length > 0);
+  return { ...plan, grids, events: [] };
 }

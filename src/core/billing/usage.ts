@@ -43,12 +43,25 @@ function shortCodesHeld(plan: PricePlan, shortCodes: readonly string[]): MonthUs
   return shortCodes.map((shortCode) => ({ shortCode, options }));
 }
 
-/** The plan's rating of a month's usage: every grid's lines (SMS, fees per short code and month, one-off fees). */
-export function rateUsage({ plan, month, counts, shortCodes }: { plan: PricePlan; month: string; counts: readonly UsageCount[]; shortCodes: readonly string[] }): Invoice {
+/** What the plan rates in a month: its usage lines counted, the short codes held, the MSISDNs qualified. */
+export interface MonthActivity {
+  readonly plan: PricePlan;
+  readonly month: string;
+  readonly counts: readonly UsageCount[];
+  readonly shortCodes: readonly string[];
+  /** MSISDNs looked up for the account in the month (qualification_lookups); 0 when absent. */
+  readonly qualified?: number;
+}
+
+/**
+ * The plan's rating of a month's usage: every grid's lines (SMS, fees per short code and month, one-off fees, the
+ * MSISDNs qualified and the qualification's monthly fee).
+ */
+export function rateUsage({ plan, month, counts, shortCodes, qualified = 0 }: MonthActivity): Invoice {
   const billed = billedParts(plan, counts);
   const events: Record<string, number> = {};
   for (const { month: when, event, count } of plan.events ?? []) if (when === month) events[event] = (events[event] ?? 0) + count;
-  return rateMonth({ month, grids: planGrids(plan), usage: { smsSubmitted: billed, smsDelivered: billed, shortCodes: shortCodesHeld(plan, shortCodes), events } });
+  return rateMonth({ month, grids: planGrids(plan), usage: { smsSubmitted: billed, smsDelivered: billed, msisdnsQualified: qualified, shortCodes: shortCodesHeld(plan, shortCodes), events } });
 }
 
 /** The next band of a tiered SMS price: how many more billed parts reach it, and what the month costs there. */
@@ -92,18 +105,21 @@ export interface UsageReport {
   /** The month is over: `cost` is its final rating. Otherwise the running cost, at the tier reached so far. */
   readonly closed: boolean;
   readonly parts: { readonly settled: number; readonly billed: number };
+  /** MSISDNs qualified (looked up) in the month: rated by the plan's grids that price them. */
+  readonly qualified: number;
   readonly counts: readonly (UsageCount & { readonly billed: boolean })[];
   readonly cost: Invoice;
   readonly nextTiers: readonly NextTier[];
 }
 
-export function usageReport(input: { plan: PricePlan; month: string; counts: readonly UsageCount[]; shortCodes: readonly string[]; now: Date }): UsageReport {
+export function usageReport(input: MonthActivity & { now: Date }): UsageReport {
   const { plan, month, counts, now } = input;
   const billed = billedParts(plan, counts);
   return {
     month,
     closed: month < billingMonth(now),
     parts: { settled: counts.reduce((sum, count) => sum + count.parts, 0), billed },
+    qualified: input.qualified ?? 0,
     counts: counts.map((count) => ({ ...count, billed: isBilled(plan, count) })),
     cost: rateUsage(input),
     nextTiers: nextTiers(plan, billed),

@@ -62,6 +62,23 @@ export const ORANGE_OPS_QUALIFICATION_2016: TariffGrid = {
   ],
 };
 
+/**
+ * Qualification as an account pays it: Orange OPS's prices for the option passed on. Reading: the offer charges the
+ * aggregator its 200 € per company every month; an account that qualified no number in a month does not use the
+ * option that month, so it owes its monthly fee only in a month with at least one MSISDN qualified.
+ */
+export const QUALIFICATION_OPS_2016: TariffGrid = {
+  id: 'qualification',
+  version: 'ops-2016',
+  name: 'Qualification of numbers (operator lookup), at Orange OPS prices',
+  source: `${OPS_SOURCE}, Les options: Qualification de base, notes (5) and (6). Reading for an account: the monthly fee per company is due only in a month when the account qualified at least one MSISDN.`,
+  effectiveFrom: '2016-10-15',
+  charges: [
+    { kind: 'monthly', rule: 'qualification-monthly', label: 'Qualification, monthly per company', price: 200 * EURO, onlyIfUsed: 'qualified-msisdn' },
+    { kind: 'per-unit', rule: 'msisdn-qualified', label: 'MSISDN qualified', unit: 'qualified-msisdn', billable: 'always', unitPrice: 10_000 },
+  ],
+};
+
 /** OPS option: an alphanumeric sender (OADC modification) on a short code. */
 export const ORANGE_OPS_OADC_2016: TariffGrid = {
   id: 'orange-ops-oadc',
@@ -197,6 +214,7 @@ export const PROJETCOM_BULK_SMS: TariffGrid = {
 export const BUILT_IN_GRIDS: readonly TariffGrid[] = [
   ORANGE_OPS_2016,
   ORANGE_OPS_QUALIFICATION_2016,
+  QUALIFICATION_OPS_2016,
   ORANGE_OPS_OADC_2016,
   ORANGE_OPS_SMS_VERT_GEO_PRESENCE_2016,
   ORANGE_M2M_SMS_2012,

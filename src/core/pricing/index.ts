@@ -14,6 +14,7 @@ export {
   ORANGE_OPS_SMS_VERT_GEO_PRESENCE_2016,
   ORANGE_SMS_INTERNET_2012,
   PROJETCOM_BULK_SMS,
+  QUALIFICATION_OPS_2016,
 } from './grids.ts';
 export { overrideCharges, type ChargePatch } from './override.ts';
 export { rateMonth, type MonthToRate } from './rate.ts';

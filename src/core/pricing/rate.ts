@@ -48,7 +48,7 @@ const rangeOf = ({ shortCode }: ShortCodeHeld) => `${shortCode.slice(0, 2)}ABC`;
 
 const RATERS: { [K in ChargeKind]: Rater<Extract<Charge, { kind: K }>> } = {
   'per-unit': (charge, usage) => priceUnits(charge.unitPrice, charge.tiers, 1, billableQuantity(charge, usage)),
-  monthly: (charge) => priceUnits(charge.price, undefined, 1, 1),
+  monthly: (charge, usage) => (charge.onlyIfUsed && !(usage[UNITS[charge.onlyIfUsed].always] ?? 0) ? [] : priceUnits(charge.price, undefined, 1, 1)),
   'one-off': (charge, usage) => priceUnits(charge.price, undefined, 1, usage.events?.[charge.event] ?? 0),
   'per-short-code': (charge, usage) => {
     const held = (usage.shortCodes ?? []).filter(({ options }) => !charge.option || options?.includes(charge.option));

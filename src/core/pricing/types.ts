@@ -75,6 +75,11 @@ export interface PerUnitCharge extends ChargeBase {
 export interface MonthlyFee extends ChargeBase {
   readonly kind: 'monthly';
   readonly price: number;
+  /**
+   * Due only in a month that counts at least one unit of this kind (every attempt: its `always` count), e.g. a fee
+   * per company due only in a month when the account qualified a number. Absent: due every month, used or not.
+   */
+  readonly onlyIfUsed?: Unit;
 }
 
 /** A price per occurrence of an event in the month (activation, change). */

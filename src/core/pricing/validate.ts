@@ -85,7 +85,7 @@ const throughputPrice = fields({ perSecond: positiveWhole, monthlyPrice: microEu
 
 const CHARGE_FIELDS: Record<ChargeKind, Record<string, Check>> = {
   'per-unit': { unit: oneOf(Object.keys(UNITS)), billable: oneOf(['always', 'when-delivered']), unitPrice: microEuros, tiers: optional(tiers) },
-  monthly: { price: microEuros },
+  monthly: { price: microEuros, onlyIfUsed: optional(oneOf(Object.keys(UNITS))) },
   'one-off': { event: oneOf(Object.keys(ONE_OFF_EVENTS)), price: microEuros },
   'per-short-code': { option: optional(oneOf(Object.keys(SHORT_CODE_OPTIONS))), unitPrice: microEuros, tiers: optional(tiers), rankedPer: oneOf(['contract', 'range']) },
   'throughput-option': { standardPerSecond: positiveWhole, prices: ascending(throughputPrice, 'perSecond') },

@@ -124,6 +124,21 @@ describe('qualification', () => {
     expect(await qualifiedLine()).toMatchObject({ quantity: 1234 });
   });
 
+  it("bills the account its month's lookups: GET /v1/usage shows them, counted and priced", async () => {
+    const month = billingMonth(clock.now());
+    const counted = await billed();
+    expect(counted).toBeGreaterThan(0);
+    const usage = await t.api('GET', `/v1/usage?month=${month}`);
+    expect(usage.status).toBe(200);
+    expect(usage.body.qualified).toBe(counted);
+    expect(usage.body.cost.lines).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ grid: 'qualification@ops-2016', rule: 'qualification-monthly', quantity: 1, amount: 200_000_000 }),
+        expect.objectContaining({ grid: 'qualification@ops-2016', rule: 'msisdn-qualified', quantity: counted, amount: counted * 10_000 }),
+      ]),
+    );
+  });
+
   it('a campaign qualified before sending leaves the terminated numbers out, and removes them from the contacts', async () => {
     expect((await t.api('POST', '/v1/bases', { name: 'campagne' })).status).toBe(201);
     for (const mobile of ['0612000030', '0612000031', '0612000003']) expect((await t.api('POST', '/v1/bases/campagne/contacts', { mobile })).status).toBeLessThan(300);

@@ -21,6 +21,7 @@ import * as numbering from './0019-numbering.ts';
 import * as portal from './0020-portal.ts';
 import * as qualification from './0021-qualification.ts';
 import * as routing from './0022-routing.ts';
+import * as qualificationBilling from './0023-qualification-billing.ts';
 
 /** Every migration, in order. Names are permanent: add new ones, never rename or edit applied ones. */
 export const migrations: Record<string, Migration> = {
@@ -46,4 +47,5 @@ export const migrations: Record<string, Migration> = {
   '0020-portal': portal,
   '0021-qualification': qualification,
   '0022-routing': routing,
+  '0023-qualification-billing': qualificationBilling,
 };
