@@ -153,13 +153,14 @@ const table: RoutingTable = {
   shortCodeRoutes: new Map([['36001', ['orange-36001', 'sfr', 'bouygues', 'free']]]),
   unknownOperator: 'allow',
 };
+const lookUp = (e164: string) => directory.operatorOf(e164);
 const routedTo: Record<string, number> = {};
 for (const e164 of queries.slice(0, 100_000)) {
-  const decision = decideRoute(table, { accountId: 'a', shortCode: '36001', class: 'transactional', recipient: e164 }, directory.operatorOf);
+  const decision = decideRoute(table, { accountId: 'a', shortCode: '36001', class: 'transactional', recipient: e164 }, lookUp);
   const to = decision.kind === 'routed' ? decision.route : decision.code;
   routedTo[to] = (routedTo[to] ?? 0) + 1;
 }
-const decisions = timedRounds((e164) => decideRoute(table, { accountId: 'a', shortCode: '36001', class: 'transactional', recipient: e164 }, directory.operatorOf).kind === 'routed');
+const decisions = timedRounds((e164) => decideRoute(table, { accountId: 'a', shortCode: '36001', class: 'transactional', recipient: e164 }, lookUp).kind === 'routed');
 console.log(
   `decideRoute (with operatorOf): ${fmt(Math.round(decisions.median))} decisions/s by the wall clock (slowest ${fmt(Math.round(decisions.slowest))}/s), ` +
     `${fmt(Math.round(decisions.perCpu))}/s per CPU second\n` +

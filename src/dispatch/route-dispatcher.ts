@@ -3,6 +3,7 @@ import { defaultRetryPolicy, nextStep, type AttemptResult, type RetryPolicy } fr
 import type { AcceptedPart, ClaimedMessage, Clock, LateAnswer, LinkHandlers, LinkState, Logger, MobileOriginated, OperatorLink, OutboundPart, OutboxStore, ShortCode, SubmitOutcome } from '../app/ports.ts';
 import { Doorbell, sleep } from '../app/doorbell.ts';
 import type { DispatchMonitor } from '../app/monitoring.ts';
+import { receiveReceipt } from '../app/receive-receipt.ts';
 import { messageToParts, type AddressingOptions } from './message-to-parts.ts';
 import { ShortCodeThrottle } from './throttle.ts';
 
@@ -300,15 +301,10 @@ class RouteSide {
   }
 
   private handlers(): LinkHandlers {
-    const { store, clock, log } = this.deps;
+    const { store, log, monitor } = this.deps;
     const route = this.spec.name;
-    const monitor = this.deps.monitor;
     return {
-      onReceipt: (receipt) => {
-        const now = clock.now();
-        monitor?.receipt(route, receipt.state, receipt.doneAt ? Math.max(0, (now.getTime() - receipt.doneAt.getTime()) / 1000) : undefined);
-        return store.record({ outcomes: [], receipts: [{ route, receipt }] }, now);
-      },
+      onReceipt: (receipt) => receiveReceipt(this.deps, route, receipt),
       onMobileOriginated: (mo) => (this.deps.onMobileOriginated ? this.deps.onMobileOriginated(route, mo) : store.recordInbound(route, mo)),
       onStateChange: (state, detail) => {
         log.info({ route, state, detail }, 'operator link state');

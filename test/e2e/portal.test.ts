@@ -502,7 +502,12 @@ describe('the portal, in Chromium', () => {
       await page.getByRole('link', { name: 'Routes et numéros courts' }).click();
       await page.getByText('connectée').first().waitFor();
       await page.getByRole('columnheader', { name: 'Débit' }).first().waitFor();
+      await page.getByLabel('Motif de la pause').fill('Maintenance SMSC 14h–15h');
+      await page.getByRole('button', { name: 'Mettre en pause' }).click();
+      await page.getByText('En pause : Maintenance SMSC 14h–15h').waitFor();
       await screenshot(page, 'portal-console-routes');
+      await page.getByRole('button', { name: 'Reprendre' }).click();
+      await page.getByRole('button', { name: 'Mettre en pause' }).waitFor();
       await page.getByRole('link', { name: 'Trafic' }).click();
       await page.getByRole('rowheader', { name: 'Total' }).waitFor();
     });

@@ -27,6 +27,9 @@ interface RouteView {
   host: string;
   port: number;
   window: number;
+  operator: string | null;
+  subscribersOnly: boolean;
+  paused: string | null;
   link: { state: string; freeWindow: number | null; owner: string | null; leaseExpiresAt: string | null };
   shortCodes: { number: string; ratePerSecond: number; queue: { ready: number; later: number; submitting: number; oldestDueAt: string | null } }[];
 }
@@ -187,21 +190,51 @@ function RoutesTab() {
     const timer = setInterval(routes.reload, 5_000);
     return () => clearInterval(timer);
   }, [routes.reload]);
+  const [reasons, setReasons] = useState<Record<string, string>>({});
+  const pause = useAction(async (route: string, reason: string | null) => {
+    await api('POST', `/v1/aggregator/routes/${encodeURIComponent(route)}/${reason === null ? 'resume' : 'pause'}`, { body: reason === null ? {} : { reason } });
+    setReasons({ ...reasons, [route]: '' });
+    routes.reload();
+  });
   return (
     <section>
       <h2>{t('console.routes')}</h2>
       <p class="hint">{t('console.routesHint')}</p>
-      <ProblemView error={routes.error} />
+      <ProblemView error={routes.error ?? pause.error} fieldLabels={{ '/reason': t('console.pauseReason') }} />
       {routes.data && routes.data.routes.length === 0 && <p>{t('common.none')}</p>}
       {routes.data?.routes.map((r) => (
         <article key={r.name} class="route">
           <h3>
             {r.name} <span class={`badge ${LINK_TONE[r.link.state] ?? 'bad'}`}>{t(`console.link.${r.link.state}` as Key)}</span>
+            {r.paused !== null && <span class="badge bad">{t('console.paused')}</span>}
           </h3>
           <p class="hint">
             {r.protocol.toUpperCase()} {r.host}:{r.port} · {t('console.window', { window: r.window, free: r.link.freeWindow ?? '—' })}
             {r.link.owner && ` · ${t('console.owner', { owner: r.link.owner })}`}
+            {r.operator && ` · ${t(r.subscribersOnly ? 'console.operatorOnly' : 'console.operator', { operator: r.operator })}`}
           </p>
+          {r.paused !== null && <p>{t('console.pausedBecause', { reason: r.paused })}</p>}
+          {isAdmin() &&
+            (r.paused === null ? (
+              <form
+                class="row"
+                onSubmit={(e) => {
+                  e.preventDefault();
+                  void pause.run(r.name, reasons[r.name] ?? '');
+                }}
+              >
+                <Field label={t('console.pauseReason')} hint={t('console.pauseHint')}>
+                  {(id, described) => <input id={id} required aria-describedby={described} value={reasons[r.name] ?? ''} onInput={(e) => setReasons({ ...reasons, [r.name]: e.currentTarget.value })} />}
+                </Field>
+                <button type="submit" disabled={pause.busy}>
+                  {t('console.pause')}
+                </button>
+              </form>
+            ) : (
+              <button type="button" disabled={pause.busy} onClick={() => void pause.run(r.name, null)}>
+                {t('console.resume')}
+              </button>
+            ))}
           <div class="table-wrap">
             <table>
               <thead>
