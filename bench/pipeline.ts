@@ -4,7 +4,8 @@
  *
  * Phase 1: single-message requests from 20 concurrent clients. Phase 2: batches of 10,000 per request.
  * Prints accepted/s, submitted/s, delivered/s, API latency p50/p99 and Relais's peak RSS.
- * Options: --messages N (phase 1, default 30000), --batches N (phase 2, default 5), --clients N (default 20).
+ * Options: --messages N (phase 1, default 30000), --batches N (phase 2, default 5), --clients N (default 20),
+ * --routing rules|none (default rules: four routing rules to go through, docs/routing.md; none: each short code's route).
  * Uses DATABASE_URL when set, otherwise an embedded PostgreSQL.
  */
 import { parseArgs } from 'node:util';
@@ -16,6 +17,7 @@ const { values } = parseArgs({
     messages: { type: 'string', default: '30000' },
     batches: { type: 'string', default: '5' },
     clients: { type: 'string', default: '20' },
+    routing: { type: 'string', default: 'rules' },
   },
 });
 const singles = Number(values.messages);
@@ -23,12 +25,20 @@ const batches = Number(values.batches);
 const clients = Number(values.clients);
 const SHORT_CODES = Array.from({ length: 8 }, (_, i) => String(36100 + i));
 
-const rig = await startRig({ shortCodes: Object.fromEntries(SHORT_CODES.map((n) => [n, 1000])), window: 200, clients, maxConnections: 16 });
+// Rules every message goes through (none matches the bench's numbers, so each is tried): what routing costs at intake.
+const rules = [
+  { operators: ['SFR0'], routes: ['sim'] },
+  { operators: ['BOUY'], classes: ['marketing'], routes: ['sim'] },
+  { accounts: ['nobody'], routes: ['sim'] },
+  { countries: ['RE', 'YT'], routes: ['sim'] },
+];
+const routing = values.routing === 'rules' ? { rules } : undefined;
+const rig = await startRig({ shortCodes: Object.fromEntries(SHORT_CODES.map((n) => [n, 1000])), window: 200, clients, maxConnections: 16, routing });
 const { db, relais, api } = rig;
 const watch = new pg.Pool({ connectionString: db.url, max: 1 });
 
 try {
-  console.log(`Relais pipeline benchmark — ${db.label}; simulator in its own process; ${SHORT_CODES.length} short codes at 1,000/s, window 200`);
+  console.log(`Relais pipeline benchmark — ${db.label}; simulator in its own process; ${SHORT_CODES.length} short codes at 1,000/s, window 200; routing: ${routing ? `${rules.length} rules` : "each short code's route"}`);
 
   // Phase 1: single-message requests.
   const latencies: number[] = [];

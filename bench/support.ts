@@ -184,7 +184,7 @@ export interface Rig {
  * What the end-to-end benchmarks share: a database, `relais simulate smpp` in its own process (receipts at
  * once, counters only), and `relais start` with one route to it carrying `shortCodes`.
  */
-export async function startRig(options: { shortCodes: Record<string, number>; window: number; clients: number; maxConnections?: number }): Promise<Rig> {
+export async function startRig(options: { shortCodes: Record<string, number>; window: number; clients: number; maxConnections?: number; routing?: object }): Promise<Rig> {
   const db = await benchDatabase();
   const simPort = await freePort();
   const httpPort = await freePort();
@@ -196,6 +196,7 @@ export async function startRig(options: { shortCodes: Record<string, number>; wi
     routes: [{ name: 'sim', protocol: 'smpp', host: '127.0.0.1', port: simPort, systemId: 'relais', password: 'relais', window: options.window }],
     shortCodes: Object.entries(options.shortCodes).map(([number, ratePerSecond]) => ({ number, route: 'sim', ratePerSecond })),
     simulator: { enabled: false },
+    ...(options.routing ? { routing: options.routing } : {}),
   });
   let relais: Child | undefined;
   const stopProcesses = async () => {

@@ -9,7 +9,7 @@ import type { Logger } from 'pino';
 import { Doorbell } from './app/doorbell.ts';
 import { routesOf, type Clock, type OperatorLink, type Route, type ShortCode } from './app/ports.ts';
 import type { Router } from './app/route-message.ts';
-import { decideRoute, type RoutingTable } from './core/routing/index.ts';
+import { routerFor, type RoutingTable } from './core/routing/index.ts';
 import { buildHttpServer, type Api } from './adapters/http/server.ts';
 import { createLogger } from './adapters/log.ts';
 import { SmppLink } from './adapters/smpp-client/smpp-link.ts';
@@ -165,7 +165,7 @@ export async function startRelais(config: Config, options: { log?: Logger; clock
     const numbering = startNumbering(db, () => clock.now(), log);
     stops.push({ what: 'numbering directory', stop: async () => numbering.directory.stop() });
     const routingTable = routingTableOf(config, await routeStore.routes(), [...knownShortCodes.values()]);
-    const route: Router = (input) => decideRoute(routingTable, input, numbering.directory.operatorOf);
+    const route: Router = routerFor(routingTable, numbering.directory.operatorOf);
     const submit: SubmitDeps = { store: messages, consents, shortCodes: () => knownShortCodes, notify: () => doorbell.ring(), route };
     const moStore = new PgMoStore(db);
     const moDeps: MoDeps = { store: moStore, consents, findAccount: (id) => accounts.findById(id), submit, clock, log };

@@ -2,6 +2,7 @@
 export {
   countryOf,
   decideRoute,
+  routerFor,
   NO_ROUTE,
   notASubscriberCode,
   type MessageClassName,

@@ -98,6 +98,38 @@ export function decideRoute(table: RoutingTable, input: RoutingInput, operatorOf
   return refusal(table, input, answer, excluded);
 }
 
+/**
+ * `decideRoute` with its decisions remembered: a decision depends only on the short code, class, account, the
+ * recipient's operator answer (one shared object per operator and source, core/numbering) and its country when a
+ * rule asks for it — a few hundred combinations in a deployment, so each is computed once and then shared, found
+ * through nested maps without building a key. At most `capacity` are kept; the memory starts over when full.
+ */
+export function routerFor(table: RoutingTable, operatorOf: OperatorOf, capacity = 10_000): (input: RoutingInput) => RouteDecision {
+  const byCountry = table.rules.some((rule) => rule.countries !== undefined);
+  type ByCountry = Map<string, RouteDecision>;
+  let known = new Map<string, Map<string, Map<string, Map<OperatorAnswer, ByCountry>>>>();
+  let size = 0;
+  return (input) => {
+    const answer = operatorOf(input.recipient);
+    const country = byCountry ? countryOf(input.recipient) : '';
+    const decisions = inner(inner(inner(inner(known, input.shortCode), input.class), input.accountId), answer);
+    let decision = decisions.get(country);
+    if (decision === undefined) {
+      decision = decideRoute(table, input, () => answer);
+      if (++size > capacity) [known, size] = [new Map(), 0];
+      else decisions.set(country, decision);
+    }
+    return decision;
+  };
+}
+
+/** The map under `key`, made when absent. */
+function inner<K, V extends Map<unknown, unknown>>(map: Map<K, V>, key: K): V {
+  let found = map.get(key);
+  if (found === undefined) map.set(key, (found = new Map() as V));
+  return found;
+}
+
 function routed(routes: readonly string[], why: string, answer: OperatorAnswer): RouteDecision {
   return { kind: 'routed', route: routes[0]!, fallbacks: routes.slice(1), reason: `${why}; recipient ${operatorWords(answer)}`, operator: answer.operator };
 }

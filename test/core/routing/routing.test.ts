@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { countryOf, decideRoute, type RoutingTable } from '../../../src/core/routing/index.ts';
+import { countryOf, decideRoute, routerFor, type RoutingTable } from '../../../src/core/routing/index.ts';
 import type { OperatorAnswer, OperatorOf } from '../../../src/core/numbering/index.ts';
 
 const answer = (operator: string | undefined, source: OperatorAnswer['source'] = 'range'): OperatorAnswer => ({ operator, name: undefined, source });
@@ -89,6 +89,29 @@ describe('routing', () => {
           expect(carriers).toContain(name);
           const operator = operatorOf(recipient).operator;
           if (routes.get(name)!.subscribersOnly && operator !== undefined) expect(operator).toBe(routes.get(name)!.operator);
+        }
+      }),
+    );
+  });
+
+  it('decides as decideRoute does when it remembers its decisions, whatever the rules and the numbers', () => {
+    const rule = fc.record(
+      {
+        operators: fc.subarray(['ORAN', 'SFR0', 'BOUY', 'FRTE', 'unknown'], { minLength: 1 }),
+        countries: fc.subarray(['FR', 'RE', 'ZZ'], { minLength: 1 }),
+        accounts: fc.subarray(['acc-1', 'acme', 'other'], { minLength: 1 }),
+        routes: fc.uniqueArray(fc.constantFrom(...routes.keys()), { minLength: 1 }),
+      },
+      { requiredKeys: ['routes'] },
+    );
+    const recipient = fc.tuple(fc.constantFrom('+33612', '+262692', '+447700'), fc.integer({ min: 0, max: 9999 })).map(([prefix, n]) => `${prefix}00${String(n).padStart(4, '0')}`);
+    fc.assert(
+      fc.property(fc.array(rule, { maxLength: 4 }), fc.array(fc.tuple(recipient, fc.constantFrom('36001', '36002'), fc.constantFrom('transactional', 'marketing') as fc.Arbitrary<'transactional' | 'marketing'>), { maxLength: 30 }), (rules, inputs) => {
+        const t = table({ rules });
+        const router = routerFor(t, operatorOf, 4);
+        for (const [to, shortCode, klass] of [...inputs, ...inputs]) {
+          const input = message(to, { shortCode, class: klass });
+          expect(router(input)).toEqual(decideRoute(t, input, operatorOf));
         }
       }),
     );
