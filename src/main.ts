@@ -221,7 +221,7 @@ export async function startRelais(config: Config, options: { log?: Logger; clock
         const account = await accounts.findById(id);
         return account && senderOf(account);
       };
-      const runner = new CampaignRunner({ ...campaignDeps, findSender, log, qualification }, options);
+      const runner = new CampaignRunner({ ...campaignDeps, contacts, findSender, log, qualification }, options);
       runner.start();
       stops.push({ what: 'campaign runner', stop: () => runner.stop() });
     }

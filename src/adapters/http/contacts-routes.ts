@@ -15,6 +15,7 @@ import {
   saveContacts,
   saveSegment,
   segmentsOf,
+  type ContactDeps,
   type ContactInput as ContactInputValue,
 } from '../../app/save-contacts.ts';
 import type { SegmentFilter as SegmentFilterValue } from '../../core/contacts/segment.ts';
@@ -34,13 +35,13 @@ import {
   NewSegment,
   SegmentParams,
 } from './campaign-schemas.ts';
-import type { Api, HttpDeps } from './server.ts';
+import type { Api } from './server.ts';
 
 const problem = { $ref: 'Problem#' };
 const tags = ['contacts'];
 
 /** Bases of contacts, their custom fields, contacts, lists and segments. */
-export async function contactRoutes(app: Api, deps: HttpDeps): Promise<void> {
+export async function contactRoutes(app: Api, deps: ContactDeps): Promise<void> {
   // The schemas of contacts, imports and campaigns are registered once, here (the other routes refer to them).
   for (const schema of campaignSchemas) app.addSchema(schema);
 
