@@ -10,7 +10,7 @@
  */
 import type { FastifyBaseLogger, FastifyReply, FastifyRequest } from 'fastify';
 import type { AuditEntry, AuditTrail, Clock } from '../../app/ports.ts';
-import { keyPrefixOf } from '../store/account-store.ts';
+import { keyPrefixOf } from '../../core/access/api-keys.ts';
 
 declare module 'fastify' {
   interface FastifyContextConfig {

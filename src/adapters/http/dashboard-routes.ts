@@ -5,7 +5,7 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { billingMonth, rateUsage } from '../../core/billing/index.ts';
 import { periodFigures, periodStarts, STATISTICS_ZONE } from '../../core/statistics/summary.ts';
-import type { Account } from '../store/account-store.ts';
+import type { Account } from '../../app/ports/accounts.ts';
 import type { PgStatisticsStore } from '../store/statistics-store.ts';
 import { visibleBrands } from './access.ts';
 import type { Api, HttpDeps } from './server.ts';

@@ -13,7 +13,7 @@ import { unstorableStrings } from '../../core/text/index.ts';
 import type { AuditTrail, Clock, ConsentStore, ContactStore, MessageStore, MoStore } from '../../app/ports.ts';
 import type { CampaignDeps } from '../../app/campaigns.ts';
 import type { SubmitDeps } from '../../app/submit-messages.ts';
-import type { Account } from '../store/account-store.ts';
+import type { Account, Caller } from '../../app/ports/accounts.ts';
 import { allows, type Principal, type Right } from '../../core/access/rights.ts';
 import { RecentlyRead } from '../recently-read.ts';
 import { aggregatorRoutes, type AccountAdministration } from './aggregator-routes.ts';
@@ -54,10 +54,7 @@ import { qualificationRoutes } from './qualification-routes.ts';
 import { doorsRoutes, keywordRoutes, type DoorsDeps } from './doors-routes.ts';
 
 /** Who calls, and on behalf of which account (staff name it per request with the Relais-Account header). */
-export interface Caller {
-  principal: Principal;
-  account: Account | undefined;
-}
+export type { Caller };
 
 export interface HttpDeps {
   findCallerByApiKey: (key: string) => Promise<Caller | undefined>;
