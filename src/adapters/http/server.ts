@@ -17,7 +17,7 @@ import type { Account, Caller } from '../../app/ports/accounts.ts';
 import { allows, type Principal, type Right } from '../../core/access/rights.ts';
 import { RecentlyRead } from '../recently-read.ts';
 import { aggregatorRoutes, type AccountAdministration } from './aggregator-routes.ts';
-import type { PgWebhookStore } from '../store/webhook-store.ts';
+import type { WebhookSettings } from '../../app/ports/webhooks.ts';
 import { WebhookTargets } from '../webhooks/target.ts';
 import { Forbidden, sendProblem, toProblem, Unauthorized } from './problem.ts';
 import { buildValidator } from './validation.ts';
@@ -36,7 +36,7 @@ import { csrfMatches, resolveSession, type SignedIn } from '../../app/sign-in.ts
 import { accountRoutes, apiKeyRoutes, userRoutes, type PeopleStore } from './people-routes.ts';
 import { billingRoutes } from './billing-routes.ts';
 import { invoiceRoutes } from './invoice-routes.ts';
-import type { PgBillingStore } from '../store/billing-store.ts';
+import type { Billing } from '../../app/ports/billing.ts';
 import type { ConsoleDeps } from './aggregator-console.ts';
 import { senderRoutes, statisticsRoutes } from './dashboard-routes.ts';
 import { incidentRoutes } from './incidents-routes.ts';
@@ -65,7 +65,7 @@ export interface HttpDeps {
   /** The built-in SMSC simulator, when it runs: MOs on request. */
   simulator?: { sendMo(mo: { from: string; to: string; text: string }): Promise<void> } | undefined;
   messages: MessageStore;
-  webhooks: PgWebhookStore;
+  webhooks: WebhookSettings;
   /** Which addresses a webhook may be sent to. */
   webhookTargets: WebhookTargets;
   consents: ConsentStore;
@@ -80,7 +80,7 @@ export interface HttpDeps {
   /** Why the process cannot take traffic now (its database cannot be reached), or undefined when it can. */
   readiness: () => Promise<string | undefined>;
   /** Plans, usage and credit (docs/billing.md). */
-  billing?: PgBillingStore | undefined;
+  billing?: Billing | undefined;
   /** Incident tickets (docs/incidents.md). */
   incidents?: IncidentDeps | undefined;
   /** Alarms on consumption and the hard cap (docs/billing.md, "Alarms"). */
