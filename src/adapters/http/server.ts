@@ -43,8 +43,9 @@ import { incidentRoutes } from './incidents-routes.ts';
 import type { IncidentDeps } from '../../app/incidents.ts';
 import { alarmRoutes } from './alarm-routes.ts';
 import type { AlarmDeps } from '../../app/billing-alarms.ts';
-import type { PgAlarmStore } from '../store/alarm-store.ts';
-import type { PgOperatorCostStore } from '../store/operator-cost-store.ts';
+import type { AccountAlarms } from '../../app/ports/alarms.ts';
+import type { AccountStatistics, PlatformStatistics } from '../../app/ports/statistics.ts';
+import type { OperatorCosts } from '../../app/ports/operator-costs.ts';
 import { gdprRoutes, retentionSettingsRoutes, type RetentionHttpDeps } from './retention-routes.ts';
 import type { ReportDeps } from '../../app/reports.ts';
 import type { Metrics } from '../monitoring/metrics.ts';
@@ -84,9 +85,9 @@ export interface HttpDeps {
   /** Incident tickets (docs/incidents.md). */
   incidents?: IncidentDeps | undefined;
   /** Alarms on consumption and the hard cap (docs/billing.md, "Alarms"). */
-  alarms?: (AlarmDeps & { store: PgAlarmStore }) | undefined;
+  alarms?: (AlarmDeps & { store: AccountAlarms }) | undefined;
   /** The operator's costs, margins and reconciliation (docs/billing.md, "The aggregator's side"). */
-  operatorCosts?: PgOperatorCostStore | undefined;
+  operatorCosts?: OperatorCosts | undefined;
   /** The built portal (web/, built into dist/web), served at /; absent: not served. */
   portalDir?: string | undefined;
   /** Signing in (sessions behind a cookie, passwords, invitations); absent: only API keys are taken. */
@@ -94,7 +95,7 @@ export interface HttpDeps {
   /** Relais is behind a reverse proxy: its X-Forwarded-For and X-Forwarded-Proto tell the client's address and scheme. */
   trustProxy?: boolean | undefined;
   /** The dashboard's and the aggregator console's counts, routes and links (dashboard-routes.ts, aggregator-console.ts). */
-  statistics?: ConsoleDeps['statistics'];
+  statistics?: (PlatformStatistics & AccountStatistics) | undefined;
   routes?: ConsoleDeps['routes'];
   links?: ConsoleDeps['links'];
   /** Retention and the rights of a person (docs/retention.md); absent: their routes are not served. */
