@@ -9,7 +9,7 @@ import type { CustomFieldDef } from '../core/contacts/types.ts';
 import { estimateMessage, type TariffGrid } from '../core/pricing/index.ts';
 import { InvalidRequest, InvalidState, NotFound, type FieldProblem } from './errors.ts';
 import type { Clock, MessageClass } from './ports.ts';
-import type { Campaign, CampaignDraft, CampaignStats, CampaignStore } from './ports/campaigns.ts';
+import type { Campaign, CampaignDraft, CampaignDrafts, CampaignFigures, CampaignLife, CampaignStats } from './ports/campaigns.ts';
 import type { Audience, Audiences, ContactBase, ContactBases, ContactLists, Segments } from './ports/contacts.ts';
 
 /** What campaigns read of the contacts: the bases, lists and segment an audience names, and the audience itself. */
@@ -18,7 +18,8 @@ import { sendingAddress, type Sender, type SubmitDeps } from './submit-messages.
 import { campaignMessage } from './campaign-message.ts';
 
 export interface CampaignDeps {
-  campaigns: CampaignStore;
+  /** A client's side of the campaigns: drafts, their life, their figures (the runner adds the sending: run-campaigns.ts). */
+  campaigns: CampaignDrafts & CampaignLife & CampaignFigures;
   contacts: CampaignContacts;
   submit: Pick<SubmitDeps, 'shortCodes' | 'consents' | 'notify'>;
   clock: Clock;

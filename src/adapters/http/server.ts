@@ -10,7 +10,8 @@ import type { Socket } from 'node:net';
 import pino from 'pino';
 import { InvalidRequest, NotFound } from '../../app/errors.ts';
 import { unstorableStrings } from '../../core/text/index.ts';
-import type { AuditTrail, Clock, ConsentStore, ContactStore, MessageStore, MoStore } from '../../app/ports.ts';
+import type { Clock, ConsentStore, ContactStore, MessageStore, MoStore } from '../../app/ports.ts';
+import type { AuditReader, AuditRecorder } from '../../app/ports/audit.ts';
 import type { CampaignDeps } from '../../app/campaigns.ts';
 import type { SubmitDeps } from '../../app/submit-messages.ts';
 import type { Account, Caller } from '../../app/ports/accounts.ts';
@@ -74,7 +75,7 @@ export interface HttpDeps {
   contacts: ContactStore;
   campaigns: CampaignDeps;
   /** The audit trail: written for every change and export, read by GET /v1/audit. */
-  audit: AuditTrail;
+  audit: AuditRecorder & AuditReader;
   submit: SubmitDeps;
   clock: Clock;
   logger: FastifyBaseLogger;

@@ -45,11 +45,19 @@ export interface AuditCursor {
  * - `list` MUST return the newest entries first, after the cursor when given, never another account's when the
  *   filter names an account.
  */
-export interface AuditTrail {
+export interface AuditTrail extends AuditRecorder, AuditReader {
+  /** Removes the entries older than `cutoff` (at least a year ago); how many. */
+  purgeBefore(cutoff: Date): Promise<number>;
+}
+
+/** Writing the trail: the HTTP hook, signing in, the command line. */
+export interface AuditRecorder {
   record(entry: AuditEntry): Promise<void>;
+}
+
+/** Reading the trail: GET /v1/audit and its export. */
+export interface AuditReader {
   list(filter: AuditFilter, after: AuditCursor | undefined, limit: number): Promise<(AuditEntry & { id: string })[]>;
   /** Every entry the filter matches, newest first, page by page (for exports). */
   all(filter: AuditFilter): AsyncIterable<AuditEntry & { id: string }>;
-  /** Removes the entries older than `cutoff` (at least a year ago); how many. */
-  purgeBefore(cutoff: Date): Promise<number>;
 }

@@ -45,18 +45,39 @@ export interface CampaignStats {
   stopsAfter: number;
 }
 
-/**
- * Contract: reads are scoped to the account; `move` changes a campaign's status only from the status the caller
- * saw (a concurrent change wins, the caller gets undefined); `queueChunk` queues a campaign's next recipients
- * exactly once, in one transaction with the cursor.
+/*
+ * Contract, for every port below: reads are scoped to the account; `move` changes a campaign's status only from the
+ * status the caller saw (a concurrent change wins, the caller gets undefined); `queueChunk` queues a campaign's next
+ * recipients exactly once, in one transaction with the cursor.
  */
-export interface CampaignStore {
+
+/** Campaigns as a client writes and finds them. */
+export interface CampaignDrafts {
   create(accountId: string, draft: CampaignDraft, now: Date): Promise<Campaign>;
   get(accountId: string, id: string): Promise<Campaign | undefined>;
   list(accountId: string): Promise<Campaign[]>;
   /** Replaces the draft's content while the campaign is still in `campaign.status`. */
   update(campaign: Campaign, draft: CampaignDraft, now: Date): Promise<Campaign | undefined>;
+}
+
+/** A campaign's life: its status, and its queued messages following a pause, a resume or a cancel. */
+export interface CampaignLife {
   move(campaign: Campaign, to: CampaignStatus, now: Date): Promise<Campaign | undefined>;
+  /** Paused: queued messages are held back; resumed: released; cancelled: held and queued ones cancelled. */
+  holdMessages(campaign: Campaign, now: Date): Promise<number>;
+  releaseMessages(campaign: Campaign, now: Date): Promise<number>;
+  cancelMessages(campaign: Campaign, now: Date): Promise<number>;
+}
+
+/** What a campaign's report and a dry run's price read. */
+export interface CampaignFigures {
+  stats(campaign: Campaign): Promise<CampaignStats>;
+  /** SMS parts of the account's messages handed to the SMSC since `since`, in these statuses (what a grid bills). */
+  partsSince(accountId: string, since: Date, statuses: readonly string[]): Promise<number>;
+}
+
+/** What the campaign runner feeds the outbox with. */
+export interface CampaignSending {
   /** Running campaigns, and scheduled ones whose time has come. */
   active(now: Date): Promise<Campaign[]>;
   /**
@@ -69,11 +90,7 @@ export interface CampaignStore {
   backlog(campaign: Campaign, dueBefore: Date): Promise<number>;
   /** Messages not yet settled with the operator (queued, held or being submitted). */
   unsettled(campaign: Campaign): Promise<number>;
-  /** Paused: queued messages are held back; resumed: released; cancelled: held and queued ones cancelled. */
-  holdMessages(campaign: Campaign, now: Date): Promise<number>;
-  releaseMessages(campaign: Campaign, now: Date): Promise<number>;
-  cancelMessages(campaign: Campaign, now: Date): Promise<number>;
-  stats(campaign: Campaign): Promise<CampaignStats>;
-  /** SMS parts of the account's messages handed to the SMSC since `since`, in these statuses (what a grid bills). */
-  partsSince(accountId: string, since: Date, statuses: readonly string[]): Promise<number>;
 }
+
+/** Every campaign port at once: what the PostgreSQL store implements and what `main.ts` hands out. */
+export interface CampaignStore extends CampaignDrafts, CampaignLife, CampaignFigures, CampaignSending {}
