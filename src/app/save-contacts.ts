@@ -28,20 +28,13 @@ import type {
   ContactList,
   ContactLists,
   ContactRemoval,
-  ContactStore,
   ImportRecord,
   Segment,
   Segments,
   StoredContact,
 } from './ports/contacts.ts';
 
-/** Every contact port: what the contact and import routes hand to the functions below. */
-export interface ContactDeps {
-  contacts: ContactStore;
-  clock: Clock;
-}
-
-/** What one function below reads: the contact ports `P` (and the clock, for those that write). */
+/** What one function below reads: the contact ports `P`, and the clock. */
 type Uses<P> = { contacts: P; clock: Clock };
 /** Finding the base a request names, as nearly every function below does first. */
 type FindBase = Pick<ContactBases, 'findBase'>;

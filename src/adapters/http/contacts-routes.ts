@@ -15,7 +15,6 @@ import {
   saveContacts,
   saveSegment,
   segmentsOf,
-  type ContactDeps,
   type ContactInput as ContactInputValue,
 } from '../../app/save-contacts.ts';
 import type { SegmentFilter as SegmentFilterValue } from '../../core/contacts/segment.ts';
@@ -36,12 +35,20 @@ import {
   SegmentParams,
 } from './campaign-schemas.ts';
 import type { Api } from './server.ts';
+import type { Clock } from '../../app/ports.ts';
+import type { Audiences, BaseContacts, ContactBases, ContactLists, ContactRemoval, Segments } from '../../app/ports/contacts.ts';
 
 const problem = { $ref: 'Problem#' };
 const tags = ['contacts'];
 
 /** Bases of contacts, their custom fields, contacts, lists and segments. */
-export async function contactRoutes(app: Api, deps: ContactDeps): Promise<void> {
+/** What the contact routes reach: everything of the contacts but imports and number hygiene. */
+type ContactRouteDeps = {
+  contacts: ContactBases & BaseContacts & ContactLists & Segments & Pick<ContactRemoval, 'removeNumbers'> & Pick<Audiences, 'countAudience'>;
+  clock: Clock;
+};
+
+export async function contactRoutes(app: Api, deps: ContactRouteDeps): Promise<void> {
   // The schemas of contacts, imports and campaigns are registered once, here (the other routes refer to them).
   for (const schema of campaignSchemas) app.addSchema(schema);
 

@@ -1,8 +1,8 @@
 import { Type } from '@sinclair/typebox';
 import { InvalidRequest } from '../../app/errors.ts';
-import { findImport, type RecordSource } from '../../app/import-contacts.ts';
-import type { ImportRecord } from '../../app/ports.ts';
-import { resumeUpload, rollbackImport, uploadContacts, type ContactDeps } from '../../app/save-contacts.ts';
+import { findImport, type ImportDeps, type RecordSource } from '../../app/import-contacts.ts';
+import type { ContactBases, ImportRecord } from '../../app/ports/contacts.ts';
+import { resumeUpload, rollbackImport, uploadContacts } from '../../app/save-contacts.ts';
 import type { ColumnTarget } from '../../core/contacts/types.ts';
 import { CsvFileError, openCsv, type CsvOptions } from '../csv/csv-source.ts';
 import { noticesCsv, rejectionsCsv } from '../csv/csv-write.ts';
@@ -30,7 +30,10 @@ const csvBody = {
 };
 
 /** Uploads of contact files: import, follow, resume, roll back, and download the rejected rows. */
-export async function importRoutes(app: Api, deps: ContactDeps): Promise<void> {
+/** What the import routes reach: the imports, and the base, fields and list an upload names. */
+type ImportRouteDeps = ImportDeps & { contacts: Pick<ContactBases, 'findBase'> };
+
+export async function importRoutes(app: Api, deps: ImportRouteDeps): Promise<void> {
   for (const schema of campaignSchemas) app.addSchema(schema);
 
   app.post(

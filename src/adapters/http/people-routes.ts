@@ -7,7 +7,7 @@ import type { FastifyRequest } from 'fastify';
 import { EmailTaken, InvalidRequest, InvalidState, NotFound, type FieldProblem } from '../../app/errors.ts';
 import { canDelegate, RIGHTS, unknownRights, type Right } from '../../core/access/rights.ts';
 import type { Account } from '../../app/ports/accounts.ts';
-import type { ApiKeyView, NewUser, PeopleStore, User, UserChanges } from '../../app/ports/people.ts';
+import type { ApiKeyView, PeopleStore, User } from '../../app/ports/people.ts';
 import { Forbidden } from './problem.ts';
 import { AccountIdentity } from './aggregator-routes.ts';
 import type { Api, HttpDeps } from './server.ts';

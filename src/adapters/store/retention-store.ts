@@ -1,6 +1,6 @@
 import type pg from 'pg';
 import { finalStatuses } from '../../core/message/status.ts';
-import type { AccountCutoffs, AccountRetention, RetentionPeriods, RetentionRule, RuleCounts } from '../../core/retention/index.ts';
+import type { AccountCutoffs, AccountRetention, RetentionPeriods, RuleCounts } from '../../core/retention/index.ts';
 import type { Db } from './database.ts';
 import { pseudonymSql, type Pseudonyms } from './pseudonym.ts';
 import type { RetentionStore } from '../../app/retention.ts';
