@@ -328,8 +328,18 @@ export interface Logger {
 // The other ports, one file per concern in ports/ (consumers import them from here or from their file).
 // ---------------------------------------------------------------------------------------------
 
+export * from './ports/accounts.ts';
+export * from './ports/alarms.ts';
 export * from './ports/audit.ts';
+export * from './ports/billing.ts';
 export * from './ports/campaigns.ts';
 export * from './ports/consent.ts';
 export * from './ports/contacts.ts';
+export * from './ports/email.ts';
 export * from './ports/mo.ts';
+export * from './ports/operator-costs.ts';
+export * from './ports/people.ts';
+export * from './ports/retention.ts';
+export * from './ports/smpp.ts';
+export * from './ports/statistics.ts';
+export * from './ports/webhooks.ts';
