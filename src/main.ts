@@ -170,7 +170,8 @@ export async function startRelais(config: Config, options: { log?: Logger; clock
     const moStore = new PgMoStore(db);
     const moDeps: MoDeps = { store: moStore, consents, findAccount: (id) => accounts.findById(id), submit, clock, log };
     const contacts = new PgContactStore(db, retention.pseudonyms);
-    const campaignDeps: CampaignDeps = { campaigns: new PgCampaignStore(db), contacts, submit, clock, tariff: campaignTariff(config.campaigns.tariff) };
+    const campaigns = new PgCampaignStore(db);
+    const campaignDeps: CampaignDeps = { campaigns, contacts, submit, clock, tariff: campaignTariff(config.campaigns.tariff) };
 
     let dispatcher: Dispatcher | undefined;
     // The alarms run with the billing sweep, once the mailer and the platform's SMS exist (set below).
@@ -227,7 +228,7 @@ export async function startRelais(config: Config, options: { log?: Logger; clock
         const account = await accounts.findById(id);
         return account && senderOf(account);
       };
-      const runner = new CampaignRunner({ ...campaignDeps, findSender, log, qualification }, options);
+      const runner = new CampaignRunner({ ...campaignDeps, campaigns, contacts, findSender, log, qualification }, options);
       runner.start();
       stops.push({ what: 'campaign runner', stop: () => runner.stop() });
     }

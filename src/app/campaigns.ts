@@ -8,13 +8,19 @@ import { compileTemplate, nextStatus, TemplateError, type CampaignAction, type T
 import type { CustomFieldDef } from '../core/contacts/types.ts';
 import { estimateMessage, type TariffGrid } from '../core/pricing/index.ts';
 import { InvalidRequest, InvalidState, NotFound, type FieldProblem } from './errors.ts';
-import type { Audience, Campaign, CampaignDraft, CampaignStats, CampaignStore, Clock, ContactBase, ContactStore, MessageClass } from './ports.ts';
+import type { Clock, MessageClass } from './ports.ts';
+import type { Campaign, CampaignDraft, CampaignDrafts, CampaignFigures, CampaignLife, CampaignStats } from './ports/campaigns.ts';
+import type { Audience, Audiences, ContactBase, ContactBases, ContactLists, Segments } from './ports/contacts.ts';
+
+/** What campaigns read of the contacts: the bases, lists and segment an audience names, and the audience itself. */
+export type CampaignContacts = Pick<ContactBases, 'findBase'> & Pick<ContactLists, 'findList'> & Pick<Segments, 'findSegment'> & Audiences;
 import { sendingAddress, type Sender, type SubmitDeps } from './submit-messages.ts';
 import { campaignMessage } from './campaign-message.ts';
 
 export interface CampaignDeps {
-  campaigns: CampaignStore;
-  contacts: ContactStore;
+  /** A client's side of the campaigns: drafts, their life, their figures (the runner adds the sending: run-campaigns.ts). */
+  campaigns: CampaignDrafts & CampaignLife & CampaignFigures;
+  contacts: CampaignContacts;
   submit: Pick<SubmitDeps, 'shortCodes' | 'consents' | 'notify' | 'route'>;
   clock: Clock;
   /** The grid campaigns are priced with (dry run, cost so far). */

@@ -31,6 +31,9 @@ export class IdempotencyKeyReused extends Error {
 /** The action does not apply to the resource in its current state (e.g. cancelling a message already sent). */
 export class InvalidState extends Error {}
 
+/** Raised when an e-mail address already belongs to a user (whatever its case). */
+export class EmailTaken extends Error {}
+
 /**
  * A prepaid account's credit cannot cover a message's worst-case cost (docs/billing.md): refused at the door (HTTP
  * 402, SMPP ESME_RSUBMITFAIL, SMTP 452); a campaign pauses. Amounts in micro-euros.

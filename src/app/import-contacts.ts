@@ -8,7 +8,8 @@ import { quotedForRecord, unstorableCharacter } from '../core/text/index.ts';
 import { checkMapping, MAX_CUSTOM_FIELDS, suggestMapping, toImportedRow } from '../core/contacts/index.ts';
 import type { ColumnTarget, CustomFieldDef } from '../core/contacts/types.ts';
 import { InvalidRequest, InvalidState, NotFound } from './errors.ts';
-import type { Clock, ContactBase, ContactList, ContactStore, ImportChunk, ImportRecord } from './ports.ts';
+import type { Clock } from './ports.ts';
+import type { ContactBase, ContactBases, ContactImports, ContactList, ContactLists, ImportChunk, ImportRecord } from './ports/contacts.ts';
 
 /** A parsed file, as the CSV adapter gives it: records in order, each with the line it starts on. */
 export interface RecordSource {
@@ -33,7 +34,8 @@ export interface ImportRequest {
 }
 
 export interface ImportDeps {
-  contacts: ContactStore;
+  /** The import's own port, and the fields and lists an import may add to its base. */
+  contacts: ContactImports & Pick<ContactBases, 'addCustomFields'> & Pick<ContactLists, 'findList' | 'createList'>;
   clock: Clock;
 }
 
@@ -223,7 +225,7 @@ export async function resumeImport(deps: ImportDeps, record: ImportRecord, base:
   return importContacts(deps, request, source);
 }
 
-export async function findImport(deps: Pick<ImportDeps, 'contacts'>, accountId: string, id: string): Promise<ImportRecord> {
+export async function findImport(deps: { contacts: Pick<ContactImports, 'getImport'> }, accountId: string, id: string): Promise<ImportRecord> {
   const record = await deps.contacts.getImport(accountId, id);
   if (!record) throw new NotFound(`import ${id}`);
   return record;

@@ -1,20 +1,15 @@
 /**
- * Ports: the small interfaces the use cases and the dispatcher need from the outside world.
- * The consumer declares them; adapters in src/adapters implement them. Each port documents its
+ * Ports: the small interfaces the use cases, the doors and the dispatcher need from the outside world.
+ * The consumer declares them; adapters in src/adapters implement them. The message, outbox and route ports and the
+ * operator link live here; the others, one file per concern, in ports/ (re-exported below). Each port documents its
  * contract as MUST / SHOULD; the contract test suites in test/contracts check every implementation.
  */
 import type { SendDay } from '../core/compliance/index.ts';
-import type { Attribution, ConsentEvent, ConsentEvidence, MarketingReceived, RecipientConsent } from '../core/consent/index.ts';
-
-export type { Attribution, MarketingReceived };
-import type { ColumnTarget, Contact, CustomFieldDef, ImportedRow } from '../core/contacts/types.ts';
-import type { SegmentFilter } from '../core/contacts/segment.ts';
-import type { CampaignStatus } from '../core/campaign/lifecycle.ts';
 import type { ReceiptState } from '../core/message/receipts.ts';
 import type { MessageClass } from '../core/message/status.ts';
 import type { LateAnswer, LinkAddress, LinkFailure, MobileOriginated, OutboundPart, Receipt, SubmitOutcome } from '../core/message/wire.ts';
 
-export type { CampaignStatus, LateAnswer, LinkAddress, LinkFailure, MessageClass, MobileOriginated, OutboundPart, Receipt, ReceiptState, SubmitOutcome };
+export type { LateAnswer, LinkAddress, LinkFailure, MessageClass, MobileOriginated, OutboundPart, Receipt, ReceiptState, SubmitOutcome };
 
 /** Time source. Everything that needs "now" gets it from here, so tests can drive time. */
 export interface Clock {
@@ -302,77 +297,6 @@ export interface OutboxStore {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Consent.
-// ---------------------------------------------------------------------------------------------
-
-/** Evidence to append to the consent ledger (core/consent); `dated` defaults to true (`occurredAt` came with it). */
-export type NewConsentEvent = Omit<ConsentEvidence, 'channel' | 'wording' | 'reference' | 'ip' | 'dated'> &
-  Partial<Pick<ConsentEvidence, 'channel' | 'wording' | 'reference' | 'ip' | 'dated'>>;
-
-/** What recording one piece of evidence did. */
-export interface RecordedConsent {
-  /** The event recorded, or the identical one already in the ledger. */
-  event: ConsentEvent;
-  /** Identical evidence was already recorded: nothing new. */
-  duplicate: boolean;
-  /** An opt-in (new or already recorded) that does not re-open consent: the recipient's opt-out that still stands. */
-  overruledBy: ConsentEvent | null;
-}
-
-/**
- * The consent ledger: append-only; `states` derives each recipient's state for a brand (its own events and
- * those for every brand, '*').
- */
-export interface ConsentStore {
-  /** Appends the evidence (identical evidence already recorded is not recorded twice), all or none. */
-  record(events: NewConsentEvent[], now: Date): Promise<RecordedConsent[]>;
-  /** Every event of a recipient for the account, oldest first. */
-  history(accountId: string, recipient: string): Promise<ConsentEvent[]>;
-  states(accountId: string, brand: string, recipients: readonly string[]): Promise<Map<string, RecipientConsent>>;
-}
-
-
-/** A received MO as stored, with what it asked for and whom it was attributed to. */
-export interface InboundRecord {
-  route: string;
-  mo: MobileOriginated;
-  intent: string;
-  keyword: string | null;
-  /** Whom it is for, one attribution per account (none: stored unattributed). */
-  attributions: readonly Attribution[];
-}
-
-export interface MoStore {
-  /**
-   * Stores an MO as received: a copy for each attributed account (each lists it, and its webhooks and SMPP
-   * receiver binds get it), or one unattributed. Returns the id of each account's copy (key null: unattributed).
-   */
-  recordInbound(record: InboundRecord): Promise<Map<string | null, string>>;
-  /**
-   * The marketing that reached `recipient` on `shortCode` between `since` and `until` (handed to the SMSC and not
-   * reported undelivered): the latest per account and brand.
-   */
-  marketingReceived(shortCode: string, recipient: string, since: Date, until: Date): Promise<MarketingReceived[]>;
-  /** The accounts that may send on `shortCode`. */
-  accountsOn(shortCode: string): Promise<string[]>;
-  /** Marketing messages to `recipient` on `shortCode` claimed and not yet answered by the SMSC. */
-  marketingInFlight(shortCode: string, recipient: string): Promise<number>;
-  /** The MOs attributed to an account, newest first, before the id `before` when given. */
-  listInbound(accountId: string, limit: number, before?: string, brands?: readonly string[]): Promise<InboundView[]>;
-}
-
-export interface InboundView {
-  id: string;
-  from: string;
-  to: string;
-  text: string;
-  intent: string;
-  keyword: string | null;
-  brand: string | null;
-  receivedAt: Date;
-}
-
-// ---------------------------------------------------------------------------------------------
 // Routes (operator links) and short codes.
 // ---------------------------------------------------------------------------------------------
 
@@ -442,296 +366,23 @@ export interface Logger {
   error(obj: object, msg?: string): void;
 }
 
-// ---------------------------------------------------------------------------------------------
-// Contacts, imports and campaigns.
-// ---------------------------------------------------------------------------------------------
-
-export interface ContactBase {
-  id: string;
-  accountId: string;
-  name: string;
-  customFields: CustomFieldDef[];
-  createdAt: Date;
-}
-
-export interface ContactList {
-  id: string;
-  baseId: string;
-  name: string;
-}
-
-export interface Segment {
-  id: string;
-  baseId: string;
-  name: string;
-  filter: SegmentFilter;
-}
-
-/** A stored contact, with its id (ordered: campaigns walk their audience by it). */
-export interface StoredContact extends Contact {
-  id: string;
-  lastActivityAt: Date | null;
-}
-
-/** How an import reads its file and what it records. */
-export interface ImportSettings {
-  encoding: string;
-  delimiter: string;
-  headers: string[] | null;
-  targets: ColumnTarget[];
-  /** Consent columns are recorded for this brand, with this channel and wording (the evidence). */
-  consent: { brand: string; channel: string | null; wording: string | null };
-}
-
-export type ImportStatus = 'running' | 'completed' | 'rolled-back';
-
-export interface ImportRecord {
-  id: string;
-  accountId: string;
-  baseId: string;
-  listId: string | null;
-  fileName: string | null;
-  status: ImportStatus;
-  settings: ImportSettings;
-  /** The furthest line of the file settled (stored or rejected); a resumed import skips every settled range. */
-  linesDone: number;
-  rowsInserted: number;
-  rowsMerged: number;
-  rowsRejected: number;
-  /** Consent events recorded (identical evidence already in the ledger is not recorded again). */
-  consents: number;
-  /** Opt-ins kept as evidence that did not re-open consent: the recipient had opted out (import notices). */
-  consentsNotReopened: number;
-  createdAt: Date;
-  finishedAt: Date | null;
-}
-
-export interface ImportRejection {
-  line: number;
-  reason: string;
-  raw: string;
-}
-
-/** A row the import kept, with something the client must know (an opt-in that did not re-open consent). */
-export interface ImportNotice {
-  line: number;
-  msisdn: string;
-  reason: string;
-}
-
-/** The rows of the file's lines `firstLine`..`lastLine`, settled in one transaction. */
-export interface ImportChunk {
-  rows: { line: number; row: ImportedRow }[];
-  rejections: ImportRejection[];
-  firstLine: number;
-  lastLine: number;
-}
-
-/** Who a campaign (or a segment count) is for: contacts of these bases, in any of the lists, matching the segment. */
-export interface Audience {
-  baseIds: string[];
-  listIds: string[];
-  segment: SegmentFilter | null;
-  /** The custom fields of the bases: the segment's conditions compare values of their types. */
-  customFields: CustomFieldDef[];
-}
-
-/** A contact of an audience, with what the guards need to know of it. */
-export interface AudienceMember {
-  contact: StoredContact;
-  /** The consent state for the brand (core/consent's rule): null when there is no event. */
-  consent: 'opt-in' | 'soft-opt-in' | 'opt-out' | null;
-  /** Local days (YYYY-MM-DD), from yesterday on, on which the recipient already has marketing slots for the brand. */
-  capDays: string[];
-}
-
-export interface AudienceScope {
-  accountId: string;
-  brand: string;
-  now: Date;
-}
-
-/**
- * Contract: every read and write is scoped to the account (a base of another account is not found); an import
- * chunk is settled whole or not at all (contacts, consent events, rejections and its line range together).
- */
-export interface ContactStore {
-  createBase(accountId: string, name: string, customFields: CustomFieldDef[], now: Date): Promise<ContactBase>;
-  /** By id or by name. */
-  findBase(accountId: string, idOrName: string): Promise<ContactBase | undefined>;
-  listBases(accountId: string): Promise<(ContactBase & { contacts: number })[]>;
-  /** Adds custom fields (a field of the same name must have the same type). */
-  addCustomFields(base: ContactBase, fields: CustomFieldDef[]): Promise<ContactBase>;
-  /** Inserts or merges contacts (non-empty fields replace the stored ones); how many were new and merged. */
-  upsertContacts(base: ContactBase, contacts: Contact[], now: Date): Promise<{ inserted: number; merged: number }>;
-  getContact(base: ContactBase, mobile: string): Promise<StoredContact | undefined>;
-  listContacts(base: ContactBase, afterId: string | undefined, limit: number): Promise<StoredContact[]>;
-  /** Deletes the numbers from the base, or from every base of the account; each removal audited with the reason. How many contacts. */
-  removeNumbers(accountId: string, mobiles: string[], reason: string, now: Date, base?: ContactBase): Promise<number>;
-
-  /**
-   * Number hygiene: removes, from every base of their account, the recipients whose messages failed with one of
-   * `errors` (receipt error codes per protocol) more than `limit` times since `since`; each removal audited.
-   */
-  removeUnreachable(errors: Readonly<Record<string, readonly string[]>>, limit: number, since: Date, reason: string, now: Date): Promise<number>;
-
-  createList(base: ContactBase, name: string, now: Date): Promise<ContactList>;
-  findList(base: ContactBase, idOrName: string): Promise<ContactList | undefined>;
-  listLists(base: ContactBase): Promise<(ContactList & { members: number })[]>;
-  addToList(list: ContactList, mobiles: string[]): Promise<number>;
-
-  saveSegment(base: ContactBase, name: string, filter: SegmentFilter, now: Date): Promise<Segment>;
-  findSegment(base: ContactBase, idOrName: string): Promise<Segment | undefined>;
-  listSegments(base: ContactBase): Promise<Segment[]>;
-
-  /** Contacts in the audience, and distinct mobiles among them. */
-  countAudience(audience: Audience, scope: AudienceScope): Promise<{ contacts: number; recipients: number }>;
-  /** The next `limit` contacts of the audience after the contact id `afterId` ('0' for the first), by id. */
-  audience(audience: Audience, scope: AudienceScope, afterId: string, limit: number): Promise<AudienceMember[]>;
-
-  startImport(input: { accountId: string; baseId: string; listId: string | null; fileName: string | null; settings: ImportSettings }, now: Date): Promise<ImportRecord>;
-  getImport(accountId: string, id: string): Promise<ImportRecord | undefined>;
-  /**
-   * Settles a chunk whole (contacts, consent events, rejected rows, its line range, the counters); chunks of one
-   * import may be settled concurrently. InvalidState when the import is no longer running or the range is taken.
-   */
-  settleImportChunk(record: ImportRecord, chunk: ImportChunk, now: Date): Promise<ImportRecord>;
-  /** The line ranges already settled, in order: what a resume skips. */
-  settledRanges(record: ImportRecord): Promise<{ firstLine: number; lastLine: number }[]>;
-  finishImport(record: ImportRecord, now: Date): Promise<ImportRecord>;
-  /** Removes the contacts the import created, restores those it merged, retracts the opt-ins it declared. */
-  rollbackImport(record: ImportRecord, now: Date): Promise<ImportRecord>;
-  rejections(record: ImportRecord): AsyncIterable<ImportRejection>;
-  notices(record: ImportRecord): AsyncIterable<ImportNotice>;
-}
-
-/** What a client writes of a campaign (everything but its life). */
-export interface CampaignDraft {
-  name: string;
-  class: MessageClass;
-  brand: string;
-  shortCode: string;
-  /** The short code, or an alphanumeric sender ID. */
-  sender: string;
-  /** The message, with merge fields (core/campaign). */
-  template: string;
-  /** `qualify`: the recipients are qualified before they are sent to, terminated numbers left out (docs/operators.md). */
-  audience: { baseIds: string[]; listIds: string[]; segmentId: string | null; qualify?: boolean };
-  /** When it should start; null: when launched. */
-  sendAt: Date | null;
-}
-
-export interface Campaign extends CampaignDraft {
-  id: string;
-  accountId: string;
-  status: CampaignStatus;
-  /** The last contact id queued: sending resumes after it. */
-  cursor: string;
-  /** Messages queued so far (suppressed ones included). */
-  queued: number;
-  createdAt: Date;
-  startedAt: Date | null;
-  finishedAt: Date | null;
-}
-
-export interface CampaignStats {
-  /** Messages by status (queued, held, submitting, submitted, delivered, undeliverable…, suppressed). */
-  byStatus: Record<string, number>;
-  /** Messages not delivered, by reason (error code or the compliance rule that suppressed them). */
-  failedByReason: Record<string, number>;
-  /** SMS parts by message status (what is billed: sent or delivered ones, per the tariff). */
-  partsByStatus: Record<string, number>;
-  /** Recipients of the campaign who sent STOP after it started. */
-  stopsAfter: number;
-}
-
-/**
- * Contract: reads are scoped to the account; `move` changes a campaign's status only from the status the caller
- * saw (a concurrent change wins, the caller gets undefined); `queueChunk` queues a campaign's next recipients
- * exactly once, in one transaction with the cursor.
- */
-export interface CampaignStore {
-  create(accountId: string, draft: CampaignDraft, now: Date): Promise<Campaign>;
-  get(accountId: string, id: string): Promise<Campaign | undefined>;
-  list(accountId: string): Promise<Campaign[]>;
-  /** Replaces the draft's content while the campaign is still in `campaign.status`. */
-  update(campaign: Campaign, draft: CampaignDraft, now: Date): Promise<Campaign | undefined>;
-  move(campaign: Campaign, to: CampaignStatus, now: Date): Promise<Campaign | undefined>;
-  /** Running campaigns, and scheduled ones whose time has come. */
-  active(now: Date): Promise<Campaign[]>;
-  /**
-   * Queues messages for the contacts after `campaign.cursor` up to `toCursor`; false (nothing written) when the
-   * cursor moved or the campaign is no longer running. Recipients already queued by this campaign (the same
-   * number in two bases) are skipped.
-   */
-  queueChunk(campaign: Campaign, toCursor: string, messages: NewMessage[], now: Date): Promise<boolean>;
-  /** The campaign's messages waiting in the outbox (queued) and due before `dueBefore`: what the links have ahead. */
-  backlog(campaign: Campaign, dueBefore: Date): Promise<number>;
-  /** Messages not yet settled with the operator (queued, held or being submitted). */
-  unsettled(campaign: Campaign): Promise<number>;
-  /** Paused: queued messages are held back; resumed: released; cancelled: held and queued ones cancelled. */
-  holdMessages(campaign: Campaign, now: Date): Promise<number>;
-  releaseMessages(campaign: Campaign, now: Date): Promise<number>;
-  cancelMessages(campaign: Campaign, now: Date): Promise<number>;
-  stats(campaign: Campaign): Promise<CampaignStats>;
-  /** SMS parts of the account's messages handed to the SMSC since `since`, in these statuses (what a grid bills). */
-  partsSince(accountId: string, since: Date, statuses: readonly string[]): Promise<number>;
-}
 
 // ---------------------------------------------------------------------------------------------
-// Audit trail: who did what, on behalf of which account, from where, with what result (docs/accounts.md).
+// The other ports, one file per concern in ports/ (consumers import them from here or from their file).
 // ---------------------------------------------------------------------------------------------
 
-export type ActorKind = 'user' | 'key' | 'staff' | 'cli' | 'system' | 'anonymous';
-export type AuditResult = 'ok' | 'refused' | 'failed';
-
-/** One operation, as the trail keeps it. */
-export interface AuditEntry {
-  at: Date;
-  /** The account acted on (null: none, e.g. a request refused before its account was known). */
-  accountId: string | null;
-  actor: { kind: ActorKind; id: string | null; label: string | null };
-  ip: string | null;
-  /** What was done, e.g. `campaigns.launch`, `webhooks.delete`, `consents.export`. */
-  action: string;
-  object: { type: string; id: string } | null;
-  result: AuditResult;
-  /** The HTTP status, when the operation came over HTTP. */
-  status: number | null;
-  detail: Record<string, unknown> | null;
-}
-
-export interface AuditFilter {
-  /** Only this account's entries (undefined: every account, for the aggregator). */
-  accountId?: string;
-  from?: Date;
-  to?: Date;
-  /** The actor's id or label, or its kind. */
-  actor?: string;
-  /** An action, or every action under it (`campaigns` matches `campaigns.launch`). */
-  action?: string;
-  /** The object's id, or `type:id`. */
-  object?: string;
-  result?: AuditResult;
-}
-
-export interface AuditCursor {
-  at: Date;
-  id: string;
-}
-
-/**
- * Contract:
- * - `record` MUST make the entry durable before it resolves; entries are never changed or removed afterwards,
- *   except by `purgeBefore` (the retention job), which MUST only remove entries older than a year.
- * - `list` MUST return the newest entries first, after the cursor when given, never another account's when the
- *   filter names an account.
- */
-export interface AuditTrail {
-  record(entry: AuditEntry): Promise<void>;
-  list(filter: AuditFilter, after: AuditCursor | undefined, limit: number): Promise<(AuditEntry & { id: string })[]>;
-  /** Every entry the filter matches, newest first, page by page (for exports). */
-  all(filter: AuditFilter): AsyncIterable<AuditEntry & { id: string }>;
-  /** Removes the entries older than `cutoff` (at least a year ago); how many. */
-  purgeBefore(cutoff: Date): Promise<number>;
-}
+export * from './ports/accounts.ts';
+export * from './ports/alarms.ts';
+export * from './ports/audit.ts';
+export * from './ports/billing.ts';
+export * from './ports/campaigns.ts';
+export * from './ports/consent.ts';
+export * from './ports/contacts.ts';
+export * from './ports/email.ts';
+export * from './ports/mo.ts';
+export * from './ports/operator-costs.ts';
+export * from './ports/people.ts';
+export * from './ports/retention.ts';
+export * from './ports/smpp.ts';
+export * from './ports/statistics.ts';
+export * from './ports/webhooks.ts';

@@ -5,9 +5,9 @@
 import { compileTemplate, previewTemplate, type TemplatePreview } from '../core/campaign/index.ts';
 import { hasStopMention } from '../core/compliance/index.ts';
 import type { Contact } from '../core/contacts/index.ts';
-import { audienceOf, resolveAudience, type AudienceInput } from './campaigns.ts';
+import { audienceOf, resolveAudience, type AudienceInput, type CampaignContacts } from './campaigns.ts';
 import { InvalidRequest, type FieldProblem } from './errors.ts';
-import type { Clock, ContactStore } from './ports.ts';
+import type { Clock } from './ports.ts';
 
 export interface PreviewRequest extends AudienceInput {
   text: string;
@@ -34,7 +34,7 @@ const PREVIEW_PAGE = 10_000;
 const SAMPLES = 3;
 
 /** Throws TemplateError (core/campaign) when the text has mistakes, each with its position. */
-export async function previewText(deps: { contacts: ContactStore; clock: Clock }, accountId: string, request: PreviewRequest): Promise<TextPreview> {
+export async function previewText(deps: { contacts: CampaignContacts; clock: Clock }, accountId: string, request: PreviewRequest): Promise<TextPreview> {
   const problems: FieldProblem[] = [];
   const { bases, listIds, segmentId } = await resolveAudience(deps, accountId, request, problems);
   if (problems.length > 0) throw new InvalidRequest(problems);

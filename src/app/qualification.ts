@@ -7,7 +7,8 @@
  */
 import { checkAll, mobileOf } from './check-all.ts';
 import { InvalidRequest, NotFound, type FieldProblem } from './errors.ts';
-import type { Clock, ContactStore } from './ports.ts';
+import type { Clock } from './ports.ts';
+import type { BaseContacts, ContactBases, ContactRemoval } from './ports/contacts.ts';
 
 export type LineState = 'valid' | 'unknown' | 'terminated';
 
@@ -52,7 +53,7 @@ export interface QualificationStore {
 export interface QualificationDeps {
   lookup: OperatorLookup;
   store: QualificationStore;
-  contacts: Pick<ContactStore, 'findBase' | 'listContacts' | 'removeNumbers'>;
+  contacts: Pick<ContactBases, 'findBase'> & Pick<BaseContacts, 'listContacts'> & Pick<ContactRemoval, 'removeNumbers'>;
   clock: Clock;
   /** How long a qualification holds, in days. */
   ttlDays: number;

@@ -9,7 +9,8 @@
 import { accountCutoffs, effectivePeriods, platformCutoffs, zeroCounts, type AccountCutoffs, type AccountRetention, type RuleCounts } from '../core/retention/index.ts';
 import { MsisdnError, parseMsisdn } from '../core/numbers/index.ts';
 import { InvalidRequest, InvalidState } from './errors.ts';
-import type { AuditTrail, Clock } from './ports.ts';
+import type { Clock } from './ports.ts';
+import type { AuditRecorder } from './ports/audit.ts';
 
 /** What a run needs of the store (adapters/store/retention-store.ts). */
 export interface RetentionStore {
@@ -164,6 +165,6 @@ export async function erasePerson<D, E>(
 }
 
 /** An audit entry for what the CLI does (the HTTP API's are written by its hook). */
-export async function auditCli(audit: AuditTrail, clock: Clock, action: string, accountId: string | null, detail: Record<string, unknown>): Promise<void> {
+export async function auditCli(audit: AuditRecorder, clock: Clock, action: string, accountId: string | null, detail: Record<string, unknown>): Promise<void> {
   await audit.record({ at: clock.now(), accountId, actor: { kind: 'cli', id: null, label: process.env.USER ?? null }, ip: null, action, object: null, result: 'ok', status: null, detail });
 }

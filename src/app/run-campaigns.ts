@@ -10,11 +10,17 @@ import { HYGIENE_WINDOW_DAYS, UNKNOWN_SUBSCRIBER_ERRORS, UNKNOWN_SUBSCRIBER_LIMI
 import { audienceOf, templateOf, type CampaignDeps } from './campaigns.ts';
 import { InsufficientCredit } from './errors.ts';
 import { campaignMessage } from './campaign-message.ts';
-import type { Campaign, Logger } from './ports.ts';
+import type { Logger } from './ports.ts';
+import type { Campaign, CampaignSending } from './ports/campaigns.ts';
+import type { ContactRemoval } from './ports/contacts.ts';
 import { qualifyMobiles, type QualificationDeps } from './qualification.ts';
 import type { Sender } from './submit-messages.ts';
 
 export interface RunnerDeps extends CampaignDeps {
+  /** Besides the client's side, the sending: active campaigns, their chunks and their backlog. */
+  campaigns: CampaignDeps['campaigns'] & CampaignSending;
+  /** Besides the audiences, number hygiene: unreachable numbers leave the contacts. */
+  contacts: CampaignDeps['contacts'] & Pick<ContactRemoval, 'removeUnreachable'>;
   findSender(accountId: string): Promise<Sender | undefined>;
   log: Logger;
   /** For the campaigns qualified before sending (docs/operators.md, "Qualification"). */

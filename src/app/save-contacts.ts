@@ -17,13 +17,27 @@ import {
 import { checkSegmentFilter, type Condition, type SegmentFilter } from '../core/contacts/segment.ts';
 import { checkAll, mobileOf, requiredMobile, type Checked } from './check-all.ts';
 import { InvalidRequest, InvalidState, NotFound, type FieldProblem } from './errors.ts';
-import { findImport, importContacts, resumeImport, type RecordSource } from './import-contacts.ts';
-import type { Clock, ContactBase, ContactList, ContactStore, ImportRecord, Segment, StoredContact } from './ports.ts';
+import { findImport, importContacts, resumeImport, type ImportDeps, type RecordSource } from './import-contacts.ts';
+import type { Clock } from './ports.ts';
+import type {
+  Audiences,
+  BaseContacts,
+  ContactBase,
+  ContactBases,
+  ContactImports,
+  ContactList,
+  ContactLists,
+  ContactRemoval,
+  ImportRecord,
+  Segment,
+  Segments,
+  StoredContact,
+} from './ports/contacts.ts';
 
-export interface ContactDeps {
-  contacts: ContactStore;
-  clock: Clock;
-}
+/** What one function below reads: the contact ports `P`, and the clock. */
+type Uses<P> = { contacts: P; clock: Clock };
+/** Finding the base a request names, as nearly every function below does first. */
+type FindBase = Pick<ContactBases, 'findBase'>;
 
 /** Contacts one request may save, numbers one request may remove or add to a list. */
 export const MAX_CONTACTS_BATCH = 10_000;
@@ -37,7 +51,7 @@ export const TERMINATED = 'number terminated (reported by the client)';
 // Bases and custom fields
 // ---------------------------------------------------------------------------------------------
 
-export async function createBase(deps: ContactDeps, accountId: string, input: { name: string; customFields?: CustomFieldDef[] }): Promise<ContactBase> {
+export async function createBase(deps: Uses<Pick<ContactBases, 'findBase' | 'createBase'>>, accountId: string, input: { name: string; customFields?: CustomFieldDef[] }): Promise<ContactBase> {
   const name = input.name.trim();
   const problems = [...(name === '' ? [{ field: '/name', reason: 'a base needs a name' }] : []), ...fieldProblems(input.customFields ?? [], [], '/customFields')];
   if (problems.length > 0) throw new InvalidRequest(problems);
@@ -46,21 +60,21 @@ export async function createBase(deps: ContactDeps, accountId: string, input: { 
 }
 
 /** A base by id or name, or NotFound. */
-export async function baseOf(deps: Pick<ContactDeps, 'contacts'>, accountId: string, idOrName: string): Promise<ContactBase> {
+export async function baseOf(deps: { contacts: FindBase }, accountId: string, idOrName: string): Promise<ContactBase> {
   const base = await deps.contacts.findBase(accountId, idOrName);
   if (!base) throw new NotFound(`contact base "${idOrName}"`);
   return base;
 }
 
 /** A base with how many contacts it holds. */
-export async function describeBase(deps: Pick<ContactDeps, 'contacts'>, accountId: string, idOrName: string): Promise<ContactBase & { contacts: number }> {
+export async function describeBase(deps: { contacts: Pick<ContactBases, 'findBase' | 'listBases'> }, accountId: string, idOrName: string): Promise<ContactBase & { contacts: number }> {
   const base = await baseOf(deps, accountId, idOrName);
   const counted = (await deps.contacts.listBases(accountId)).find((b) => b.id === base.id);
   return { ...base, contacts: counted?.contacts ?? 0 };
 }
 
 /** Adds custom fields; one the base already has is accepted when it has the same type. */
-export async function addFields(deps: ContactDeps, accountId: string, idOrName: string, fields: CustomFieldDef[]): Promise<ContactBase> {
+export async function addFields(deps: Uses<Pick<ContactBases, 'findBase' | 'addCustomFields'>>, accountId: string, idOrName: string, fields: CustomFieldDef[]): Promise<ContactBase> {
   const base = await baseOf(deps, accountId, idOrName);
   const problems = fieldProblems(fields, base.customFields, '/fields');
   if (problems.length > 0) throw new InvalidRequest(problems);
@@ -103,7 +117,7 @@ export interface ContactInput {
 
 /** Inserts or merges contacts (non-empty fields replace the stored ones), all or none. `where(i)` prefixes a problem's field. */
 export async function saveContacts(
-  deps: ContactDeps,
+  deps: Uses<FindBase & Pick<BaseContacts, 'upsertContacts'>>,
   accountId: string,
   idOrName: string,
   inputs: readonly ContactInput[],
@@ -170,7 +184,7 @@ async function mobilesOf(typed: readonly string[]): Promise<string[]> {
   );
 }
 
-export async function findContact(deps: ContactDeps, accountId: string, idOrName: string, typedMobile: string): Promise<StoredContact> {
+export async function findContact(deps: { contacts: FindBase & Pick<BaseContacts, 'getContact'> }, accountId: string, idOrName: string, typedMobile: string): Promise<StoredContact> {
   const base = await baseOf(deps, accountId, idOrName);
   const mobile = requiredMobile(typedMobile, '/mobile');
   const contact = await deps.contacts.getContact(base, mobile);
@@ -179,14 +193,14 @@ export async function findContact(deps: ContactDeps, accountId: string, idOrName
 }
 
 /** A page of a base's contacts by id, and the id to continue after (null on the last page). */
-export async function listContacts(deps: ContactDeps, accountId: string, idOrName: string, after: string | undefined, limit: number): Promise<{ contacts: StoredContact[]; next: string | null }> {
+export async function listContacts(deps: { contacts: FindBase & Pick<BaseContacts, 'listContacts'> }, accountId: string, idOrName: string, after: string | undefined, limit: number): Promise<{ contacts: StoredContact[]; next: string | null }> {
   const base = await baseOf(deps, accountId, idOrName);
   const contacts = await deps.contacts.listContacts(base, after, limit);
   return { contacts, next: contacts.length === limit ? contacts.at(-1)!.id : null };
 }
 
 /** Removes one contact from a base (the removal is audited); NotFound when the base has no such number. */
-export async function removeContact(deps: ContactDeps, accountId: string, idOrName: string, typedMobile: string): Promise<void> {
+export async function removeContact(deps: Uses<FindBase & Pick<ContactRemoval, 'removeNumbers'>>, accountId: string, idOrName: string, typedMobile: string): Promise<void> {
   const base = await baseOf(deps, accountId, idOrName);
   const mobile = requiredMobile(typedMobile, '/mobile');
   const removed = await deps.contacts.removeNumbers(accountId, [mobile], REMOVED_BY_CLIENT, deps.clock.now(), base);
@@ -194,7 +208,7 @@ export async function removeContact(deps: ContactDeps, accountId: string, idOrNa
 }
 
 /** Numbers known to be terminated leave every base of the account at once (DOMAIN rule 10); how many contacts went. */
-export async function removeTerminated(deps: ContactDeps, accountId: string, typed: readonly string[]): Promise<number> {
+export async function removeTerminated(deps: Uses<Pick<ContactRemoval, 'removeNumbers'>>, accountId: string, typed: readonly string[]): Promise<number> {
   const mobiles = await mobilesOf(typed);
   return deps.contacts.removeNumbers(accountId, [...new Set(mobiles)], TERMINATED, deps.clock.now());
 }
@@ -203,7 +217,7 @@ export async function removeTerminated(deps: ContactDeps, accountId: string, typ
 // Lists and segments
 // ---------------------------------------------------------------------------------------------
 
-export async function createList(deps: ContactDeps, accountId: string, idOrName: string, name: string): Promise<ContactList> {
+export async function createList(deps: Uses<FindBase & Pick<ContactLists, 'findList' | 'createList'>>, accountId: string, idOrName: string, name: string): Promise<ContactList> {
   const base = await baseOf(deps, accountId, idOrName);
   const trimmed = name.trim();
   if (trimmed === '') throw new InvalidRequest([{ field: '/name', reason: 'a list needs a name' }]);
@@ -211,12 +225,12 @@ export async function createList(deps: ContactDeps, accountId: string, idOrName:
   return deps.contacts.createList(base, trimmed, deps.clock.now());
 }
 
-export async function listsOf(deps: ContactDeps, accountId: string, idOrName: string): Promise<(ContactList & { members: number })[]> {
+export async function listsOf(deps: { contacts: FindBase & Pick<ContactLists, 'listLists'> }, accountId: string, idOrName: string): Promise<(ContactList & { members: number })[]> {
   return deps.contacts.listLists(await baseOf(deps, accountId, idOrName));
 }
 
 /** Adds the base's contacts with these numbers to the list (numbers not in the base are left out); how many joined. */
-export async function addMembers(deps: ContactDeps, accountId: string, idOrName: string, listIdOrName: string, typed: readonly string[]): Promise<number> {
+export async function addMembers(deps: { contacts: FindBase & Pick<ContactLists, 'findList' | 'addToList'> }, accountId: string, idOrName: string, listIdOrName: string, typed: readonly string[]): Promise<number> {
   const base = await baseOf(deps, accountId, idOrName);
   const list = await deps.contacts.findList(base, listIdOrName);
   if (!list) throw new NotFound(`list "${listIdOrName}" in base "${base.name}"`);
@@ -227,7 +241,7 @@ export async function addMembers(deps: ContactDeps, accountId: string, idOrName:
  * Saves a segment (a segment of the same name is replaced), its filter checked against the base's fields; an
  * `inList` condition may name the list or give its id, and is stored with the id.
  */
-export async function saveSegment(deps: ContactDeps, accountId: string, idOrName: string, name: string, filter: SegmentFilter): Promise<Segment> {
+export async function saveSegment(deps: Uses<FindBase & Pick<ContactLists, 'findList'> & Pick<Segments, 'saveSegment'>>, accountId: string, idOrName: string, name: string, filter: SegmentFilter): Promise<Segment> {
   const base = await baseOf(deps, accountId, idOrName);
   const problems: FieldProblem[] = checkSegmentFilter(filter, base.customFields).map(segmentProblem);
   if (name.trim() === '') problems.unshift({ field: '/name', reason: 'a segment needs a name' });
@@ -251,12 +265,12 @@ function segmentProblem(problem: string): FieldProblem {
   return at ? { field: `/filter/conditions/${at[1]}`, reason: at[2]! } : { field: '/filter', reason: problem };
 }
 
-export async function segmentsOf(deps: ContactDeps, accountId: string, idOrName: string): Promise<Segment[]> {
+export async function segmentsOf(deps: { contacts: FindBase & Pick<Segments, 'listSegments'> }, accountId: string, idOrName: string): Promise<Segment[]> {
   return deps.contacts.listSegments(await baseOf(deps, accountId, idOrName));
 }
 
 /** The contacts a segment selects now, and the distinct mobiles among them; consent conditions are read for `brand`. */
-export async function countSegment(deps: ContactDeps, accountId: string, idOrName: string, segmentIdOrName: string, brand: string): Promise<{ contacts: number; recipients: number }> {
+export async function countSegment(deps: Uses<FindBase & Pick<Segments, 'findSegment'> & Pick<Audiences, 'countAudience'>>, accountId: string, idOrName: string, segmentIdOrName: string, brand: string): Promise<{ contacts: number; recipients: number }> {
   const base = await baseOf(deps, accountId, idOrName);
   const segment = await deps.contacts.findSegment(base, segmentIdOrName);
   if (!segment) throw new NotFound(`segment "${segmentIdOrName}" in base "${base.name}"`);
@@ -281,19 +295,19 @@ export interface UploadRequest {
 }
 
 /** Imports a file into a base named by id or name (importContacts checks the mapping before writing anything). */
-export async function uploadContacts(deps: ContactDeps, upload: UploadRequest, source: RecordSource): Promise<ImportRecord> {
+export async function uploadContacts(deps: Uses<FindBase & ImportDeps['contacts']>, upload: UploadRequest, source: RecordSource): Promise<ImportRecord> {
   const base = await baseOf(deps, upload.accountId, upload.base);
   return importContacts(deps, { accountId: upload.accountId, base, list: upload.list ?? null, fileName: upload.fileName ?? null, mapping: upload.mapping, consent: upload.consent }, source);
 }
 
 /** Goes on with an interrupted import, reading the same file again: the lines already settled are skipped. */
-export async function resumeUpload(deps: ContactDeps, accountId: string, id: string, source: (record: ImportRecord) => Promise<RecordSource>): Promise<ImportRecord> {
+export async function resumeUpload(deps: Uses<FindBase & ImportDeps['contacts']>, accountId: string, id: string, source: (record: ImportRecord) => Promise<RecordSource>): Promise<ImportRecord> {
   const record = await findImport(deps, accountId, id);
   return resumeImport(deps, record, await baseOf(deps, accountId, record.baseId), await source(record));
 }
 
 /** Removes the contacts the import created, restores those it merged, withdraws the opt-ins it recorded. */
-export async function rollbackImport(deps: ContactDeps, accountId: string, id: string): Promise<ImportRecord> {
+export async function rollbackImport(deps: Uses<Pick<ContactImports, 'getImport' | 'rollbackImport'>>, accountId: string, id: string): Promise<ImportRecord> {
   const record = await findImport(deps, accountId, id);
   return deps.contacts.rollbackImport(record, deps.clock.now());
 }

@@ -20,7 +20,8 @@ import {
   type SessionLifetime,
 } from '../core/access/sign-in.ts';
 import { InvalidRequest, InvalidState, NotFound } from './errors.ts';
-import type { AuditTrail, Clock } from './ports.ts';
+import type { Clock } from './ports.ts';
+import type { AuditRecorder } from './ports/audit.ts';
 
 export { generatePassword };
 
@@ -124,7 +125,7 @@ export interface SignInStore {
 export interface SignInDeps {
   store: SignInStore;
   clock: Clock;
-  audit: AuditTrail;
+  audit: AuditRecorder;
   mailer: Mailer;
   /** Sends a transactional SMS on the platform's own traffic (the one-time code of the second factor). */
   sendSms: (to: string, text: string) => Promise<void>;

@@ -22,7 +22,8 @@ import { actOnCampaign, campaignReport, createCampaign, type CampaignDeps, type 
 import { InvalidRequest } from '../app/errors.ts';
 import { importContacts } from '../app/import-contacts.ts';
 import { planCampaign, recipientDecisions } from '../app/plan-campaign.ts';
-import type { ContactStore, ImportRecord } from '../app/ports.ts';
+import type { ContactBases, ContactImports, ContactRemoval, ImportRecord } from '../app/ports/contacts.ts';
+import type { ImportDeps } from '../app/import-contacts.ts';
 import type { ColumnTarget } from '../core/contacts/types.ts';
 import { parseMsisdn } from '../core/numbers/index.ts';
 import { campaignTariff, systemClock } from '../main.ts';
@@ -112,7 +113,7 @@ function registerImports(program: Command): void {
         console.log(JSON.stringify((await contacts.getImport(account.id, id)) ?? fail(`no import ${id}`), null, 2));
       });
     });
-  const files: [string, string, (contacts: ContactStore, record: ImportRecord) => AsyncIterable<string>][] = [
+  const files: [string, string, (contacts: Pick<ContactImports, 'rejections' | 'notices'>, record: ImportRecord) => AsyncIterable<string>][] = [
     ['errors', 'print the rejected rows as CSV: line, reason, row', (contacts, record) => rejectionsCsv(contacts.rejections(record))],
     [
       'notices',
@@ -264,12 +265,15 @@ function registerCampaigns(program: Command): void {
     });
 }
 
+/** What the contact and campaign commands read: the campaigns' ports, and the bases and imports they start and follow. */
+type ContactCommandDeps = CampaignDeps & { contacts: CampaignDeps['contacts'] & ImportDeps['contacts'] & Pick<ContactBases, 'createBase'> & Pick<ContactRemoval, 'removeNumbers'> };
+
 /** The account by name and what the contact and campaign commands need; messages queued are picked up by the running Relais. */
-async function withContacts(config: Config, accountName: string, work: (deps: CampaignDeps, account: Account, audit: CliAudit) => Promise<void>): Promise<void> {
+async function withContacts(config: Config, accountName: string, work: (deps: ContactCommandDeps, account: Account, audit: CliAudit) => Promise<void>): Promise<void> {
   await withStore(config, async (accounts: PgAccountStore, db: Db) => {
     const account = (await accounts.findByName(accountName)) ?? fail(`no account named "${accountName}"`);
     const shortCodes = new Map((await new PgRouteStore(db).shortCodes()).map((s) => [s.number, s]));
-    const deps: CampaignDeps = {
+    const deps: ContactCommandDeps = {
       campaigns: new PgCampaignStore(db),
       contacts: new PgContactStore(db),
       submit: { shortCodes: () => shortCodes, consents: new PgConsentStore(db), notify: () => undefined },

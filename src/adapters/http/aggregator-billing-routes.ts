@@ -3,7 +3,7 @@ import { InvalidRequest, InvalidState } from '../../app/errors.ts';
 import { operatorContractProblems, operatorCountsOf, type MarginReport, type OperatorContract } from '../../core/billing/index.ts';
 import { readCsvText } from '../csv/small-csv.ts';
 import { BOM, csvField } from '../csv/csv-write.ts';
-import type { PgOperatorCostStore } from '../store/operator-cost-store.ts';
+import type { OperatorCosts } from '../../app/ports/operator-costs.ts';
 import { sendCsv } from './csv-reply.ts';
 import type { Api, HttpDeps } from './server.ts';
 
@@ -68,7 +68,7 @@ async function smallBody(body: unknown): Promise<string> {
   return Buffer.concat(chunks).toString('utf8');
 }
 
-function store(deps: HttpDeps): PgOperatorCostStore {
+function store(deps: HttpDeps): OperatorCosts {
   if (!deps.operatorCosts) throw new InvalidState('operator costs are not wired in this process');
   return deps.operatorCosts;
 }

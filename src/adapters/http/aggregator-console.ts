@@ -9,7 +9,7 @@ import type { FastifyRequest } from 'fastify';
 import type { StaffRole } from '../../core/access/rights.ts';
 import { csrfMatches, resolveSession } from '../../app/sign-in.ts';
 import { periodFigures, periodStarts, STATISTICS_ZONE } from '../../core/statistics/summary.ts';
-import type { PgStatisticsStore } from '../store/statistics-store.ts';
+import type { PlatformStatistics } from '../../app/ports/statistics.ts';
 import { routesOf, type LinkState, type RouteStore } from '../../app/ports.ts';
 import { NotFound } from '../../app/errors.ts';
 import { Forbidden, Unauthorized } from './problem.ts';
@@ -20,7 +20,7 @@ const problem = { $ref: 'Problem#' };
 
 /** What the console needs beyond the API's own dependencies (main.ts wires them). */
 export interface ConsoleDeps {
-  statistics?: PgStatisticsStore | undefined;
+  statistics?: PlatformStatistics | undefined;
   routes?: RouteStore | undefined;
   /** The links this process holds (its dispatcher's), with their state now; absent: no dispatcher here. */
   links?: (() => { route: string; state: LinkState; freeWindow: number }[]) | undefined;

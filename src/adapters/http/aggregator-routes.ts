@@ -1,8 +1,8 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { settingsProblems, type SettingsChange } from '../../app/account-settings.ts';
-import { InvalidRequest, InvalidState, NotFound } from '../../app/errors.ts';
+import { EmailTaken, InvalidRequest, InvalidState, NotFound } from '../../app/errors.ts';
 import { accountOptions } from '../../app/guard-message.ts';
-import type { Account, AccountChanges, AccountStatus } from '../store/account-store.ts';
+import type { Account, AccountAdministration, AccountChanges, AccountStatus } from '../../app/ports/accounts.ts';
 import { planProblems, type PricePlan } from '../../core/billing/index.ts';
 import { compact, identityProblems } from '../../core/access/identity.ts';
 import { Credit, presentCredit } from './billing-routes.ts';
@@ -14,19 +14,11 @@ import { aggregatorBillingRoutes } from './aggregator-billing-routes.ts';
 import { aggregatorRetentionRoutes } from './retention-routes.ts';
 import { reportRoutes } from './report-routes.ts';
 import { numberingRoutes } from './numbering-routes.ts';
-import { EmailTaken } from '../store/user-store.ts';
 import type { Api, HttpDeps } from './server.ts';
 import { consoleRoutes, staffSignedIn } from './aggregator-console.ts';
 
 /** What the aggregator's routes need of the accounts. */
-export interface AccountAdministration {
-  isAggregatorKey(key: string): Promise<boolean>;
-  listAccounts(): Promise<Account[]>;
-  findByName(name: string): Promise<Account | undefined>;
-  updateAccount(name: string, changes: AccountChanges): Promise<Account | undefined>;
-  createAccount(input: { name: string } & AccountChanges, now: Date): Promise<Account>;
-  setStatus(name: string, status: AccountStatus, reason: string | null, now: Date): Promise<Account | undefined>;
-}
+export type { AccountAdministration };
 
 const problem = { $ref: 'Problem#' };
 const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(t: T) => Type.Union([t, Type.Null()]);

@@ -2,7 +2,7 @@ import { Type, type Static } from '@sinclair/typebox';
 import { InvalidRequest, InvalidState } from '../../app/errors.ts';
 import { runAlarms } from '../../app/billing-alarms.ts';
 import { alarmSettingsProblems, type AlarmSettings } from '../../core/billing/index.ts';
-import type { RaisedAlarm, SendingHold } from '../store/alarm-store.ts';
+import type { RaisedAlarm, SendingHold } from '../../app/ports/alarms.ts';
 import type { Api, HttpDeps } from './server.ts';
 
 const problem = { $ref: 'Problem#' };

@@ -9,8 +9,9 @@
  * requests a second each message is its own record (its account, its events); only refused callers are audited.
  */
 import type { FastifyBaseLogger, FastifyReply, FastifyRequest } from 'fastify';
-import type { AuditEntry, AuditTrail, Clock } from '../../app/ports.ts';
-import { keyPrefixOf } from '../store/account-store.ts';
+import type { Clock } from '../../app/ports.ts';
+import type { AuditEntry, AuditRecorder } from '../../app/ports/audit.ts';
+import { keyPrefixOf } from '../../core/access/api-keys.ts';
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -30,7 +31,7 @@ declare module 'fastify' {
 }
 
 export interface AuditHookDeps {
-  audit: AuditTrail;
+  audit: AuditRecorder;
   clock: Clock;
   logger: FastifyBaseLogger;
   /** The account an aggregator route names (`/v1/aggregator/accounts/:name`). */

@@ -2,10 +2,9 @@ import { Type, type Static } from '@sinclair/typebox';
 import { billingMonth, usageReport, type UsageReport } from '../../core/billing/index.ts';
 import { BOM, csvField } from '../csv/csv-write.ts';
 import { NotFound } from '../../app/errors.ts';
-import type { CreditView, IssuedInvoice, PgBillingStore, UsageLine } from '../store/billing-store.ts';
+import type { AccountBilling, CreditView, InvoiceDocuments, IssuedInvoice, UsageLine } from '../../app/ports/billing.ts';
 import { sendCsv } from './csv-reply.ts';
 import { sendPdf, wantsPdf } from './invoice-routes.ts';
-import { invoiceDocument } from '../store/invoice-store.ts';
 import type { Api, HttpDeps } from './server.ts';
 
 const problem = { $ref: 'Problem#' };
@@ -93,12 +92,12 @@ export function presentInvoice(invoice: IssuedInvoice): Static<typeof Invoice> {
   return { ...rest, issuedAt: invoice.issuedAt.toISOString(), lines: invoice.lines.map((line) => ({ ...line })) };
 }
 
-function store(deps: HttpDeps): PgBillingStore {
+function store(deps: HttpDeps): AccountBilling & InvoiceDocuments {
   if (!deps.billing) throw new Error('billing is not wired in this process');
   return deps.billing;
 }
 
-export async function usageOf(billing: PgBillingStore, accountId: string, month: string, now: Date): Promise<Static<typeof Usage>> {
+export async function usageOf(billing: Pick<AccountBilling, 'planOf' | 'usageCounts' | 'shortCodesOf' | 'qualifiedIn'>, accountId: string, month: string, now: Date): Promise<Static<typeof Usage>> {
   const [{ plan, payment }, counts, shortCodes, qualified] = await Promise.all([
     billing.planOf(accountId),
     billing.usageCounts(accountId, month),
@@ -161,7 +160,7 @@ export async function billingRoutes(app: Api, deps: HttpDeps): Promise<void> {
     async (request, reply) => {
       const { id, pdf } = wantsPdf(request, request.params.number);
       const billing = store(deps);
-      if (pdf) return sendPdf(reply, await invoiceDocument(billing.database, id, request.account.id, billing.invoicing), false);
+      if (pdf) return sendPdf(reply, await billing.invoiceDocument(id, request.account.id), false);
       const [invoice] = await billing.invoices({ accountId: request.account.id, number: id });
       if (!invoice) throw new NotFound(`invoice ${id}`);
       return presentInvoice(invoice);

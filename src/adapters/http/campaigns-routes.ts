@@ -6,7 +6,7 @@ import { sendCsv } from './csv-reply.ts';
 import type { Campaign } from '../../app/ports.ts';
 import { previewText } from '../../app/preview-text.ts';
 import { allowedActions } from '../../core/campaign/index.ts';
-import { senderOf } from '../store/account-store.ts';
+import { senderOf } from '../../app/accounts.ts';
 import { campaignSchemas, CampaignInput, money, PreviewRequest } from './campaign-schemas.ts';
 import type { Api, HttpDeps } from './server.ts';
 import { brandToActAs, hideOtherBrand, reaches, visibleBrands } from './access.ts';

@@ -4,7 +4,7 @@ import { checkAll, mobileOf, requiredMobile } from '../../app/check-all.ts';
 import type { FieldProblem } from '../../app/errors.ts';
 import type { NewConsentEvent, RecordedConsent } from '../../app/ports.ts';
 import { ALL_BRANDS, consentByBrand, overruledReason, type ConsentEvent } from '../../core/consent/index.ts';
-import type { Account } from '../store/account-store.ts';
+import type { Account } from '../../app/ports/accounts.ts';
 import { consentCsv } from './consent-export.ts';
 import { ConsentExport, consentSchemas, ExportQuery, MsisdnParams, NewConsent, NewConsentBatch, RecipientConsents } from './consent-schemas.ts';
 import type { Api, HttpDeps } from './server.ts';

@@ -34,13 +34,21 @@ import {
   NewSegment,
   SegmentParams,
 } from './campaign-schemas.ts';
-import type { Api, HttpDeps } from './server.ts';
+import type { Api } from './server.ts';
+import type { Clock } from '../../app/ports.ts';
+import type { Audiences, BaseContacts, ContactBases, ContactLists, ContactRemoval, Segments } from '../../app/ports/contacts.ts';
 
 const problem = { $ref: 'Problem#' };
 const tags = ['contacts'];
 
 /** Bases of contacts, their custom fields, contacts, lists and segments. */
-export async function contactRoutes(app: Api, deps: HttpDeps): Promise<void> {
+/** What the contact routes reach: everything of the contacts but imports and number hygiene. */
+type ContactRouteDeps = {
+  contacts: ContactBases & BaseContacts & ContactLists & Segments & Pick<ContactRemoval, 'removeNumbers'> & Pick<Audiences, 'countAudience'>;
+  clock: Clock;
+};
+
+export async function contactRoutes(app: Api, deps: ContactRouteDeps): Promise<void> {
   // The schemas of contacts, imports and campaigns are registered once, here (the other routes refer to them).
   for (const schema of campaignSchemas) app.addSchema(schema);
 

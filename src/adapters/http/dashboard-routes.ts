@@ -5,8 +5,8 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { billingMonth, rateUsage } from '../../core/billing/index.ts';
 import { periodFigures, periodStarts, STATISTICS_ZONE } from '../../core/statistics/summary.ts';
-import type { Account } from '../store/account-store.ts';
-import type { PgStatisticsStore } from '../store/statistics-store.ts';
+import type { Account } from '../../app/ports/accounts.ts';
+import type { AccountStatistics } from '../../app/ports/statistics.ts';
 import { visibleBrands } from './access.ts';
 import type { Api, HttpDeps } from './server.ts';
 
@@ -49,7 +49,7 @@ export const SenderChoices = Type.Object(
   { $id: 'SenderChoices' },
 );
 
-export type StatisticsDeps = HttpDeps & { statistics?: PgStatisticsStore | undefined };
+export type StatisticsDeps = HttpDeps & { statistics?: AccountStatistics | undefined };
 
 /** GET /v1/statistics/summary: today and this month, and the queue. */
 export async function statisticsRoutes(app: Api, deps: StatisticsDeps): Promise<void> {

@@ -16,16 +16,17 @@ import { contactReplyProblems, ownKeywordProblems, withOwnKeywords, type OwnKeyw
 import { InvalidRequest, InvalidState, NotFound, type FieldProblem } from '../../app/errors.ts';
 import { contactReplyFrom } from '../../core/access/identity.ts';
 import { DEFAULT_KEYWORDS, MAX_CONTACT_REPLY_LENGTH, MAX_CONTACT_REPLY_PARTS } from '../../core/keywords/index.ts';
-import type { Account } from '../store/account-store.ts';
-import type { PgEmailStore } from '../store/email-store.ts';
-import { parseCidr, type PgSmppAccountStore } from '../store/smpp-account-store.ts';
+import type { Account } from '../../app/ports/accounts.ts';
+import type { EmailDoorSettings } from '../../app/ports/email.ts';
+import type { SmppLoginSettings } from '../../app/ports/smpp.ts';
+import { parseCidr } from '../../core/access/allowlist.ts';
 import { Forbidden } from './problem.ts';
 import type { Api, HttpDeps } from './server.ts';
 
 /** The stores the routes need (absent: the routes answer 409). */
 export interface DoorsDeps {
-  smpp: Pick<PgSmppAccountStore, 'credentials' | 'setPassword' | 'setAllowedIps'>;
-  email: Pick<PgEmailStore, 'senders' | 'allowSenders' | 'revokeSenders' | 'textFrom' | 'setTextFrom'>;
+  smpp: SmppLoginSettings;
+  email: EmailDoorSettings;
 }
 
 const problem = { $ref: 'Problem#' };

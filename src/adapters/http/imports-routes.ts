@@ -1,7 +1,7 @@
 import { Type } from '@sinclair/typebox';
 import { InvalidRequest } from '../../app/errors.ts';
-import { findImport, type RecordSource } from '../../app/import-contacts.ts';
-import type { ImportRecord } from '../../app/ports.ts';
+import { findImport, type ImportDeps, type RecordSource } from '../../app/import-contacts.ts';
+import type { ContactBases, ImportRecord } from '../../app/ports/contacts.ts';
 import { resumeUpload, rollbackImport, uploadContacts } from '../../app/save-contacts.ts';
 import type { ColumnTarget } from '../../core/contacts/types.ts';
 import { CsvFileError, openCsv, type CsvOptions } from '../csv/csv-source.ts';
@@ -9,7 +9,7 @@ import { noticesCsv, rejectionsCsv } from '../csv/csv-write.ts';
 import { sendCsv } from './csv-reply.ts';
 import { campaignSchemas, ImportQuery } from './campaign-schemas.ts';
 import { brandToActAs } from './access.ts';
-import type { Api, HttpDeps } from './server.ts';
+import type { Api } from './server.ts';
 
 const problem = { $ref: 'Problem#' };
 const tags = ['imports'];
@@ -30,7 +30,10 @@ const csvBody = {
 };
 
 /** Uploads of contact files: import, follow, resume, roll back, and download the rejected rows. */
-export async function importRoutes(app: Api, deps: HttpDeps): Promise<void> {
+/** What the import routes reach: the imports, and the base, fields and list an upload names. */
+type ImportRouteDeps = ImportDeps & { contacts: Pick<ContactBases, 'findBase'> };
+
+export async function importRoutes(app: Api, deps: ImportRouteDeps): Promise<void> {
   for (const schema of campaignSchemas) app.addSchema(schema);
 
   app.post(
@@ -56,7 +59,7 @@ export async function importRoutes(app: Api, deps: HttpDeps): Promise<void> {
       const source = await csvOf(request.body, { encoding: (query.encoding ?? 'auto') as CsvOptions['encoding'], delimiter: delimiterOf(query.delimiter as string | undefined) });
       const record = await readingFile(() =>
         uploadContacts(
-          deps.campaigns,
+          deps,
           {
             accountId: request.account.id,
             base: query.base,
@@ -76,7 +79,7 @@ export async function importRoutes(app: Api, deps: HttpDeps): Promise<void> {
   app.get(
     '/imports/:id',
     { schema: { summary: 'An import: its status, counts and the line it reached', tags, params: IdParams, response: { 200: Type.Ref('Import'), 404: problem } } },
-    async (request) => presentImport(await findImport(deps.campaigns, request.account.id, request.params.id)),
+    async (request) => presentImport(await findImport(deps, request.account.id, request.params.id)),
   );
 
   app.post(
@@ -96,7 +99,7 @@ export async function importRoutes(app: Api, deps: HttpDeps): Promise<void> {
     async (request) => {
       const source = ({ settings: { encoding, delimiter } }: ImportRecord) =>
         csvOf(request.body, { encoding: encoding === 'utf-8' || encoding === 'windows-1252' ? encoding : 'auto', delimiter: delimiterOf(delimiter) });
-      return presentImport(await readingFile(() => resumeUpload(deps.campaigns, request.account.id, request.params.id, source)));
+      return presentImport(await readingFile(() => resumeUpload(deps, request.account.id, request.params.id, source)));
     },
   );
 
@@ -113,7 +116,7 @@ export async function importRoutes(app: Api, deps: HttpDeps): Promise<void> {
         response: { 200: Type.Ref('Import'), 404: problem },
       },
     },
-    async (request) => presentImport(await rollbackImport(deps.campaigns, request.account.id, request.params.id)),
+    async (request) => presentImport(await rollbackImport(deps, request.account.id, request.params.id)),
   );
 
   app.get(
@@ -131,7 +134,7 @@ export async function importRoutes(app: Api, deps: HttpDeps): Promise<void> {
       },
     },
     async (request, reply) => {
-      const record = await findImport(deps.campaigns, request.account.id, request.params.id);
+      const record = await findImport(deps, request.account.id, request.params.id);
       return sendCsv(reply, `import-${record.id}-errors.csv`, rejectionsCsv(deps.contacts.rejections(record)));
     },
   );
@@ -152,7 +155,7 @@ export async function importRoutes(app: Api, deps: HttpDeps): Promise<void> {
       },
     },
     async (request, reply) => {
-      const record = await findImport(deps.campaigns, request.account.id, request.params.id);
+      const record = await findImport(deps, request.account.id, request.params.id);
       return sendCsv(reply, `import-${record.id}-notices.csv`, noticesCsv(deps.contacts.notices(record)));
     },
   );

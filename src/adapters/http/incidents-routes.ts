@@ -25,7 +25,7 @@ import {
 } from '../../app/incidents.ts';
 import { InvalidRequest, InvalidState } from '../../app/errors.ts';
 import { categories, incidentReportCsv, incidentStatuses, severities, type Category as CategoryName, type IncidentReport, type IncidentStatus, type Severity as SeverityName } from '../../core/incidents/index.ts';
-import { keyPrefixOf } from '../store/account-store.ts';
+import { keyPrefixOf } from '../../core/access/api-keys.ts';
 import { sendCsv } from './csv-reply.ts';
 import type { Api, HttpDeps } from './server.ts';
 

@@ -7,8 +7,7 @@ import { Type, type Static } from '@sinclair/typebox';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { InvalidState, NotFound } from '../../app/errors.ts';
 import type { LegalDocument } from '../../core/billing/index.ts';
-import type { PgBillingStore } from '../store/billing-store.ts';
-import { creditNoteDocument, creditNotesOf, invoiceDocument, issueCreditNote, statementOf, type IssuedCreditNote } from '../store/invoice-store.ts';
+import type { InvoiceDocuments, IssuedCreditNote } from '../../app/ports/billing.ts';
 import type { Api, HttpDeps } from './server.ts';
 
 const problem = { $ref: 'Problem#' };
@@ -49,7 +48,7 @@ export function presentCreditNote(note: IssuedCreditNote): Static<typeof CreditN
   return { number, invoiceNumber, issuedAt: issuedAt.toISOString(), reason, total, vatBasisPoints, vat, totalWithVat };
 }
 
-function store(deps: HttpDeps): PgBillingStore {
+function store(deps: HttpDeps): InvoiceDocuments {
   if (!deps.billing) throw new InvalidState('billing is not wired in this process');
   return deps.billing;
 }
@@ -92,7 +91,7 @@ export async function invoiceRoutes(app: Api, deps: HttpDeps): Promise<void> {
     },
     async (request, reply) => {
       const billing = store(deps);
-      return sendPdf(reply, await invoiceDocument(billing.database, request.params.number, request.account.id, billing.invoicing), true);
+      return sendPdf(reply, await billing.invoiceDocument(request.params.number, request.account.id), true);
     },
   );
 
@@ -107,7 +106,7 @@ export async function invoiceRoutes(app: Api, deps: HttpDeps): Promise<void> {
       },
     },
     async (request) => ({
-      creditNotes: (await creditNotesOf(store(deps).database, { accountId: request.account.id, ...(request.query.invoice ? { invoiceNumber: request.query.invoice } : {}) })).map(presentCreditNote),
+      creditNotes: (await store(deps).creditNotes({ accountId: request.account.id, ...(request.query.invoice ? { invoiceNumber: request.query.invoice } : {}) })).map(presentCreditNote),
     }),
   );
 
@@ -125,8 +124,8 @@ export async function invoiceRoutes(app: Api, deps: HttpDeps): Promise<void> {
     async (request, reply) => {
       const billing = store(deps);
       const { id, pdf } = wantsPdf(request, request.params.number);
-      if (pdf) return sendPdf(reply, await creditNoteDocument(billing.database, id, request.account.id, billing.invoicing), false);
-      const [note] = await creditNotesOf(billing.database, { accountId: request.account.id, number: id });
+      if (pdf) return sendPdf(reply, await billing.creditNoteDocument(id, request.account.id), false);
+      const [note] = await billing.creditNotes({ accountId: request.account.id, number: id });
       if (!note) throw new NotFound(`credit note ${id}`);
       return presentCreditNote(note);
     },
@@ -139,7 +138,7 @@ export async function invoiceRoutes(app: Api, deps: HttpDeps): Promise<void> {
     },
     async (request, reply) => {
       const billing = store(deps);
-      return sendPdf(reply, await creditNoteDocument(billing.database, request.params.number, request.account.id, billing.invoicing), true);
+      return sendPdf(reply, await billing.creditNoteDocument(request.params.number, request.account.id), true);
     },
   );
 
@@ -154,7 +153,7 @@ export async function invoiceRoutes(app: Api, deps: HttpDeps): Promise<void> {
       },
     },
     async (request) => {
-      const statement = await statementOf(store(deps).database, request.account.id, request.params.month);
+      const statement = await store(deps).statement(request.account.id, request.params.month);
       return { ...statement, movements: statement.movements.map((m) => ({ ...m, at: m.at.toISOString() })), invoices: [...statement.invoices] };
     },
   );
@@ -185,14 +184,12 @@ export async function aggregatorInvoiceRoutes(app: Api, deps: HttpDeps): Promise
       },
     },
     async (request, reply) => {
-      const billing = store(deps);
-      const note = await issueCreditNote(billing.database, {
+      const note = await store(deps).issueCreditNote({
         invoiceNumber: request.params.number,
         amount: request.body.amount,
         reason: request.body.reason,
         by: request.body.by ?? 'aggregator',
         now: deps.clock.now(),
-        settings: billing.invoicing,
       });
       return reply.status(201).send(presentCreditNote(note));
     },

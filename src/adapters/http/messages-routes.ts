@@ -7,7 +7,7 @@ import { InvalidRequest } from '../../app/errors.ts';
 import { presentMessage, presentMessageDetail } from './presenters.ts';
 import { IdParams, ListQuery, SendBatch, SendMessage } from './schemas.ts';
 import type { Api, HttpDeps } from './server.ts';
-import { senderOf } from '../store/account-store.ts';
+import { senderOf } from '../../app/accounts.ts';
 import { brandToActAs, hideOtherBrand, visibleBrands } from './access.ts';
 
 const problem = { $ref: 'Problem#' };

@@ -4,27 +4,16 @@
  */
 import { Type, type Static } from '@sinclair/typebox';
 import type { FastifyRequest } from 'fastify';
-import { InvalidRequest, InvalidState, NotFound, type FieldProblem } from '../../app/errors.ts';
+import { EmailTaken, InvalidRequest, InvalidState, NotFound, type FieldProblem } from '../../app/errors.ts';
 import { canDelegate, RIGHTS, unknownRights, type Right } from '../../core/access/rights.ts';
-import type { ApiKeyView } from '../store/account-store.ts';
-import { EmailTaken, type NewUser, type User, type UserChanges } from '../store/user-store.ts';
+import type { Account } from '../../app/ports/accounts.ts';
+import type { ApiKeyView, PeopleStore, User } from '../../app/ports/people.ts';
 import { Forbidden } from './problem.ts';
 import { AccountIdentity } from './aggregator-routes.ts';
 import type { Api, HttpDeps } from './server.ts';
 
 /** What the people routes need of the stores. */
-export interface PeopleStore {
-  createApiKeyWithId(accountId: string, label: string | null, now: Date, grant: { rights: readonly Right[]; brands: readonly string[] | null; createdBy?: string | null }): Promise<{ id: string; key: string }>;
-  listApiKeys(accountId: string): Promise<ApiKeyView[]>;
-  revokeApiKeyById(accountId: string, id: string, now: Date): Promise<boolean>;
-  createUser(input: NewUser, now: Date): Promise<User>;
-  listUsers(accountId: string): Promise<User[]>;
-  findUser(accountId: string | null, id: string): Promise<User | undefined>;
-  updateUser(accountId: string, id: string, changes: UserChanges, now: Date): Promise<User | undefined>;
-  transferAdministrator(accountId: string, toId: string): Promise<User | undefined>;
-  /** Called once a user is created: the sign-in sends the invitation (absent: nobody is told). */
-  onUserCreated?: (user: User) => Promise<void>;
-}
+export type { PeopleStore };
 
 const problem = { $ref: 'Problem#' };
 const RightName = Type.Unsafe<Right>({ type: 'string', enum: [...RIGHTS] });
@@ -276,6 +265,6 @@ export async function accountRoutes(app: Api, deps: HttpDeps): Promise<void> {
   );
 }
 
-function presentAccount(a: import('../store/account-store.ts').Account) {
+function presentAccount(a: Account) {
   return { name: a.name, brand: a.brand, brands: a.brands, status: a.status, statusReason: a.statusReason, identity: a.identity };
 }

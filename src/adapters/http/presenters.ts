@@ -1,5 +1,5 @@
 import type { MessageDetail, MessageView } from '../../app/ports.ts';
-import type { Webhook, WebhookDelivery } from '../store/webhook-store.ts';
+import type { Webhook, WebhookDelivery } from '../../app/ports/webhooks.ts';
 
 /** Domain views → the JSON the API documents (field names clients see). */
 export function presentMessage(m: MessageView) {

@@ -11,17 +11,16 @@
 import { Type, type Static } from '@sinclair/typebox';
 import type { FastifyReply } from 'fastify';
 import { InvalidRequest, NotFound } from '../../app/errors.ts';
-import { erasePerson, personNumber, runRetention, type RetentionDeps } from '../../app/retention.ts';
+import { erasePerson, personNumber, runRetention, type PersonalDataStore, type RetentionDeps, type RetentionStore } from '../../app/retention.ts';
 import { ceilingOf, ceilingProblems, choiceProblems, effectivePeriods, retentionRules, type RetentionPeriods } from '../../core/retention/index.ts';
 import { BOM, csvField } from '../csv/csv-write.ts';
-import type { Erasure, PersonalData, PgGdprStore } from '../store/gdpr-store.ts';
-import type { PgRetentionStore } from '../store/retention-store.ts';
+import type { Erasure, PersonalData, RetentionChoices } from '../../app/ports/retention.ts';
 import type { Api, HttpDeps } from './server.ts';
 
 /** What the routes need: the job's store, the rights' store. */
 export interface RetentionHttpDeps {
-  store: PgRetentionStore;
-  gdpr: PgGdprStore;
+  store: RetentionStore & RetentionChoices;
+  gdpr: PersonalDataStore<PersonalData, Erasure>;
 }
 
 const problem = { $ref: 'Problem#' };
@@ -196,7 +195,7 @@ export async function aggregatorRetentionRoutes(app: Api, deps: HttpDeps): Promi
   );
 }
 
-function presentSettings(settings: Awaited<ReturnType<PgRetentionStore['settings']>>): Static<typeof RetentionSettings> {
+function presentSettings(settings: Awaited<ReturnType<RetentionChoices['settings']>>): Static<typeof RetentionSettings> {
   return { effective: effectivePeriods(settings), ceiling: ceilingOf(settings), chosen: (settings?.chosen as Partial<RetentionPeriods> | null) ?? null };
 }
 

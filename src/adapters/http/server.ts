@@ -10,14 +10,15 @@ import type { Socket } from 'node:net';
 import pino from 'pino';
 import { InvalidRequest, NotFound } from '../../app/errors.ts';
 import { unstorableStrings } from '../../core/text/index.ts';
-import type { AuditTrail, Clock, ConsentStore, ContactStore, MessageStore, MoStore } from '../../app/ports.ts';
+import type { Clock, ConsentStore, ContactStore, MessageStore, MoStore } from '../../app/ports.ts';
+import type { AuditReader, AuditRecorder } from '../../app/ports/audit.ts';
 import type { CampaignDeps } from '../../app/campaigns.ts';
 import type { SubmitDeps } from '../../app/submit-messages.ts';
-import type { Account } from '../store/account-store.ts';
+import type { Account, Caller } from '../../app/ports/accounts.ts';
 import { allows, type Principal, type Right } from '../../core/access/rights.ts';
 import { RecentlyRead } from '../recently-read.ts';
 import { aggregatorRoutes, type AccountAdministration } from './aggregator-routes.ts';
-import type { PgWebhookStore } from '../store/webhook-store.ts';
+import type { WebhookSettings } from '../../app/ports/webhooks.ts';
 import { WebhookTargets } from '../webhooks/target.ts';
 import { Forbidden, sendProblem, toProblem, Unauthorized } from './problem.ts';
 import { buildValidator } from './validation.ts';
@@ -36,15 +37,16 @@ import { csrfMatches, resolveSession, type SignedIn } from '../../app/sign-in.ts
 import { accountRoutes, apiKeyRoutes, userRoutes, type PeopleStore } from './people-routes.ts';
 import { billingRoutes } from './billing-routes.ts';
 import { invoiceRoutes } from './invoice-routes.ts';
-import type { PgBillingStore } from '../store/billing-store.ts';
+import type { Billing } from '../../app/ports/billing.ts';
 import type { ConsoleDeps } from './aggregator-console.ts';
 import { senderRoutes, statisticsRoutes } from './dashboard-routes.ts';
 import { incidentRoutes } from './incidents-routes.ts';
 import type { IncidentDeps } from '../../app/incidents.ts';
 import { alarmRoutes } from './alarm-routes.ts';
 import type { AlarmDeps } from '../../app/billing-alarms.ts';
-import type { PgAlarmStore } from '../store/alarm-store.ts';
-import type { PgOperatorCostStore } from '../store/operator-cost-store.ts';
+import type { AccountAlarms } from '../../app/ports/alarms.ts';
+import type { AccountStatistics, PlatformStatistics } from '../../app/ports/statistics.ts';
+import type { OperatorCosts } from '../../app/ports/operator-costs.ts';
 import { gdprRoutes, retentionSettingsRoutes, type RetentionHttpDeps } from './retention-routes.ts';
 import type { ReportDeps } from '../../app/reports.ts';
 import type { Metrics } from '../monitoring/metrics.ts';
@@ -54,10 +56,7 @@ import { qualificationRoutes } from './qualification-routes.ts';
 import { doorsRoutes, keywordRoutes, type DoorsDeps } from './doors-routes.ts';
 
 /** Who calls, and on behalf of which account (staff name it per request with the Relais-Account header). */
-export interface Caller {
-  principal: Principal;
-  account: Account | undefined;
-}
+export type { Caller };
 
 export interface HttpDeps {
   findCallerByApiKey: (key: string) => Promise<Caller | undefined>;
@@ -68,7 +67,7 @@ export interface HttpDeps {
   /** The built-in SMSC simulator, when it runs: MOs on request. */
   simulator?: { sendMo(mo: { from: string; to: string; text: string }): Promise<void> } | undefined;
   messages: MessageStore;
-  webhooks: PgWebhookStore;
+  webhooks: WebhookSettings;
   /** Which addresses a webhook may be sent to. */
   webhookTargets: WebhookTargets;
   consents: ConsentStore;
@@ -76,20 +75,20 @@ export interface HttpDeps {
   contacts: ContactStore;
   campaigns: CampaignDeps;
   /** The audit trail: written for every change and export, read by GET /v1/audit. */
-  audit: AuditTrail;
+  audit: AuditRecorder & AuditReader;
   submit: SubmitDeps;
   clock: Clock;
   logger: FastifyBaseLogger;
   /** Why the process cannot take traffic now (its database cannot be reached), or undefined when it can. */
   readiness: () => Promise<string | undefined>;
   /** Plans, usage and credit (docs/billing.md). */
-  billing?: PgBillingStore | undefined;
+  billing?: Billing | undefined;
   /** Incident tickets (docs/incidents.md). */
   incidents?: IncidentDeps | undefined;
   /** Alarms on consumption and the hard cap (docs/billing.md, "Alarms"). */
-  alarms?: (AlarmDeps & { store: PgAlarmStore }) | undefined;
+  alarms?: (AlarmDeps & { store: AccountAlarms }) | undefined;
   /** The operator's costs, margins and reconciliation (docs/billing.md, "The aggregator's side"). */
-  operatorCosts?: PgOperatorCostStore | undefined;
+  operatorCosts?: OperatorCosts | undefined;
   /** The built portal (web/, built into dist/web), served at /; absent: not served. */
   portalDir?: string | undefined;
   /** Signing in (sessions behind a cookie, passwords, invitations); absent: only API keys are taken. */
@@ -97,7 +96,7 @@ export interface HttpDeps {
   /** Relais is behind a reverse proxy: its X-Forwarded-For and X-Forwarded-Proto tell the client's address and scheme. */
   trustProxy?: boolean | undefined;
   /** The dashboard's and the aggregator console's counts, routes and links (dashboard-routes.ts, aggregator-console.ts). */
-  statistics?: ConsoleDeps['statistics'];
+  statistics?: (PlatformStatistics & AccountStatistics) | undefined;
   routes?: ConsoleDeps['routes'];
   links?: ConsoleDeps['links'];
   /** Retention and the rights of a person (docs/retention.md); absent: their routes are not served. */

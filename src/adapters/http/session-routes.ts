@@ -21,7 +21,7 @@ import {
   type SignedIn,
   type SignInDeps,
 } from '../../app/sign-in.ts';
-import type { Account } from '../store/account-store.ts';
+import type { Account } from '../../app/ports/accounts.ts';
 import { Unauthorized } from './problem.ts';
 import type { Api, HttpDeps } from './server.ts';
 

@@ -1,6 +1,6 @@
 import { encodeGsm7, isGsm7 } from '../../core/text/index.ts';
 import type { PduParams } from '../../protocols/smpp/index.ts';
-import type { DueMo } from '../store/smpp-account-store.ts';
+import type { DueMo } from '../../app/ports/smpp.ts';
 
 /** short_message holds at most 254 octets; longer text goes in message_payload. */
 const SHORT_MESSAGE_MAX = 254;

@@ -1,6 +1,6 @@
 import type { ReceiptState } from '../../core/message/receipts.ts';
 import { formatReceiptText, messageStateOf, type PduParams } from '../../protocols/smpp/index.ts';
-import type { DueReceipt } from '../store/smpp-account-store.ts';
+import type { DueReceipt } from '../../app/ports/smpp.ts';
 
 /**
  * What a final message says in the receipt Relais sends back to the client: the stat word (and message_state)

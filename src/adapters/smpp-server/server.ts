@@ -22,9 +22,11 @@ import {
 } from '../../protocols/smpp/index.ts';
 import { SlidingCount } from '../simulator/sliding-count.ts';
 import { PduSocket } from '../smpp-client/pdu-socket.ts';
-import { senderOf, type Account } from '../store/account-store.ts';
+import { senderOf } from '../../app/accounts.ts';
+import type { Account } from '../../app/ports/accounts.ts';
 import { RecentlyRead } from '../recently-read.ts';
-import { ipAllowed, type PgSmppAccountStore } from '../store/smpp-account-store.ts';
+import type { SmppDeliveries, SmppLogins } from '../../app/ports/smpp.ts';
+import { ipAllowed } from '../../core/access/allowlist.ts';
 import { moDeliverSm } from './mo.ts';
 import { ESME_RCANCELFAIL, queryAnswer } from './query-cancel.ts';
 import { receiptDeliverSm, receiptWanted } from './receipt.ts';
@@ -89,7 +91,7 @@ export interface SmppServerOptions {
 }
 
 export interface SmppServerDeps {
-  credentials: PgSmppAccountStore;
+  credentials: SmppLogins & SmppDeliveries;
   findAccount: (id: string) => Promise<Account | undefined>;
   submit: SubmitDeps;
   clock: Clock;

@@ -16,9 +16,10 @@ import type { Clock, MessageClass } from '../../app/ports.ts';
 import { submitMessages, type SendRequest, type SubmitDeps, type Submitted } from '../../app/submit-messages.ts';
 import { MsisdnError, parseMsisdn } from '../../core/numbers/index.ts';
 import { LoginGuard } from '../login-guard.ts';
-import { senderOf, type Account } from '../store/account-store.ts';
+import { senderOf } from '../../app/accounts.ts';
+import type { Account } from '../../app/ports/accounts.ts';
 import { subjectText, trimmedBody } from './mail-text.ts';
-import type { TextFrom } from '../store/email-store.ts';
+import type { EmailSenders, TextFrom } from '../../app/ports/email.ts';
 
 export interface SmtpDoorOptions {
   host: string;
@@ -42,7 +43,7 @@ export interface SmtpDoorOptions {
 
 export interface SmtpDoorDeps {
   accounts: { findByApiKey(key: string): Promise<Account | undefined>; findById(id: string): Promise<Account | undefined> };
-  email: { accountOfSender(address: string): Promise<string | undefined>; textFrom(accountId: string): Promise<TextFrom> };
+  email: EmailSenders;
   submit: SubmitDeps;
   clock: Clock;
   log: Logger;

@@ -1,87 +1,26 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { sql, type Selectable, type Transaction } from 'kysely';
 import type { KeywordSet } from '../../core/keywords/index.ts';
-import type { Sender } from '../../app/submit-messages.ts';
-import type { AccountOption, ComplianceSettings } from '../../app/guard-message.ts';
-import type { CompanyIdentity } from '../../core/access/identity.ts';
-import { ADMINISTRATOR_GRANT, type Principal, type Right, type StaffRole } from '../../core/access/rights.ts';
+import type { AccountOption } from '../../app/guard-message.ts';
+import { ADMINISTRATOR_GRANT, type Right, type StaffRole } from '../../core/access/rights.ts';
 import type { AccountsTable, Database, Db } from './database.ts';
 import { uuidv7 } from './ids.ts';
 import { eventsFrom, transaction } from './sql.ts';
+import { AGGREGATOR_KEY_PREFIX, KEY_PREFIX, keyPrefixOf } from '../../core/access/api-keys.ts';
+import type { Account, AccountAdministration, AccountChanges, AccountIdentity, AccountStatus, Caller } from '../../app/ports/accounts.ts';
+import type { ApiKeys, ApiKeyView } from '../../app/ports/people.ts';
 
-export interface Account {
-  id: string;
-  name: string;
-  defaultShortCode: string | null;
-  inDoubtPolicy: 'hold' | 'retry';
-  /** The brand its messages speak for unless they name another (default: the account's name). */
-  brand: string;
-  /** Over the frequency cap: defer to the next free day, or suppress. */
-  capPolicy: 'defer' | 'reject';
-  /** The answer to a CONTACT MO: who sends (company, postal address, e-mail or phone). */
-  contactReply: string | null;
-  /** Whether a START MO re-opens consent after a STOP. */
-  allowResubscribe: boolean;
-  /** MO keywords the account reads besides the defaults (core/keywords). */
-  keywords: Partial<KeywordSet> | null;
-  /** The short codes the aggregator assigned to the account: the only ones it may send on. */
-  shortCodes: string[];
-  /** What the aggregator set for the account's compliance. */
-  settings: ComplianceSettings;
-  /** The brands the account speaks for (its own brand first): a message, campaign or consent naming another is refused. */
-  brands: string[];
-  /** The company behind the account (docs/accounts.md, "Who is who"). */
-  identity: AccountIdentity;
-  /** Suspended or closed: its doors refuse, its queued messages are held (closed: for good). */
-  status: AccountStatus;
-  /** Why it was suspended or closed, as the aggregator wrote it. */
-  statusReason: string | null;
-}
+// The account types are the app's (app/ports); kept reachable from here for the store's own users.
+export type { Account, AccountChanges, AccountIdentity, AccountStatus, ApiKeyView };
+export { senderOf } from '../../app/accounts.ts';
+export { keyPrefixOf };
 
-export type AccountStatus = 'active' | 'suspended' | 'closed';
-
-/** The company behind the account (core/access/identity.ts checks its numbers). */
-export type AccountIdentity = CompanyIdentity;
-
-export type AccountChanges = Partial<
-  Pick<Account, 'defaultShortCode' | 'inDoubtPolicy' | 'brand' | 'capPolicy' | 'contactReply' | 'allowResubscribe' | 'keywords' | 'shortCodes' | 'brands'> &
-    ComplianceSettings &
-    AccountIdentity
->;
-
-const KEY_PREFIX = 'rl_';
 /** A key's last use is known to the minute (writing it on every request would weigh on the hot path). */
 const KEY_USE_PRECISION_MS = 60_000;
-
-/** An API key as it is listed: never the key itself. */
-export interface ApiKeyView {
-  id: string;
-  prefix: string;
-  label: string | null;
-  /** null: every right (a key made before rights existed, or made without a grant). */
-  rights: Right[] | null;
-  /** null: every brand of the account. */
-  brands: string[] | null;
-  createdAt: Date;
-  lastUsedAt: Date | null;
-  revokedAt: Date | null;
-}
-const AGGREGATOR_KEY_PREFIX = 'rla_';
-
-/** The account as the intake sees it: whose messages, which short codes and brand, the cap policy, its settings. */
-export function senderOf(account: Account): Sender {
-  const { id: accountId, name: accountName, defaultShortCode, brand, capPolicy, shortCodes, settings } = account;
-  return { accountId, accountName, defaultShortCode, brand, capPolicy, shortCodes, settings };
-}
 
 /** API keys are shown once; only their SHA-256 is stored (they are 256-bit random, so a fast hash is enough). */
 export function hashApiKey(key: string): Buffer {
   return createHash('sha256').update(key).digest();
-}
-
-/** A key's first characters, as its listing shows them and the audit trail names it (never enough to use it). */
-export function keyPrefixOf(key: string): string {
-  return key.slice(0, (key.startsWith(AGGREGATOR_KEY_PREFIX) ? AGGREGATOR_KEY_PREFIX : KEY_PREFIX).length + 6);
 }
 
 /** Each account row with its short codes (one array subquery on account_short_codes' primary key). */
@@ -89,7 +28,7 @@ const SHORT_CODES = sql<string[]>`array(SELECT s.short_code FROM account_short_c
 /** Each account row with its brands, oldest first. */
 const BRANDS = sql<string[]>`array(SELECT b.brand FROM account_brands b WHERE b.account_id = accounts.id ORDER BY b.created_at, b.brand)`.as('brands');
 
-export class PgAccountStore {
+export class PgAccountStore implements AccountAdministration, ApiKeys {
   constructor(private readonly db: Db) {}
 
   /** A new account; its default short code, when given, is assigned to it. */
@@ -241,7 +180,7 @@ export class PgAccountStore {
    * Who calls with this key: an account's key (its rights and brands; a key made before rights existed holds every
    * right), or an aggregator key (staff, operator-admin). Undefined when unknown or revoked.
    */
-  async findCallerByApiKey(key: string): Promise<{ principal: Principal; account: Account | undefined } | undefined> {
+  async findCallerByApiKey(key: string): Promise<Caller | undefined> {
     const row = await this.db.kysely
       .selectFrom('api_keys')
       .select(['id', 'account_id', 'role', 'rights', 'brands', 'staff_role'])

@@ -2,28 +2,17 @@ import { DateTime } from 'luxon';
 import { alarmDays, DEFAULT_PLAN, DEFAULT_SPIKE, rateUsage, billedParts, type Alarm, type AlarmFigures, type AlarmSettings, type PricePlan, type UsageCount } from '../../core/billing/index.ts';
 import type { Db } from './database.ts';
 import { eventsFrom, transaction } from './sql.ts';
+import type { AccountAlarms, RaisedAlarm, SendingHold } from '../../app/ports/alarms.ts';
+import type { AlarmStore } from '../../app/billing-alarms.ts';
 
-/** An alarm as stored: raised once per account, kind, key and period. */
-export interface RaisedAlarm extends Alarm {
-  readonly id: string;
-  readonly accountId: string;
-  readonly raisedAt: Date;
-  readonly notifiedAt: Date | null;
-}
-
-/** An account whose sending is held by its hard cap. */
-export interface SendingHold {
-  readonly accountId: string;
-  readonly month: string;
-  readonly reason: string;
-  readonly since: Date;
-}
+// The alarm types are the app's (app/ports/alarms.ts); kept reachable from here.
+export type { RaisedAlarm, SendingHold };
 
 type AlarmRow = { id: string; account_id: string; kind: Alarm['kind']; key: string; period: string; message: string; figures: Record<string, number>; raised_at: Date; notified_at: Date | null };
 const toAlarm = (r: AlarmRow): RaisedAlarm => ({ id: String(r.id), accountId: r.account_id, kind: r.kind, key: r.key, period: r.period, message: r.message, figures: r.figures, raisedAt: r.raised_at, notifiedAt: r.notified_at });
 
 /** Alarm settings, the figures they are judged on, the alarms raised and the holds of the hard cap (docs/billing.md, "Alarms"). */
-export class PgAlarmStore {
+export class PgAlarmStore implements AlarmStore, AccountAlarms {
   constructor(private readonly db: Db) {}
 
   async settingsOf(accountId: string): Promise<AlarmSettings | undefined> {

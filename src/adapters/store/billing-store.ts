@@ -5,7 +5,26 @@ import { finalReceiptStates } from '../../core/message/receipts.ts';
 import type { Db } from './database.ts';
 import { usageMonth } from './outbox-store.ts';
 import { transaction } from './sql.ts';
-import { BUYER_COLUMNS, buyerOf, DEFAULT_INVOICING, issueTopUpInvoice, lockCounter, snapshotFor, type BuyerRow, type InvoicingSettings } from './invoice-store.ts';
+import type { AccountBilling, BillingAdministration, CreditView, InvoiceDocuments, IssuedCreditNote, IssuedInvoice, MonthClose, Statement, UsageLine } from '../../app/ports/billing.ts';
+import type { LegalDocument } from '../../core/billing/index.ts';
+import {
+  BUYER_COLUMNS,
+  buyerOf,
+  creditNoteDocument,
+  creditNotesOf,
+  DEFAULT_INVOICING,
+  invoiceDocument,
+  issueCreditNote,
+  issueTopUpInvoice,
+  lockCounter,
+  snapshotFor,
+  statementOf,
+  type BuyerRow,
+  type InvoicingSettings,
+} from './invoice-store.ts';
+
+// The billing types are the app's (app/ports/billing.ts); kept reachable from here.
+export type { CreditView, IssuedInvoice, UsageLine };
 
 const NO_RECEIPT = 'no-receipt';
 
@@ -91,21 +110,9 @@ export async function settleReservations(db: Db, now: Date, limit = 5_000): Prom
   return rows[0]!.settled;
 }
 
-export interface CreditView {
-  readonly payment: Payment;
-  /** µ€ paid in and not yet charged. */
-  readonly balance: number;
-  /** µ€ held by messages not yet settled. */
-  readonly reserved: number;
-  /** balance − reserved: what new messages may reserve. */
-  readonly available: number;
-  /** The worst-case price of one part, reserved per part. */
-  readonly partPrice: number;
-  readonly movements: readonly { kind: string; amount: number; by: string | null; reason: string | null; at: Date }[];
-}
 
 /** Plans, usage and credit of the accounts (docs/billing.md). */
-export class PgBillingStore {
+export class PgBillingStore implements AccountBilling, BillingAdministration, InvoiceDocuments {
   constructor(
     private readonly db: Db,
     /** The seller's identity and payment terms its invoices carry. */
@@ -193,8 +200,28 @@ export class PgBillingStore {
   }
 
   /** The month close (closeMonth). */
-  close(month: string, now: Date): ReturnType<typeof closeMonth> {
+  close(month: string, now: Date): Promise<MonthClose> {
     return closeMonth(this.db, month, now, this.invoicing);
+  }
+
+  invoiceDocument(number: string, accountId: string | undefined): Promise<LegalDocument> {
+    return invoiceDocument(this.db, number, accountId, this.invoicing);
+  }
+
+  creditNoteDocument(number: string, accountId: string | undefined): Promise<LegalDocument> {
+    return creditNoteDocument(this.db, number, accountId, this.invoicing);
+  }
+
+  creditNotes(filter: { accountId?: string; number?: string; invoiceNumber?: string }): Promise<IssuedCreditNote[]> {
+    return creditNotesOf(this.db, filter);
+  }
+
+  issueCreditNote(input: { invoiceNumber: string; amount?: number | undefined; reason: string; by: string | null; now: Date }): Promise<IssuedCreditNote> {
+    return issueCreditNote(this.db, { ...input, settings: this.invoicing });
+  }
+
+  statement(accountId: string, month: string): Promise<Statement> {
+    return statementOf(this.db, accountId, month);
   }
 
   /** The database, for the invoice documents, credit notes and statements (invoice-store.ts). */
@@ -222,20 +249,6 @@ export class PgBillingStore {
   }
 }
 
-/** An issued invoice: never changed once issued. */
-export interface IssuedInvoice {
-  readonly number: string;
-  readonly accountId: string;
-  readonly month: string;
-  readonly issuedAt: Date;
-  readonly lines: readonly InvoiceLine[];
-  readonly total: number;
-  readonly vatBasisPoints: number;
-  readonly vat: number;
-  readonly totalWithVat: number;
-  /** `month` (the month close's) or `top-up` (a prepaid account's top-up). */
-  readonly kind: 'month' | 'top-up';
-}
 
 /** The MSISDNs looked up for an account in a month: its qualification, billed per MSISDN (docs/operators.md). */
 export async function qualifiedIn(db: Db, accountId: string, month: string, before?: Date): Promise<number> {
@@ -363,18 +376,4 @@ export async function invoicesOf(db: Db, filter: { accountId?: string; month?: s
     totalWithVat: Number(r.total_with_vat),
     kind: r.kind,
   }));
-}
-
-export interface UsageLine {
-  readonly messageId: string;
-  readonly part: number;
-  readonly brand: string;
-  readonly class: string;
-  readonly shortCode: string;
-  readonly route: string;
-  readonly campaignId: string | null;
-  readonly parts: number;
-  readonly finalState: string;
-  readonly settledBy: string;
-  readonly settledAt: Date;
 }

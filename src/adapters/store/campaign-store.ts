@@ -1,4 +1,5 @@
-import type { Campaign, CampaignDraft, CampaignStats, CampaignStatus, CampaignStore, NewMessage } from '../../app/ports.ts';
+import type { NewMessage } from '../../app/ports.ts';
+import type { Campaign, CampaignDraft, CampaignDrafts, CampaignFigures, CampaignLife, CampaignSending, CampaignStats, CampaignStatus } from '../../app/ports/campaigns.ts';
 import type { Db } from './database.ts';
 import { isUuid, uuidv7 } from './ids.ts';
 import { insertRows, takeCapSlots } from './message-store.ts';
@@ -24,7 +25,7 @@ interface CampaignRow {
 }
 
 /** Campaigns in PostgreSQL; their messages are rows of `messages` carrying the campaign's id. */
-export class PgCampaignStore implements CampaignStore {
+export class PgCampaignStore implements CampaignDrafts, CampaignLife, CampaignFigures, CampaignSending {
   constructor(private readonly db: Db) {}
 
   async create(accountId: string, draft: CampaignDraft, now: Date): Promise<Campaign> {

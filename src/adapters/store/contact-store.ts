@@ -2,18 +2,24 @@ import type pg from 'pg';
 import type {
   Audience,
   AudienceMember,
+  Audiences,
   AudienceScope,
+  BaseContacts,
   ContactBase,
+  ContactBases,
+  ContactImports,
   ContactList,
-  ContactStore,
+  ContactLists,
+  ContactRemoval,
   ImportChunk,
   ImportRecord,
   ImportNotice,
   ImportRejection,
   ImportSettings,
   Segment,
+  Segments,
   StoredContact,
-} from '../../app/ports.ts';
+} from '../../app/ports/contacts.ts';
 import type { Contact, CustomFieldDef, StandardField } from '../../core/contacts/types.ts';
 import { overruledReason } from '../../core/consent/index.ts';
 import type { SegmentFilter } from '../../core/contacts/segment.ts';
@@ -42,7 +48,7 @@ interface ContactRow {
 }
 
 /** Bases, contacts, lists, segments and imports in PostgreSQL. */
-export class PgContactStore implements ContactStore {
+export class PgContactStore implements ContactBases, BaseContacts, ContactRemoval, ContactLists, Segments, Audiences, ContactImports {
   constructor(
     private readonly db: Db,
     /** The pseudonyms of erased numbers: an audience's consent then counts an opposition kept under one. */

@@ -1,6 +1,9 @@
 import { Kysely, Migrator, PostgresDialect, type ColumnType, type Generated } from 'kysely';
 import pg from 'pg';
 import { migrations } from './migrations/index.ts';
+import type { TextFrom } from '../../app/ports/email.ts';
+
+export type { TextFrom };
 
 // timestamptz comes back as Date; bigint (int8) as string; we keep both as pg gives them.
 type Timestamp = ColumnType<Date, Date, Date>;
@@ -277,7 +280,6 @@ export interface MarketingSlotsTable {
   message_id: string;
 }
 /** Where an account's mails take the SMS text from. */
-export type TextFrom = 'body' | 'subject';
 export interface EmailSendersTable {
   address: string;
   account_id: string;

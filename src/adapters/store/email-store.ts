@@ -1,9 +1,10 @@
-import type { Db, TextFrom } from './database.ts';
+import type { EmailDoorSettings, EmailSenders, TextFrom } from '../../app/ports/email.ts';
+import type { Db } from './database.ts';
 
 export type { TextFrom };
 
 /** The e-mail door's own tables (migration 0004): allowlisted sender addresses and each account's text source. */
-export class PgEmailStore {
+export class PgEmailStore implements EmailSenders, EmailDoorSettings {
   constructor(private readonly db: Db) {}
 
   /** The account a sender address is allowlisted for. */

@@ -5,6 +5,11 @@ import type { Db } from './database.ts';
 import { uuidv7 } from './ids.ts';
 import type { Pseudonyms } from './pseudonym.ts';
 import { eventsFrom, transaction } from './sql.ts';
+import type { PersonalDataStore } from '../../app/retention.ts';
+import type { Erasure, PersonalData } from '../../app/ports/retention.ts';
+
+// The personal data types are the app's (app/ports/retention.ts); kept reachable from here.
+export type { Erasure, PersonalData };
 
 /**
  * The rights of the person behind one number (docs/retention.md, "The rights of a person"): what Relais holds about
@@ -13,7 +18,7 @@ import { eventsFrom, transaction } from './sql.ts';
  * These are rare requests: messages and MOs are found by reading their tables (no index on the number, which
  * would cost every message of the send path), each account's erasure in one transaction.
  */
-export class PgGdprStore {
+export class PgGdprStore implements PersonalDataStore<PersonalData, Erasure> {
   constructor(
     private readonly db: Db,
     private readonly pseudonyms: Pseudonyms,
@@ -163,34 +168,4 @@ async function keepOppositions(client: pg.PoolClient, accountId: string, msisdn:
     );
   }
   return standing.size;
-}
-
-export interface PersonalData {
-  msisdn: string;
-  contacts: Record<string, unknown>[];
-  messages: Record<string, unknown>[];
-  inbound: Record<string, unknown>[];
-  consents: Record<string, unknown>[];
-  removals: Record<string, unknown>[];
-  usage: Record<string, unknown>[];
-  /** The number's latest qualification per account (docs/operators.md, "Qualification"). */
-  qualifications: Record<string, unknown>[];
-  /** The number's billed lookups (`pseudonymised`: under its pseudonym, after an erasure or the retention job). */
-  qualificationLookups: Record<string, unknown>[];
-}
-
-export interface Erasure {
-  accountId: string;
-  contacts: number;
-  /** Messages kept under the pseudonym (their counts, parts and states), texts erased. */
-  messages: number;
-  /** Messages still queued, cancelled by the erasure. */
-  cancelled: number;
-  /** Messages being sent: they keep the number until they end (erase again then). */
-  inFlight: number;
-  inbound: number;
-  consents: number;
-  oppositionsKept: number;
-  /** Qualification results deleted (the billed lookups stay, under the pseudonym). */
-  qualifications: number;
 }

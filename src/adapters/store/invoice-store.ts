@@ -28,6 +28,10 @@ import {
 import type { InvoiceLine } from '../../core/pricing/index.ts';
 import type { Db } from './database.ts';
 import { transaction } from './sql.ts';
+import type { IssuedCreditNote, Statement } from '../../app/ports/billing.ts';
+
+// The credit note and statement types are the app's (app/ports/billing.ts); kept reachable from here.
+export type { IssuedCreditNote, Statement };
 
 /** The aggregator's side of its invoices (configuration `billing.seller`, `billing.paymentTermsDays`, `billing.latePenalty`). */
 export interface InvoicingSettings {
@@ -108,21 +112,6 @@ export async function issueTopUpInvoice(client: pg.PoolClient, input: { accountI
   return number;
 }
 
-/** An issued credit note: never changed once issued. */
-export interface IssuedCreditNote {
-  readonly number: string;
-  readonly invoiceNumber: string;
-  readonly accountId: string;
-  readonly issuedAt: Date;
-  readonly reason: string;
-  readonly issuedBy: string | null;
-  readonly lines: readonly InvoiceLine[];
-  readonly total: number;
-  readonly vatBasisPoints: number;
-  readonly vat: number;
-  readonly totalWithVat: number;
-  readonly legal: LegalSnapshot;
-}
 
 /**
  * Issues a credit note against an invoice: of `amount` µ€ excluding VAT (whole cents), or of what remains of the
@@ -233,17 +222,6 @@ export async function creditNoteDocument(db: Db, number: string, accountId: stri
   });
 }
 
-/** A prepaid account's month: the credit at its start and end, its top-ups (with their invoices) and charges. */
-export interface Statement {
-  readonly month: string;
-  readonly opening: number;
-  readonly toppedUp: number;
-  readonly charged: number;
-  readonly adjusted: number;
-  readonly closing: number;
-  readonly movements: readonly { kind: string; amount: number; by: string | null; reason: string | null; at: Date }[];
-  readonly invoices: readonly string[];
-}
 
 /** The statement of a month, from the credit movements (which are never changed) dated in it in Europe/Paris. */
 export async function statementOf(db: Db, accountId: string, month: string): Promise<Statement> {

@@ -1,11 +1,12 @@
 import { DEFAULT_OPERATOR_CONTRACT, DEFAULT_PLAN, marginReport, reconcile, type AccountMonth, type MarginReport, type OperatorContract, type OperatorCount, type PricePlan, type Reconciliation, type UsageCount } from '../../core/billing/index.ts';
 import type { Db } from './database.ts';
 import { transaction } from './sql.ts';
+import type { OperatorCosts } from '../../app/ports/operator-costs.ts';
 
 const CONTRACT = 'operator';
 
 /** The aggregator's operator contract, the month's margins, and the operator's counts (docs/billing.md, "The aggregator's side"). */
-export class PgOperatorCostStore {
+export class PgOperatorCostStore implements OperatorCosts {
   constructor(private readonly db: Db) {}
 
   async contract(): Promise<{ contract: OperatorContract; custom: boolean }> {

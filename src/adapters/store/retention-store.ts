@@ -1,8 +1,10 @@
 import type pg from 'pg';
 import { finalStatuses } from '../../core/message/status.ts';
-import type { AccountCutoffs, AccountRetention, RetentionPeriods, RetentionRule, RuleCounts } from '../../core/retention/index.ts';
+import type { AccountCutoffs, AccountRetention, RetentionPeriods, RuleCounts } from '../../core/retention/index.ts';
 import type { Db } from './database.ts';
 import { pseudonymSql, type Pseudonyms } from './pseudonym.ts';
+import type { RetentionStore } from '../../app/retention.ts';
+import type { RetentionRun, RetentionChoices } from '../../app/ports/retention.ts';
 
 /**
  * The retention job's statements (docs/retention.md). Every rule walks its rows in batches (`batch` rows per
@@ -16,7 +18,7 @@ import { pseudonymSql, type Pseudonyms } from './pseudonym.ts';
  * usage lines (a table of their own with no number in it) and invoices are untouched; only the number (replaced by
  * its keyed pseudonym, the same for the same number) and the text (emptied) go.
  */
-export class PgRetentionStore {
+export class PgRetentionStore implements RetentionStore, RetentionChoices {
   constructor(
     private readonly db: Db,
     private readonly pseudonyms: Pseudonyms,
@@ -408,15 +410,8 @@ export class PgRetentionStore {
   }
 }
 
-export interface RetentionRun {
-  id: string;
-  dryRun: boolean;
-  requestedBy: string;
-  startedAt: Date;
-  finishedAt: Date | null;
-  counts: Partial<Record<RetentionRule, number>>;
-  error: string | null;
-}
+// The retention types are the app's (app/ports/retention.ts); kept reachable from here.
+export type { RetentionRun };
 
 const FINAL = [...finalStatuses];
 /** A campaign's messages that may still be sent or answered by the SMSC with a retry: their number is needed. */

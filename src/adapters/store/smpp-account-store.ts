@@ -1,30 +1,18 @@
 import { randomBytes, scrypt, timingSafeEqual } from 'node:crypto';
-import { BlockList, isIP } from 'node:net';
 import { finalStatuses } from '../../core/message/status.ts';
-import type { SmppReceiptRequest } from '../../app/ports.ts';
+import type { DueMo, DueReceipt, SmppCredential, SmppCredentialInput, SmppDeliveries, SmppLogins, SmppLoginSettings } from '../../app/ports/smpp.ts';
+import { ipAllowed, parseCidr } from '../../core/access/allowlist.ts';
 import { Coalescer } from './coalescer.ts';
 import type { Db } from './database.ts';
+
+// The SMPP types are the app's (app/ports/smpp.ts), the allowlist rule the core's; kept reachable from here.
+export type { DueMo, DueReceipt, SmppCredential, SmppCredentialInput };
+export { ipAllowed, parseCidr };
 
 /**
  * SMPP credentials of the accounts (the SMPP server's logins) and the receipts owed to SMPP clients.
  * Passwords are kept as `scrypt$<N>$<salt>$<hash>` (salt and hash base64url): a leaked table gives no password.
  */
-export interface SmppCredential {
-  accountId: string;
-  systemId: string;
-  /** CIDR blocks (or single addresses) a bind may come from; empty = anywhere. */
-  allowedIps: string[];
-  /** Binds at once for this account; null = the server's default. */
-  maxBinds: number | null;
-}
-
-export interface SmppCredentialInput {
-  systemId: string;
-  password: string;
-  allowedIps?: string[];
-  maxBinds?: number | null;
-}
-
 const SCRYPT_N = 16_384;
 const KEY_LENGTH = 32;
 
@@ -51,61 +39,12 @@ export async function verifySmppPassword(password: string, stored: string): Prom
   return actual.length === expected.length && timingSafeEqual(actual, expected);
 }
 
-/** Parses an allowlist entry ("192.0.2.0/24", "2001:db8::/32", "192.0.2.7"); throws on anything else. */
-export function parseCidr(entry: string): { address: string; prefix: number; family: 'ipv4' | 'ipv6' } {
-  const [address = '', prefixText] = entry.trim().split('/');
-  const version = isIP(address);
-  if (version === 0) throw new Error(`"${entry}" is not an IP address or CIDR block`);
-  const max = version === 4 ? 32 : 128;
-  const prefix = prefixText === undefined ? max : Number(prefixText);
-  if (!Number.isInteger(prefix) || prefix < 0 || prefix > max || (prefixText !== undefined && !/^\d+$/.test(prefixText))) {
-    throw new Error(`"${entry}": the prefix length must be 0 to ${max}`);
-  }
-  return { address, prefix, family: version === 4 ? 'ipv4' : 'ipv6' };
-}
-
-/** Whether `ip` (as a socket reports it, IPv4-mapped IPv6 included) is inside one of the blocks; true when there are none. */
-export function ipAllowed(ip: string, blocks: readonly string[]): boolean {
-  if (blocks.length === 0) return true;
-  const list = new BlockList();
-  for (const block of blocks) {
-    const { address, prefix, family } = parseCidr(block);
-    list.addSubnet(address, prefix, family);
-  }
-  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(ip);
-  const plain = mapped ? mapped[1]! : ip;
-  return list.check(plain, isIP(plain) === 6 ? 'ipv6' : 'ipv4');
-}
-
-/** A final message, submitted over SMPP asking for a receipt, whose receipt the client has not acknowledged yet. */
-export interface DueReceipt extends SmppReceiptRequest {
-  /** The id the receipt names: the message id, or the id the client was given for one part. */
-  receiptId: string;
-  messageId: string;
-  accountId: string;
-  submittedAt: Date;
-  recipient: string;
-  body: string;
-  status: string;
-  errorCode: string | null;
-  doneAt: Date;
-}
-
 const FINAL = [...finalStatuses];
-
-/** An MO of the account its SMPP client has not acknowledged yet. */
-export interface DueMo {
-  id: string;
-  sender: string;
-  recipient: string;
-  body: string;
-  receivedAt: Date;
-}
 
 /** MOs older than this are no longer offered to the SMPP client (the HTTP API still lists them). */
 const MO_HORIZON_DAYS = 7;
 
-export class PgSmppAccountStore {
+export class PgSmppAccountStore implements SmppLogins, SmppDeliveries, SmppLoginSettings {
   private readonly acks: Coalescer<{ receiptId: string; at: Date }>;
   private readonly moAcks: Coalescer<{ id: string; accountId: string; at: Date }>;
 

@@ -11,29 +11,12 @@
  */
 import type { UsageCount } from '../../core/billing/index.ts';
 import type { Db } from './database.ts';
+import type { AccountStatistics, PlatformStatistics, QueueState, ShortCodeQueue, StatusCounts } from '../../app/ports/statistics.ts';
 
-export interface StatusCounts {
-  today: Record<string, number>;
-  month: Record<string, number>;
-}
+// The statistics types are the app's (app/ports/statistics.ts); kept reachable from here.
+export type { QueueState, ShortCodeQueue, StatusCounts };
 
-export interface QueueState {
-  /** Queued and due now (sent at the short code's rate). */
-  ready: number;
-  /** Queued for later (send at, a deferral by compliance, a retry's backoff). */
-  later: number;
-  submitting: number;
-  /** The oldest due time among the ready ones: how long the queue has been waiting. */
-  oldestDueAt: Date | null;
-}
-
-export interface ShortCodeQueue extends QueueState {
-  /** The route its messages are on (null: never routed, from before routing). */
-  route: string | null;
-  shortCode: string;
-}
-
-export class PgStatisticsStore {
+export class PgStatisticsStore implements AccountStatistics, PlatformStatistics {
   constructor(private readonly db: Db) {}
 
   /** The account's messages created since `month`, counted by status, and those since `today`. */

@@ -2,38 +2,12 @@ import { sql, type Selectable } from 'kysely';
 import type { Right } from '../../core/access/rights.ts';
 import type { Db, UsersTable } from './database.ts';
 import { uuidv7 } from './ids.ts';
+import { EmailTaken } from '../../app/errors.ts';
+import type { NewUser, User, UserChanges, Users } from '../../app/ports/people.ts';
 
-/** A person of an account (or of the aggregator's staff), as the API shows it: never a password or secret. */
-export interface User {
-  id: string;
-  email: string;
-  name: string;
-  language: 'fr' | 'en';
-  accountId: string | null;
-  staffRole: 'operator-admin' | 'operator-support' | null;
-  administrator: boolean;
-  rights: Right[];
-  /** null: every brand of the account. */
-  brands: string[] | null;
-  status: 'invited' | 'active' | 'disabled';
-  createdAt: Date;
-}
-
-export interface NewUser {
-  email: string;
-  name: string;
-  language?: 'fr' | 'en';
-  accountId: string | null;
-  staffRole?: 'operator-admin' | 'operator-support' | null;
-  administrator?: boolean;
-  rights?: readonly Right[];
-  brands?: readonly string[] | null;
-}
-
-export type UserChanges = Partial<Pick<User, 'name' | 'language' | 'rights' | 'brands'>> & { status?: 'active' | 'disabled' };
-
-/** Raised when an e-mail address already belongs to a user (whatever its case). */
-export class EmailTaken extends Error {}
+// The user types are the app's (app/ports/people.ts), EmailTaken an app error; kept reachable from here.
+export type { NewUser, User, UserChanges };
+export { EmailTaken };
 
 /**
  * Inserts a user and gives its id: active when a password hash is given, invited otherwise. An administrator holds
@@ -76,7 +50,7 @@ export async function insertUser(db: Db, input: NewUser & { passwordHash?: strin
  * The users (docs/accounts.md, "Who is who"). Passwords, sessions and invitations are the sign-in's (its own store);
  * this one creates the rows, `invited` until their person sets a password.
  */
-export class PgUserStore {
+export class PgUserStore implements Users {
   constructor(private readonly db: Db) {}
 
   async createUser(input: NewUser, now: Date): Promise<User> {

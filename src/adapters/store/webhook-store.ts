@@ -1,33 +1,9 @@
 import type { Db } from './database.ts';
 import { isUuid, uuidv7 } from './ids.ts';
+import type { Webhook, WebhookAttempt, WebhookDelivery, WebhookSettings } from '../../app/ports/webhooks.ts';
 
-export interface Webhook {
-  id: string;
-  url: string;
-  events: string[];
-  active: boolean;
-  createdAt: Date;
-}
-
-export interface WebhookAttempt {
-  attempt: number;
-  at: Date;
-  httpStatus: number | null;
-  error: string | null;
-  durationMs: number;
-}
-
-export interface WebhookDelivery {
-  id: string;
-  /** The message status change it tells, or the received MO. */
-  messageId: string | null;
-  inboundId: string | null;
-  status: string;
-  attempts: WebhookAttempt[];
-  nextAttemptAt: Date | null;
-  createdAt: Date;
-  deliveredAt: Date | null;
-}
+// The webhook types are the app's (app/ports/webhooks.ts); kept reachable from here.
+export type { Webhook, WebhookAttempt, WebhookDelivery };
 
 /** A delivery the sender has claimed, with everything needed to build and sign the request. */
 export type DueDelivery = {
@@ -47,7 +23,7 @@ export type DueDelivery = {
   | { kind: 'alarm'; alarm: { id: string; kind: string; key: string; period: string; message: string; figures: Record<string, number>; raisedAt: Date } }
 );
 
-export class PgWebhookStore {
+export class PgWebhookStore implements WebhookSettings {
   constructor(private readonly db: Db) {}
 
   async create(accountId: string, input: { url: string; events: string[]; secret: string }, now: Date): Promise<Webhook> {
