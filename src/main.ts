@@ -7,9 +7,9 @@ import path from 'node:path';
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import { Doorbell } from './app/doorbell.ts';
-import { routesOf, type Clock, type OperatorLink, type Route, type ShortCode } from './app/ports.ts';
-import type { Router } from './app/route-message.ts';
-import { routerFor, type RoutingTable } from './core/routing/index.ts';
+import { type Clock, type OperatorLink, type Route, type ShortCode } from './app/ports.ts';
+import { routingTableOf, type Router } from './app/route-message.ts';
+import { routerFor } from './core/routing/index.ts';
 import { buildHttpServer, type Api } from './adapters/http/server.ts';
 import { createLogger } from './adapters/log.ts';
 import { SmppLink } from './adapters/smpp-client/smpp-link.ts';
@@ -164,7 +164,7 @@ export async function startRelais(config: Config, options: { log?: Logger; clock
     // Each process keeps the numbering plan and the portability base in memory (docs/operators.md): routing reads it.
     const numbering = startNumbering(db, () => clock.now(), log);
     stops.push({ what: 'numbering directory', stop: async () => numbering.directory.stop() });
-    const routingTable = routingTableOf(config, await routeStore.routes(), [...knownShortCodes.values()]);
+    const routingTable = routingTableOf(config.routing, await routeStore.routes(), [...knownShortCodes.values()]);
     const route: Router = routerFor(routingTable, numbering.directory.operatorOf);
     const submit: SubmitDeps = { store: messages, consents, shortCodes: () => knownShortCodes, notify: () => doorbell.ring(), route };
     const moStore = new PgMoStore(db);
@@ -399,16 +399,6 @@ function routeFromConfig(route: RouteConfig): Route {
   }
   const { name, protocol, host, port, systemId, password, operator, subscribersOnly, ...settings } = route;
   return { name, protocol, host, port, systemId, password, settings, operator, subscribersOnly };
-}
-
-/** The routing table of the configuration's rules, over the routes and short codes this deployment sends on. */
-function routingTableOf(config: Config, routes: Route[], shortCodes: ShortCode[]): RoutingTable {
-  return {
-    rules: config.routing.rules,
-    routes: new Map(routes.map((r) => [r.name, { name: r.name, operator: r.operator, subscribersOnly: r.subscribersOnly }])),
-    shortCodeRoutes: new Map(shortCodes.map((s) => [s.number, routesOf(s)])),
-    unknownOperator: config.routing.unknownOperator,
-  };
 }
 
 /** The link of a route, whatever its protocol: the dispatcher cannot tell them apart. */

@@ -23,6 +23,7 @@ import { registerBillingReportCommands } from './billing-report-cli.ts';
 import { registerRetentionCommands } from './retention-cli.ts';
 import { registerReportCommands } from './report-cli.ts';
 import { registerNumberingCommands } from './numbering-cli.ts';
+import { registerRoutesCommands } from './routes-cli.ts';
 import { registerQualifyCommand } from './qualify-cli.ts';
 import { compact, identityProblems, type CompanyIdentity } from '../core/access/identity.ts';
 import { RIGHTS, unknownRights, type Right } from '../core/access/rights.ts';
@@ -414,6 +415,7 @@ registerBillingReportCommands(program);
 registerRetentionCommands(program);
 registerReportCommands(program);
 registerNumberingCommands(program);
+registerRoutesCommands(program);
 registerQualifyCommand(program);
 
 const simulate = program.command('simulate').description('run an SMSC simulator, for development and tests');

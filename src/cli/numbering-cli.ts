@@ -88,7 +88,7 @@ function printImport(done: NumberingImport, seconds: number): void {
  * The numbering use cases for a one-off command: the plan loaded from the store (small); the ports of the numbers
  * asked about read by SQL, rather than loading the whole base for one answer.
  */
-async function storeDirectory(db: Db, numbers: readonly string[] = []): Promise<NumberingDeps> {
+export async function storeDirectory(db: Db, numbers: readonly string[] = []): Promise<NumberingDeps> {
   const store = new PgNumberingStore(db);
   const ports: [string, string][] = [];
   for (const e164 of numbers) {

@@ -134,6 +134,7 @@ export async function consoleRoutes(app: Api, deps: HttpDeps & ConsoleDeps): Pro
     app.post(
       `/routes/:name/${action}`,
       {
+        config: { action: `routes.${action}` },
         schema: {
           summary,
           tags,
