@@ -9,8 +9,9 @@ import { nextStatus } from '../core/campaign/index.ts';
 import { HYGIENE_WINDOW_DAYS, UNKNOWN_SUBSCRIBER_ERRORS, UNKNOWN_SUBSCRIBER_LIMIT, UNREACHABLE_REASON } from '../core/contacts/index.ts';
 import { audienceOf, templateOf, type CampaignDeps } from './campaigns.ts';
 import { InsufficientCredit } from './errors.ts';
-import { campaignMessage } from './campaign-message.ts';
-import type { Campaign, Logger } from './ports.ts';
+import { campaignMessage, skippedMessage } from './campaign-message.ts';
+import { GEO_SKIPS, perimeterOf, presentMembers, type GeoPresenceDeps } from './geo-presence.ts';
+import type { AudienceMember, Campaign, Logger } from './ports.ts';
 import { qualifyMobiles, type QualificationDeps } from './qualification.ts';
 import type { Sender } from './submit-messages.ts';
 
@@ -19,6 +20,8 @@ export interface RunnerDeps extends CampaignDeps {
   log: Logger;
   /** For the campaigns qualified before sending (docs/operators.md, "Qualification"). */
   qualification?: QualificationDeps | undefined;
+  /** For the campaigns that target a perimeter (docs/campaigns.md, "Géo Présence"). */
+  locating?: GeoPresenceDeps | undefined;
 }
 
 export interface RunnerOptions {
@@ -88,8 +91,12 @@ export class CampaignRunner {
       const now = clock.now();
       const members = await contacts.audience(audience, { accountId: campaign.accountId, brand: campaign.brand, now }, campaign.cursor, this.options.chunk);
       if (members.length === 0) return this.completeWhenSettled(campaign);
-      const sendTo = campaign.audience.qualify ? await this.qualified(campaign, members) : members;
-      const messages = sendTo.map((member) => campaignMessage(campaign!, template, sender, known, member, now));
+      const qualified = campaign.audience.qualify ? await this.qualified(campaign, members) : members;
+      const { present, skipped } = await this.inPerimeter(campaign, qualified);
+      const messages = [
+        ...present.map((member) => campaignMessage(campaign!, template, sender, known, member, now)),
+        ...skipped.map(({ member, skip }) => skippedMessage(campaign!, template, sender, member, skip, GEO_SKIPS[skip], now)),
+      ];
       const cursor = members.at(-1)!.contact.id;
       const queued = await campaigns.queueChunk(campaign, cursor, messages, now).catch((error: unknown) => {
         if (error instanceof InsufficientCredit) return this.pauseForCredit(campaign!, error);
@@ -107,6 +114,16 @@ export class CampaignRunner {
     const answers = await qualifyMobiles(this.deps.qualification, campaign.accountId, members.map((m) => m.contact.mobile));
     const terminated = new Set(answers.filter((a) => a.state === 'terminated').map((a) => a.msisdn));
     return terminated.size === 0 ? members : members.filter((m) => !terminated.has(m.contact.mobile));
+  }
+
+  /**
+   * A perimeter campaign's chunk: those inside the perimeter now (and who accepted geolocated marketing) go on; the
+   * others are kept as suppressed messages with why. Every number asked of the provider is a billable hit.
+   */
+  private async inPerimeter<M extends AudienceMember>(campaign: Campaign, members: M[]) {
+    if (!perimeterOf(campaign)) return { present: members, skipped: [] };
+    if (!this.deps.locating) throw new Error(`campaign ${campaign.id} targets a perimeter, but the location provider is not wired in this process`);
+    return presentMembers(this.deps.locating, campaign, members);
   }
 
   /**

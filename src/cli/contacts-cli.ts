@@ -13,6 +13,7 @@ import { openCsv } from '../adapters/csv/csv-source.ts';
 import { presentDryRun, presentReport } from '../adapters/http/campaigns-routes.ts';
 import { decisionsCsv, noticesCsv, rejectionsCsv } from '../adapters/csv/csv-write.ts';
 import { senderOf, type Account, type PgAccountStore } from '../adapters/store/account-store.ts';
+import { PgGeoPresenceStore } from '../adapters/store/geo-presence-store.ts';
 import { PgCampaignStore } from '../adapters/store/campaign-store.ts';
 import { PgContactStore } from '../adapters/store/contact-store.ts';
 import { PgConsentStore } from '../adapters/store/consent-store.ts';
@@ -275,6 +276,7 @@ async function withContacts(config: Config, accountName: string, work: (deps: Ca
       submit: { shortCodes: () => shortCodes, consents: new PgConsentStore(db), notify: () => undefined },
       clock: systemClock,
       tariff: campaignTariff(config.campaigns.tariff),
+      geoPresence: new PgGeoPresenceStore(db),
     };
     await work(deps, account, cliAudit(db, account.id));
   });

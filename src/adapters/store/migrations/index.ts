@@ -20,6 +20,7 @@ import * as alarms from './0018-alarms.ts';
 import * as numbering from './0019-numbering.ts';
 import * as portal from './0020-portal.ts';
 import * as qualification from './0021-qualification.ts';
+import * as geoPresence from './0023-geo-presence.ts';
 
 /** Every migration, in order. Names are permanent: add new ones, never rename or edit applied ones. */
 export const migrations: Record<string, Migration> = {
@@ -44,4 +45,5 @@ export const migrations: Record<string, Migration> = {
   '0019-numbering': numbering,
   '0020-portal': portal,
   '0021-qualification': qualification,
+  '0023-geo-presence': geoPresence,
 };
