@@ -6,7 +6,7 @@
 import type { InvoiceLine } from '../pricing/index.ts';
 import { centAmounts } from './legal.ts';
 import type { PricePlan } from './plan.ts';
-import { rateUsage, type UsageCount } from './usage.ts';
+import { rateUsage, type LocalisationCount, type UsageCount } from './usage.ts';
 
 /** French standard rate, 20 %, in basis points. */
 export const STANDARD_VAT_BASIS_POINTS = 2_000;
@@ -22,7 +22,7 @@ export interface MonthInvoice {
   readonly totalWithVat: number;
 }
 
-export function monthInvoice(input: { plan: PricePlan; month: string; counts: readonly UsageCount[]; shortCodes: readonly string[]; vatBasisPoints?: number }): MonthInvoice {
+export function monthInvoice(input: { plan: PricePlan; month: string; counts: readonly UsageCount[]; shortCodes: readonly string[]; localisation?: LocalisationCount | undefined; vatBasisPoints?: number }): MonthInvoice {
   const vatBasisPoints = input.vatBasisPoints ?? STANDARD_VAT_BASIS_POINTS;
   return { month: input.month, vatBasisPoints, ...centAmounts(rateUsage(input).lines, vatBasisPoints) };
 }

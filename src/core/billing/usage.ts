@@ -19,6 +19,12 @@ export interface UsageCount {
   readonly parts: number;
 }
 
+/** The month's localisation hits (Géo Présence): every number asked of the location provider, and those located. */
+export interface LocalisationCount {
+  readonly hits: number;
+  readonly located: number;
+}
+
 /** The month (`YYYY-MM`) a moment falls in, in Europe/Paris: the billing month. */
 export function billingMonth(at: Date): string {
   return DateTime.fromJSDate(at, { zone: 'Europe/Paris' }).toFormat('yyyy-MM');
@@ -43,12 +49,19 @@ function shortCodesHeld(plan: PricePlan, shortCodes: readonly string[]): MonthUs
   return shortCodes.map((shortCode) => ({ shortCode, options }));
 }
 
-/** The plan's rating of a month's usage: every grid's lines (SMS, fees per short code and month, one-off fees). */
-export function rateUsage({ plan, month, counts, shortCodes }: { plan: PricePlan; month: string; counts: readonly UsageCount[]; shortCodes: readonly string[] }): Invoice {
+/**
+ * The plan's rating of a month's usage: every grid's lines (SMS, localisation hits, fees per short code and month,
+ * one-off fees). Hits are priced only by a grid of the plan that prices them (e.g. `orange-localisation`).
+ */
+export function rateUsage({ plan, month, counts, shortCodes, localisation }: { plan: PricePlan; month: string; counts: readonly UsageCount[]; shortCodes: readonly string[]; localisation?: LocalisationCount | undefined }): Invoice {
   const billed = billedParts(plan, counts);
   const events: Record<string, number> = {};
   for (const { month: when, event, count } of plan.events ?? []) if (when === month) events[event] = (events[event] ?? 0) + count;
-  return rateMonth({ month, grids: planGrids(plan), usage: { smsSubmitted: billed, smsDelivered: billed, shortCodes: shortCodesHeld(plan, shortCodes), events } });
+  return rateMonth({
+    month,
+    grids: planGrids(plan),
+    usage: { smsSubmitted: billed, smsDelivered: billed, localisationHits: localisation?.hits ?? 0, localisationHitsLocated: localisation?.located ?? 0, shortCodes: shortCodesHeld(plan, shortCodes), events },
+  });
 }
 
 /** The next band of a tiered SMS price: how many more billed parts reach it, and what the month costs there. */
@@ -93,11 +106,13 @@ export interface UsageReport {
   readonly closed: boolean;
   readonly parts: { readonly settled: number; readonly billed: number };
   readonly counts: readonly (UsageCount & { readonly billed: boolean })[];
+  /** The month's localisation hits (priced when a grid of the plan prices them). */
+  readonly localisation: LocalisationCount;
   readonly cost: Invoice;
   readonly nextTiers: readonly NextTier[];
 }
 
-export function usageReport(input: { plan: PricePlan; month: string; counts: readonly UsageCount[]; shortCodes: readonly string[]; now: Date }): UsageReport {
+export function usageReport(input: { plan: PricePlan; month: string; counts: readonly UsageCount[]; shortCodes: readonly string[]; localisation?: LocalisationCount | undefined; now: Date }): UsageReport {
   const { plan, month, counts, now } = input;
   const billed = billedParts(plan, counts);
   return {
@@ -105,6 +120,7 @@ export function usageReport(input: { plan: PricePlan; month: string; counts: rea
     closed: month < billingMonth(now),
     parts: { settled: counts.reduce((sum, count) => sum + count.parts, 0), billed },
     counts: counts.map((count) => ({ ...count, billed: isBilled(plan, count) })),
+    localisation: input.localisation ?? { hits: 0, located: 0 },
     cost: rateUsage(input),
     nextTiers: nextTiers(plan, billed),
   };

@@ -6,6 +6,7 @@
  * acceptance, billed with it (even refused), and audited.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { PgBillingStore } from '../../../src/adapters/store/billing-store.ts';
 import { destination } from '../../../src/core/geo/index.ts';
 import { startTestRelais, type TestRelais } from '../../support/relais.ts';
 import { eventually } from '../../support/waiting.ts';
@@ -113,6 +114,12 @@ describe('Géo Présence', () => {
       expect.objectContaining({ rule: 'localisation-hit', quantity: 4, unitPrice: 80_000, discountBasisPoints: 0, amount: 320_000 }),
     ]);
     expect(usage.cost.total).toEqual({ microEuros: 100_320_000, euros: '100.32' });
+
+    // With the localisation grid in the account's plan, the hits are on its monthly usage like its SMS.
+    await new PgBillingStore(t.relais.db).setPlan(t.accountId, { grids: ['orange-ops', 'orange-localisation'], billed: 'delivered', noReceipt: 'free' }, 'postpaid', 'test', clock.now());
+    const month = (await t.api('GET', '/v1/usage')).body;
+    expect(month.localisation).toEqual({ hits: 4, located: 2 });
+    expect(month.cost.lines).toContainEqual(expect.objectContaining({ grid: 'orange-localisation@2012', rule: 'localisation-hit', quantity: 4, amount: 320_000 }));
   });
 
   it('locates one number that accepted, bills it even when refused, refuses one that did not (nothing billed), audited', async () => {
