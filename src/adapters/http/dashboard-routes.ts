@@ -109,14 +109,16 @@ async function summaryOf(deps: StatisticsDeps, account: Account, brands: readonl
 async function spendOf(deps: StatisticsDeps, accountId: string, today: Date, now: Date): Promise<{ today: number; month: number } | undefined> {
   if (!deps.billing || !deps.statistics) return undefined;
   const month = billingMonth(now);
-  const [{ plan }, counts, before, shortCodes] = await Promise.all([
+  const [{ plan }, counts, before, shortCodes, localisation, localisationBefore] = await Promise.all([
     deps.billing.planOf(accountId),
     deps.billing.usageCounts(accountId, month),
     deps.statistics.usageCountsBefore(accountId, month, today),
     deps.billing.shortCodesOf(accountId),
+    deps.billing.localisationOf(accountId, month),
+    deps.billing.localisationOf(accountId, month, today),
   ]);
-  const total = rateUsage({ plan, month, counts, shortCodes }).total;
-  // The month's fees (short codes) are in both: today's spend is what today's parts added, tiers included.
-  const atMidnight = rateUsage({ plan, month, counts: before, shortCodes }).total;
+  const total = rateUsage({ plan, month, counts, shortCodes, localisation }).total;
+  // The month's fees (short codes) are in both: today's spend is what today's parts and hits added, tiers included.
+  const atMidnight = rateUsage({ plan, month, counts: before, shortCodes, localisation: localisationBefore }).total;
   return { today: total - atMidnight, month: total };
 }

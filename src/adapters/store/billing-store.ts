@@ -143,12 +143,12 @@ export class PgBillingStore {
     return rows.map((r) => ({ class: r.class, shortCode: r.short_code, finalState: r.final_state, settledBy: r.settled_by, parts: r.parts }));
   }
 
-  /** The account's localisation hits of the month (Géo Présence), and those that returned a position. */
-  async localisationOf(accountId: string, month: string): Promise<LocalisationCount> {
+  /** The account's localisation hits of the month (Géo Présence), and those that returned a position; only those asked before `before` when given. */
+  async localisationOf(accountId: string, month: string, before?: Date): Promise<LocalisationCount> {
     const { rows } = await this.db.pool.query<LocalisationCount>(
       `SELECT count(*)::int AS hits, (count(*) FILTER (WHERE outcome IN ('located', 'inside', 'outside')))::int AS located
-       FROM location_hits WHERE account_id = $1 AND month = $2`,
-      [accountId, month],
+       FROM location_hits WHERE account_id = $1 AND month = $2 AND ($3::timestamptz IS NULL OR asked_at < $3)`,
+      [accountId, month, before ?? null],
     );
     return rows[0]!;
   }
