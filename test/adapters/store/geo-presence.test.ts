@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LocationSimulator } from '../../../src/adapters/location/simulator.ts';
 import { closeMonth, invoicesOf, PgBillingStore } from '../../../src/adapters/store/billing-store.ts';
 import { PgGeoPresenceStore } from '../../../src/adapters/store/geo-presence-store.ts';
+import { PgOperatorCostStore } from '../../../src/adapters/store/operator-cost-store.ts';
 import { localisationMonth, presentMembers, type GeoPresenceDeps } from '../../../src/app/geo-presence.ts';
 import type { AudienceMember } from '../../../src/app/ports.ts';
 import { rateUsage } from '../../../src/core/billing/index.ts';
@@ -116,5 +117,15 @@ describe('Géo Présence store', () => {
     const [invoice] = await invoicesOf(tdb.db, { accountId });
     expect(invoice!.lines.map((l) => l.rule)).toEqual(expect.arrayContaining(['localisation-monthly', 'localisation-hit']));
     expect(hitLine(invoice!.lines)).toMatchObject({ quantity: 4, amount: 320_000 });
+  });
+
+  it("prices the month's hits in the operator's cost, unless the contract gives the operator's own count", async () => {
+    const costs = new PgOperatorCostStore(tdb.db);
+    await costs.setContract({ grids: ['orange-ops', 'orange-localisation'] }, LAST_EVENING_OF_NOVEMBER);
+    const operatorHits = async () => (await costs.marginReport('2026-11')).operator.lines.find((l) => l.rule === 'localisation-hit');
+    expect(await operatorHits()).toMatchObject({ quantity: 4, amount: 320_000 });
+    await costs.setContract({ grids: ['orange-ops', 'orange-localisation'], localisationHits: [{ month: '2026-11', count: 2_500 }] }, LAST_EVENING_OF_NOVEMBER);
+    // 2,500 hits: the whole month at the 17 % band.
+    expect(await operatorHits()).toMatchObject({ quantity: 2_500, discountBasisPoints: 1_700, amount: 166_000_000 });
   });
 });
