@@ -63,7 +63,8 @@ export class PgGdprStore {
   /**
    * Erases the number from one account: its contacts leave the bases, its messages and MOs keep their counts under
    * the pseudonym with their texts erased (messages still queued are cancelled; those in flight keep the number until
-   * they end, and are counted in `inFlight`), its consent events are deleted — except each opposition still standing,
+   * they end, and are counted in `inFlight`), its consent events and acceptances of geolocated marketing are deleted
+   * (its localisation hits stay, billed, under the pseudonym) — except each opposition still standing,
    * kept as one opt-out under the pseudonym, which the intake reads (consent-store.ts `states`).
    */
   async erase(msisdn: string, accountId: string, now: Date): Promise<Erasure> {
@@ -73,7 +74,11 @@ export class PgGdprStore {
       await client.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`consent:${accountId}:${msisdn}`]);
       const oppositionsKept = await keepOppositions(client, accountId, msisdn, pseudonym, now);
       await client.query(`SET LOCAL relais.erase_consent = 'on'`);
-      const consents = (await q('DELETE FROM consent_events WHERE account_id = $1 AND recipient = $2')).rowCount ?? 0;
+      // Acceptances of geolocated marketing go with the consent events (counted with them); hits billed stay, under the pseudonym.
+      const consents =
+        ((await q('DELETE FROM consent_events WHERE account_id = $1 AND recipient = $2')).rowCount ?? 0) +
+        ((await q('DELETE FROM geolocation_consents WHERE account_id = $1 AND recipient = $2')).rowCount ?? 0);
+      await q(`UPDATE location_hits SET msisdn = $3 WHERE account_id = $1 AND msisdn = $2`);
       const cancelled = (await client.query(
         `WITH cancelled AS (
            UPDATE messages SET status = 'cancelled', done_at = $3, updated_at = $3, error_reason = 'erased at the request of the recipient'

@@ -137,4 +137,13 @@ describe('Géo Présence', () => {
     const trail = await t.api('GET', '/v1/audit?action=locations');
     expect(trail.body.events.map((e: { action: string; result: string }) => [e.action, e.result])).toContainEqual(['locations.locate', 'ok']);
   });
+
+  it("erases a person's acceptances at their request; the hits billed stay, under a pseudonym", async () => {
+    const before = await hitsThisMonth();
+    expect((await t.api('POST', '/v1/gdpr/erase', { msisdn: INSIDE })).status).toBe(200);
+    expect((await t.api('GET', `/v1/geolocation-consents/${encodeURIComponent(INSIDE)}`)).body).toMatchObject({ accepted: false, latest: null });
+    expect(await hitsThisMonth()).toBe(before);
+    const { rows } = await t.relais.db.pool.query(`SELECT count(*)::int AS n FROM location_hits WHERE msisdn = $1`, [INSIDE]);
+    expect(rows[0].n).toBe(0);
+  });
 });

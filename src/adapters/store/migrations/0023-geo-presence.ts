@@ -36,8 +36,14 @@ export async function up(db: Kysely<unknown>): Promise<void> {
       recorded_at  timestamptz NOT NULL
     );
     CREATE INDEX geolocation_consents_recipient ON geolocation_consents (account_id, recipient, brand, occurred_at DESC, id DESC);
+    -- Append-only, except the erasure of a person at their request (gdpr-store.ts), as for consent_events.
     CREATE FUNCTION geolocation_consents_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
-      BEGIN RAISE EXCEPTION 'geolocation_consents is append-only'; END $$;
+      BEGIN
+        IF TG_OP = 'DELETE' AND current_setting('relais.erase_consent', true) = 'on' THEN
+          RETURN OLD;
+        END IF;
+        RAISE EXCEPTION 'geolocation_consents is append-only';
+      END $$;
     CREATE TRIGGER geolocation_consents_append_only BEFORE UPDATE OR DELETE ON geolocation_consents
       FOR EACH ROW EXECUTE FUNCTION geolocation_consents_append_only();
   `.execute(db);
