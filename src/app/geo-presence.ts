@@ -146,35 +146,50 @@ export const GEO_SKIPS = {
   'no-geolocation-consent': 'has not accepted geolocated marketing for the brand: not located, not sent to',
   'outside-perimeter': 'not inside the campaign’s perimeter now',
   'not-located': 'could not be located now (location refused, phone off or unknown)',
+  'not-now': 'the message could not leave now (send window closed): a message for where the recipient is now is not sent later',
 } as const;
 export type GeoSkip = keyof typeof GEO_SKIPS;
 
 /**
- * A chunk of a perimeter campaign's audience: who accepted geolocated marketing (and whose consent stands) is asked
- * of the provider, every number asked recorded as a hit of the account; those inside the perimeter now go on, the
- * others are skipped with why.
+ * What the guard would do with a recipient's message now: `now` (it leaves now), `later` (deferred: the send
+ * window), `never` (the guard suppresses it anyway: no point in locating the recipient).
+ */
+export type GuardTiming = 'now' | 'later' | 'never';
+
+/**
+ * A chunk of a perimeter campaign's audience. Who accepted geolocated marketing (and whose marketing consent stands)
+ * and whose message would leave now is asked of the provider, every number asked recorded as a hit of the account;
+ * those inside the perimeter go on (`toGuard`), with those the guard suppresses anyway (not located); the others are
+ * skipped with why. `waiting`: nobody of the chunk can be sent to now but some could later (the send window is
+ * closed): the chunk should wait rather than be spent.
  */
 export async function presentMembers<M extends Pick<AudienceMember, 'contact' | 'consent'>>(
   deps: GeoPresenceDeps,
   campaign: Pick<Campaign, 'id' | 'accountId' | 'brand' | 'audience'>,
   members: readonly M[],
-): Promise<{ present: M[]; skipped: { member: M; skip: GeoSkip }[] }> {
+  timing: (member: M) => GuardTiming = () => 'now',
+): Promise<{ toGuard: M[]; skipped: { member: M; skip: GeoSkip }[]; waiting: boolean }> {
   const perimeter = perimeterOf(campaign);
-  if (!perimeter) return { present: [...members], skipped: [] };
+  if (!perimeter) return { toGuard: [...members], skipped: [], waiting: false };
   const mobiles = [...new Set(members.map((m) => m.contact.mobile))];
   const accepted = await deps.store.acceptedAmong(campaign.accountId, campaign.brand, mobiles);
   const consenting = (m: M) => accepted.has(m.contact.mobile) && (m.consent === 'opt-in' || m.consent === 'soft-opt-in');
-  const toAsk = [...new Set(members.filter(consenting).map((m) => m.contact.mobile))];
+  const when = new Map(members.filter(consenting).map((m) => [m, timing(m)]));
+  const toAsk = [...new Set([...when].filter(([, t]) => t === 'now').map(([m]) => m.contact.mobile))];
+  const waiting = toAsk.length === 0 && [...when.values()].includes('later');
+  if (waiting) return { toGuard: [], skipped: [], waiting };
   const states = await askPresence(deps, campaign.accountId, campaign.id, perimeter, toAsk);
-  const present: M[] = [];
+  const toGuard: M[] = [];
   const skipped: { member: M; skip: GeoSkip }[] = [];
   for (const member of members) {
+    const timed = when.get(member);
     const state = states.get(member.contact.mobile);
-    if (state === undefined) skipped.push({ member, skip: 'no-geolocation-consent' });
-    else if (state === 'inside') present.push(member);
+    if (timed === undefined) skipped.push({ member, skip: 'no-geolocation-consent' });
+    else if (timed === 'never' || state === 'inside') toGuard.push(member);
+    else if (timed === 'later') skipped.push({ member, skip: 'not-now' });
     else skipped.push({ member, skip: state === 'outside' ? 'outside-perimeter' : 'not-located' });
   }
-  return { present, skipped };
+  return { toGuard, skipped, waiting };
 }
 
 /** Asks the provider batch by batch; each batch's hits are recorded before the next is asked. */

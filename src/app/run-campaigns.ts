@@ -10,8 +10,8 @@ import { HYGIENE_WINDOW_DAYS, UNKNOWN_SUBSCRIBER_ERRORS, UNKNOWN_SUBSCRIBER_LIMI
 import { audienceOf, templateOf, type CampaignDeps } from './campaigns.ts';
 import { InsufficientCredit } from './errors.ts';
 import { campaignMessage, skippedMessage } from './campaign-message.ts';
-import { GEO_SKIPS, perimeterOf, presentMembers, type GeoPresenceDeps } from './geo-presence.ts';
-import type { AudienceMember, Campaign, Logger } from './ports.ts';
+import { GEO_SKIPS, perimeterOf, presentMembers, type GeoPresenceDeps, type GuardTiming } from './geo-presence.ts';
+import type { AudienceMember, Campaign, Logger, NewMessage } from './ports.ts';
 import { qualifyMobiles, type QualificationDeps } from './qualification.ts';
 import type { Sender } from './submit-messages.ts';
 
@@ -92,9 +92,12 @@ export class CampaignRunner {
       const members = await contacts.audience(audience, { accountId: campaign.accountId, brand: campaign.brand, now }, campaign.cursor, this.options.chunk);
       if (members.length === 0) return this.completeWhenSettled(campaign);
       const qualified = campaign.audience.qualify ? await this.qualified(campaign, members) : members;
-      const { present, skipped } = await this.inPerimeter(campaign, qualified);
+      const decided = new Map<AudienceMember, NewMessage>();
+      const decide = (member: AudienceMember) => decided.get(member) ?? decided.set(member, campaignMessage(campaign!, template, sender, known, member, now)).get(member)!;
+      const { toGuard, skipped, waiting } = await this.inPerimeter(campaign, qualified, decide, now);
+      if (waiting) return; // a perimeter campaign waits for its send window rather than spend its audience
       const messages = [
-        ...present.map((member) => campaignMessage(campaign!, template, sender, known, member, now)),
+        ...toGuard.map(decide),
         ...skipped.map(({ member, skip }) => skippedMessage(campaign!, template, sender, member, skip, GEO_SKIPS[skip], now)),
       ];
       const cursor = members.at(-1)!.contact.id;
@@ -120,10 +123,17 @@ export class CampaignRunner {
    * A perimeter campaign's chunk: those inside the perimeter now (and who accepted geolocated marketing) go on; the
    * others are kept as suppressed messages with why. Every number asked of the provider is a billable hit.
    */
-  private async inPerimeter<M extends AudienceMember>(campaign: Campaign, members: M[]) {
-    if (!perimeterOf(campaign)) return { present: members, skipped: [] };
+  private async inPerimeter<M extends AudienceMember>(campaign: Campaign, members: M[], decide: (member: M) => NewMessage, now: Date) {
+    if (!perimeterOf(campaign)) return { toGuard: members, skipped: [], waiting: false };
     if (!this.deps.locating) throw new Error(`campaign ${campaign.id} targets a perimeter, but the location provider is not wired in this process`);
-    return presentMembers(this.deps.locating, campaign, members);
+    // Only a message that leaves now is worth locating its recipient for: one the guard suppresses or defers is not.
+    const horizon = now.getTime() + this.options.aheadSeconds * 1_000;
+    const timing = (member: M): GuardTiming => {
+      const message = decide(member);
+      if (message.status === 'suppressed') return 'never';
+      return message.dueAt.getTime() > horizon ? 'later' : 'now';
+    };
+    return presentMembers(this.deps.locating, campaign, members, timing);
   }
 
   /**

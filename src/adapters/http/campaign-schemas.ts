@@ -450,6 +450,7 @@ export const CampaignReport = Type.Object(
               'no-geolocation-consent': Type.Integer({ description: 'Not located: no acceptance of geolocated marketing (or an opt-out since)' }),
               'outside-perimeter': Type.Integer({ description: 'Located outside the area' }),
               'not-located': Type.Integer({ description: 'Location refused, phone off, or number unknown' }),
+              'not-now': Type.Integer({ description: 'Their message could not leave now (send window closed for them): not located, not sent later' }),
             },
             { description: 'Recipients not sent to, by why (kept as suppressed messages)' },
           ),

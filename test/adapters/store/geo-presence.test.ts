@@ -81,7 +81,7 @@ describe('Géo Présence store', () => {
     const campaign = { id: '0193a1a2-0000-7000-8000-000000000001', accountId, brand: 'Dupont', audience: { baseIds: [], listIds: [], segmentId: null, perimeter: PERIMETER } };
 
     now = LAST_EVENING_OF_NOVEMBER;
-    const { present, skipped } = await presentMembers(deps, campaign, members);
+    const { toGuard: present, skipped } = await presentMembers(deps, campaign, members);
     expect(present.map((m) => m.contact.mobile)).toEqual([n(1), n(1)]);
     expect(skipped.map((s) => [s.member.contact.mobile, s.skip])).toEqual([
       [n(2), 'no-geolocation-consent'],
@@ -101,7 +101,20 @@ describe('Géo Présence store', () => {
     expect(await store.hitsIn('2026-11', accountId)).toEqual({ hits: 4, located: 2 });
     expect(await store.hitsIn('2026-12', accountId)).toEqual({ hits: 1, located: 1 });
     const december = await localisationMonth(deps, accountId);
+    expect(december.hits).toBe(1);
+
+    // Only a message that would leave now is worth a localisation: deferred ones are skipped, suppressed ones pass
+    // on to the guard unlocated; a chunk with nothing to send now but something later waits, asking nothing.
+    const asked = provider.asked;
+    const timing = (m: { contact: { mobile: string } }) => (m.contact.mobile === n(3) ? 'later' : m.contact.mobile === n(5) ? 'never' : 'now');
+    const timed = await presentMembers(deps, campaign, [member(1), member(3), member(5)], timing);
+    expect(timed.toGuard.map((m) => m.contact.mobile)).toEqual([n(1), n(5)]);
+    expect(timed.skipped.map((s) => [s.member.contact.mobile, s.skip])).toEqual([[n(3), 'not-now']]);
+    expect(provider.asked).toBe(asked + 1);
+    expect(await presentMembers(deps, campaign, [member(3), member(5), member(2)], timing)).toEqual({ toGuard: [], skipped: [], waiting: true });
+    expect(provider.asked).toBe(asked + 1);
     expect(december).toMatchObject({ month: '2026-12', hits: 1, located: 1, cost: { total: 100_000_000 + 80_000 } });
+    expect(await localisationMonth(deps, accountId, '2026-11')).toMatchObject({ hits: 4 });
   });
 
   it('puts the hits on the account’s usage and month-close invoice when its plan prices them', async () => {
