@@ -27,4 +27,12 @@ describe('relais geo', { timeout: 90_000 }, () => {
     const { rows } = await cli.tdb.db.pool.query(`SELECT count(*)::int AS n FROM audit_events WHERE action = 'locations.locate'`);
     expect(rows[0].n).toBe(2);
   });
+
+  it('takes a campaign perimeter as JSON, refused off a 35ABC short code', async () => {
+    const perimeter = JSON.stringify({ circle: { centre: { lat: 48.853, lon: 2.3499 }, radiusMetres: 800 } });
+    const refused = await run('campaign', 'create', '--account', 'acme', '--name', 'soldes', '--base', 'clients', '--text', 'Dupont : -20 %', '--short-code', '36001', '--perimeter', perimeter).catch((error: { stderr: string }) => error);
+    expect(refused.stderr).toContain('a perimeter needs a Géo Présence short code (35ABC');
+    const notJson = await run('campaign', 'create', '--account', 'acme', '--name', 'soldes', '--base', 'clients', '--text', 'Dupont', '--perimeter', '{circle').catch((error: { stderr: string }) => error);
+    expect(notJson.stderr).toContain('--perimeter is not JSON');
+  });
 });
