@@ -62,8 +62,8 @@ export interface DryRun {
   /**
    * A perimeter campaign (Géo Présence): who is inside is only known when each chunk is sent, so the dry run locates
    * nobody (and bills nothing). Those who did not accept geolocated marketing are excluded
-   * (`no-geolocation-consent`); `toLocate` would be asked of the provider, each a billable hit; `messages` counts
-   * them as if all were inside.
+   * (`no-geolocation-consent`); `toLocate`, those the guard lets through, would be asked of the provider, each a
+   * billable hit; `messages` counts them as if all were inside.
    */
   geoPresence: { perimeter: Perimeter; toLocate: number } | null;
 }
@@ -160,8 +160,9 @@ async function* decidePages<T>(
         keep(each({ recipient, outcome: 'excluded', reason: 'no-geolocation-consent', detail, goesAt: null, encoding: null, segments: null, ruleSet: null }, null));
         continue;
       }
-      if (geo) onLocate?.();
       const message = campaignMessage(campaign, template, sender, known, member, startsAt);
+      // The sending locates a recipient only when the guard would let its message go (now, or once the window opens).
+      if (geo && message.status !== 'suppressed') onLocate?.();
       keep(each(decisionOf(message, member, startsAt), message));
     }
     yield kept;
