@@ -21,7 +21,7 @@ export class PgGdprStore {
 
   async export(msisdn: string, accountId: string | null): Promise<PersonalData> {
     const q = async <T extends pg.QueryResultRow>(text: string, values: unknown[] = []) => (await this.db.pool.query<T>(text, [msisdn, accountId, ...values])).rows;
-    const [contacts, messages, inbound, consents, removals, qualifications] = await Promise.all([
+    const [contacts, messages, inbound, consents, removals, qualifications, geolocationConsents, localisationHits] = await Promise.all([
       q(`SELECT b.account_id, b.name AS base, c.mobile, c.last_name, c.first_name, c.landline, c.email, c.birthday, c.custom, c.created_at, c.updated_at, c.last_activity_at
          FROM contacts c JOIN contact_bases b ON b.id = c.base_id WHERE c.mobile = $1 AND ($2::uuid IS NULL OR b.account_id = $2) ORDER BY b.account_id, c.id`),
       q(`SELECT id, account_id, sender, short_code, class, brand, body, status, segments, error_code, client_reference, campaign_id, created_at, submitted_at, done_at
@@ -34,6 +34,9 @@ export class PgGdprStore {
          WHERE e.recipient IN ($1, $3) AND ($2::uuid IS NULL OR e.account_id = $2) ORDER BY e.account_id, e.occurred_at, e.id`, [this.pseudonyms.of(msisdn)]),
       q(`SELECT account_id, base_id, reason, at FROM contact_removals WHERE mobile IN ($1, $3) AND ($2::uuid IS NULL OR account_id = $2) ORDER BY at, id`, [this.pseudonyms.of(msisdn)]),
       q(`SELECT account_id, operator, state, checked_at FROM qualifications WHERE msisdn = $1 AND ($2::uuid IS NULL OR account_id = $2) ORDER BY account_id`),
+      q(`SELECT id::text, account_id, brand, accepted, channel, wording, reference, occurred_at, recorded_at
+         FROM geolocation_consents WHERE recipient = $1 AND ($2::uuid IS NULL OR account_id = $2) ORDER BY account_id, occurred_at, id`),
+      q(`SELECT id::text, account_id, outcome, campaign_id, asked_at, month FROM location_hits WHERE msisdn = $1 AND ($2::uuid IS NULL OR account_id = $2) ORDER BY asked_at, id`),
     ]);
     const ids = messages.map((m) => m.id as string);
     const usage = ids.length === 0 ? [] : (
@@ -43,7 +46,7 @@ export class PgGdprStore {
         [ids],
       )
     ).rows;
-    return { msisdn, contacts, messages, inbound, consents, removals, usage, qualifications };
+    return { msisdn, contacts, messages, inbound, consents, removals, usage, qualifications, geolocationConsents, localisationHits };
   }
 
   /** The accounts that hold something about the number (for an erasure across every account). */
@@ -54,7 +57,9 @@ export class PgGdprStore {
        UNION SELECT account_id FROM consent_events WHERE recipient = $1
        UNION SELECT b.account_id FROM contacts c JOIN contact_bases b ON b.id = c.base_id WHERE c.mobile = $1
        UNION SELECT account_id FROM marketing_slots WHERE recipient = $1
-       UNION SELECT account_id FROM qualifications WHERE msisdn = $1`,
+       UNION SELECT account_id FROM qualifications WHERE msisdn = $1
+       UNION SELECT account_id FROM geolocation_consents WHERE recipient = $1
+       UNION SELECT account_id FROM location_hits WHERE msisdn = $1`,
       [msisdn],
     );
     return rows.map((r) => r.account_id);
@@ -176,6 +181,9 @@ export interface PersonalData {
   usage: Record<string, unknown>[];
   /** The number's latest qualification per account (docs/operators.md, "Qualification"). */
   qualifications: Record<string, unknown>[];
+  /** Acceptances (and withdrawals) of geolocated marketing, and the localisations asked (docs/operators.md, "Géo Présence"). */
+  geolocationConsents: Record<string, unknown>[];
+  localisationHits: Record<string, unknown>[];
 }
 
 export interface Erasure {

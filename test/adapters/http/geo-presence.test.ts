@@ -138,8 +138,11 @@ describe('Géo Présence', () => {
     expect(trail.body.events.map((e: { action: string; result: string }) => [e.action, e.result])).toContainEqual(['locations.locate', 'ok']);
   });
 
-  it("erases a person's acceptances at their request; the hits billed stay, under a pseudonym", async () => {
+  it("exports a person's acceptances and localisations, erases the acceptances; the hits billed stay, under a pseudonym", async () => {
     const before = await hitsThisMonth();
+    const exported = (await t.api('POST', '/v1/gdpr/export', { msisdn: INSIDE })).body;
+    expect(exported.geolocationConsents).toEqual([expect.objectContaining({ brand: 'Dupont', accepted: true, channel: 'web form' })]);
+    expect(exported.localisationHits.map((h: { outcome: string }) => h.outcome)).toEqual(['inside', 'located']);
     expect((await t.api('POST', '/v1/gdpr/erase', { msisdn: INSIDE })).status).toBe(200);
     expect((await t.api('GET', `/v1/geolocation-consents/${encodeURIComponent(INSIDE)}`)).body).toMatchObject({ accepted: false, latest: null });
     expect(await hitsThisMonth()).toBe(before);
