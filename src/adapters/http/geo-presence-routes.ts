@@ -17,6 +17,14 @@ const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(t: T) => T
 const Brand = Type.Optional(Type.String({ minLength: 1, maxLength: 64, description: 'The brand whose geolocated marketing the number accepted; default the account’s brand' }));
 const MsisdnParams = Type.Object({ msisdn: Type.String({ minLength: 1, maxLength: 32, description: 'URL-encoded: 0612345678, %2B33612345678' }) });
 
+const LocateRequest = Type.Object(
+  {
+    msisdn: Type.String({ minLength: 1, maxLength: 32, description: 'The number as typed (06 12 34 56 78, +33 6…)' }),
+    brand: Brand,
+  },
+  { additionalProperties: false, $id: 'LocateRequest' },
+);
+
 const LocationSchema = Type.Object(
   {
     msisdn: Type.String({ description: 'E.164' }),
@@ -106,6 +114,7 @@ function presentConsent(msisdn: string, brand: string, c: GeolocationConsent) {
 
 export async function geoPresenceRoutes(app: Api, deps: HttpDeps): Promise<void> {
   for (const schema of campaignSchemas) app.addSchema(schema);
+  app.addSchema(LocateRequest);
   app.addSchema(LocationSchema);
   app.addSchema(NewGeolocationConsent);
   app.addSchema(GeolocationConsentSchema);
@@ -118,7 +127,7 @@ export async function geoPresenceRoutes(app: Api, deps: HttpDeps): Promise<void>
       config: { right: 'billing' },
       schema: {
         summary: 'The month’s localisation hits of the account, priced with the Orange M2M localisation grid',
-        tags,
+        tags: ['billing'],
         querystring: Type.Object({ month: Type.Optional(Type.String({ pattern: '^\\d{4}-(0[1-9]|1[0-2])$', description: 'YYYY-MM, Europe/Paris (default: the current month)' })) }, { additionalProperties: false }),
         response: { 200: Type.Ref(LocalisationUsage), 409: problem },
       },
@@ -129,24 +138,25 @@ export async function geoPresenceRoutes(app: Api, deps: HttpDeps): Promise<void>
     },
   );
 
-  app.get(
-    '/locations/:msisdn',
+  app.post(
+    '/locations',
     {
-      config: { audit: 'export', action: 'locations.locate' },
+      config: { action: 'locations.locate' },
       schema: {
         summary: 'Where a number is now (its serving cell’s position and accuracy), or why it cannot be told; a billable hit',
         description:
           'Only a number that accepted geolocated marketing for the brand is located (422 otherwise, nothing asked nor billed). Every number asked ' +
-          'of the location provider is a localisation hit billed to the account, even when the location is refused or the phone is off. Audited.',
+          'of the location provider is a localisation hit billed to the account, even when the location is refused or the phone is off: hence a POST ' +
+          '(a change: refused to read-only staff and to a suspended account), the number in the body (out of logs). Audited.',
         tags,
-        params: MsisdnParams,
-        querystring: Type.Object({ brand: Brand }, { additionalProperties: false }),
+        body: Type.Ref(LocateRequest),
         response: { 200: Type.Ref(LocationSchema), 403: problem, 409: problem, 422: problem },
       },
     },
     async (request) => {
-      const brand = brandToActAs(request, request.query.brand);
-      return presentLocation(await locateNumber(geo(), request.account.id, brand, request.params.msisdn));
+      const input = request.body as Static<typeof LocateRequest>;
+      const brand = brandToActAs(request, input.brand);
+      return presentLocation(await locateNumber(geo(), request.account.id, brand, input.msisdn));
     },
   );
 
@@ -156,10 +166,10 @@ export async function geoPresenceRoutes(app: Api, deps: HttpDeps): Promise<void>
       config: { right: 'consents' },
       schema: {
         summary: 'Record that a recipient accepted (or withdrew) geolocated marketing from a brand, with its evidence',
+        tags: ['consents'],
         description:
           'Geolocated marketing (a campaign with a perimeter, locating a number) only targets numbers that accepted it for the brand and whose ' +
           'consent to the brand’s marketing stands: an opt-out (STOP) after the acceptance ends it. Events are kept, never changed.',
-        tags,
         body: Type.Ref(NewGeolocationConsent),
         response: { 201: Type.Ref(GeolocationConsentSchema), 403: problem, 422: problem, 409: problem },
       },
@@ -179,7 +189,7 @@ export async function geoPresenceRoutes(app: Api, deps: HttpDeps): Promise<void>
       config: { right: 'consents' },
       schema: {
         summary: 'Whether a number accepts geolocated marketing from a brand now, and its latest event',
-        tags,
+        tags: ['consents'],
         params: MsisdnParams,
         querystring: Type.Object({ brand: Brand }, { additionalProperties: false }),
         response: { 200: Type.Ref(GeolocationConsentSchema), 403: problem, 409: problem, 422: problem },

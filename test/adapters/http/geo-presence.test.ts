@@ -124,13 +124,13 @@ describe('Géo Présence', () => {
 
   it('locates one number that accepted, bills it even when refused, refuses one that did not (nothing billed), audited', async () => {
     const before = await hitsThisMonth();
-    const found = await t.api('GET', `/v1/locations/${encodeURIComponent(INSIDE)}`);
+    const found = await t.api('POST', '/v1/locations', { msisdn: INSIDE });
     expect(found).toMatchObject({ status: 200, body: { msisdn: INSIDE, state: 'located', position: PONT_MARIE, billed: true } });
     expect(found.body.accuracyMetres).toBeGreaterThan(0);
-    expect((await t.api('GET', '/v1/locations/0611000003')).body).toMatchObject({ state: 'refused', position: null, accuracyMetres: null });
+    expect((await t.api('POST', '/v1/locations', { msisdn: '06 11 00 00 03' })).body).toMatchObject({ state: 'refused', position: null, accuracyMetres: null });
     expect(await hitsThisMonth()).toBe(before + 2);
 
-    const refused = await t.api('GET', '/v1/locations/0611000005');
+    const refused = await t.api('POST', '/v1/locations', { msisdn: '0611000005' });
     expect(refused).toMatchObject({ status: 422, body: { errors: [{ field: '/msisdn', reason: expect.stringContaining('not accepted geolocated marketing') }] } });
     expect(await hitsThisMonth()).toBe(before + 2);
 
