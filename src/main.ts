@@ -61,6 +61,9 @@ import { startNumbering } from './adapters/numbering-directory.ts';
 import { OperatorLookupSimulator } from './adapters/operator-lookup/simulator.ts';
 import { PgQualificationStore } from './adapters/store/qualification-store.ts';
 import type { QualificationDeps } from './app/qualification.ts';
+import type { GeoPresenceDeps } from './app/geo-presence.ts';
+import { LocationSimulator } from './adapters/location/simulator.ts';
+import { PgGeoPresenceStore } from './adapters/store/geo-presence-store.ts';
 import type { PeopleStore } from './adapters/http/people-routes.ts';
 import { retentionParts } from './adapters/retention-parts.ts';
 import { RetentionJob } from './app/retention.ts';
@@ -171,7 +174,9 @@ export async function startRelais(config: Config, options: { log?: Logger; clock
     const moDeps: MoDeps = { store: moStore, consents, findAccount: (id) => accounts.findById(id), submit, clock, log };
     const contacts = new PgContactStore(db, retention.pseudonyms);
     const campaigns = new PgCampaignStore(db);
-    const campaignDeps: CampaignDeps = { campaigns, contacts, submit, clock, tariff: campaignTariff(config.campaigns.tariff) };
+    // Géo Présence (docs/operators.md): the location provider is the simulator, the only implementation shipped.
+    const geoPresence: GeoPresenceDeps = { provider: new LocationSimulator(config.geoPresence.simulator), store: new PgGeoPresenceStore(db), clock, batch: config.geoPresence.batch };
+    const campaignDeps: CampaignDeps = { campaigns, contacts, submit, clock, tariff: campaignTariff(config.campaigns.tariff), geoPresence: geoPresence.store };
 
     let dispatcher: Dispatcher | undefined;
     // The alarms run with the billing sweep, once the mailer and the platform's SMS exist (set below).
@@ -228,7 +233,7 @@ export async function startRelais(config: Config, options: { log?: Logger; clock
         const account = await accounts.findById(id);
         return account && senderOf(account);
       };
-      const runner = new CampaignRunner({ ...campaignDeps, campaigns, contacts, findSender, log, qualification }, options);
+      const runner = new CampaignRunner({ ...campaignDeps, campaigns, contacts, findSender, log, qualification, locating: geoPresence }, options);
       runner.start();
       stops.push({ what: 'campaign runner', stop: () => runner.stop() });
     }
@@ -302,6 +307,7 @@ export async function startRelais(config: Config, options: { log?: Logger; clock
         metrics: monitoring.metrics,
         numbering: numbering.deps,
         qualification,
+        geoPresence,
         doors: { smpp: new PgSmppAccountStore(db), email: new PgEmailStore(db) },
       });
       await api.listen({ host: config.http.host, port: config.http.port });

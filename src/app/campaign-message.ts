@@ -33,8 +33,16 @@ function consentOf(member: AudienceMember): RecipientConsent {
   return { consent: member.consent ?? 'none', optedOut: false, since: null };
 }
 
+/**
+ * A recipient left out before the guard (a perimeter campaign's recipient not inside it, say): kept, not sent, with
+ * the code and why, so the campaign's statistics count it by reason.
+ */
+export function skippedMessage(campaign: Campaign, template: Template, sender: Sender, member: AudienceMember, code: string, reason: string, now: Date): NewMessage {
+  return refused(campaign, sender, member.contact, template.render(member.contact), reason, now, code);
+}
+
 /** A recipient whose message breaks a rule (e.g. too long once their name is in): kept, not sent, with why. */
-function refused(campaign: Campaign, sender: Sender, contact: Contact, text: string, reason: string, now: Date): NewMessage {
+function refused(campaign: Campaign, sender: Sender, contact: Contact, text: string, reason: string, now: Date, code = 'refused'): NewMessage {
   const { encoding, segments } = measure(text);
   return {
     accountId: sender.accountId,
@@ -49,7 +57,7 @@ function refused(campaign: Campaign, sender: Sender, contact: Contact, text: str
     dueAt: now,
     clientReference: null,
     status: 'suppressed',
-    error: { code: 'refused', reason },
+    error: { code, reason },
     compliance: null,
     cap: null,
   };

@@ -16,6 +16,8 @@ import type { Audience, Audiences, ContactBase, ContactBases, ContactLists, Segm
 export type CampaignContacts = Pick<ContactBases, 'findBase'> & Pick<ContactLists, 'findList'> & Pick<Segments, 'findSegment'> & Audiences;
 import { sendingAddress, type Sender, type SubmitDeps } from './submit-messages.ts';
 import { campaignMessage } from './campaign-message.ts';
+import { checkPerimeter, GEO_SKIPS, perimeterOf, type GeoAudience, type GeoPresenceStore } from './geo-presence.ts';
+import type { Perimeter } from '../core/geo/index.ts';
 
 export interface CampaignDeps {
   /** A client's side of the campaigns: drafts, their life, their figures (the runner adds the sending: run-campaigns.ts). */
@@ -25,6 +27,8 @@ export interface CampaignDeps {
   clock: Clock;
   /** The grid campaigns are priced with (dry run, cost so far). */
   tariff: TariffGrid;
+  /** Geolocation acceptances and localisation hits, for perimeter campaigns (dry run, statistics). */
+  geoPresence?: Pick<GeoPresenceStore, 'acceptedAmong' | 'campaignHits'> | undefined;
 }
 
 /** A campaign as a client writes it: bases, lists and segment by id or name. */
@@ -40,6 +44,11 @@ export interface CampaignInput extends AudienceInput {
   sendAt?: string;
   /** Qualify the recipients before sending (docs/operators.md, "Qualification"): terminated numbers are left out. */
   qualifyBeforeSending?: boolean;
+  /**
+   * Géo Présence (docs/campaigns.md): only the recipients inside this area when their chunk is sent, and who accepted
+   * geolocated marketing, are sent to. Only on a 35ABC short code of an account with the "geo-presence" option.
+   */
+  perimeter?: Perimeter;
 }
 
 export async function createCampaign(deps: CampaignDeps, sender: Sender, input: CampaignInput): Promise<Campaign> {
@@ -109,6 +118,11 @@ export interface CampaignReport extends CampaignStats {
   billedParts: number;
   /** The billed parts at the campaign tariff, micro-euros. */
   costSoFar: number;
+  /**
+   * A perimeter campaign: the numbers asked of the location provider (each a billable hit of the account) and the
+   * recipients left out, by why (also in failedByReason).
+   */
+  geoPresence: { perimeter: Perimeter; localisationHits: number; skipped: Record<keyof typeof GEO_SKIPS, number> } | null;
 }
 
 const PENDING = ['queued', 'held', 'submitting', 'submitted', 'in_doubt'];
@@ -130,7 +144,15 @@ export async function campaignReport(deps: CampaignDeps, accountId: string, id: 
     pending: sum(PENDING),
     billedParts,
     costSoFar: billedParts > 0 ? estimateMessage({ grid: deps.tariff, segments: billedParts }).amount : 0,
+    geoPresence: await geoReport(deps, campaign, stats.failedByReason),
   };
+}
+
+async function geoReport(deps: CampaignDeps, campaign: Campaign, failedByReason: Record<string, number>): Promise<CampaignReport['geoPresence']> {
+  const perimeter = perimeterOf(campaign);
+  if (!perimeter) return null;
+  const skipped = Object.fromEntries(Object.keys(GEO_SKIPS).map((code) => [code, failedByReason[code] ?? 0])) as Record<keyof typeof GEO_SKIPS, number>;
+  return { perimeter, localisationHits: (await deps.geoPresence?.campaignHits(campaign.id)) ?? 0, skipped };
 }
 
 /** The statuses whose parts the tariff bills: delivered ones, or every one that left for the operator. */
@@ -169,15 +191,18 @@ async function draftOf(deps: CampaignDeps, sender: Sender, input: CampaignInput)
   const read = input.sendAt === undefined ? null : readInstant(input.sendAt);
   if (read && 'reason' in read) problems.push({ field: '/sendAt', reason: read.reason });
   const sendAt = read instanceof Date ? read : null;
+  const klass = input.class ?? 'marketing';
+  const perimeter = checkPerimeter(input.perimeter, address?.shortCode, klass, sender.settings.options, problems);
   if (problems.length > 0 || !address) throw new InvalidRequest(problems);
+  const audience: GeoAudience = { baseIds: bases.map((b) => b.id), listIds, segmentId, ...(input.qualifyBeforeSending ? { qualify: true } : {}), ...(perimeter ? { perimeter } : {}) };
   return {
     name: input.name.trim(),
-    class: input.class ?? 'marketing',
+    class: klass,
     brand: input.brand ?? sender.brand,
     shortCode: address.shortCode,
     sender: address.from,
     template: input.text,
-    audience: { baseIds: bases.map((b) => b.id), listIds, segmentId, ...(input.qualifyBeforeSending ? { qualify: true } : {}) },
+    audience,
     sendAt,
   };
 }

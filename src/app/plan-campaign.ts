@@ -12,6 +12,8 @@ import { estimateMessage, type TariffGrid, type TierCliff } from '../core/pricin
 import { nonGsmCharacters } from '../core/text/index.ts';
 import { audienceOf, billedStatuses, findCampaign, templateOf, type CampaignDeps } from './campaigns.ts';
 import { campaignMessage } from './campaign-message.ts';
+import { GEO_SKIPS, perimeterOf } from './geo-presence.ts';
+import type { Perimeter } from '../core/geo/index.ts';
 import type { AudienceMember, Campaign, NewMessage } from './ports.ts';
 import type { Sender } from './submit-messages.ts';
 
@@ -59,6 +61,13 @@ export interface DryRun {
   timeToSend: { shortCode: string; ratePerSecond: number; seconds: number | null };
   /** The first rendered messages, as they would leave. */
   samples: { recipient: string; text: string }[];
+  /**
+   * A perimeter campaign (Géo Présence): who is inside is only known when each chunk is sent, so the dry run locates
+   * nobody (and bills nothing). Those who did not accept geolocated marketing are excluded
+   * (`no-geolocation-consent`); `toLocate`, those the guard lets through, would be asked of the provider, each a
+   * billable hit; `messages` counts them as if all were inside.
+   */
+  geoPresence: { perimeter: Perimeter; toLocate: number } | null;
 }
 
 /** One recipient as the sending would decide it. */
@@ -92,10 +101,12 @@ export async function planCampaign(deps: CampaignDeps, sender: Sender, id: strin
   const scope = { accountId: campaign.accountId, brand: campaign.brand, now: startsAt };
   const [counted, billedThisMonth] = await Promise.all([deps.contacts.countAudience(audience, scope), billedInMonthOf(deps, campaign.accountId, startsAt)]);
   const tally = new Tally(campaign, startsAt);
+  let toLocate = 0;
   // Each recipient counted as it is decided: nothing of it is kept (a million decisions never pile up).
-  for await (const _ of decidePages(deps, sender, campaign, startsAt, (decision, message) => void tally.add(decision, message)));
+  for await (const _ of decidePages(deps, sender, campaign, startsAt, (decision, message) => void tally.add(decision, message), () => toLocate++));
   const rate = deps.submit.shortCodes().get(campaign.shortCode)?.ratePerSecond ?? 0;
-  return tally.result(counted, deps.tariff, rate, billedThisMonth);
+  const perimeter = perimeterOf(campaign);
+  return { ...tally.result(counted, deps.tariff, rate, billedThisMonth), geoPresence: perimeter ? { perimeter, toLocate } : null };
 }
 
 /** The dry run recipient by recipient, in the audience's order (a million recipients are never held at once). */
@@ -124,6 +135,8 @@ async function* decidePages<T>(
   campaign: Campaign,
   startsAt: Date,
   each: (decision: RecipientDecision, message: NewMessage | null) => T | undefined,
+  /** A recipient the sending would ask the location provider about (a perimeter campaign). */
+  onLocate?: () => void,
 ): AsyncGenerator<T[]> {
   const { audience, bases } = await audienceOf(deps, campaign);
   const template = templateOf(campaign, bases);
@@ -138,6 +151,7 @@ async function* decidePages<T>(
     if (members.length === PAGE) reading = page(members.at(-1)!.contact.id);
     const kept: T[] = [];
     const keep = (value: T | undefined) => value !== undefined && kept.push(value);
+    const geo = await geolocatable(deps, campaign, members);
     for (const member of members) {
       const recipient = member.contact.mobile;
       if (seen?.has(recipient)) {
@@ -145,12 +159,30 @@ async function* decidePages<T>(
         continue;
       }
       seen?.add(recipient);
+      if (geo && !geo.has(recipient)) {
+        const detail = GEO_SKIPS['no-geolocation-consent'];
+        keep(each({ recipient, outcome: 'excluded', reason: 'no-geolocation-consent', detail, goesAt: null, encoding: null, segments: null, ruleSet: null, route: null }, null));
+        continue;
+      }
       const message = campaignMessage(campaign, template, sender, known, member, startsAt, deps.submit.route);
+      // The sending locates a recipient only when the guard would let its message go (now, or once the window opens).
+      if (geo && message.status !== 'suppressed') onLocate?.();
       keep(each(decisionOf(message, member, startsAt), message));
     }
     yield kept;
     if (members.length < PAGE) return;
   }
+}
+
+/**
+ * For a perimeter campaign, the page's numbers the sending would ask the location provider about: those who accepted
+ * geolocated marketing and consent to the brand's marketing (as presentMembers decides); undefined otherwise.
+ */
+async function geolocatable(deps: CampaignDeps, campaign: Campaign, members: readonly AudienceMember[]): Promise<Set<string> | undefined> {
+  if (!perimeterOf(campaign)) return undefined;
+  if (!deps.geoPresence) throw new Error(`campaign ${campaign.id} targets a perimeter, but geolocation consent is not wired in this process`);
+  const accepted = await deps.geoPresence.acceptedAmong(campaign.accountId, campaign.brand, members.map((m) => m.contact.mobile));
+  return new Set(members.filter((m) => accepted.has(m.contact.mobile) && (m.consent === 'opt-in' || m.consent === 'soft-opt-in')).map((m) => m.contact.mobile));
 }
 
 function decisionOf(message: NewMessage, member: AudienceMember, startsAt: Date): RecipientDecision {
@@ -246,7 +278,7 @@ class Tally {
     this.deferred.byDay[day] = (this.deferred.byDay[day] ?? 0) + 1;
   }
 
-  result(counted: { contacts: number; recipients: number }, tariff: TariffGrid, ratePerSecond: number, billedThisMonth: number): DryRun {
+  result(counted: { contacts: number; recipients: number }, tariff: TariffGrid, ratePerSecond: number, billedThisMonth: number): Omit<DryRun, 'geoPresence'> {
     const estimate = this.parts > 0 ? estimateMessage({ grid: tariff, segments: this.parts, billedThisMonth }) : undefined;
     return {
       campaignId: this.campaign.id,

@@ -9,10 +9,11 @@ import { nextStatus } from '../core/campaign/index.ts';
 import { HYGIENE_WINDOW_DAYS, UNKNOWN_SUBSCRIBER_ERRORS, UNKNOWN_SUBSCRIBER_LIMIT, UNREACHABLE_REASON } from '../core/contacts/index.ts';
 import { audienceOf, templateOf, type CampaignDeps } from './campaigns.ts';
 import { InsufficientCredit } from './errors.ts';
-import { campaignMessage } from './campaign-message.ts';
-import type { Logger } from './ports.ts';
+import { campaignMessage, skippedMessage } from './campaign-message.ts';
+import { GEO_SKIPS, perimeterOf, presentMembers, type GeoPresenceDeps, type GuardTiming } from './geo-presence.ts';
+import type { Logger, NewMessage } from './ports.ts';
 import type { Campaign, CampaignSending } from './ports/campaigns.ts';
-import type { ContactRemoval } from './ports/contacts.ts';
+import type { AudienceMember, ContactRemoval } from './ports/contacts.ts';
 import { qualifyMobiles, type QualificationDeps } from './qualification.ts';
 import type { Sender } from './submit-messages.ts';
 
@@ -25,6 +26,8 @@ export interface RunnerDeps extends CampaignDeps {
   log: Logger;
   /** For the campaigns qualified before sending (docs/operators.md, "Qualification"). */
   qualification?: QualificationDeps | undefined;
+  /** For the campaigns that target a perimeter (docs/campaigns.md, "Géo Présence"). */
+  locating?: GeoPresenceDeps | undefined;
 }
 
 export interface RunnerOptions {
@@ -94,8 +97,15 @@ export class CampaignRunner {
       const now = clock.now();
       const members = await contacts.audience(audience, { accountId: campaign.accountId, brand: campaign.brand, now }, campaign.cursor, this.options.chunk);
       if (members.length === 0) return this.completeWhenSettled(campaign);
-      const sendTo = campaign.audience.qualify ? await this.qualified(campaign, members) : members;
-      const messages = sendTo.map((member) => campaignMessage(campaign!, template, sender, known, member, now, this.deps.submit.route));
+      const qualified = campaign.audience.qualify ? await this.qualified(campaign, members) : members;
+      const decided = new Map<AudienceMember, NewMessage>();
+      const decide = (member: AudienceMember) => decided.get(member) ?? decided.set(member, campaignMessage(campaign!, template, sender, known, member, now, this.deps.submit.route)).get(member)!;
+      const { toGuard, skipped, waiting } = await this.inPerimeter(campaign, qualified, decide, now);
+      if (waiting) return; // a perimeter campaign waits for its send window rather than spend its audience
+      const messages = [
+        ...toGuard.map(decide),
+        ...skipped.map(({ member, skip }) => skippedMessage(campaign!, template, sender, member, skip, GEO_SKIPS[skip], now)),
+      ];
       const cursor = members.at(-1)!.contact.id;
       const queued = await campaigns.queueChunk(campaign, cursor, messages, now).catch((error: unknown) => {
         if (error instanceof InsufficientCredit) return this.pauseForCredit(campaign!, error);
@@ -113,6 +123,23 @@ export class CampaignRunner {
     const answers = await qualifyMobiles(this.deps.qualification, campaign.accountId, members.map((m) => m.contact.mobile));
     const terminated = new Set(answers.filter((a) => a.state === 'terminated').map((a) => a.msisdn));
     return terminated.size === 0 ? members : members.filter((m) => !terminated.has(m.contact.mobile));
+  }
+
+  /**
+   * A perimeter campaign's chunk: those inside the perimeter now (and who accepted geolocated marketing) go on; the
+   * others are kept as suppressed messages with why. Every number asked of the provider is a billable hit.
+   */
+  private async inPerimeter<M extends AudienceMember>(campaign: Campaign, members: M[], decide: (member: M) => NewMessage, now: Date) {
+    if (!perimeterOf(campaign)) return { toGuard: members, skipped: [], waiting: false };
+    if (!this.deps.locating) throw new Error(`campaign ${campaign.id} targets a perimeter, but the location provider is not wired in this process`);
+    // Only a message that leaves now is worth locating its recipient for: one the guard suppresses or defers is not.
+    const horizon = now.getTime() + this.options.aheadSeconds * 1_000;
+    const timing = (member: M): GuardTiming => {
+      const message = decide(member);
+      if (message.status === 'suppressed') return 'never';
+      return message.dueAt.getTime() > horizon ? 'later' : 'now';
+    };
+    return presentMembers(this.deps.locating, campaign, members, timing);
   }
 
   /**

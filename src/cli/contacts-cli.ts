@@ -13,6 +13,8 @@ import { openCsv } from '../adapters/csv/csv-source.ts';
 import { presentDryRun, presentReport } from '../adapters/http/campaigns-routes.ts';
 import { decisionsCsv, noticesCsv, rejectionsCsv } from '../adapters/csv/csv-write.ts';
 import { senderOf, type Account, type PgAccountStore } from '../adapters/store/account-store.ts';
+import type { Perimeter } from '../core/geo/index.ts';
+import { PgGeoPresenceStore } from '../adapters/store/geo-presence-store.ts';
 import { PgCampaignStore } from '../adapters/store/campaign-store.ts';
 import { PgContactStore } from '../adapters/store/contact-store.ts';
 import { PgConsentStore } from '../adapters/store/consent-store.ts';
@@ -194,8 +196,9 @@ function registerCampaigns(program: Command): void {
     .option('--short-code <number>', "short code to send on (default: the account's)")
     .option('--from <sender>', 'alphanumeric sender ID instead of the short code')
     .option('--send-at <iso>', 'when it starts once launched (ISO 8601)')
+    .option('--perimeter <json>', 'Géo Présence, on a 35ABC short code: {"circle":{"centre":{"lat":…,"lon":…},"radiusMetres":…}} or {"polygon":[{"lat":…,"lon":…},…]}')
     .addOption(configOption())
-    .action(async (opts: { account: string; name: string; base: string[]; text: string; list?: string[]; segment?: string; class?: 'marketing' | 'transactional'; brand?: string; shortCode?: string; from?: string; sendAt?: string; config?: string }) => {
+    .action(async (opts: { account: string; name: string; base: string[]; text: string; list?: string[]; segment?: string; class?: 'marketing' | 'transactional'; brand?: string; shortCode?: string; from?: string; sendAt?: string; perimeter?: string; config?: string }) => {
       const input: CampaignInput = {
         name: opts.name,
         text: opts.text,
@@ -207,6 +210,7 @@ function registerCampaigns(program: Command): void {
         ...(opts.shortCode ? { shortCode: opts.shortCode } : {}),
         ...(opts.from ? { from: opts.from } : {}),
         ...(opts.sendAt ? { sendAt: opts.sendAt } : {}),
+        ...(opts.perimeter ? { perimeter: perimeterJson(opts.perimeter) } : {}),
       };
       await withContacts(load(opts.config), opts.account, async (deps, account, audit) => {
         const created = await createCampaign(deps, senderOf(account), input).catch(explain);
@@ -279,6 +283,7 @@ async function withContacts(config: Config, accountName: string, work: (deps: Co
       submit: { shortCodes: () => shortCodes, consents: new PgConsentStore(db), notify: () => undefined },
       clock: systemClock,
       tariff: campaignTariff(config.campaigns.tariff),
+      geoPresence: new PgGeoPresenceStore(db),
     };
     await work(deps, account, cliAudit(db, account.id));
   });
@@ -298,4 +303,13 @@ function mappingOf(pairs: string[]): Record<string, ColumnTarget> {
 function explain(error: unknown): never {
   if (error instanceof InvalidRequest) fail(error.problems.map((p) => `${p.field}: ${p.reason}`).join('\n'));
   throw error;
+}
+
+/** A perimeter given as JSON on the command line (checked by the use case, which names what is wrong). */
+function perimeterJson(text: string): Perimeter {
+  try {
+    return JSON.parse(text) as Perimeter;
+  } catch {
+    return fail(`--perimeter is not JSON: ${text}`);
+  }
 }

@@ -25,6 +25,7 @@ import { registerReportCommands } from './report-cli.ts';
 import { registerNumberingCommands } from './numbering-cli.ts';
 import { registerRoutesCommands } from './routes-cli.ts';
 import { registerQualifyCommand } from './qualify-cli.ts';
+import { registerGeoCommands } from './geo-cli.ts';
 import { compact, identityProblems, type CompanyIdentity } from '../core/access/identity.ts';
 import { RIGHTS, unknownRights, type Right } from '../core/access/rights.ts';
 import { simulatorCliOptions, runSmppSimulatorFromCli } from '../adapters/simulator/smpp-simulator.ts';
@@ -417,6 +418,7 @@ registerReportCommands(program);
 registerNumberingCommands(program);
 registerRoutesCommands(program);
 registerQualifyCommand(program);
+registerGeoCommands(program);
 
 const simulate = program.command('simulate').description('run an SMSC simulator, for development and tests');
 const smpp = simulate.command('smpp').description('SMPP 3.4 SMSC simulator on 127.0.0.1: accepts binds, answers submits, sends receipts and MOs, misbehaves on request');

@@ -271,6 +271,30 @@ export const ConfigSchema = Type.Object(
       },
       { default: {}, additionalProperties: false, description: 'The operator lookup (HLR-style) is the simulator: the only implementation shipped' },
     ),
+    geoPresence: Type.Object(
+      {
+        batch: Type.Integer({ minimum: 1, maximum: 10_000, default: 100, description: 'Numbers sent to the location provider in one call (docs/operators.md, "Géo Présence")' }),
+        simulator: Type.Object(
+          {
+            centre: Type.Object(
+              { lat: Type.Number({ minimum: -90, maximum: 90 }), lon: Type.Number({ minimum: -180, maximum: 180 }) },
+              { default: { lat: 48.853, lon: 2.3499 }, additionalProperties: false, description: 'Where the location simulator places numbers around (degrees; default Paris, Notre-Dame)' },
+            ),
+            spreadMetres: Type.Integer({ minimum: 1, maximum: 1_000_000, default: 10_000, description: 'The farthest from the centre the simulator places a number (each number at a distance and bearing derived from a hash of it)' }),
+            refused: Type.Array(Type.String(), { default: [], description: 'E.164 numbers whose location the simulator answers "refused"' }),
+            off: Type.Array(Type.String(), { default: [], description: 'E.164 numbers the simulator answers "off" (phone off or out of coverage)' }),
+            unknown: Type.Array(Type.String(), { default: [], description: 'E.164 numbers the simulator answers "unknown"' }),
+            positions: Type.Record(Type.String(), Type.Object({ lat: Type.Number({ minimum: -90, maximum: 90 }), lon: Type.Number({ minimum: -180, maximum: 180 }) }, { additionalProperties: false }), {
+              default: {},
+              description: 'E.164 numbers the simulator places at a given point instead of by their hash',
+            }),
+            latencyMs: Type.Integer({ minimum: 0, default: 0, description: "Milliseconds each of the simulator's calls takes" }),
+          },
+          { default: {}, additionalProperties: false },
+        ),
+      },
+      { default: {}, additionalProperties: false, description: 'The location provider (Géo Présence, localisation) is the simulator: the only implementation shipped' },
+    ),
     retention: Type.Object(
       {
         everyMs: Type.Integer({ minimum: 60_000, default: 3_600_000, description: 'How often the retention role runs the retention rules (docs/retention.md)' }),

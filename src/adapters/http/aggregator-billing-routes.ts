@@ -16,6 +16,11 @@ const ContractBody = Type.Object(
   {
     grids: Type.Array(Type.Union([Type.String(), Type.Object({}, { additionalProperties: true })]), { minItems: 1, description: 'Built-in grids by id or id@version (default orange-ops@2016, orange-ops-oadc@2016), or whole grids' }),
     qualifiedMsisdns: Type.Optional(Type.Array(Type.Object({ month: Type.String(), count: Type.Integer() }, { additionalProperties: false }))),
+    localisationHits: Type.Optional(
+      Type.Array(Type.Object({ month: Type.String(), count: Type.Integer() }, { additionalProperties: false }), {
+        description: 'Localisation hits the operator billed, by month (with the orange-localisation grid); a month not given counts the hits Relais asked',
+      }),
+    ),
     events: Type.Optional(Type.Array(Type.Object({ month: Type.String(), event: Type.String(), count: Type.Integer() }, { additionalProperties: false }))),
   },
   { additionalProperties: false, description: "The aggregator's contract with its operator (docs/billing.md, The aggregator's side)" },

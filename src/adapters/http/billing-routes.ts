@@ -41,6 +41,13 @@ export const Usage = Type.Object(
         billed: Type.Boolean(),
       }),
     ),
+    localisation: Type.Object(
+      {
+        hits: Type.Integer({ description: 'Numbers asked of the location provider (Géo Présence, locating a number), whatever the answer' }),
+        located: Type.Integer({ description: 'Of those, the ones that returned a position' }),
+      },
+      { description: 'Localisation hits of the month; priced when the plan includes a localisation grid (e.g. orange-localisation)' },
+    ),
     cost: Type.Object({ lines: Type.Array(InvoiceLine), total: MicroEuros('The month so far') }),
     nextTiers: Type.Array(
       Type.Object({
@@ -97,14 +104,15 @@ function store(deps: HttpDeps): AccountBilling & InvoiceDocuments {
   return deps.billing;
 }
 
-export async function usageOf(billing: Pick<AccountBilling, 'planOf' | 'usageCounts' | 'shortCodesOf' | 'qualifiedIn'>, accountId: string, month: string, now: Date): Promise<Static<typeof Usage>> {
-  const [{ plan, payment }, counts, shortCodes, qualified] = await Promise.all([
+export async function usageOf(billing: Pick<AccountBilling, 'planOf' | 'usageCounts' | 'shortCodesOf' | 'qualifiedIn' | 'localisationOf'>, accountId: string, month: string, now: Date): Promise<Static<typeof Usage>> {
+  const [{ plan, payment }, counts, shortCodes, qualified, localisation] = await Promise.all([
     billing.planOf(accountId),
     billing.usageCounts(accountId, month),
     billing.shortCodesOf(accountId),
     billing.qualifiedIn(accountId, month),
+    billing.localisationOf(accountId, month),
   ]);
-  const report: UsageReport = usageReport({ plan, month, counts, shortCodes, qualified, now });
+  const report: UsageReport = usageReport({ plan, month, counts, shortCodes, qualified, localisation, now });
   return {
     ...report,
     counts: [...report.counts],

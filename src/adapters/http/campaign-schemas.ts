@@ -294,6 +294,32 @@ export const TemplateProblem = Type.Object(
   { $id: 'TemplateProblem', description: 'RFC 9457 problem details: the text’s mistakes, each with where it is' },
 );
 
+/** Géo Présence areas (core/geo): a point, and a circle or a polygon. */
+export const PointSchema = Type.Object(
+  { lat: Type.Number({ minimum: -90, maximum: 90, description: 'Latitude, degrees (WGS 84)' }), lon: Type.Number({ minimum: -180, maximum: 180, description: 'Longitude, degrees (WGS 84)' }) },
+  { additionalProperties: false, $id: 'GeoPoint' },
+);
+
+/** What a campaign's `perimeter` is: a circle or a polygon (the use case checks the numbers and says what is wrong). */
+export const PerimeterSchema = Type.Union(
+  [
+    Type.Object(
+      {
+        circle: Type.Object(
+          { centre: Type.Ref(PointSchema), radiusMetres: Type.Number({ exclusiveMinimum: 0, maximum: 100_000, description: 'Metres, at most 100 km' }) },
+          { additionalProperties: false },
+        ),
+      },
+      { additionalProperties: false, title: 'Circle' },
+    ),
+    Type.Object(
+      { polygon: Type.Array(Type.Ref(PointSchema), { minItems: 3, maxItems: 1_000, description: 'The corners in order around the area (closing it again is not needed)' }) },
+      { additionalProperties: false, title: 'Polygon' },
+    ),
+  ],
+  { $id: 'Perimeter', description: 'A Géo Présence area: a circle (centre and radius) or a polygon' },
+);
+
 export const CampaignInput = Type.Object(
   {
     name: Type.String({ minLength: 1, maxLength: 200 }),
@@ -307,6 +333,13 @@ export const CampaignInput = Type.Object(
     segment: Type.Optional(Type.String({ minLength: 1, description: 'A segment by name or id' })),
     sendAt: Type.Optional(DateTime('When the campaign starts once launched; absent: at launch')),
     qualifyBeforeSending: Type.Optional(Type.Boolean({ description: 'Qualify each recipient (operator lookup, cached, billable) before sending: terminated numbers leave the contacts and are not sent to' })),
+    perimeter: Type.Optional(
+      Type.Ref(PerimeterSchema, {
+        description:
+          'Géo Présence: send only to the recipients inside this area when their turn comes, among those who accepted geolocated marketing. ' +
+          'Only on a 35ABC short code of an account with the "geo-presence" option (422 otherwise); each recipient located is a billable localisation hit',
+      }),
+    ),
   },
   { additionalProperties: false, $id: 'CampaignInput' },
 );
@@ -326,6 +359,7 @@ export const Campaign = Type.Object(
     audience: Type.Object({ bases: Type.Array(Type.String()), lists: Type.Array(Type.String()), segment: Nullable(Type.String()) }, { description: 'Ids' }),
     sendAt: Nullable(DateTime()),
     qualifyBeforeSending: Type.Optional(Type.Boolean()),
+    perimeter: Type.Optional(Type.Ref(PerimeterSchema)),
     queued: Type.Integer({ description: 'Messages queued so far (suppressed ones included)' }),
     createdAt: DateTime(),
     startedAt: Nullable(DateTime()),
@@ -382,6 +416,15 @@ export const DryRun = Type.Object(
     }),
     timeToSend: Type.Object({ shortCode: Type.String(), ratePerSecond: Type.Number(), seconds: Nullable(Type.Integer()) }),
     samples: Type.Array(Type.Ref(Sample), { description: 'The first messages as they would leave' }),
+    geoPresence: Nullable(
+      Type.Object(
+        {
+          perimeter: Type.Ref(PerimeterSchema),
+          toLocate: Type.Integer({ description: 'Recipients the sending would ask the location provider about (each a billable hit); `messages` counts them as if all were inside' }),
+        },
+        { description: 'A perimeter campaign: nobody is located by a dry run (nor billed); who did not accept geolocated marketing is excluded (no-geolocation-consent)' },
+      ),
+    ),
   },
   { $id: 'DryRun' },
 );
@@ -400,6 +443,24 @@ export const CampaignReport = Type.Object(
     partsByStatus: Counts('SMS parts by message status'),
     billedParts: Type.Integer({ description: 'SMS parts billed so far: sent ones, or delivered ones when the tariff bills on delivery' }),
     costSoFar: Type.Ref(Money),
+    geoPresence: Nullable(
+      Type.Object(
+        {
+          perimeter: Type.Ref(PerimeterSchema),
+          localisationHits: Type.Integer({ description: 'Numbers asked of the location provider for this campaign: each a billable hit of the account' }),
+          skipped: Type.Object(
+            {
+              'no-geolocation-consent': Type.Integer({ description: 'Not located: no acceptance of geolocated marketing (or an opt-out since)' }),
+              'outside-perimeter': Type.Integer({ description: 'Located outside the area' }),
+              'not-located': Type.Integer({ description: 'Location refused, phone off, or number unknown' }),
+              'not-now': Type.Integer({ description: 'Their message could not leave now (send window closed for them): not located, not sent later' }),
+            },
+            { description: 'Recipients not sent to, by why (kept as suppressed messages)' },
+          ),
+        },
+        { description: 'A perimeter campaign (Géo Présence); null otherwise' },
+      ),
+    ),
   },
   { $id: 'CampaignReport' },
 );
@@ -423,6 +484,8 @@ export const CountQuery = Type.Object(
 /** Every schema with an $id, to register before the routes that refer to them. */
 export const campaignSchemas = [
   Money,
+  PointSchema,
+  PerimeterSchema,
   CustomField,
   NewBase,
   NewFields,

@@ -5,6 +5,7 @@ import { decisionsCsv } from '../csv/csv-write.ts';
 import { sendCsv } from './csv-reply.ts';
 import type { Campaign } from '../../app/ports.ts';
 import { previewText } from '../../app/preview-text.ts';
+import { perimeterOf } from '../../app/geo-presence.ts';
 import { allowedActions } from '../../core/campaign/index.ts';
 import { senderOf } from '../../app/accounts.ts';
 import { campaignSchemas, CampaignInput, money, PreviewRequest } from './campaign-schemas.ts';
@@ -210,6 +211,7 @@ function presentCampaign(c: Campaign) {
     audience: { bases: c.audience.baseIds, lists: c.audience.listIds, segment: c.audience.segmentId },
     sendAt: c.sendAt?.toISOString() ?? null,
     qualifyBeforeSending: c.audience.qualify === true,
+    ...(perimeterOf(c) ? { perimeter: perimeterOf(c) } : {}),
     queued: c.queued,
     createdAt: c.createdAt.toISOString(),
     startedAt: c.startedAt?.toISOString() ?? null,
@@ -247,5 +249,6 @@ export function presentReport(r: Report) {
     partsByStatus: r.partsByStatus,
     billedParts: r.billedParts,
     costSoFar: money(r.costSoFar),
+    geoPresence: r.geoPresence,
   };
 }

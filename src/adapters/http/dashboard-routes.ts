@@ -109,16 +109,18 @@ async function summaryOf(deps: StatisticsDeps, account: Account, brands: readonl
 async function spendOf(deps: StatisticsDeps, accountId: string, today: Date, now: Date): Promise<{ today: number; month: number } | undefined> {
   if (!deps.billing || !deps.statistics) return undefined;
   const month = billingMonth(now);
-  const [{ plan }, counts, before, shortCodes, qualified, qualifiedBefore] = await Promise.all([
+  const [{ plan }, counts, before, shortCodes, qualified, qualifiedBefore, localisation, localisationBefore] = await Promise.all([
     deps.billing.planOf(accountId),
     deps.billing.usageCounts(accountId, month),
     deps.statistics.usageCountsBefore(accountId, month, today),
     deps.billing.shortCodesOf(accountId),
     deps.billing.qualifiedIn(accountId, month),
     deps.billing.qualifiedIn(accountId, month, today),
+    deps.billing.localisationOf(accountId, month),
+    deps.billing.localisationOf(accountId, month, today),
   ]);
-  const total = rateUsage({ plan, month, counts, shortCodes, qualified }).total;
-  // The month's fees (short codes) are in both: today's spend is what today's parts and lookups added, tiers included.
-  const atMidnight = rateUsage({ plan, month, counts: before, shortCodes, qualified: qualifiedBefore }).total;
+  const total = rateUsage({ plan, month, counts, shortCodes, qualified, localisation }).total;
+  // The month's fees (short codes) are in both: today's spend is what today's parts, lookups and hits added, tiers included.
+  const atMidnight = rateUsage({ plan, month, counts: before, shortCodes, qualified: qualifiedBefore, localisation: localisationBefore }).total;
   return { today: total - atMidnight, month: total };
 }

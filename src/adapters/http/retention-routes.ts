@@ -58,6 +58,8 @@ const PersonalDataSchema = Type.Object({
   usage: Type.Array(Row),
   qualifications: Type.Array(Row),
   qualificationLookups: Type.Array(Row),
+  geolocationConsents: Type.Array(Row, { description: 'Acceptances and withdrawals of geolocated marketing (Géo Présence)' }),
+  localisationHits: Type.Array(Row, { description: 'Localisations asked of the location provider (billed hits)' }),
 });
 const ErasureSchema = Type.Object({
   accountId: Type.String(),
@@ -210,8 +212,8 @@ function answerExport(reply: FastifyReply, data: PersonalData, format: 'json' | 
 
 /**
  * The export as one CSV file: one line per record, `record` naming what it is (contact, message, inbound, consent,
- * removal, usage, qualification, qualification-lookup), then its account, id and date, and every field of the record
- * as JSON.
+ * removal, usage, qualification, qualification-lookup, geolocation-consent, localisation), then its account, id and date,
+ * and every field of the record as JSON.
  */
 export function personalDataCsv(data: PersonalData): string {
   const lines = [`${BOM}${['record', 'account_id', 'id', 'at', 'fields'].map((c) => csvField(c)).join(',')}`];
@@ -224,6 +226,8 @@ export function personalDataCsv(data: PersonalData): string {
     ['usage', data.usage, 'message_id', 'settled_at'],
     ['qualification', data.qualifications, 'operator', 'checked_at'],
     ['qualification-lookup', data.qualificationLookups, 'id', 'looked_up_at'],
+    ['geolocation-consent', data.geolocationConsents, 'id', 'occurred_at'],
+    ['localisation', data.localisationHits, 'id', 'asked_at'],
   ];
   for (const [kind, rows, id, at] of kinds) {
     for (const row of rows) {

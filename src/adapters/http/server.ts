@@ -53,6 +53,8 @@ import type { Metrics } from '../monitoring/metrics.ts';
 import type { NumberingDeps } from '../../app/numbering.ts';
 import type { QualificationDeps } from '../../app/qualification.ts';
 import { qualificationRoutes } from './qualification-routes.ts';
+import type { GeoPresenceDeps } from '../../app/geo-presence.ts';
+import { geoPresenceRoutes } from './geo-presence-routes.ts';
 import { doorsRoutes, keywordRoutes, type DoorsDeps } from './doors-routes.ts';
 
 /** Who calls, and on behalf of which account (staff name it per request with the Relais-Account header). */
@@ -109,6 +111,8 @@ export interface HttpDeps {
   numbering?: NumberingDeps | undefined;
   /** Qualification of numbers by the operator lookup (docs/operators.md, "Qualification"); absent: its routes answer 409. */
   qualification?: QualificationDeps | undefined;
+  /** Géo Présence: locating numbers, geolocation acceptances, the month's hits (docs/operators.md, "Géo Présence"); absent: its routes answer 409. */
+  geoPresence?: GeoPresenceDeps | undefined;
   /** The account's SMPP logins and e-mail door, as it changes them itself (doors-routes.ts); absent: 409. */
   doors?: DoorsDeps | undefined;
 }
@@ -335,6 +339,8 @@ const AREAS: readonly (readonly [(app: Api, deps: HttpDeps) => Promise<void>, Ri
   [keywordRoutes, 'settings', 'every-brand'],
   // Qualifying may remove terminated numbers from the contacts, which belong to the whole account (docs/operators.md).
   [qualificationRoutes, 'contacts', 'every-brand'],
+  // Locating a number reads personal data of the contacts, for a brand whose geolocated marketing it accepted.
+  [geoPresenceRoutes, 'contacts'],
 ];
 
 /** Refuses a request its principal's rights do not allow (brands are checked where the brand is known). */

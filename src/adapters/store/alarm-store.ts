@@ -52,7 +52,7 @@ export class PgAlarmStore implements AlarmStore, AccountAlarms {
   async figures(accountIds: readonly string[], month: string, now: Date, weeks: number = DEFAULT_SPIKE.weeks): Promise<Map<string, AlarmFigures>> {
     const days = alarmDays(now, weeks);
     const starts = days.map((day) => DateTime.fromISO(day, { zone: 'Europe/Paris' }));
-    const [{ rows: counts }, { rows: plans }, { rows: held }, { rows: hourly }, { rows: lookups }] = await Promise.all([
+    const [{ rows: counts }, { rows: plans }, { rows: held }, { rows: hourly }, { rows: lookups }, { rows: hits }] = await Promise.all([
       this.db.pool.query<{ account_id: string; class: UsageCount['class']; short_code: string; final_state: string; settled_by: UsageCount['settledBy']; parts: number }>(
         `SELECT account_id, class, short_code, final_state, settled_by, sum(parts)::int AS parts FROM usage_lines
          WHERE account_id = ANY ($1::uuid[]) AND month = $2 GROUP BY account_id, class, short_code, final_state, settled_by`,
@@ -72,8 +72,15 @@ export class PgAlarmStore implements AlarmStore, AccountAlarms {
         `SELECT account_id, count(*)::int AS n FROM qualification_lookups WHERE month = $2 AND account_id = ANY ($1::uuid[]) GROUP BY account_id`,
         [accountIds, month],
       ),
+      // Localisation hits (Géo Présence), priced when the plan includes a localisation grid.
+      this.db.pool.query<{ account_id: string; hits: number; located: number }>(
+        `SELECT account_id, count(*)::int AS hits, (count(*) FILTER (WHERE outcome IN ('located', 'inside', 'outside')))::int AS located
+         FROM location_hits WHERE account_id = ANY ($1::uuid[]) AND month = $2 GROUP BY account_id`,
+        [accountIds, month],
+      ),
     ]);
     const qualified = new Map(lookups.map((r) => [r.account_id, r.n]));
+    const localisation = new Map(hits.map((r) => [r.account_id, { hits: r.hits, located: r.located }]));
     const figures = new Map<string, AlarmFigures & { today: number[]; sameWeekdays: number[][] }>();
     for (const id of accountIds) figures.set(id, { spend: 0, volume: 0, today: new Array(24).fill(0), sameWeekdays: Array.from({ length: weeks }, () => new Array(24).fill(0)) });
     for (const r of hourly) {
@@ -93,7 +100,7 @@ export class PgAlarmStore implements AlarmStore, AccountAlarms {
       const plan = planOf.get(id) ?? DEFAULT_PLAN;
       const lines = usage.get(id) ?? [];
       const f = figures.get(id)!;
-      figures.set(id, { ...f, spend: rateUsage({ plan, month, counts: lines, shortCodes: shortCodes.get(id) ?? [], qualified: qualified.get(id) ?? 0 }).total, volume: billedParts(plan, lines) });
+      figures.set(id, { ...f, spend: rateUsage({ plan, month, counts: lines, shortCodes: shortCodes.get(id) ?? [], qualified: qualified.get(id) ?? 0, localisation: localisation.get(id) }).total, volume: billedParts(plan, lines) });
     }
     return figures;
   }

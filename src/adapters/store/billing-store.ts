@@ -1,5 +1,5 @@
 import { InvalidState } from '../../app/errors.ts';
-import { billingMonth, DEFAULT_PLAN, invoiceNumber, invoiceSeries, monthInvoice, monthPeriod, qualificationPlan, worstCasePartPrice, type LegalSnapshot, type Payment, type PricePlan, type UsageCount } from '../../core/billing/index.ts';
+import { billingMonth, DEFAULT_PLAN, invoiceNumber, invoiceSeries, monthInvoice, monthPeriod, qualificationPlan, worstCasePartPrice, type LegalSnapshot, type LocalisationCount, type Payment, type PricePlan, type UsageCount } from '../../core/billing/index.ts';
 import type { InvoiceLine } from '../../core/pricing/index.ts';
 import { finalReceiptStates } from '../../core/message/receipts.ts';
 import type { Db } from './database.ts';
@@ -158,6 +158,16 @@ export class PgBillingStore implements AccountBilling, BillingAdministration, In
     return qualifiedIn(this.db, accountId, month, before);
   }
 
+  /** The account's localisation hits of the month (Géo Présence), and those that returned a position; only those asked before `before` when given. */
+  async localisationOf(accountId: string, month: string, before?: Date): Promise<LocalisationCount> {
+    const { rows } = await this.db.pool.query<LocalisationCount>(
+      `SELECT count(*)::int AS hits, (count(*) FILTER (WHERE outcome IN ('located', 'inside', 'outside')))::int AS located
+       FROM location_hits WHERE account_id = $1 AND month = $2 AND ($3::timestamptz IS NULL OR asked_at < $3)`,
+      [accountId, month, before ?? null],
+    );
+    return rows[0]!;
+  }
+
   async shortCodesOf(accountId: string): Promise<string[]> {
     const rows = await this.db.kysely.selectFrom('account_short_codes').select('short_code').where('account_id', '=', accountId).orderBy('short_code').execute();
     return rows.map((r) => r.short_code);
@@ -287,6 +297,12 @@ export async function closeMonth(db: Db, month: string, now: Date, invoicing: In
     db.pool.query<{ account_id: string; short_code: string }>(`SELECT account_id, short_code FROM account_short_codes ORDER BY short_code`),
     db.pool.query<{ account_id: string; n: number }>(`SELECT account_id, count(*)::int AS n FROM qualification_lookups WHERE month = $1 GROUP BY account_id`, [month]),
   ]);
+  const { rows: hits } = await db.pool.query<{ account_id: string; hits: number; located: number }>(
+    `SELECT account_id, count(*)::int AS hits, (count(*) FILTER (WHERE outcome IN ('located', 'inside', 'outside')))::int AS located
+     FROM location_hits WHERE month = $1 GROUP BY account_id`,
+    [month],
+  );
+  const localisation = new Map(hits.map((r) => [r.account_id, { hits: r.hits, located: r.located }]));
   const usage = groupByAccount(counts, (r) => ({ class: r.class, shortCode: r.short_code, finalState: r.final_state, settledBy: r.settled_by, parts: r.parts }));
   const shortCodes = groupByAccount(held, (r) => r.short_code);
   const qualified = new Map(lookups.map((r) => [r.account_id, r.n]));
@@ -298,7 +314,7 @@ export async function closeMonth(db: Db, month: string, now: Date, invoicing: In
     const activity = prepaid
       ? { plan: qualificationPlan(plan ?? DEFAULT_PLAN), counts: [], shortCodes: [] }
       : { plan: plan ?? DEFAULT_PLAN, counts: usage.get(id) ?? [], shortCodes: shortCodes.get(id) ?? [] };
-    const invoice = monthInvoice({ ...activity, month, qualified: qualified.get(id) ?? 0, vatBasisPoints: legal.vat.basisPoints });
+    const invoice = monthInvoice({ ...activity, month, qualified: qualified.get(id) ?? 0, localisation: prepaid ? undefined : localisation.get(id), vatBasisPoints: legal.vat.basisPoints });
     if (invoice.total > 0) return [{ id, invoice, legal }];
     done.nothingDue++;
     return [];

@@ -26,7 +26,7 @@ export class PgGdprStore implements PersonalDataStore<PersonalData, Erasure> {
 
   async export(msisdn: string, accountId: string | null): Promise<PersonalData> {
     const q = async <T extends pg.QueryResultRow>(text: string, values: unknown[] = []) => (await this.db.pool.query<T>(text, [msisdn, accountId, ...values])).rows;
-    const [contacts, messages, inbound, consents, removals, qualifications, lookups] = await Promise.all([
+    const [contacts, messages, inbound, consents, removals, qualifications, lookups, geolocationConsents, localisationHits] = await Promise.all([
       q(`SELECT b.account_id, b.name AS base, c.mobile, c.last_name, c.first_name, c.landline, c.email, c.birthday, c.custom, c.created_at, c.updated_at, c.last_activity_at
          FROM contacts c JOIN contact_bases b ON b.id = c.base_id WHERE c.mobile = $1 AND ($2::uuid IS NULL OR b.account_id = $2) ORDER BY b.account_id, c.id`),
       q(`SELECT id, account_id, sender, short_code, class, brand, body, status, segments, error_code, client_reference, campaign_id, created_at, submitted_at, done_at
@@ -42,6 +42,9 @@ export class PgGdprStore implements PersonalDataStore<PersonalData, Erasure> {
       // Lookups are read whole (no index on the number, which every lookup would pay for), as messages are.
       q(`SELECT id::text, account_id, msisdn = $3 AS pseudonymised, state, looked_up_at, month FROM qualification_lookups
          WHERE msisdn IN ($1, $3) AND ($2::uuid IS NULL OR account_id = $2) ORDER BY looked_up_at, id`, [this.pseudonyms.of(msisdn)]),
+      q(`SELECT id::text, account_id, brand, accepted, channel, wording, reference, occurred_at, recorded_at
+         FROM geolocation_consents WHERE recipient = $1 AND ($2::uuid IS NULL OR account_id = $2) ORDER BY account_id, occurred_at, id`),
+      q(`SELECT id::text, account_id, outcome, campaign_id, asked_at, month FROM location_hits WHERE msisdn = $1 AND ($2::uuid IS NULL OR account_id = $2) ORDER BY asked_at, id`),
     ]);
     const ids = messages.map((m) => m.id as string);
     const usage = ids.length === 0 ? [] : (
@@ -51,7 +54,7 @@ export class PgGdprStore implements PersonalDataStore<PersonalData, Erasure> {
         [ids],
       )
     ).rows;
-    return { msisdn, contacts, messages, inbound, consents, removals, usage, qualifications, qualificationLookups: lookups };
+    return { msisdn, contacts, messages, inbound, consents, removals, usage, qualifications, qualificationLookups: lookups, geolocationConsents, localisationHits };
   }
 
   /** The accounts that hold something about the number (for an erasure across every account). */
@@ -63,7 +66,9 @@ export class PgGdprStore implements PersonalDataStore<PersonalData, Erasure> {
        UNION SELECT b.account_id FROM contacts c JOIN contact_bases b ON b.id = c.base_id WHERE c.mobile = $1
        UNION SELECT account_id FROM marketing_slots WHERE recipient = $1
        UNION SELECT account_id FROM qualifications WHERE msisdn = $1
-       UNION SELECT account_id FROM qualification_lookups WHERE msisdn = $1`,
+       UNION SELECT account_id FROM qualification_lookups WHERE msisdn = $1
+       UNION SELECT account_id FROM geolocation_consents WHERE recipient = $1
+       UNION SELECT account_id FROM location_hits WHERE msisdn = $1`,
       [msisdn],
     );
     return rows.map((r) => r.account_id);
@@ -72,7 +77,8 @@ export class PgGdprStore implements PersonalDataStore<PersonalData, Erasure> {
   /**
    * Erases the number from one account: its contacts leave the bases, its messages and MOs keep their counts under
    * the pseudonym with their texts erased (messages still queued are cancelled; those in flight keep the number until
-   * they end, and are counted in `inFlight`), its consent events are deleted — except each opposition still standing,
+   * they end, and are counted in `inFlight`), its consent events and acceptances of geolocated marketing are deleted
+   * (its localisation hits stay, billed, under the pseudonym) — except each opposition still standing,
    * kept as one opt-out under the pseudonym, which the intake reads (consent-store.ts `states`).
    */
   async erase(msisdn: string, accountId: string, now: Date): Promise<Erasure> {
@@ -82,7 +88,11 @@ export class PgGdprStore implements PersonalDataStore<PersonalData, Erasure> {
       await client.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`consent:${accountId}:${msisdn}`]);
       const oppositionsKept = await keepOppositions(client, accountId, msisdn, pseudonym, now);
       await client.query(`SET LOCAL relais.erase_consent = 'on'`);
-      const consents = (await q('DELETE FROM consent_events WHERE account_id = $1 AND recipient = $2')).rowCount ?? 0;
+      // Acceptances of geolocated marketing go with the consent events (counted with them); hits billed stay, under the pseudonym.
+      const consents =
+        ((await q('DELETE FROM consent_events WHERE account_id = $1 AND recipient = $2')).rowCount ?? 0) +
+        ((await q('DELETE FROM geolocation_consents WHERE account_id = $1 AND recipient = $2')).rowCount ?? 0);
+      await q(`UPDATE location_hits SET msisdn = $3 WHERE account_id = $1 AND msisdn = $2`);
       const cancelled = (await client.query(
         `WITH cancelled AS (
            UPDATE messages SET status = 'cancelled', done_at = $3, updated_at = $3, error_reason = 'erased at the request of the recipient'

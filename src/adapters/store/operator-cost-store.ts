@@ -29,7 +29,7 @@ export class PgOperatorCostStore implements OperatorCosts {
    * it holds the alphanumeric-sender (OADC) option.
    */
   async marginReport(month: string): Promise<MarginReport> {
-    const [{ contract }, { rows: accounts }, { rows: counts }, { rows: held }, { rows: codes }, { rows: lookups }] = await Promise.all([
+    const [{ contract }, { rows: accounts }, { rows: counts }, { rows: held }, { rows: codes }, { rows: lookups }, { rows: hits }] = await Promise.all([
       this.contract(),
       this.db.pool.query<{ id: string; name: string; plan: PricePlan | null; invoiced: string | null }>(
         `SELECT a.id, a.name, bp.plan, i.total AS invoiced FROM accounts a
@@ -53,8 +53,14 @@ export class PgOperatorCostStore implements OperatorCosts {
          FROM short_codes s ORDER BY s.number`,
       ),
       this.db.pool.query<{ account_id: string; n: number }>(`SELECT account_id, count(*)::int AS n FROM qualification_lookups WHERE month = $1 GROUP BY account_id`, [month]),
+      this.db.pool.query<{ account_id: string; hits: number; located: number }>(
+        `SELECT account_id, count(*)::int AS hits, (count(*) FILTER (WHERE outcome IN ('located', 'inside', 'outside')))::int AS located
+         FROM location_hits WHERE month = $1 GROUP BY account_id`,
+        [month],
+      ),
     ]);
     const qualified = new Map(lookups.map((r) => [r.account_id, r.n]));
+    const localisation = new Map(hits.map((r) => [r.account_id, { hits: r.hits, located: r.located }]));
     const byAccount = <R extends { account_id: string }, T>(rows: readonly R[], map: (r: R) => T) => {
       const out = new Map<string, T[]>();
       for (const r of rows) out.set(r.account_id, [...(out.get(r.account_id) ?? []), map(r)]);
@@ -69,11 +75,12 @@ export class PgOperatorCostStore implements OperatorCosts {
       counts: usage.get(a.id) ?? [],
       shortCodes: shortCodes.get(a.id) ?? [],
       qualified: qualified.get(a.id) ?? 0,
+      localisation: localisation.get(a.id),
       invoiced: a.invoiced === null ? undefined : Number(a.invoiced),
     }));
     return marginReport({
       month,
-      contract: await this.withQualified(contract, month),
+      contract: await this.withLocalisation(await this.withQualified(contract, month), month),
       // A rate of 0 pauses a short code (docs/architecture.md): it is still held, at the standard rate.
       shortCodes: codes.map((c) => ({ shortCode: c.number, ...(c.rate_per_second > 0 ? { throughputPerSecond: c.rate_per_second } : {}), oadc: c.oadc })),
       accounts: months,
@@ -88,6 +95,16 @@ export class PgOperatorCostStore implements OperatorCosts {
     if (contract.qualifiedMsisdns?.some((q) => q.month === month)) return contract;
     const { rows } = await this.db.pool.query<{ n: number }>(`SELECT count(*)::int AS n FROM qualification_lookups WHERE month = $1`, [month]);
     return rows[0]!.n === 0 ? contract : { ...contract, qualifiedMsisdns: [...(contract.qualifiedMsisdns ?? []), { month, count: rows[0]!.n }] };
+  }
+
+  /**
+   * The contract with the month's localisation hits: the count it gives for the month when it gives one (the
+   * operator's figure), else the numbers Relais asked the location provider that month (docs/operators.md, "Géo Présence").
+   */
+  async withLocalisation(contract: OperatorContract, month: string): Promise<OperatorContract> {
+    if (contract.localisationHits?.some((q) => q.month === month)) return contract;
+    const { rows } = await this.db.pool.query<{ n: number }>(`SELECT count(*)::int AS n FROM location_hits WHERE month = $1`, [month]);
+    return rows[0]!.n === 0 ? contract : { ...contract, localisationHits: [...(contract.localisationHits ?? []), { month, count: rows[0]!.n }] };
   }
 
   /** Relais's delivered SMS-MT of the month per short code (every account). */

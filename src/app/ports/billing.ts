@@ -2,7 +2,7 @@
  * Billing as the API reads and drives it: an account's plan, usage and credit, the aggregator's plans, top-ups and
  * month close, and the invoice documents (docs/billing.md). The PostgreSQL billing store implements these ports.
  */
-import type { LegalDocument, LegalSnapshot, Payment, PricePlan, UsageCount } from '../../core/billing/index.ts';
+import type { LegalDocument, LegalSnapshot, LocalisationCount, Payment, PricePlan, UsageCount } from '../../core/billing/index.ts';
 import type { InvoiceLine } from '../../core/pricing/index.ts';
 
 export interface CreditView {
@@ -90,6 +90,8 @@ export interface AccountBilling {
   shortCodesOf(accountId: string): Promise<string[]>;
   /** Numbers the account had looked up (qualified) in the month, or those looked up before `before`. */
   qualifiedIn(accountId: string, month: string, before?: Date): Promise<number>;
+  /** The account's localisation hits of the month (Géo Présence), and those that returned a position; only those asked before `before` when given. */
+  localisationOf(accountId: string, month: string, before?: Date): Promise<LocalisationCount>;
   /** The month's usage lines, page by page (for the CSV export). */
   usageLines(accountId: string, month: string): AsyncIterable<UsageLine>;
   credit(accountId: string): Promise<CreditView>;

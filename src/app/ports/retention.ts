@@ -17,6 +17,9 @@ export interface PersonalData {
   qualifications: Record<string, unknown>[];
   /** The number's billed lookups (`pseudonymised`: under its pseudonym, after an erasure or the retention job). */
   qualificationLookups: Record<string, unknown>[];
+  /** Acceptances (and withdrawals) of geolocated marketing, and the localisations asked (docs/operators.md, "Géo Présence"). */
+  geolocationConsents: Record<string, unknown>[];
+  localisationHits: Record<string, unknown>[];
 }
 
 /** What an erasure did, in one account. */

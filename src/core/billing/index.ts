@@ -3,7 +3,7 @@
  * number of micro-euros, excluding VAT. Pure functions, no I/O; time is given.
  */
 export { builtInGrid, DEFAULT_PLAN, planGrids, planProblems, qualificationPlan, smsCharge, worstCasePartPrice, type Payment, type PlanProblem, type PricePlan } from './plan.ts';
-export { billedParts, billingMonth, isBilled, nextTiers, rateUsage, usageReport, type MonthActivity, type NextTier, type UsageCount, type UsageReport } from './usage.ts';
+export { billedParts, billingMonth, isBilled, nextTiers, rateUsage, usageReport, type LocalisationCount, type MonthActivity, type NextTier, type UsageCount, type UsageReport } from './usage.ts';
 export { creditNoteSeries, invoiceNumber, invoiceSeries, monthInvoice, STANDARD_VAT_BASIS_POINTS, type MonthInvoice } from './invoice.ts';
 export { centAmounts, DEFAULT_LATE_PENALTY, dueDateOf, formatEuros, legalDocument, monthPeriod, parisDate, type LegalDocument, type LegalSnapshot, type PaymentTerms, type SellerIdentity } from './legal.ts';
 export { roundToCent, VAT_CHOICES, vatAmount, vatTreatment, type VatCategory, type VatChoice, type VatTreatment } from './vat.ts';

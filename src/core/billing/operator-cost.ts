@@ -5,7 +5,7 @@
  */
 import { BUILT_IN_GRIDS, ONE_OFF_EVENTS, rateMonth, validateGrid, type InvoiceLine, type OneOffEvent, type TariffGrid } from '../pricing/index.ts';
 import { builtInGrid, type PricePlan } from './plan.ts';
-import { rateUsage, type UsageCount } from './usage.ts';
+import { rateUsage, type LocalisationCount, type UsageCount } from './usage.ts';
 
 /** The aggregator's contract with its operator: the grids it is charged by, and what it did that they price. */
 export interface OperatorContract {
@@ -13,6 +13,8 @@ export interface OperatorContract {
   readonly grids: readonly (string | TariffGrid)[];
   /** MSISDNs the operator qualified for the aggregator, by month (the qualification option). */
   readonly qualifiedMsisdns?: readonly { readonly month: string; readonly count: number }[];
+  /** Localisation hits the operator billed the aggregator, by month (Géo Présence, the localisation service). */
+  readonly localisationHits?: readonly { readonly month: string; readonly count: number }[];
   /** One-off fees (activations, changes), by month. */
   readonly events?: readonly { readonly month: string; readonly event: OneOffEvent; readonly count: number }[];
 }
@@ -33,9 +35,11 @@ export function operatorContractProblems(value: unknown): { path: string; messag
         if (!builtInGrid(grid)) problems.push({ path: `grids[${index}]`, message: `no built-in grid "${grid}" (${BUILT_IN_GRIDS.map((g) => g.id).join(', ')})` });
       } else for (const problem of validateGrid(grid)) problems.push({ path: `grids[${index}]${problem.path ? `.${problem.path}` : ''}`, message: problem.message });
     });
-  for (const [index, entry] of ((contract.qualifiedMsisdns ?? []) as { month?: unknown; count?: unknown }[]).entries()) {
-    if (typeof entry?.month !== 'string' || !MONTH.test(entry.month)) problems.push({ path: `qualifiedMsisdns[${index}].month`, message: 'must be YYYY-MM' });
-    if (!Number.isSafeInteger(entry?.count) || (entry.count as number) < 0) problems.push({ path: `qualifiedMsisdns[${index}].count`, message: 'must be a whole number ≥ 0' });
+  for (const field of ['qualifiedMsisdns', 'localisationHits'] as const) {
+    for (const [index, entry] of ((contract[field] ?? []) as { month?: unknown; count?: unknown }[]).entries()) {
+      if (typeof entry?.month !== 'string' || !MONTH.test(entry.month)) problems.push({ path: `${field}[${index}].month`, message: 'must be YYYY-MM' });
+      if (!Number.isSafeInteger(entry?.count) || (entry.count as number) < 0) problems.push({ path: `${field}[${index}].count`, message: 'must be a whole number ≥ 0' });
+    }
   }
   for (const [index, entry] of ((contract.events ?? []) as { month?: unknown; event?: unknown; count?: unknown }[]).entries()) {
     if (typeof entry?.month !== 'string' || !MONTH.test(entry.month)) problems.push({ path: `events[${index}].month`, message: 'must be YYYY-MM' });
@@ -58,7 +62,7 @@ export interface OperatorCost {
   /** The operator's invoice as the contract's grids rate the month. */
   readonly lines: readonly InvoiceLine[];
   readonly total: number;
-  /** What belongs to no short code: monthly fees per company (qualification), qualified MSISDNs, one-off fees. */
+  /** What belongs to no short code: monthly fees per company (qualification, localisation), qualified MSISDNs, localisation hits, one-off fees. */
   readonly shared: number;
   /** Each short code's share: what adding it (in the order of their numbers, its delivered SMS-MT included) adds to the month. */
   readonly perShortCode: readonly { readonly shortCode: string; readonly delivered: number; readonly cost: number }[];
@@ -79,6 +83,7 @@ export function operatorCost(input: { contract: OperatorContract; month: string;
   const events: Partial<Record<OneOffEvent, number>> = {};
   for (const { month: when, event, count } of contract.events ?? []) if (when === month) events[event] = (events[event] ?? 0) + count;
   const msisdnsQualified = (contract.qualifiedMsisdns ?? []).filter((q) => q.month === month).reduce((sum, q) => sum + q.count, 0);
+  const localisationHits = (contract.localisationHits ?? []).filter((q) => q.month === month).reduce((sum, q) => sum + q.count, 0);
   const option = throughputBought(grids);
   const rate = (codes: readonly ShortCodeMonth[]) => {
     const delivered = codes.reduce((sum, code) => sum + code.delivered, 0);
@@ -89,6 +94,7 @@ export function operatorCost(input: { contract: OperatorContract; month: string;
         smsDelivered: delivered,
         smsSubmitted: delivered,
         msisdnsQualified,
+        localisationHits,
         events,
         shortCodes: codes.map(({ shortCode, throughputPerSecond, oadc }) => ({ shortCode, ...(throughputPerSecond ? { throughputPerSecond: option(throughputPerSecond) } : {}), options: oadc ? ['oadc' as const] : [] })),
       },
@@ -149,6 +155,8 @@ export interface AccountMonth {
   readonly shortCodes: readonly string[];
   /** MSISDNs qualified for the account in the month (0 when absent): rated by its plan with its usage. */
   readonly qualified?: number;
+  /** Its localisation hits of the month (priced when its plan includes a localisation grid). */
+  readonly localisation?: LocalisationCount | undefined;
   /** The total of its issued invoice for the month, when there is one: the revenue then (otherwise its usage rated by its plan). */
   readonly invoiced?: number | undefined;
 }
@@ -204,7 +212,7 @@ export function marginReport(input: { month: string; contract: OperatorContract;
   const add = (map: Map<string, number>, key: string, amount: number) => map.set(key, (map.get(key) ?? 0) + amount);
 
   for (const account of accounts) {
-    const revenue = account.invoiced ?? rateUsage({ plan: account.plan, month, counts: account.counts, shortCodes: account.shortCodes, qualified: account.qualified ?? 0 }).total;
+    const revenue = account.invoiced ?? rateUsage({ plan: account.plan, month, counts: account.counts, shortCodes: account.shortCodes, qualified: account.qualified ?? 0, localisation: account.localisation }).total;
     revenueOf.set(account.accountId, revenue);
     const billedOn = new Map<string, number>();
     for (const count of account.counts) if (count.finalState === 'delivered' || account.plan.billed === 'submitted') add(billedOn, count.shortCode, count.parts);

@@ -19,6 +19,12 @@ export interface UsageCount {
   readonly parts: number;
 }
 
+/** The month's localisation hits (Géo Présence): every number asked of the location provider, and those located. */
+export interface LocalisationCount {
+  readonly hits: number;
+  readonly located: number;
+}
+
 /** The month (`YYYY-MM`) a moment falls in, in Europe/Paris: the billing month. */
 export function billingMonth(at: Date): string {
   return DateTime.fromJSDate(at, { zone: 'Europe/Paris' }).toFormat('yyyy-MM');
@@ -43,7 +49,7 @@ function shortCodesHeld(plan: PricePlan, shortCodes: readonly string[]): MonthUs
   return shortCodes.map((shortCode) => ({ shortCode, options }));
 }
 
-/** What the plan rates in a month: its usage lines counted, the short codes held, the MSISDNs qualified. */
+/** What the plan rates in a month: its usage lines counted, the short codes held, the MSISDNs qualified, the localisation hits. */
 export interface MonthActivity {
   readonly plan: PricePlan;
   readonly month: string;
@@ -51,17 +57,32 @@ export interface MonthActivity {
   readonly shortCodes: readonly string[];
   /** MSISDNs looked up for the account in the month (qualification_lookups); 0 when absent. */
   readonly qualified?: number;
+  /** Localisation hits of the month (Géo Présence); none when absent. */
+  readonly localisation?: LocalisationCount | undefined;
 }
 
 /**
- * The plan's rating of a month's usage: every grid's lines (SMS, fees per short code and month, one-off fees, the
- * MSISDNs qualified and the qualification's monthly fee).
+ * The plan's rating of a month's usage: every grid's lines (SMS, localisation hits, fees per short code and month,
+ * one-off fees, the MSISDNs qualified and the qualification's monthly fee). Hits are priced only by a grid of the
+ * plan that prices them (e.g. `orange-localisation`).
  */
-export function rateUsage({ plan, month, counts, shortCodes, qualified = 0 }: MonthActivity): Invoice {
+export function rateUsage({ plan, month, counts, shortCodes, qualified = 0, localisation }: MonthActivity): Invoice {
   const billed = billedParts(plan, counts);
   const events: Record<string, number> = {};
   for (const { month: when, event, count } of plan.events ?? []) if (when === month) events[event] = (events[event] ?? 0) + count;
-  return rateMonth({ month, grids: planGrids(plan), usage: { smsSubmitted: billed, smsDelivered: billed, msisdnsQualified: qualified, shortCodes: shortCodesHeld(plan, shortCodes), events } });
+  return rateMonth({
+    month,
+    grids: planGrids(plan),
+    usage: {
+      smsSubmitted: billed,
+      smsDelivered: billed,
+      msisdnsQualified: qualified,
+      localisationHits: localisation?.hits ?? 0,
+      localisationHitsLocated: localisation?.located ?? 0,
+      shortCodes: shortCodesHeld(plan, shortCodes),
+      events,
+    },
+  });
 }
 
 /** The next band of a tiered SMS price: how many more billed parts reach it, and what the month costs there. */
@@ -108,6 +129,8 @@ export interface UsageReport {
   /** MSISDNs qualified (looked up) in the month: rated by the plan's grids that price them. */
   readonly qualified: number;
   readonly counts: readonly (UsageCount & { readonly billed: boolean })[];
+  /** The month's localisation hits (priced when a grid of the plan prices them). */
+  readonly localisation: LocalisationCount;
   readonly cost: Invoice;
   readonly nextTiers: readonly NextTier[];
 }
@@ -121,6 +144,7 @@ export function usageReport(input: MonthActivity & { now: Date }): UsageReport {
     parts: { settled: counts.reduce((sum, count) => sum + count.parts, 0), billed },
     qualified: input.qualified ?? 0,
     counts: counts.map((count) => ({ ...count, billed: isBilled(plan, count) })),
+    localisation: input.localisation ?? { hits: 0, located: 0 },
     cost: rateUsage(input),
     nextTiers: nextTiers(plan, billed),
   };

@@ -40,6 +40,7 @@ const RIGHT_OF_TAG: Record<string, Right> = {
   doors: 'settings',
   keywords: 'settings',
   qualification: 'contacts',
+  'geo-presence': 'contacts',
 };
 const RIGHT_OF_OPERATION: Record<string, Right> = {
   'GET /v1/campaigns/{id}/stats': 'statistics',
@@ -86,6 +87,8 @@ const BODIES: Record<string, unknown> = {
   'PUT /v1/keywords': { stop: ['BASTA'], contact: ['INFOS'] },
   'PUT /v1/keywords/contact-reply': { contactReply: 'Other SA' },
   'POST /v1/qualifications': { numbers: ['0612000001'] },
+  'POST /v1/geolocation-consents': { msisdn: MSISDN, accepted: true, brand: 'Alpha', channel: 'web form' },
+  'POST /v1/locations': { msisdn: MSISDN, brand: 'Alpha' },
 };
 const QUERIES: Record<string, string> = { 'POST /v1/imports': '?base=clients' };
 
@@ -180,6 +183,7 @@ describe('isolation of accounts, rights and brands over every operation', { time
     await ok('POST', '/v1/bases/clients/lists', { name: 'vip' });
     await ok('POST', '/v1/bases/clients/segments', { name: 'fideles', filter: { match: 'all', conditions: [{ inList: 'vip' }] } });
     await ok('POST', '/v1/qualifications', { numbers: [MSISDN] });
+    await ok('POST', '/v1/geolocation-consents', { msisdn: MSISDN, accepted: true, channel: 'web form', wording: `${MARK} geolocation`, brand: 'Alpha' });
     // No invoice nor credit note is issued in this test: their numbers answer 404 to everyone, the account included.
     await new PgSmppAccountStore(t.relais.db).setCredential(t.accountId, { systemId: 'alphasmpp', password: 'secret' }, now);
     await new PgEmailStore(t.relais.db).allowSenders(t.accountId, ['sender@alpha.example'], now);

@@ -22,6 +22,7 @@ import * as portal from './0020-portal.ts';
 import * as qualification from './0021-qualification.ts';
 import * as routing from './0022-routing.ts';
 import * as qualificationBilling from './0023-qualification-billing.ts';
+import * as geoPresence from './0024-geo-presence.ts';
 
 /** Every migration, in order. Names are permanent: add new ones, never rename or edit applied ones. */
 export const migrations: Record<string, Migration> = {
@@ -48,4 +49,5 @@ export const migrations: Record<string, Migration> = {
   '0021-qualification': qualification,
   '0022-routing': routing,
   '0023-qualification-billing': qualificationBilling,
+  '0024-geo-presence': geoPresence,
 };
