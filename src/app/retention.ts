@@ -25,6 +25,8 @@ export interface RetentionStore {
   capSlots(accountId: string, cutoffs: AccountCutoffs, apply: boolean): Promise<number>;
   /** The account's qualification answers past the cut-off deleted, and its lookups' numbers pseudonymised. */
   qualifications(accountId: string, cutoffs: AccountCutoffs, apply: boolean): Promise<{ answers: number; lookups: number }>;
+  /** The numbers of the account's localisation hits past the cut-off pseudonymised (the hits stay, billed). */
+  localisationHits(accountId: string, cutoffs: AccountCutoffs, apply: boolean): Promise<number>;
   prospects(accountId: string, cutoffs: AccountCutoffs, apply: boolean, now: Date): Promise<{ inactive: number; unanswered: number }>;
   connections(cutoff: Date, apply: boolean): Promise<number>;
   audit(cutoff: Date, apply: boolean): Promise<number>;
@@ -73,6 +75,7 @@ async function runOnce({ store, clock }: RetentionDeps, { dryRun, requestedBy }:
       const qualified = await store.qualifications(id, cutoffs, apply);
       counts.qualifications += qualified.answers;
       counts['qualification-lookups'] += qualified.lookups;
+      counts['localisation-hits'] += await store.localisationHits(id, cutoffs, apply);
       const prospects = await store.prospects(id, cutoffs, apply, startedAt);
       counts['prospects-inactive'] += prospects.inactive;
       counts['prospects-unanswered'] += prospects.unanswered;

@@ -277,24 +277,33 @@ export class PgRetentionStore implements RetentionStore, RetentionChoices {
    */
   async qualifications(accountId: string, cutoffs: AccountCutoffs, apply: boolean): Promise<{ answers: number; lookups: number }> {
     const answers = await this.deleteInBatches('qualifications', 'account_id = $1 AND checked_at < $2', [accountId, cutoffs.exchanges], apply);
-    return { answers, lookups: await this.pseudonymiseLookups(accountId, cutoffs.exchanges, apply) };
+    return { answers, lookups: await this.pseudonymiseBilled('qualification_lookups', 'looked_up_at', accountId, cutoffs.exchanges, apply) };
   }
 
   /**
-   * Lookups before the cut-off still holding a number, `batch` at a time in the order of the partial index
-   * `qualification_lookups_numbered` (a pseudonymised row leaves it: each batch and each run start where work is left).
+   * The account's localisation hits (Géo Présence) before the cut-off: each keeps its row, outcome, campaign, time
+   * and month under the number's pseudonym, so billing still counts them (docs/operators.md, "Géo Présence").
    */
-  private async pseudonymiseLookups(accountId: string, cutoff: Date, apply: boolean): Promise<number> {
-    const numbered = `account_id = $1 AND looked_up_at < $2 AND left(msisdn, 1) <> '#'`;
+  async localisationHits(accountId: string, cutoffs: AccountCutoffs, apply: boolean): Promise<number> {
+    return this.pseudonymiseBilled('location_hits', 'asked_at', accountId, cutoffs.exchanges, apply);
+  }
+
+  /**
+   * Billed rows (lookups, hits) before the cut-off still holding a number, `batch` at a time in the order of their
+   * partial index on the rows not pseudonymised yet (`qualification_lookups_numbered`, `location_hits_numbered`: a
+   * pseudonymised row leaves it, so each batch and each run start where work is left).
+   */
+  private async pseudonymiseBilled(table: 'qualification_lookups' | 'location_hits', at: 'looked_up_at' | 'asked_at', accountId: string, cutoff: Date, apply: boolean): Promise<number> {
+    const numbered = `account_id = $1 AND ${at} < $2 AND left(msisdn, 1) <> '#'`;
     if (!apply) {
-      const { rows } = await this.db.pool.query<{ n: number }>(`SELECT count(*)::int AS n FROM qualification_lookups WHERE ${numbered}`, [accountId, cutoff]);
+      const { rows } = await this.db.pool.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${table} WHERE ${numbered}`, [accountId, cutoff]);
       return rows[0]!.n;
     }
     let count = 0;
     for (;;) {
       const { rowCount } = await this.db.pool.query(
-        `UPDATE qualification_lookups q SET msisdn = ${this.pseudo('q.msisdn', 4)}
-         WHERE q.ctid = ANY (ARRAY(SELECT ctid FROM qualification_lookups WHERE ${numbered} ORDER BY looked_up_at LIMIT $3))`,
+        `UPDATE ${table} q SET msisdn = ${this.pseudo('q.msisdn', 4)}
+         WHERE q.ctid = ANY (ARRAY(SELECT ctid FROM ${table} WHERE ${numbered} ORDER BY ${at} LIMIT $3))`,
         [accountId, cutoff, this.batch, ...this.pads()],
       );
       count += rowCount ?? 0;

@@ -45,6 +45,7 @@ export const retentionRules = [
   'cap-slots', // the frequency cap's day slots (they name the recipient), exchangeDays after their day
   'qualifications', // an account's qualification answers (number, operator, line state), exchangeDays after the check
   'qualification-lookups', // the number of each billed lookup, pseudonymised exchangeDays after it (the count stays)
+  'localisation-hits', // the number of each billed localisation (Géo Présence), pseudonymised exchangeDays after it (the count stays)
   'prospects-inactive', // contacts not contacted for prospectDays
   'prospects-unanswered', // contacts whose last unansweredSolicitations campaign messages got no answer
   'connections', // sessions, sign-in failures and one-time tokens older than connectionDays

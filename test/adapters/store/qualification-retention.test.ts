@@ -1,7 +1,8 @@
 /**
- * Qualification past its retention period (docs/retention.md): the retention job deletes an account's answers
- * checked more than its exchange period ago and pseudonymises the number of each lookup as old, as it does for a
- * message's recipient; the lookups billed per account and month stay counted, and so does the month's invoice.
+ * Qualification and localisation past their retention period (docs/retention.md): the retention job deletes an
+ * account's answers checked more than its exchange period ago and pseudonymises the number of each lookup and each
+ * localisation hit as old, as it does for a message's recipient; what is billed per account and month stays counted,
+ * and so does the month's invoice.
  */
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -37,7 +38,7 @@ async function billed() {
   return rows;
 }
 
-const numbers = async (table: 'qualifications' | 'qualification_lookups', accountId: string) =>
+const numbers = async (table: 'qualifications' | 'qualification_lookups' | 'location_hits', accountId: string) =>
   (await tdb.db.pool.query<{ msisdn: string }>(`SELECT msisdn FROM ${table} WHERE account_id = $1 ORDER BY msisdn`, [accountId])).rows.map((r) => r.msisdn);
 
 beforeAll(async () => {
@@ -55,6 +56,10 @@ beforeAll(async () => {
   await qualify(ids.acme!, [A], daysAgo(5)); // A's answer renewed: its answer is young, its first lookup old
   await qualify(ids.brief!, [A, B], daysAgo(5));
   await qualify(ids.brief!, [C], daysAgo(1));
+  // Localisation hits (Géo Présence) of acme: B's 40 days ago, C's 5 days ago.
+  for (const [msisdn, at, outcome] of [[B, daysAgo(40), 'inside'], [C, daysAgo(5), 'off']] as const) {
+    await tdb.db.pool.query(`INSERT INTO location_hits (account_id, msisdn, outcome, asked_at, month) VALUES ($1, $2, $3, $4, $5)`, [ids.acme, msisdn, outcome, at, billingMonth(at)]);
+  }
 });
 afterAll(() => tdb?.drop());
 
@@ -63,13 +68,16 @@ describe('qualification and the retention job', () => {
     const store = new PgRetentionStore(tdb.db, pseudonyms, 2); // tiny batches: the rule walks several
     const before = await billed();
     const usageBefore = await usageOf(new PgBillingStore(tdb.db), ids.acme!, billingMonth(daysAgo(40)), now);
+    const hitsBefore = await new PgBillingStore(tdb.db).localisationOf(ids.acme!, billingMonth(daysAgo(40)));
 
     const dry = await runRetention({ store, clock }, { dryRun: true, requestedBy: 'test' });
     expect(await numbers('qualification_lookups', ids.acme!)).toEqual([A, A, B, C]);
     const run = await runRetention({ store, clock }, { dryRun: false, requestedBy: 'test' });
     expect(run.counts).toEqual(dry.counts);
     // acme: answers B and C (40 and 35 days), lookups A, B, C; brief: answers A and B (5 days > 3), their lookups.
-    expect(run.counts).toMatchObject({ qualifications: 4, 'qualification-lookups': 5 });
+    expect(run.counts).toMatchObject({ qualifications: 4, 'qualification-lookups': 5, 'localisation-hits': 1 });
+    expect(await numbers('location_hits', ids.acme!)).toEqual([C, pseudonyms.of(B)].sort());
+    expect(await new PgBillingStore(tdb.db).localisationOf(ids.acme!, billingMonth(daysAgo(40)))).toEqual(hitsBefore);
 
     expect(await numbers('qualifications', ids.acme!)).toEqual([A]);
     expect(await numbers('qualification_lookups', ids.acme!)).toEqual([A, ...[A, B, C].map((n) => pseudonyms.of(n))].sort());
@@ -82,7 +90,7 @@ describe('qualification and the retention job', () => {
     expect(await usageOf(new PgBillingStore(tdb.db), ids.acme!, billingMonth(daysAgo(40)), now)).toEqual(usageBefore);
 
     const again = await runRetention({ store, clock }, { dryRun: true, requestedBy: 'test' });
-    expect(again.counts).toMatchObject({ qualifications: 0, 'qualification-lookups': 0 });
+    expect(again.counts).toMatchObject({ qualifications: 0, 'qualification-lookups': 0, 'localisation-hits': 0 });
   });
 
   it("exports a number's lookups, marked once pseudonymised, and erases the number from them: the count stays", async () => {
