@@ -5,7 +5,7 @@
  */
 import { BUILT_IN_GRIDS, ONE_OFF_EVENTS, rateMonth, validateGrid, type InvoiceLine, type OneOffEvent, type TariffGrid } from '../pricing/index.ts';
 import { builtInGrid, type PricePlan } from './plan.ts';
-import { rateUsage, type LocalisationCount, type UsageCount } from './usage.ts';
+import { rateUsage, type MonthActivity, type UsageCount } from './usage.ts';
 
 /** The aggregator's contract with its operator: the grids it is charged by, and what it did that they price. */
 export interface OperatorContract {
@@ -146,17 +146,10 @@ export function split(amount: number, weights: readonly number[]): number[] | nu
   return parts.map((p) => Number(p * sign));
 }
 
-/** An account's month as the margin report needs it. */
-export interface AccountMonth {
+/** An account's month as the margin report needs it: what its plan rates (its usage, lookups and hits), and its invoice. */
+export interface AccountMonth extends Omit<MonthActivity, 'month'> {
   readonly accountId: string;
   readonly name: string;
-  readonly plan: PricePlan;
-  readonly counts: readonly UsageCount[];
-  readonly shortCodes: readonly string[];
-  /** MSISDNs qualified for the account in the month (0 when absent): rated by its plan with its usage. */
-  readonly qualified?: number;
-  /** Its localisation hits of the month (priced when its plan includes a localisation grid). */
-  readonly localisation?: LocalisationCount | undefined;
   /** The total of its issued invoice for the month, when there is one: the revenue then (otherwise its usage rated by its plan). */
   readonly invoiced?: number | undefined;
 }
@@ -212,7 +205,7 @@ export function marginReport(input: { month: string; contract: OperatorContract;
   const add = (map: Map<string, number>, key: string, amount: number) => map.set(key, (map.get(key) ?? 0) + amount);
 
   for (const account of accounts) {
-    const revenue = account.invoiced ?? rateUsage({ plan: account.plan, month, counts: account.counts, shortCodes: account.shortCodes, qualified: account.qualified ?? 0, localisation: account.localisation }).total;
+    const revenue = account.invoiced ?? rateUsage({ ...account, month }).total;
     revenueOf.set(account.accountId, revenue);
     const billedOn = new Map<string, number>();
     for (const count of account.counts) if (count.finalState === 'delivered' || account.plan.billed === 'submitted') add(billedOn, count.shortCode, count.parts);

