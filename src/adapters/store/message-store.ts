@@ -168,14 +168,13 @@ type Queryable = Pick<pg.Pool, 'query'>;
  * account's credit is short, the statement fails with SQLSTATE RL402 and nothing is inserted (docs/billing.md).
  */
 const insertSql = prepared(
-  'relais_insert_messages_v7',
+  'relais_insert_messages_v8',
   `WITH t AS (
        SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::text[], $5::text[], $6::text[], $7::smallint[], $8::text[],
                    $9::text[], $10::int[], $11::timestamptz[], $13::text[], $14::text[], $15::text[], $16::text[],
-                   $17::text[], $18::text[], $19::uuid[], $27::text[], $28::text[], $29::text[])
+                   $17::text[], $18::text[], $19::uuid[], $30::int[])
             AS t(id, account_id, recipient, sender, short_code, class, priority, body, encoding, segments, due_at,
-                 client_reference, status, brand, compliance, error_code, error_reason, campaign_id, route, route_reason,
-                 fallbacks)),
+                 client_reference, status, brand, compliance, error_code, error_reason, campaign_id, routing)),
      need AS (
        SELECT account_id, sum(segments)::bigint AS parts FROM t WHERE status = 'queued' GROUP BY account_id),
      held AS (
@@ -194,10 +193,11 @@ const insertSql = prepared(
               t.status, t.due_at, t.client_reference, $12, $12, t.brand, t.compliance::jsonb, t.error_code, t.error_reason,
               CASE WHEN t.status IN ('suppressed', 'failed') THEN $12::timestamptz END, t.campaign_id,
               CASE WHEN t.status = 'queued' THEN coalesce(held.part_price, 0) * t.segments ELSE 0 END,
-              -- Not routed by the caller: the short code's first route (docs/routing.md).
-              coalesce(t.route, CASE WHEN t.status <> 'failed' THEN sc.route END),
-              coalesce(t.route_reason, CASE WHEN t.status <> 'failed' THEN 'short code ' || t.short_code || '''s route' END),
-              string_to_array(coalesce(t.fallbacks, ''), ',')
+              -- Routing: one of the batch's few distinct decisions ($27–$29, by t.routing); not routed by the caller,
+              -- the short code's first route (docs/routing.md).
+              coalesce(($27::text[])[t.routing], CASE WHEN t.status <> 'failed' THEN sc.route END),
+              coalesce(($28::text[])[t.routing], CASE WHEN t.status <> 'failed' THEN 'short code ' || t.short_code || '''s route' END),
+              string_to_array(coalesce(($29::text[])[t.routing], ''), ',')
        FROM t LEFT JOIN held ON held.account_id = t.account_id LEFT JOIN short_codes sc ON sc.number = t.short_code
        RETURNING id, account_id, status, error_reason AS reason, created_at AS at),
      receipt_requests AS (
@@ -234,9 +234,7 @@ export async function insertRows(client: Queryable, rows: Row[], now: Date): Pro
       rows.map((r) => r.message.error?.reason ?? null),
       rows.map((r) => r.message.campaignId ?? null),
       ...receiptRequestColumns(rows),
-      rows.map((r) => r.message.route?.name ?? null),
-      rows.map((r) => r.message.route?.reason ?? null),
-      rows.map((r) => r.message.route?.fallbacks.join(',') ?? null),
+      ...routingColumns(rows),
     ]),
   ).catch(refusedForCredit);
 }
@@ -248,6 +246,30 @@ function refusedForCredit(error: unknown): never {
     throw new InsufficientCredit(Number(needed), Number(available));
   }
   throw error;
+}
+
+/**
+ * The batch's routing decisions, each given once ($27 route, $28 reason, $29 fallbacks), and each row's (1-based, $30;
+ * null: not routed): a batch holds a few distinct decisions, so the reasons are not sent ten thousand times.
+ */
+function routingColumns(rows: Row[]): unknown[][] {
+  const decisions = new Map<string, number>();
+  const names: string[] = [];
+  const reasons: string[] = [];
+  const fallbacks: string[] = [];
+  const index = rows.map(({ message: { route } }) => {
+    if (!route) return null;
+    const joined = route.fallbacks.join(',');
+    const key = `${route.name}\u0000${route.reason}\u0000${joined}`;
+    let found = decisions.get(key);
+    if (found === undefined) {
+      decisions.set(key, (found = names.push(route.name)));
+      reasons.push(route.reason);
+      fallbacks.push(joined);
+    }
+    return found;
+  });
+  return [names, reasons, fallbacks, index];
 }
 
 function receiptRequestColumns(rows: Row[]): unknown[][] {
