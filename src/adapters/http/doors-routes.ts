@@ -19,7 +19,7 @@ import { DEFAULT_KEYWORDS, MAX_CONTACT_REPLY_LENGTH, MAX_CONTACT_REPLY_PARTS } f
 import type { Account } from '../../app/ports/accounts.ts';
 import type { EmailDoorSettings } from '../../app/ports/email.ts';
 import type { SmppLoginSettings } from '../../app/ports/smpp.ts';
-import { parseCidr } from '../../core/access/allowlist.ts';
+import { parseCidr } from '../allowlist.ts';
 import { Forbidden } from './problem.ts';
 import type { Api, HttpDeps } from './server.ts';
 

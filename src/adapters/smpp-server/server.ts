@@ -26,7 +26,7 @@ import { senderOf } from '../../app/accounts.ts';
 import type { Account } from '../../app/ports/accounts.ts';
 import { RecentlyRead } from '../recently-read.ts';
 import type { SmppDeliveries, SmppLogins } from '../../app/ports/smpp.ts';
-import { ipAllowed } from '../../core/access/allowlist.ts';
+import { ipAllowed } from '../allowlist.ts';
 import { moDeliverSm } from './mo.ts';
 import { ESME_RCANCELFAIL, queryAnswer } from './query-cancel.ts';
 import { receiptDeliverSm, receiptWanted } from './receipt.ts';

@@ -4,6 +4,7 @@ import type { Db } from './database.ts';
 import { eventsFrom, transaction } from './sql.ts';
 import type { AccountAlarms, RaisedAlarm, SendingHold } from '../../app/ports/alarms.ts';
 import type { AlarmStore } from '../../app/billing-alarms.ts';
+import { HIT_COUNTS } from './geo-presence-store.ts';
 
 // The alarm types are the app's (app/ports/alarms.ts); kept reachable from here.
 export type { RaisedAlarm, SendingHold };
@@ -74,7 +75,7 @@ export class PgAlarmStore implements AlarmStore, AccountAlarms {
       ),
       // Localisation hits (Géo Présence), priced when the plan includes a localisation grid.
       this.db.pool.query<{ account_id: string; hits: number; located: number }>(
-        `SELECT account_id, count(*)::int AS hits, (count(*) FILTER (WHERE outcome IN ('located', 'inside', 'outside')))::int AS located
+        `SELECT account_id, ${HIT_COUNTS}
          FROM location_hits WHERE account_id = ANY ($1::uuid[]) AND month = $2 GROUP BY account_id`,
         [accountIds, month],
       ),

@@ -22,6 +22,7 @@ import {
   type BuyerRow,
   type InvoicingSettings,
 } from './invoice-store.ts';
+import { HIT_COUNTS } from './geo-presence-store.ts';
 
 // The billing types are the app's (app/ports/billing.ts); kept reachable from here.
 export type { CreditView, IssuedInvoice, UsageLine };
@@ -161,7 +162,7 @@ export class PgBillingStore implements AccountBilling, BillingAdministration, In
   /** The account's localisation hits of the month (Géo Présence), and those that returned a position; only those asked before `before` when given. */
   async localisationOf(accountId: string, month: string, before?: Date): Promise<LocalisationCount> {
     const { rows } = await this.db.pool.query<LocalisationCount>(
-      `SELECT count(*)::int AS hits, (count(*) FILTER (WHERE outcome IN ('located', 'inside', 'outside')))::int AS located
+      `SELECT ${HIT_COUNTS}
        FROM location_hits WHERE account_id = $1 AND month = $2 AND ($3::timestamptz IS NULL OR asked_at < $3)`,
       [accountId, month, before ?? null],
     );
@@ -282,7 +283,7 @@ export async function qualifiedIn(db: Db, accountId: string, month: string, befo
  */
 export async function closeMonth(db: Db, month: string, now: Date, invoicing: InvoicingSettings = DEFAULT_INVOICING, batch = 100): Promise<{ issued: number; alreadyIssued: number; nothingDue: number }> {
   if (month >= billingMonth(now)) throw new InvalidState(`${month} is not over yet (it is ${billingMonth(now)} in Europe/Paris): a month is closed once it has ended`);
-  const [{ rows: accounts }, { rows: counts }, { rows: held }, { rows: lookups }] = await Promise.all([
+  const [{ rows: accounts }, { rows: counts }, { rows: held }, { rows: lookups }, { rows: hits }] = await Promise.all([
     db.pool.query<BuyerRow & { id: string; plan: PricePlan | null; prepaid: boolean }>(
       `SELECT a.id, bp.plan, coalesce(bp.payment, 'postpaid') = 'prepaid' AS prepaid, ${BUYER_COLUMNS} FROM accounts a LEFT JOIN billing_plans bp ON bp.account_id = a.id
        WHERE NOT EXISTS (SELECT 1 FROM invoices i WHERE i.account_id = a.id AND i.month = $1 AND i.kind = 'month')
@@ -296,12 +297,12 @@ export async function closeMonth(db: Db, month: string, now: Date, invoicing: In
     ),
     db.pool.query<{ account_id: string; short_code: string }>(`SELECT account_id, short_code FROM account_short_codes ORDER BY short_code`),
     db.pool.query<{ account_id: string; n: number }>(`SELECT account_id, count(*)::int AS n FROM qualification_lookups WHERE month = $1 GROUP BY account_id`, [month]),
+    db.pool.query<{ account_id: string; hits: number; located: number }>(
+      `SELECT account_id, ${HIT_COUNTS}
+       FROM location_hits WHERE month = $1 GROUP BY account_id`,
+      [month],
+    ),
   ]);
-  const { rows: hits } = await db.pool.query<{ account_id: string; hits: number; located: number }>(
-    `SELECT account_id, count(*)::int AS hits, (count(*) FILTER (WHERE outcome IN ('located', 'inside', 'outside')))::int AS located
-     FROM location_hits WHERE month = $1 GROUP BY account_id`,
-    [month],
-  );
   const localisation = new Map(hits.map((r) => [r.account_id, { hits: r.hits, located: r.located }]));
   const usage = groupByAccount(counts, (r) => ({ class: r.class, shortCode: r.short_code, finalState: r.final_state, settledBy: r.settled_by, parts: r.parts }));
   const shortCodes = groupByAccount(held, (r) => r.short_code);

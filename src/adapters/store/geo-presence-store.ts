@@ -6,6 +6,9 @@ import type { GeolocationConsent, GeolocationConsentEvidence, GeoPresenceStore, 
 import { billingMonth } from '../../core/billing/index.ts';
 import type { Db } from './database.ts';
 
+/** SQL: a set of location_hits counted as billing reads it: every hit, and those that returned a position. */
+export const HIT_COUNTS = `count(*)::int AS hits, (count(*) FILTER (WHERE outcome IN ('located', 'inside', 'outside')))::int AS located`;
+
 interface ConsentRow {
   account_id: string;
   brand: string;
@@ -48,7 +51,7 @@ export class PgGeoPresenceStore implements GeoPresenceStore {
 
   async hitsIn(month: string, accountId?: string): Promise<{ hits: number; located: number }> {
     const { rows } = await this.db.pool.query<{ hits: number; located: number }>(
-      `SELECT count(*)::int AS hits, (count(*) FILTER (WHERE outcome IN ('located', 'inside', 'outside')))::int AS located
+      `SELECT ${HIT_COUNTS}
        FROM location_hits WHERE month = $1 AND ($2::uuid IS NULL OR account_id = $2::uuid)`,
       [month, accountId ?? null],
     );

@@ -2,6 +2,7 @@ import { DEFAULT_OPERATOR_CONTRACT, DEFAULT_PLAN, marginReport, reconcile, type 
 import type { Db } from './database.ts';
 import { transaction } from './sql.ts';
 import type { OperatorCosts } from '../../app/ports/operator-costs.ts';
+import { HIT_COUNTS } from './geo-presence-store.ts';
 
 const CONTRACT = 'operator';
 
@@ -54,7 +55,7 @@ export class PgOperatorCostStore implements OperatorCosts {
       ),
       this.db.pool.query<{ account_id: string; n: number }>(`SELECT account_id, count(*)::int AS n FROM qualification_lookups WHERE month = $1 GROUP BY account_id`, [month]),
       this.db.pool.query<{ account_id: string; hits: number; located: number }>(
-        `SELECT account_id, count(*)::int AS hits, (count(*) FILTER (WHERE outcome IN ('located', 'inside', 'outside')))::int AS located
+        `SELECT account_id, ${HIT_COUNTS}
          FROM location_hits WHERE month = $1 GROUP BY account_id`,
         [month],
       ),

@@ -1,7 +1,7 @@
 import { randomBytes, scrypt, timingSafeEqual } from 'node:crypto';
 import { finalStatuses } from '../../core/message/status.ts';
 import type { DueMo, DueReceipt, SmppCredential, SmppCredentialInput, SmppDeliveries, SmppLogins, SmppLoginSettings } from '../../app/ports/smpp.ts';
-import { ipAllowed, parseCidr } from '../../core/access/allowlist.ts';
+import { ipAllowed, parseCidr } from '../allowlist.ts';
 import { Coalescer } from './coalescer.ts';
 import type { Db } from './database.ts';
 

@@ -1,6 +1,7 @@
 /**
- * IP allowlists (an SMPP login's): entries are single addresses or CIDR blocks, IPv4 or IPv6. Pure: node:net's
- * address parsing and BlockList only compute, they open nothing.
+ * IP allowlists (an SMPP login's): entries are single addresses or CIDR blocks, IPv4 or IPv6. Beside the adapters that
+ * use it (the HTTP door checks an entry, the SMPP server a peer, the store both): it leans on node:net's address
+ * parsing and BlockList, which the core does not import.
  */
 import { BlockList, isIP } from 'node:net';
 
