@@ -37,6 +37,7 @@ interface DryRun {
   parts: number;
   cost: { microEuros: number; billedThisMonth: number };
   timeToSend: { shortCode: string; ratePerSecond: number; seconds: number | null };
+  routing: { route: string; operator: string; messages: number }[];
 }
 
 interface TextPreview {
@@ -270,6 +271,12 @@ function DryRunReport({ run }: { run: DryRun }) {
         ]}
       />
       <p class="hint">{run.ruleSets.join(', ')}</p>
+      {run.routing.length > 0 && (
+        <>
+          <h3>{t('campaigns.routing')}</h3>
+          <Bars counts={Object.fromEntries(run.routing.map((r) => [`${r.route} · ${r.operator === 'unknown' ? t('campaigns.operatorUnknown') : r.operator}`, r.messages]))} label={t('campaigns.routing')} />
+        </>
+      )}
       <h3>{t('campaigns.excluded')}</h3>
       {Object.keys(run.excluded).length ? <Bars counts={run.excluded} label={t('campaigns.excluded')} /> : <p>{t('common.none')}</p>}
       {Object.keys(run.deferred.byDay).length > 0 && (
