@@ -10,7 +10,7 @@
  */
 import { parseArgs } from 'node:util';
 import pg from 'pg';
-import { fmt, peakRssMb, percentile, startRig } from './support.ts';
+import { cpuSeconds, fmt, peakRssMb, percentile, postgresCpuSeconds, startRig } from './support.ts';
 
 const { values } = parseArgs({
   options: {
@@ -43,6 +43,7 @@ try {
   // Phase 1: single-message requests.
   const latencies: number[] = [];
   let next = 0;
+  const cpu0 = cpuNow();
   const t0 = Date.now();
   await Promise.all(
     Array.from({ length: clients }, async () => {
@@ -61,15 +62,18 @@ try {
     }),
   );
   const accepted = Date.now() - t0;
+  const cpuAccepted = cpuNow();
   latencies.sort((a, b) => a - b);
   console.log(`\nPhase 1 — ${fmt(singles)} single-message requests, ${clients} concurrent clients`);
   console.log(`  accepted   ${fmt(singles / (accepted / 1000))} msg/s   (API p50 ${fmt(percentile(latencies, 50), 1)} ms, p99 ${fmt(percentile(latencies, 99), 1)} ms)`);
   const { submitted, delivered } = await progress(singles, t0);
   console.log(`  submitted  ${fmt(singles / (submitted / 1000))} msg/s   (all submitted ${fmt(submitted / 1000, 1)} s after the first request)`);
   console.log(`  delivered  ${fmt(singles / (delivered / 1000))} msg/s   (all delivered ${fmt(delivered / 1000, 1)} s after the first request)`);
+  printCpu(singles, cpu0, cpuAccepted, cpuNow());
 
   // Phase 2: batches of 10,000.
   const total = batches * 10_000;
+  const cpu1 = cpuNow();
   const t1 = Date.now();
   for (let b = 0; b < batches; b++) {
     const messages = Array.from({ length: 10_000 }, (_, i) => ({
@@ -83,16 +87,29 @@ try {
   }
   if (total > 0) {
     const acceptedBatch = Date.now() - t1;
+    const cpuBatchAccepted = cpuNow();
     console.log(`\nPhase 2 — ${fmt(total)} messages in ${batches} requests of 10,000`);
     console.log(`  accepted   ${fmt(total / (acceptedBatch / 1000))} msg/s`);
     const batchProgress = await progress(total, t1);
     console.log(`  submitted  ${fmt(total / (batchProgress.submitted / 1000))} msg/s`);
     console.log(`  delivered  ${fmt(total / (batchProgress.delivered / 1000))} msg/s`);
+    printCpu(total, cpu1, cpuBatchAccepted, cpuNow());
   }
   console.log(`\nRelais peak RSS ${fmt(peakRssMb(relais.process.pid!))} MB`);
 } finally {
   await watch.end();
   await rig.stop();
+}
+
+/** CPU seconds used so far by Relais and by PostgreSQL: less noisy than rates on a shared machine. */
+function cpuNow(): { relais: number; postgres: number } {
+  return { relais: cpuSeconds(relais.process.pid!), postgres: postgresCpuSeconds() };
+}
+
+/** CPU per message from a phase's start to the last acceptance, and to the last delivery (dispatch and receipts included). */
+function printCpu(messages: number, start: ReturnType<typeof cpuNow>, accepted: ReturnType<typeof cpuNow>, delivered: ReturnType<typeof cpuNow>): void {
+  const per = (to: ReturnType<typeof cpuNow>, key: 'relais' | 'postgres') => fmt(((to[key] - start[key]) * 1e6) / messages);
+  console.log(`  CPU/msg    Relais ${per(accepted, 'relais')} µs, PostgreSQL ${per(accepted, 'postgres')} µs until accepted; ${per(delivered, 'relais')} µs, ${per(delivered, 'postgres')} µs until delivered`);
 }
 
 /**

@@ -113,7 +113,7 @@ describe('routing by operator, with failover', () => {
 
     // Each message says where it went and why.
     const { rows } = await t.tdb.db.pool.query<{ recipient: string; route: string; route_reason: string; status: string }>(
-      'SELECT recipient, route, route_reason, status FROM messages WHERE campaign_id = $1',
+      'SELECT m.recipient, m.route, d.reason AS route_reason, m.status FROM messages m JOIN route_decisions d ON d.id = m.route_decision WHERE m.campaign_id = $1',
       [campaign.id],
     );
     const byRecipient = new Map(rows.map((r) => [r.recipient, r]));

@@ -176,8 +176,14 @@ export interface MessagesTable {
   brand: Generated<string>;
   compliance: ColumnType<unknown, string | null, string | null>;
   route: string | null;
-  route_reason: string | null;
-  fallback_routes: Generated<string[]>;
+  /** The message's routing decision (route_decisions.id, migration 0025); null: its short code's route. */
+  route_decision: string | null;
+}
+export interface RouteDecisionsTable {
+  id: string;
+  route: string;
+  reason: string;
+  fallbacks: string[];
 }
 export interface MessagePartsTable {
   message_id: string;
@@ -408,6 +414,7 @@ export interface Database {
   short_codes: ShortCodesTable;
   short_code_routes: ShortCodeRoutesTable;
   messages: MessagesTable;
+  route_decisions: RouteDecisionsTable;
   message_parts: MessagePartsTable;
   message_events: MessageEventsTable;
   pending_receipts: PendingReceiptsTable;

@@ -20,6 +20,7 @@ import { InsufficientCredit } from '../../app/errors.ts';
 import { Coalescer } from './coalescer.ts';
 import type { Db } from './database.ts';
 import { isUuid, uuidv7 } from './ids.ts';
+import { decisionColumns, insertDecisionsSql } from './route-decisions.ts';
 import { eventsFrom, prepared, transaction } from './sql.ts';
 
 interface Row {
@@ -85,14 +86,15 @@ export class PgMessageStore implements MessageStore {
     if (!isUuid(id)) return undefined;
     const row = await this.selectMessages().where('account_id', '=', accountId).where('id', '=', id).executeTakeFirst();
     if (!row) return undefined;
-    const [parts, events] = await Promise.all([
+    const [parts, events, decision] = await Promise.all([
       this.db.kysely.selectFrom('message_parts').selectAll().where('message_id', '=', id).orderBy('part_index').execute(),
       this.db.kysely.selectFrom('message_events').select(['status', 'reason', 'at']).where('message_id', '=', id).orderBy('id').execute(),
+      row.route_decision ? this.db.kysely.selectFrom('route_decisions').select(['reason', 'fallbacks']).where('id', '=', row.route_decision).executeTakeFirst() : undefined,
     ]);
     return {
       ...toView(row),
       brand: row.brand,
-      route: row.route ? { name: row.route, reason: row.route_reason ?? '', fallbacks: row.fallback_routes } : null,
+      route: row.route ? { name: row.route, reason: decision?.reason ?? `short code ${row.short_code}'s route`, fallbacks: decision?.fallbacks ?? [] } : null,
       compliance: row.compliance as ComplianceRecord | null,
       parts: parts.map((p) => ({
         index: p.part_index,
@@ -168,15 +170,16 @@ type Queryable = Pick<pg.Pool, 'query'>;
  * account's credit is short, the statement fails with SQLSTATE RL402 and nothing is inserted (docs/billing.md).
  */
 const insertSql = prepared(
-  'relais_insert_messages_v8',
+  'relais_insert_messages_v9',
   `WITH t AS (
        SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::text[], $5::text[], $6::text[], $7::smallint[], $8::text[],
                    $9::text[], $10::int[], $11::timestamptz[], $13::text[], $14::text[], $15::text[], $16::text[],
-                   $17::text[], $18::text[], $19::uuid[], $30::int[])
+                   $17::text[], $18::text[], $19::uuid[], $31::int[])
             AS t(id, account_id, recipient, sender, short_code, class, priority, body, encoding, segments, due_at,
                  client_reference, status, brand, compliance, error_code, error_reason, campaign_id, routing)),
      need AS (
        SELECT account_id, sum(segments)::bigint AS parts FROM t WHERE status = 'queued' GROUP BY account_id),
+     decisions AS (${insertDecisionsSql('$27', '$28', '$29', '$30')}),
      held AS (
        UPDATE credit_accounts c SET reserved = c.reserved + need.parts * c.part_price
        FROM need WHERE c.account_id = need.account_id AND c.prepaid AND c.balance - c.reserved >= need.parts * c.part_price
@@ -188,16 +191,15 @@ const insertSql = prepared(
      inserted AS (
        INSERT INTO messages (id, account_id, recipient, sender, short_code, class, priority, body, encoding, segments,
                              status, due_at, client_reference, created_at, updated_at, brand, compliance, error_code,
-                             error_reason, done_at, campaign_id, reserved, route, route_reason, fallback_routes)
+                             error_reason, done_at, campaign_id, reserved, route, route_decision)
        SELECT t.id, t.account_id, t.recipient, t.sender, t.short_code, t.class, t.priority, t.body, t.encoding, t.segments,
               t.status, t.due_at, t.client_reference, $12, $12, t.brand, t.compliance::jsonb, t.error_code, t.error_reason,
               CASE WHEN t.status IN ('suppressed', 'failed') THEN $12::timestamptz END, t.campaign_id,
               CASE WHEN t.status = 'queued' THEN coalesce(held.part_price, 0) * t.segments ELSE 0 END,
-              -- Routing: one of the batch's few distinct decisions ($27–$29, by t.routing); not routed by the caller,
-              -- the short code's first route (docs/routing.md).
-              coalesce(($27::text[])[t.routing], CASE WHEN t.status <> 'failed' THEN sc.route END),
-              coalesce(($28::text[])[t.routing], CASE WHEN t.status <> 'failed' THEN 'short code ' || t.short_code || '''s route' END),
-              string_to_array(coalesce(($29::text[])[t.routing], ''), ',')
+              -- Routing: one of the statement's few decisions ($27–$30, by t.routing); not routed by the caller, the short
+              -- code's first route (docs/routing.md).
+              coalesce(($28::text[])[t.routing], CASE WHEN t.status <> 'failed' THEN sc.route END),
+              ($27::bigint[])[t.routing]
        FROM t LEFT JOIN held ON held.account_id = t.account_id LEFT JOIN short_codes sc ON sc.number = t.short_code
        RETURNING id, account_id, status, error_reason AS reason, created_at AS at),
      receipt_requests AS (
@@ -248,28 +250,10 @@ function refusedForCredit(error: unknown): never {
   throw error;
 }
 
-/**
- * The batch's routing decisions, each given once ($27 route, $28 reason, $29 fallbacks), and each row's (1-based, $30;
- * null: not routed): a batch holds a few distinct decisions, so the reasons are not sent ten thousand times.
- */
+/** The statement's routing decisions ($27–$30) and each row's among them ($31): see route-decisions.ts. */
 function routingColumns(rows: Row[]): unknown[][] {
-  const decisions = new Map<string, number>();
-  const names: string[] = [];
-  const reasons: string[] = [];
-  const fallbacks: string[] = [];
-  const index = rows.map(({ message: { route } }) => {
-    if (!route) return null;
-    const joined = route.fallbacks.join(',');
-    const key = `${route.name}\u0000${route.reason}\u0000${joined}`;
-    let found = decisions.get(key);
-    if (found === undefined) {
-      decisions.set(key, (found = names.push(route.name)));
-      reasons.push(route.reason);
-      fallbacks.push(joined);
-    }
-    return found;
-  });
-  return [names, reasons, fallbacks, index];
+  const { decisions, positions } = decisionColumns(rows, ({ message: { route } }) => (route ? { route: route.name, reason: route.reason, fallbacks: route.fallbacks } : undefined));
+  return [...decisions, positions];
 }
 
 function receiptRequestColumns(rows: Row[]): unknown[][] {

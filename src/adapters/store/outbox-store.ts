@@ -1,8 +1,10 @@
 import type pg from 'pg';
 import { finalReceiptStates, receiptOutcome } from '../../core/message/receipts.ts';
+import { failedOver } from '../../core/routing/index.ts';
 import type { AttemptOutcome, ClaimedMessage, ClaimWant, LateAnswer, Logger, MobileOriginated, OutboxStore, Receipt } from '../../app/ports.ts';
 import { Coalescer } from './coalescer.ts';
 import { consentStateSql } from './consent-sql.ts';
+import { decisionColumns, insertDecisionsSql } from './route-decisions.ts';
 import type { Db } from './database.ts';
 import { uuidv7 } from './ids.ts';
 import { settleLateAnswer } from './late-answers.ts';
@@ -187,7 +189,15 @@ export class PgOutboxStore implements OutboxStore {
    * queued), so a message is never on two routes at once; it keeps its remaining fallbacks.
    */
   async failOver(from: string, usable: readonly string[], reason: string, limit: number, now: Date): Promise<number> {
-    const { rows } = await this.db.pool.query<{ moved: number }>(failOverSql([from, [...usable], reason, limit, now]));
+    // The decisions on `from` with a usable fallback (a small table), each with where failover takes it.
+    const { rows: decided } = await this.db.pool.query<{ id: string; fallbacks: string[] }>(
+      'SELECT id, fallbacks FROM route_decisions WHERE route = $1 AND fallbacks && $2::text[]',
+      [from, [...usable]],
+    );
+    const moves = decided.map((d) => ({ from: d.id, to: failedOver({ route: from, fallbacks: d.fallbacks }, usable, reason)! }));
+    if (moves.length === 0) return 0;
+    const { decisions, positions } = decisionColumns(moves, (move) => move.to);
+    const { rows } = await this.db.pool.query<{ moved: number }>(failOverSql([from, moves.map((m) => m.from), positions, limit, now, ...decisions]));
     return rows[0]!.moved;
   }
 }
@@ -231,23 +241,21 @@ const claimSql = prepared(
    FROM claimed WHERE status = 'submitting' ORDER BY priority, due_at`,
 );
 
+/** $2: the decisions that fail over, $3: the position of each one's new decision among $6–$9 (route-decisions.ts). */
 const failOverSql = prepared(
-  'relais_fail_over',
-  `WITH candidates AS (
-     SELECT m.id, (SELECT f FROM unnest(m.fallback_routes) WITH ORDINALITY AS u(f, n) WHERE f = ANY ($2::text[]) ORDER BY n LIMIT 1) AS target
-     FROM messages m
-     WHERE m.route = $1 AND m.status = 'queued' AND m.fallback_routes && $2::text[]
+  'relais_fail_over_v2',
+  `WITH decisions AS (${insertDecisionsSql('$6', '$7', '$8', '$9')}),
+   candidates AS (
+     SELECT m.id, ($6::bigint[])[v.position] AS decision, ($7::text[])[v.position] AS target, ($8::text[])[v.position] AS reason
+     FROM messages m JOIN unnest($2::bigint[], $3::int[]) AS v(decision, position) ON v.decision = m.route_decision
+     WHERE m.route = $1 AND m.status = 'queued'
      ORDER BY m.priority, m.due_at
      LIMIT $4
      FOR UPDATE OF m SKIP LOCKED),
    moved AS (
-     UPDATE messages m SET route = c.target,
-       route_reason = 'failover from ' || $1 || ' to ' || c.target || ': ' || $3,
-       fallback_routes = array(SELECT f FROM unnest(m.fallback_routes) WITH ORDINALITY AS u(f, n)
-                               WHERE n > array_position(m.fallback_routes, c.target) ORDER BY n),
-       updated_at = $5
+     UPDATE messages m SET route = c.target, route_decision = c.decision, updated_at = $5
      FROM candidates c WHERE m.id = c.id
-     RETURNING m.id, m.account_id, m.status, m.route_reason AS reason, $5::timestamptz AS at)
+     RETURNING m.id, m.account_id, m.status, c.reason, $5::timestamptz AS at)
    ${eventsFrom('moved')}
    SELECT count(*)::int AS moved FROM moved`,
 );

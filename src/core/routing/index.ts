@@ -2,11 +2,13 @@
 export {
   countryOf,
   decideRoute,
+  failedOver,
   routerFor,
   NO_ROUTE,
   notASubscriberCode,
   type MessageClassName,
   type RoutableRoute,
+  type RouteChoice,
   type RouteDecision,
   type RoutingInput,
   type RoutingRule,

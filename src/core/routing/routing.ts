@@ -123,6 +123,23 @@ export function routerFor(table: RoutingTable, operatorOf: OperatorOf, capacity 
   };
 }
 
+/** A route a message is on, with its fallbacks in order: what failover moves. */
+export interface RouteChoice {
+  route: string;
+  fallbacks: readonly string[];
+}
+
+/**
+ * Failover of a route that cannot send: a message goes to its first fallback among the usable routes and keeps the
+ * fallbacks after that one; the reason says from where, to where and why. None usable: it stays and waits.
+ */
+export function failedOver(choice: RouteChoice, usable: readonly string[], why: string): (RouteChoice & { reason: string }) | undefined {
+  const at = choice.fallbacks.findIndex((route) => usable.includes(route));
+  if (at < 0) return undefined;
+  const route = choice.fallbacks[at]!;
+  return { route, fallbacks: choice.fallbacks.slice(at + 1), reason: `failover from ${choice.route} to ${route}: ${why}` };
+}
+
 /** The map under `key`, made when absent. */
 function inner<K, V extends Map<unknown, unknown>>(map: Map<K, V>, key: K): V {
   let found = map.get(key);

@@ -82,6 +82,22 @@ describe('routes and failover in the store', () => {
     expect((await routeOf(none[0]!))!.name).toBe('orange');
   });
 
+  it('keeps each distinct decision once, however many messages and concurrent intakes name it', async () => {
+    const reason = 'rule 7 (the test): a decision no message had yet';
+    const before = Number((await tdb.db.pool.query('SELECT count(*) FROM route_decisions')).rows[0].count);
+    // Two stores (two processes) insert batches naming the same two new decisions at once.
+    const other = new PgMessageStore(tdb.db);
+    const batch = (store: PgMessageStore, offset: number) =>
+      store.insertMessages(
+        Array.from({ length: 400 }, (_, i) => newMessage(accountId, 1, now, { recipient: `+3362${String(offset + i).padStart(7, '0')}`, route: { name: i % 2 ? 'sfr' : 'bouygues', reason, fallbacks: i % 2 ? ['bouygues'] : [] } })),
+        now,
+      );
+    const [a, b] = (await Promise.all([batch(messages, 0), batch(other, 400)])) as { ids: string[] }[];
+    expect(Number((await tdb.db.pool.query('SELECT count(*) FROM route_decisions')).rows[0].count)).toBe(before + 2);
+    expect(await routeOf(a!.ids[1]!)).toEqual({ name: 'sfr', reason, fallbacks: ['bouygues'] });
+    expect(await routeOf(b!.ids[0]!)).toEqual({ name: 'bouygues', reason, fallbacks: [] });
+  });
+
   it('records and lifts a pause on a route', async () => {
     expect(await routes.setPaused('sfr', 'maintenance until 14:00', now)).toBe(true);
     expect(await routes.paused()).toEqual(new Map([['sfr', 'maintenance until 14:00']]));

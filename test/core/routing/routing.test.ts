@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { countryOf, decideRoute, routerFor, type RoutingTable } from '../../../src/core/routing/index.ts';
+import { countryOf, decideRoute, failedOver, routerFor, type RoutingTable } from '../../../src/core/routing/index.ts';
 import type { OperatorAnswer, OperatorOf } from '../../../src/core/numbering/index.ts';
 
 const answer = (operator: string | undefined, source: OperatorAnswer['source'] = 'range'): OperatorAnswer => ({ operator, name: undefined, source });
@@ -119,5 +119,35 @@ describe('routing', () => {
 
   it('names the country or territory of a number', () => {
     expect(['+33612345678', '+262692123456', '+262639123456', '+590690123456', '+596696123456', '+594694123456', '+447700900123'].map(countryOf)).toEqual(['FR', 'RE', 'YT', 'GP', 'MQ', 'GF', 'ZZ']);
+  });
+
+  describe('failover', () => {
+    it('moves a message to its first usable fallback and keeps the fallbacks after it', () => {
+      expect(failedOver({ route: 'orange', fallbacks: ['sfr', 'bouygues', 'free'] }, ['free', 'bouygues'], 'route down for 12 s')).toEqual({
+        route: 'bouygues',
+        fallbacks: ['free'],
+        reason: 'failover from orange to bouygues: route down for 12 s',
+      });
+    });
+
+    it('leaves a message whose fallbacks are none of the usable routes where it is', () => {
+      expect(failedOver({ route: 'orange', fallbacks: ['sfr'] }, ['free'], 'paused')).toBeUndefined();
+      expect(failedOver({ route: 'orange', fallbacks: [] }, ['free'], 'paused')).toBeUndefined();
+    });
+
+    it('never moves a message to a route it was not given, nor back to one it left', () => {
+      fc.assert(
+        fc.property(fc.uniqueArray(fc.constantFrom('a', 'b', 'c', 'd', 'e'), { minLength: 1 }), fc.subarray(['a', 'b', 'c', 'd', 'e']), ([route, ...fallbacks], usable) => {
+          const moved = failedOver({ route: route!, fallbacks }, usable, 'why');
+          if (!moved) {
+            expect(fallbacks.some((f) => usable.includes(f))).toBe(false);
+          } else {
+            expect(usable).toContain(moved.route);
+            expect([moved.route, ...moved.fallbacks]).toEqual(fallbacks.slice(fallbacks.indexOf(moved.route)));
+            expect(fallbacks.slice(0, fallbacks.indexOf(moved.route)).some((f) => usable.includes(f))).toBe(false);
+          }
+        }),
+      );
+    });
   });
 });

@@ -23,6 +23,7 @@ import * as qualification from './0021-qualification.ts';
 import * as routing from './0022-routing.ts';
 import * as qualificationBilling from './0023-qualification-billing.ts';
 import * as geoPresence from './0024-geo-presence.ts';
+import * as routeDecisions from './0025-route-decisions.ts';
 
 /** Every migration, in order. Names are permanent: add new ones, never rename or edit applied ones. */
 export const migrations: Record<string, Migration> = {
@@ -50,4 +51,5 @@ export const migrations: Record<string, Migration> = {
   '0022-routing': routing,
   '0023-qualification-billing': qualificationBilling,
   '0024-geo-presence': geoPresence,
+  '0025-route-decisions': routeDecisions,
 };
