@@ -23,11 +23,9 @@ import { PgContactStore } from './adapters/store/contact-store.ts';
 import { PgCampaignStore } from './adapters/store/campaign-store.ts';
 import type { CampaignDeps } from './app/campaigns.ts';
 import { CampaignRunner } from './app/run-campaigns.ts';
-import { BUILT_IN_GRIDS, type TariffGrid } from './core/pricing/index.ts';
 import { receiveMo, type MoDeps } from './app/receive-mo.ts';
 import type { SubmitDeps } from './app/submit-messages.ts';
-import { databaseProblem, migrate, openDatabase, type Db } from './adapters/store/database.ts';
-import { startEmbeddedPostgres, type EmbeddedPostgres } from './adapters/store/embedded-postgres.ts';
+import { databaseProblem, type Db } from './adapters/store/database.ts';
 import { PgMessageStore } from './adapters/store/message-store.ts';
 import { PgOutboxStore } from './adapters/store/outbox-store.ts';
 import { PgBillingStore, settleBilling } from './adapters/store/billing-store.ts';
@@ -62,6 +60,11 @@ import { OperatorLookupSimulator } from './adapters/operator-lookup/simulator.ts
 import { PgQualificationStore } from './adapters/store/qualification-store.ts';
 import type { QualificationDeps } from './app/qualification.ts';
 import type { GeoPresenceDeps } from './app/geo-presence.ts';
+import { systemClock } from './adapters/clock.ts';
+import { openStore } from './adapters/store/open-store.ts';
+import { campaignTariff } from './core/pricing/index.ts';
+
+export { campaignTariff, openStore, systemClock };
 import { LocationSimulator } from './adapters/location/simulator.ts';
 import { PgGeoPresenceStore } from './adapters/store/geo-presence-store.ts';
 import type { PeopleStore } from './adapters/http/people-routes.ts';
@@ -70,7 +73,6 @@ import { RetentionJob } from './app/retention.ts';
 import { startMonitoring } from './adapters/monitoring/monitoring.ts';
 import { observedJob } from './adapters/monitoring/metrics.ts';
 
-export const systemClock: Clock = { now: () => new Date() };
 
 /** The built-in SMSC simulator, when it runs. */
 export interface BuiltInSimulator {
@@ -103,32 +105,6 @@ export interface Relais {
   /** Port of the Prometheus metrics listener when monitoring.metrics is enabled. */
   readonly metricsPort?: number | undefined;
   stop(): Promise<void>;
-}
-
-/** Opens the store the configuration names: the external PostgreSQL, or the embedded one. */
-export async function openStore(config: Config, log: Logger, adopt: 'own' | 'share' = 'own'): Promise<{ db: Db; embedded?: EmbeddedPostgres }> {
-  let url = config.database.url;
-  let embedded: EmbeddedPostgres | undefined;
-  if (!url) {
-    embedded = await startEmbeddedPostgres({
-      dataDir: path.join(config.database.dataDir, 'postgres'),
-      adopt,
-      log: (line) => log.debug({ postgres: line }, 'embedded PostgreSQL'),
-      onRestart: () => log.warn('embedded PostgreSQL is not running: starting it again'),
-    });
-    url = embedded.url;
-    log.info({ dataDir: config.database.dataDir, adopted: !embedded.started }, 'embedded PostgreSQL running');
-  }
-  const db = openDatabase(url, { maxConnections: config.database.maxConnections });
-  try {
-    const applied = await migrate(db);
-    if (applied.length > 0) log.info({ migrations: applied }, 'database migrated');
-  } catch (error) {
-    await db.close();
-    await embedded?.stop();
-    throw error;
-  }
-  return { db, ...(embedded ? { embedded } : {}) };
 }
 
 export async function startRelais(config: Config, options: { log?: Logger; clock?: Clock } = {}): Promise<Relais> {
@@ -348,16 +324,6 @@ export async function startRelais(config: Config, options: { log?: Logger; clock
     await stopAll();
     throw error;
   }
-}
-
-/** The tariff grid campaigns are priced with: one of the built-in grids, with a per-SMS price. */
-export function campaignTariff(id: string): TariffGrid {
-  const grid = BUILT_IN_GRIDS.find((g) => g.id === id && g.charges.some((c) => c.kind === 'per-unit' && c.unit === 'sms'));
-  if (!grid) {
-    const usable = BUILT_IN_GRIDS.filter((g) => g.charges.some((c) => c.kind === 'per-unit' && c.unit === 'sms')).map((g) => g.id);
-    throw new Error(`campaigns.tariff "${id}" is not a built-in grid with a per-SMS price (one of ${[...new Set(usable)].join(', ')})`);
-  }
-  return grid;
 }
 
 /**

@@ -8,7 +8,7 @@ import { usageOf } from '../adapters/http/billing-routes.ts';
 import { closeMonth, invoicesOf, PgBillingStore } from '../adapters/store/billing-store.ts';
 import { creditNoteDocument, invoiceDocument, invoicingFrom, issueCreditNote, statementOf } from '../adapters/store/invoice-store.ts';
 import { billingMonth, planProblems, type Payment, type PricePlan } from '../core/billing/index.ts';
-import { systemClock } from '../main.ts';
+import { systemClock } from '../adapters/clock.ts';
 import { configOption, fail, load, withStore } from './common.ts';
 
 const euros = (microEuros: number) => `${(microEuros / 1_000_000).toFixed(2)} €`;

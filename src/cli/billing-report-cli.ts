@@ -9,7 +9,7 @@ import { readCsvText } from '../adapters/csv/small-csv.ts';
 import { PgOperatorCostStore } from '../adapters/store/operator-cost-store.ts';
 import { InvalidRequest } from '../app/errors.ts';
 import { operatorCountsOf, type MarginReport } from '../core/billing/index.ts';
-import { systemClock } from '../main.ts';
+import { systemClock } from '../adapters/clock.ts';
 import { configOption, fail, load, withStore } from './common.ts';
 
 const euros = (microEuros: number) => `${(microEuros / 1_000_000).toFixed(2)} €`;

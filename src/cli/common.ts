@@ -8,7 +8,8 @@ import type { AuditEntry } from '../app/ports.ts';
 import type { Db } from '../adapters/store/database.ts';
 import { ConfigError, loadConfig } from '../config/load.ts';
 import type { Config } from '../config/schema.ts';
-import { openStore, systemClock } from '../main.ts';
+import { systemClock } from '../adapters/clock.ts';
+import { openStore } from '../adapters/store/open-store.ts';
 
 export const configOption = () => new Option('-c, --config <file>', 'configuration file (JSON); default relais.config.json when present');
 

@@ -28,7 +28,8 @@ import type { ContactBases, ContactImports, ContactRemoval, ImportRecord } from 
 import type { ImportDeps } from '../app/import-contacts.ts';
 import type { ColumnTarget } from '../core/contacts/types.ts';
 import { parseMsisdn } from '../core/numbers/index.ts';
-import { campaignTariff, systemClock } from '../main.ts';
+import { systemClock } from '../adapters/clock.ts';
+import { campaignTariff } from '../core/pricing/index.ts';
 import type { Config } from '../config/schema.ts';
 import { cliAudit, configOption, fail, load, withStore, type CliAudit } from './common.ts';
 

@@ -10,7 +10,7 @@ import { LocationSimulator } from '../adapters/location/simulator.ts';
 import { PgGeoPresenceStore } from '../adapters/store/geo-presence-store.ts';
 import type { Db } from '../adapters/store/database.ts';
 import type { Config } from '../config/schema.ts';
-import { systemClock } from '../main.ts';
+import { systemClock } from '../adapters/clock.ts';
 import { cliAudit, configOption, fail, load, withStore } from './common.ts';
 
 const euros = (microEuros: number) => (microEuros / 1_000_000).toFixed(2);

@@ -23,7 +23,7 @@ import {
 } from '../app/incidents.ts';
 import { categories, incidentReportCsv, incidentStatuses, severities, type Category, type IncidentStatus, type Severity } from '../core/incidents/index.ts';
 import type { Config } from '../config/schema.ts';
-import { systemClock } from '../main.ts';
+import { systemClock } from '../adapters/clock.ts';
 import { cliAudit, configOption, fail, load, withStore } from './common.ts';
 
 function depsOf(config: Config, db: Db): IncidentDeps {

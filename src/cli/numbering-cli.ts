@@ -13,7 +13,7 @@ import { parseMsisdn } from '../core/numbers/index.ts';
 import { numberKey, OperatorDirectory, PortabilityMap } from '../core/numbering/index.ts';
 import { PgNumberingStore } from '../adapters/store/numbering-store.ts';
 import type { Db } from '../adapters/store/database.ts';
-import { systemClock } from '../main.ts';
+import { systemClock } from '../adapters/clock.ts';
 import { cliAudit, configOption, fail, load, withStore } from './common.ts';
 
 /** Refused lines printed; all of them are kept (GET /v1/aggregator/numbering/imports/{id}). */

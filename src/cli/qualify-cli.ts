@@ -14,7 +14,7 @@ import { PgQualificationStore } from '../adapters/store/qualification-store.ts';
 import type { Db } from '../adapters/store/database.ts';
 import type { Config } from '../config/schema.ts';
 import { OperatorDirectory, PortabilityMap } from '../core/numbering/index.ts';
-import { systemClock } from '../main.ts';
+import { systemClock } from '../adapters/clock.ts';
 import { cliAudit, configOption, fail, load, withStore } from './common.ts';
 
 export function registerQualifyCommand(program: Command): void {

@@ -8,7 +8,7 @@ import { PgAvailabilityStore } from '../adapters/store/availability-store.ts';
 import { PgTrafficStore } from '../adapters/store/traffic-store.ts';
 import { availabilityReport, forecastReport, trafficReport, type ReportDeps } from '../app/reports.ts';
 import { isMonth, monthOf, type Forecast, type SubjectReport, type TrafficLine } from '../core/reports/index.ts';
-import { systemClock } from '../main.ts';
+import { systemClock } from '../adapters/clock.ts';
 import { configOption, fail, load, withStore } from './common.ts';
 
 type Options = { month?: string; csv?: boolean; config?: string };

@@ -9,7 +9,7 @@ import { retentionParts } from '../adapters/retention-parts.ts';
 import { PgAuditStore } from '../adapters/store/audit-store.ts';
 import { auditCli, erasePerson, personNumber, runRetention } from '../app/retention.ts';
 import { InvalidRequest, InvalidState } from '../app/errors.ts';
-import { systemClock } from '../main.ts';
+import { systemClock } from '../adapters/clock.ts';
 import { configOption, fail, load, withStore } from './common.ts';
 
 export function registerRetentionCommands(program: Command): void {

@@ -8,7 +8,7 @@ import { routingTableOf } from '../app/route-message.ts';
 import { parseMsisdn } from '../core/numbers/index.ts';
 import { decideRoute } from '../core/routing/index.ts';
 import { PgRouteStore } from '../adapters/store/route-store.ts';
-import { systemClock } from '../main.ts';
+import { systemClock } from '../adapters/clock.ts';
 import { storeDirectory } from './numbering-cli.ts';
 import { cliAudit, configOption, fail, load, withStore } from './common.ts';
 

@@ -11,7 +11,7 @@ import { PgSignInStore } from '../adapters/store/sign-in-store.ts';
 import { sendInvitation, type SignInDeps, type SignInUser } from '../app/sign-in.ts';
 import { RIGHTS, STAFF_ROLES, unknownRights, type StaffRole } from '../core/access/rights.ts';
 import type { Config } from '../config/schema.ts';
-import { systemClock } from '../main.ts';
+import { systemClock } from '../adapters/clock.ts';
 import { cliAudit, configOption, fail, load, withStore } from './common.ts';
 import { PgAuditStore } from '../adapters/store/audit-store.ts';
 import type { Db } from '../adapters/store/database.ts';

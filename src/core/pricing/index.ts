@@ -6,6 +6,7 @@ export { InvalidGridError, PricingError, RatingError, type GridProblem, type Rat
 export { estimateMessage, tierCliffs, type MessageEstimate, type MessageToEstimate, type TierCliff } from './estimate.ts';
 export {
   BUILT_IN_GRIDS,
+  campaignTariff,
   ORANGE_LOCALISATION_2012,
   ORANGE_M2M_SMS_2012,
   ORANGE_OPS_2016,

@@ -137,7 +137,7 @@ describe('routing', () => {
 
     it('never moves a message to a route it was not given, nor back to one it left', () => {
       fc.assert(
-        fc.property(fc.uniqueArray(fc.constantFrom('a', 'b', 'c', 'd', 'e'), { minLength: 1 }), fc.subarray(['a', 'b', 'c', 'd', 'e']), ([route, ...fallbacks], usable) => {
+        fc.property(fc.uniqueArray(fc.constantFrom<string>('a', 'b', 'c', 'd', 'e'), { minLength: 1 }), fc.subarray<string>(['a', 'b', 'c', 'd', 'e']), ([route, ...fallbacks], usable) => {
           const moved = failedOver({ route: route!, fallbacks }, usable, 'why');
           if (!moved) {
             expect(fallbacks.some((f) => usable.includes(f))).toBe(false);
