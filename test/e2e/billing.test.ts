@@ -141,17 +141,22 @@ describe('billing', () => {
     );
     expect((await aggregator('POST', '/billing/close', { month: '2026-11' })).status).toBe(409);
     const closed = await aggregator('POST', '/billing/close', { month: '2026-10' });
-    expect(closed.body).toEqual({ issued: 1, alreadyIssued: 0, nothingDue: expect.any(Number) });
+    // Two invoices: martin's SMS, and the prepaid account's short code (its credit paid for its SMS, not for 36001's month).
+    expect(closed.body).toEqual({ issued: 2, alreadyIssued: 0, nothingDue: expect.any(Number) });
     expect((await aggregator('POST', '/billing/close', { month: '2026-10' })).body).toMatchObject({ issued: 0 });
 
     const read = await fetch(`${t.relais.httpUrl}/v1/invoices`, { headers: { authorization: `Bearer ${key}` } });
     const { invoices } = (await read.json()) as { invoices: { number: string; total: number; vat: number; totalWithVat: number; lines: { rule: string; quantity: number }[] }[] };
-    // The prepaid account's top-ups above were invoiced first, in the same numbering.
-    const topUps = (await t.api('GET', '/v1/invoices')).body.invoices as { number: string; kind: string }[];
-    expect(topUps.map((i) => i.kind)).toEqual(topUps.map(() => 'top-up'));
-    const next = `F2026-${String(topUps.length + 1).padStart(6, '0')}`;
-    expect(invoices).toEqual([expect.objectContaining({ number: next, kind: 'month', month: '2026-10', total: 1000 * PART, vat: 200 * PART, totalWithVat: 1200 * PART })]);
+    expect(invoices).toEqual([expect.objectContaining({ kind: 'month', month: '2026-10', total: 1000 * PART, vat: 200 * PART, totalWithVat: 1200 * PART })]);
     expect(invoices[0]!.lines).toEqual([expect.objectContaining({ rule: 'sms-mt', quantity: 1000 })]);
-    expect(topUps.map((i) => i.number)).not.toContain(next); // another account's invoice is not ours
+
+    const prepaid = (await t.api('GET', '/v1/invoices')).body.invoices as { number: string; kind: string; lines: { rule: string; quantity: number }[] }[];
+    const [month, ...others] = prepaid.filter((i) => i.kind === 'month');
+    expect(others).toEqual([]);
+    expect(month!.lines.map((l) => l.rule)).toContain('short-code-monthly');
+    expect(month!.lines.map((l) => l.rule)).not.toContain('sms-mt');
+    // One numbering for the prepaid account's top-ups and both month invoices, without a gap.
+    const numbers = [...prepaid, ...invoices].map((i) => i.number).sort();
+    expect(numbers).toEqual(numbers.map((_, k) => `F2026-${String(k + 1).padStart(6, '0')}`));
   });
 });

@@ -1,5 +1,5 @@
 import { InvalidState } from '../../app/errors.ts';
-import { billingMonth, DEFAULT_PLAN, invoiceNumber, invoiceSeries, monthInvoice, monthPeriod, qualificationPlan, worstCasePartPrice, type LegalSnapshot, type LocalisationCount, type Payment, type PricePlan, type UsageCount } from '../../core/billing/index.ts';
+import { billingMonth, DEFAULT_PLAN, invoiceNumber, invoiceSeries, monthInvoice, monthPeriod, beyondCreditPlan, worstCasePartPrice, type LegalSnapshot, type LocalisationCount, type Payment, type PricePlan, type UsageCount } from '../../core/billing/index.ts';
 import type { InvoiceLine } from '../../core/pricing/index.ts';
 import { finalReceiptStates } from '../../core/message/receipts.ts';
 import type { Db } from './database.ts';
@@ -271,8 +271,8 @@ export async function qualifiedIn(db: Db, accountId: string, month: string, befo
 }
 
 /**
- * The month close: one invoice per postpaid account with something due, and one per prepaid account that owes its
- * qualification (its credit pays for its SMS, not for the numbers it qualified: core/billing qualificationPlan).
+ * The month close: one invoice per account with something due — a prepaid account's credit pays for its SMS, so it is
+ * invoiced only what else its plan charges (fees, qualification, localisation: core/billing beyondCreditPlan).
  * The month's usage and lookups are counted once for every account, each account rated by its plan; then the
  * invoices are issued `batch` at a time, each batch in one transaction that locks the year's counter row, leaves out
  * the accounts already invoiced (by another close: closers queue on that lock, so what one sees is final), numbers
@@ -312,10 +312,15 @@ export async function closeMonth(db: Db, month: string, now: Date, invoicing: In
   const due = accounts.flatMap((account) => {
     const { id, plan, prepaid } = account;
     const legal: LegalSnapshot = snapshotFor({ buyer: buyerOf(account), vat: plan?.vat, settings: invoicing, issuedAt: now, period, due: true });
-    const activity = prepaid
-      ? { plan: qualificationPlan(plan ?? DEFAULT_PLAN), counts: [], shortCodes: [] }
-      : { plan: plan ?? DEFAULT_PLAN, counts: usage.get(id) ?? [], shortCodes: shortCodes.get(id) ?? [] };
-    const invoice = monthInvoice({ ...activity, month, qualified: qualified.get(id) ?? 0, localisation: prepaid ? undefined : localisation.get(id), vatBasisPoints: legal.vat.basisPoints });
+    const invoice = monthInvoice({
+      plan: prepaid ? beyondCreditPlan(plan ?? DEFAULT_PLAN) : (plan ?? DEFAULT_PLAN),
+      counts: prepaid ? [] : (usage.get(id) ?? []),
+      shortCodes: shortCodes.get(id) ?? [],
+      month,
+      qualified: qualified.get(id) ?? 0,
+      localisation: localisation.get(id),
+      vatBasisPoints: legal.vat.basisPoints,
+    });
     if (invoice.total > 0) return [{ id, invoice, legal }];
     done.nothingDue++;
     return [];

@@ -2,7 +2,7 @@
  * core/billing: price plans per account and the rating of their usage (docs/billing.md). Every amount is an integer
  * number of micro-euros, excluding VAT. Pure functions, no I/O; time is given.
  */
-export { builtInGrid, DEFAULT_PLAN, planGrids, planProblems, qualificationPlan, smsCharge, worstCasePartPrice, type Payment, type PlanProblem, type PricePlan } from './plan.ts';
+export { beyondCreditPlan, builtInGrid, DEFAULT_PLAN, planGrids, planProblems, smsCharge, worstCasePartPrice, type Payment, type PlanProblem, type PricePlan } from './plan.ts';
 export { billedParts, billingMonth, isBilled, nextTiers, rateUsage, usageReport, type LocalisationCount, type MonthActivity, type NextTier, type UsageCount, type UsageReport } from './usage.ts';
 export { creditNoteSeries, invoiceNumber, invoiceSeries, monthInvoice, STANDARD_VAT_BASIS_POINTS, type MonthInvoice } from './invoice.ts';
 export { centAmounts, DEFAULT_LATE_PENALTY, dueDateOf, formatEuros, legalDocument, monthPeriod, parisDate, type LegalDocument, type LegalSnapshot, type PaymentTerms, type SellerIdentity } from './legal.ts';

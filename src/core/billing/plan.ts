@@ -110,18 +110,18 @@ export function worstCasePartPrice(plan: PricePlan): number {
   }, 0);
 }
 
-/** A charge that prices qualification: the MSISDNs qualified, or a monthly fee due only in a month with some. */
-const pricesQualification = (charge: TariffGrid['charges'][number]) =>
-  (charge.kind === 'per-unit' && charge.unit === 'qualified-msisdn') || (charge.kind === 'monthly' && charge.onlyIfUsed === 'qualified-msisdn');
+/** A charge the prepaid credit pays: the price of the SMS, reserved at acceptance and charged when settled. */
+const paidByCredit = (charge: TariffGrid['charges'][number]) => charge.kind === 'per-unit' && charge.unit === 'sms';
 
 /**
- * The plan reduced to what it charges for qualification (its grids keep only those charges; grids left without any
- * are dropped). A prepaid account's credit pays for its SMS; its qualification is invoiced by the month close with
- * this plan (docs/billing.md, "Qualification").
+ * What the month close invoices a prepaid account: the plan without its SMS prices, which the credit pays. Everything
+ * else the plan charges stays due — fees per short code and month, throughput options, one-off fees (activations),
+ * qualification, localisation — as for a postpaid account (docs/billing.md, "Prepaid accounts"). Grids left
+ * without a charge are dropped.
  */
-export function qualificationPlan(plan: PricePlan): PricePlan {
+export function beyondCreditPlan(plan: PricePlan): PricePlan {
   const grids = planGrids(plan)
-    .map((grid) => ({ ...grid, charges: grid.charges.filter(pricesQualification) }))
+    .map((grid) => ({ ...grid, charges: grid.charges.filter((charge) => !paidByCredit(charge)) }))
     .filter((grid) => grid.charges.length > 0);
-  return { ...plan, grids, events: [] };
+  return { ...plan, grids };
 }

@@ -2,7 +2,7 @@
  * Qualification billed to the account (docs/operators.md "Qualification", docs/billing.md): the MSISDNs it looked up
  * in a month are on its usage report and its month invoice (PDF and Factur-X lines), at 0.01 € each plus 200 € for a
  * month with at least one; an account that qualified nothing pays nothing for it; a prepaid account, whose credit
- * pays for its SMS, gets a month invoice with its qualification only.
+ * pays for its SMS, gets a month invoice with what else its plan charges: here, its qualification.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { usageOf } from '../../../src/adapters/http/billing-routes.ts';
@@ -120,7 +120,7 @@ describe('qualification at the month close', () => {
     expect(sent!.total).toBe(120_000);
   });
 
-  it("invoices a prepaid account its qualification only (its credit paid for its SMS); one that qualified nothing gets no invoice", async () => {
+  it("invoices a prepaid account its qualification, not its SMS (its credit paid for them); one that qualified nothing gets no invoice", async () => {
     const [invoice] = await billing.invoices({ accountId: ids['prepaid-qualifier']!, month: MONTH });
     expect(invoice).toMatchObject({ kind: 'month', total: 200_020_000 });
     expect(invoice!.lines.map((l) => [l.rule, l.quantity, l.amount])).toEqual([

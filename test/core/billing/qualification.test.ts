@@ -1,9 +1,9 @@
 /**
  * Qualification in an account's rating (docs/pricing.md, docs/billing.md): 0.01 € per MSISDN qualified, and the
- * monthly 200 € only in a month with at least one; the plan reduced to its qualification for a prepaid account.
+ * monthly 200 € only in a month with at least one; a prepaid account's plan without the SMS, which its credit pays.
  */
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_PLAN, qualificationPlan, rateUsage, type PricePlan } from '../../../src/core/billing/index.ts';
+import { beyondCreditPlan, DEFAULT_PLAN, rateUsage, type PricePlan } from '../../../src/core/billing/index.ts';
 import { QUALIFICATION_OPS_2016, validateGrid } from '../../../src/core/pricing/index.ts';
 
 const delivered = (parts: number) => [{ class: 'marketing' as const, shortCode: '36001', finalState: 'delivered', settledBy: 'receipt' as const, parts }];
@@ -29,14 +29,22 @@ describe('qualification rated by the plan', () => {
     expect(rateUsage({ plan, month: '2026-11', counts: [], shortCodes: [], qualified: 5 }).total).toBe(0);
   });
 
-  it("keeps only the qualification's charges for a prepaid account", () => {
-    const plan: PricePlan = { grids: ['orange-ops', 'qualification'], billed: 'delivered', noReceipt: 'free', events: [{ month: '2026-11', event: 'short-code-activation', count: 1 }] };
-    const month = rateUsage({ plan: qualificationPlan(plan), month: '2026-11', counts: delivered(10), shortCodes: ['36001'], qualified: 2 });
-    expect(month.lines.map((l) => [l.grid, l.rule, l.amount])).toEqual([
-      ['qualification@ops-2016', 'qualification-monthly', 200_000_000],
-      ['qualification@ops-2016', 'msisdn-qualified', 20_000],
-    ]);
-    expect(rateUsage({ plan: qualificationPlan(plan), month: '2026-11', counts: delivered(10), shortCodes: ['36001'] }).total).toBe(0);
+  it('invoices a prepaid account everything its plan charges but the SMS: fees per short code, activations, qualification, localisation', () => {
+    const plan: PricePlan = {
+      grids: ['orange-ops', 'qualification', 'orange-localisation'],
+      billed: 'delivered',
+      noReceipt: 'free',
+      events: [{ month: '2026-11', event: 'short-code-activation', count: 1 }],
+    };
+    const month = rateUsage({ plan: beyondCreditPlan(plan), month: '2026-11', counts: delivered(10), shortCodes: ['36001'], qualified: 2, localisation: { hits: 3, located: 2 } });
+    const rules = month.lines.map((l) => l.rule);
+    expect(rules).not.toContain('sms-mt');
+    expect(rules).toEqual(expect.arrayContaining(['short-code-monthly', 'short-code-activation-technical', 'qualification-monthly', 'msisdn-qualified', 'localisation-monthly', 'localisation-hit']));
+    // The same lines as the postpaid invoice of the same month, SMS aside.
+    const postpaid = rateUsage({ plan, month: '2026-11', counts: delivered(10), shortCodes: ['36001'], qualified: 2, localisation: { hits: 3, located: 2 } });
+    expect(month.lines).toEqual(postpaid.lines.filter((l) => l.rule !== 'sms-mt'));
+    // A plan that charges only SMS leaves a prepaid account nothing to invoice.
+    expect(rateUsage({ plan: beyondCreditPlan({ grids: ['projetcom-bulk-sms'], billed: 'delivered', noReceipt: 'free' }), month: '2026-11', counts: delivered(10), shortCodes: ['36001'] }).total).toBe(0);
   });
 
   it('checks the monthly fee condition of a grid written as data', () => {
