@@ -2,7 +2,8 @@
  * npm run bench:pipeline — the spine end to end: HTTP API → store → dispatcher → SMPP → simulator (a separate
  * process, with receipts) → status `delivered`.
  *
- * Phase 1: single-message requests from 20 concurrent clients. Phase 2: batches of 10,000 per request.
+ * Phase 1: single-message requests from 20 concurrent clients. Phase 2: batches of 10,000 per request. Phase 3: the
+ * same batches due in an hour, so that nothing is dispatched meanwhile: the intake alone.
  * Prints accepted/s, submitted/s, delivered/s, API latency p50/p99 and Relais's peak RSS.
  * Options: --messages N (phase 1, default 30000), --batches N (phase 2, default 5), --clients N (default 20),
  * --routing rules|none (default rules: four routing rules to go through, docs/routing.md; none: each short code's route).
@@ -75,16 +76,7 @@ try {
   const total = batches * 10_000;
   const cpu1 = cpuNow();
   const t1 = Date.now();
-  for (let b = 0; b < batches; b++) {
-    const messages = Array.from({ length: 10_000 }, (_, i) => ({
-      to: `+3375${String(1_000_000 + b * 10_000 + i).slice(-7)}`,
-      text: `Commande ${i} expédiée`,
-      class: 'transactional',
-      shortCode: SHORT_CODES[i % SHORT_CODES.length],
-    }));
-    const response = await api('POST', '/v1/messages', { messages });
-    if (response.status !== 202) throw new Error(`HTTP ${response.status}: ${response.text.slice(0, 500)}`);
-  }
+  await sendBatches(0);
   if (total > 0) {
     const acceptedBatch = Date.now() - t1;
     const cpuBatchAccepted = cpuNow();
@@ -94,11 +86,37 @@ try {
     console.log(`  submitted  ${fmt(total / (batchProgress.submitted / 1000))} msg/s`);
     console.log(`  delivered  ${fmt(total / (batchProgress.delivered / 1000))} msg/s`);
     printCpu(total, cpu1, cpuBatchAccepted, cpuNow());
+
+    // Phase 3: the intake alone — the same batches, due in an hour, so that the dispatcher takes no CPU meanwhile.
+    const cpu2 = cpuNow();
+    const t2 = Date.now();
+    await sendBatches(1, new Date(t2 + 3_600_000).toISOString());
+    const acceptedAlone = Date.now() - t2;
+    const cpuAlone = cpuNow();
+    const per = (key: 'relais' | 'postgres') => fmt(((cpuAlone[key] - cpu2[key]) * 1e6) / total);
+    console.log(`\nPhase 3 — intake alone: ${fmt(total)} messages in ${batches} requests of 10,000, due in an hour (nothing dispatched meanwhile)`);
+    console.log(`  accepted   ${fmt(total / (acceptedAlone / 1000))} msg/s`);
+    console.log(`  CPU/msg    Relais ${per('relais')} µs, PostgreSQL ${per('postgres')} µs`);
   }
   console.log(`\nRelais peak RSS ${fmt(peakRssMb(relais.process.pid!))} MB`);
 } finally {
   await watch.end();
   await rig.stop();
+}
+
+/** `batches` requests of 10,000 messages (recipients of round `round`), due now or at `sendAt`. */
+async function sendBatches(round: number, sendAt?: string): Promise<void> {
+  for (let b = 0; b < batches; b++) {
+    const messages = Array.from({ length: 10_000 }, (_, i) => ({
+      to: `+337${round + 5}${String(1_000_000 + b * 10_000 + i).slice(-7)}`,
+      text: `Commande ${i} expédiée`,
+      class: 'transactional',
+      shortCode: SHORT_CODES[i % SHORT_CODES.length],
+      ...(sendAt ? { sendAt } : {}),
+    }));
+    const response = await api('POST', '/v1/messages', { messages });
+    if (response.status !== 202) throw new Error(`HTTP ${response.status}: ${response.text.slice(0, 500)}`);
+  }
 }
 
 /** CPU seconds used so far by Relais and by PostgreSQL: less noisy than rates on a shared machine. */

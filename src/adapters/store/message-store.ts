@@ -252,7 +252,7 @@ function refusedForCredit(error: unknown): never {
 
 /** The statement's routing decisions ($27–$30) and each row's among them ($31): see route-decisions.ts. */
 function routingColumns(rows: Row[]): unknown[][] {
-  const { decisions, positions } = decisionColumns(rows, ({ message: { route } }) => (route ? { route: route.name, reason: route.reason, fallbacks: route.fallbacks } : undefined));
+  const { decisions, positions } = decisionColumns(rows, (row) => row.message.route);
   return [...decisions, positions];
 }
 

@@ -194,7 +194,10 @@ export class PgOutboxStore implements OutboxStore {
       'SELECT id, fallbacks FROM route_decisions WHERE route = $1 AND fallbacks && $2::text[]',
       [from, [...usable]],
     );
-    const moves = decided.map((d) => ({ from: d.id, to: failedOver({ route: from, fallbacks: d.fallbacks }, usable, reason)! }));
+    const moves = decided.map((d) => {
+      const to = failedOver({ route: from, fallbacks: d.fallbacks }, usable, reason)!;
+      return { from: d.id, to: { name: to.route, reason: to.reason, fallbacks: to.fallbacks } };
+    });
     if (moves.length === 0) return 0;
     const { decisions, positions } = decisionColumns(moves, (move) => move.to);
     const { rows } = await this.db.pool.query<{ moved: number }>(failOverSql([from, moves.map((m) => m.from), positions, limit, now, ...decisions]));

@@ -7,34 +7,42 @@ import { createHash } from 'node:crypto';
  * inserts it when it is new (`insertDecisionsSql`).
  */
 export interface StoredDecision {
-  route: string;
+  /** The route. */
+  name: string;
   reason: string;
   fallbacks: readonly string[];
 }
 
-export function decisionId({ route, reason, fallbacks }: StoredDecision): string {
-  const digest = createHash('sha256').update(`${route}\u0000${reason}\u0000${fallbacks.join('\u0000')}`).digest();
-  return digest.readBigInt64BE(0).toString();
+export function decisionId(decision: StoredDecision): string {
+  return createHash('sha256').update(contentOf(decision)).digest().readBigInt64BE(0).toString();
 }
+
+const contentOf = ({ name, reason, fallbacks }: StoredDecision) => `${name}\u0000${reason}\u0000${fallbacks.join('\u0000')}`;
 
 /**
  * The distinct decisions of some items as four statement parameters (ids, routes, reasons, fallbacks as JSON
  * arrays), and each item's 1-based position among them (null: the item has none). A batch of ten thousand
- * messages holds a handful of decisions: each is sent and hashed once.
+ * messages holds a handful of decisions, usually shared objects (app/route-message.ts): each is found by identity,
+ * compared by content once, sent and hashed once.
  */
-export function decisionColumns<T>(items: readonly T[], decisionOf: (item: T) => StoredDecision | undefined): { decisions: string[][]; positions: (number | null)[] } {
-  const found = new Map<string, number>();
+export function decisionColumns<T>(items: readonly T[], decisionOf: (item: T) => StoredDecision | null | undefined): { decisions: string[][]; positions: (number | null)[] } {
+  const byObject = new Map<StoredDecision, number>();
+  const byContent = new Map<string, number>();
   const distinct: StoredDecision[] = [];
   const positions = items.map((item) => {
     const decision = decisionOf(item);
     if (!decision) return null;
-    const key = `${decision.route}\u0000${decision.reason}\u0000${decision.fallbacks.join('\u0000')}`;
-    let position = found.get(key);
-    if (position === undefined) found.set(key, (position = distinct.push(decision)));
+    let position = byObject.get(decision);
+    if (position === undefined) {
+      const content = contentOf(decision);
+      position = byContent.get(content);
+      if (position === undefined) byContent.set(content, (position = distinct.push(decision)));
+      byObject.set(decision, position);
+    }
     return position;
   });
   return {
-    decisions: [distinct.map(decisionId), distinct.map((d) => d.route), distinct.map((d) => d.reason), distinct.map((d) => JSON.stringify(d.fallbacks))],
+    decisions: [distinct.map(decisionId), distinct.map((d) => d.name), distinct.map((d) => d.reason), distinct.map((d) => JSON.stringify(d.fallbacks))],
     positions,
   };
 }

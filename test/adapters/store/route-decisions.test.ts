@@ -16,16 +16,16 @@ const now = new Date('2026-12-07T09:00:00Z');
 
 describe('route decisions', () => {
   it('names a decision by its content: the same decision the same id in every process, any difference another', () => {
-    const decision = { route: 'sfr', reason: 'rule 1 (operators SFR0)', fallbacks: ['bouygues', 'free'] };
+    const decision = { name: 'sfr', reason: 'rule 1 (operators SFR0)', fallbacks: ['bouygues', 'free'] };
     expect(decisionId({ ...decision })).toBe(decisionId(decision));
     expect(decisionId(decision)).toMatch(/^-?\d{1,19}$/);
-    const others = [{ ...decision, route: 'free' }, { ...decision, reason: 'rule 2' }, { ...decision, fallbacks: ['free', 'bouygues'] }, { ...decision, fallbacks: ['bouygues'] }];
+    const others = [{ ...decision, name: 'free' }, { ...decision, reason: 'rule 2' }, { ...decision, fallbacks: ['free', 'bouygues'] }, { ...decision, fallbacks: ['bouygues'] }];
     expect(new Set([decision, ...others].map(decisionId)).size).toBe(5);
   });
 
   it('sends each distinct decision of a batch once, each item pointing at its own', () => {
-    const a = { route: 'sfr', reason: 'r', fallbacks: [] };
-    const b = { route: 'free', reason: 'r', fallbacks: ['sfr'] };
+    const a = { name: 'sfr', reason: 'r', fallbacks: [] };
+    const b = { name: 'free', reason: 'r', fallbacks: ['sfr'] };
     const { decisions, positions } = decisionColumns([a, undefined, b, { ...a }, b], (d) => d);
     expect(positions).toEqual([1, null, 2, 1, 2]);
     expect(decisions).toEqual([[decisionId(a), decisionId(b)], ['sfr', 'free'], ['r', 'r'], ['[]', '["sfr"]']]);
