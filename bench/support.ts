@@ -137,20 +137,24 @@ export function peakRssMb(pid: number): number {
   return Number(/VmHWM:\s+(\d+) kB/.exec(status)?.[1] ?? 0) / 1024;
 }
 
-/** CPU seconds (user + system) a process has used so far (Linux). */
-export function cpuSeconds(pid: number): number {
+/** CPU seconds (user + system) a process has used so far, with its children that ended when `ended` (Linux). */
+export function cpuSeconds(pid: number, ended = false): number {
   const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-  return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS;
+  const own = Number(fields[11]) + Number(fields[12]);
+  return (ended ? own + Number(fields[13]) + Number(fields[14]) : own) / CLOCK_TICKS;
 }
 
-/** CPU seconds used so far by the running PostgreSQL processes of this machine (its backends, writers, WAL). */
+/**
+ * CPU seconds used so far by PostgreSQL on this machine: its running processes (backends, writers, WAL) and the
+ * backends that ended (counted in their parent's children's time once it reaped them).
+ */
 export function postgresCpuSeconds(): number {
   let total = 0;
   for (const entry of readdirSync('/proc')) {
     if (!/^\d+$/.test(entry)) continue;
     try {
       const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
-      if (stat.includes(' (postgres) ')) total += cpuSeconds(Number(entry));
+      if (stat.includes(' (postgres) ')) total += cpuSeconds(Number(entry), true);
     } catch {
       // The process ended meanwhile.
     }
