@@ -160,6 +160,7 @@ export const WebhookDeliveries = Type.Object({
       attempts: Type.Array(Type.Object({ attempt: Type.Integer(), at: DateTime, httpStatus: Nullable(Type.Integer()), error: Nullable(Type.String()), durationMs: Type.Integer() })),
     }),
   ),
+  nextCursor: Nullable(Type.String({ description: 'Pass it as cursor for the next page; null on the last page' })),
 });
 
 export const Problem = Type.Object(

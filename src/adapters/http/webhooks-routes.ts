@@ -60,16 +60,22 @@ export async function webhookRoutes(app: Api, deps: HttpDeps): Promise<void> {
     '/webhooks/:id/deliveries',
     {
       schema: {
-        summary: 'Delivery history of a webhook, newest first, with every attempt',
+        summary: 'Delivery history of a webhook, newest first, with every attempt; page by page with nextCursor, filtered by state',
         tags: ['webhooks'],
         params: IdParams,
-        querystring: Type.Object({ limit: Type.Integer({ minimum: 1, maximum: 500, default: 50 }) }),
+        querystring: Type.Object({
+          limit: Type.Integer({ minimum: 1, maximum: 500, default: 50 }),
+          cursor: Type.Optional(Type.String({ pattern: '^[0-9]{1,19}$', description: 'The nextCursor of the previous page' })),
+          status: Type.Optional(Type.Union([Type.Literal('pending'), Type.Literal('delivered'), Type.Literal('failed')], { description: 'Only the deliveries in this state' })),
+        }),
         response: { 200: WebhookDeliveries, 404: problem },
       },
     },
     async (request) => {
       await found(deps.webhooks.get(request.account.id, request.params.id), request.params.id);
-      return { deliveries: (await deps.webhooks.deliveries(request.account.id, request.params.id, request.query.limit)).map(presentDelivery) };
+      const { limit, cursor, status } = request.query;
+      const deliveries = await deps.webhooks.deliveries(request.account.id, request.params.id, { limit, before: cursor, status });
+      return { deliveries: deliveries.map(presentDelivery), nextCursor: deliveries.length === limit ? deliveries.at(-1)!.id : null };
     },
   );
 }

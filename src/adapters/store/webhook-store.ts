@@ -1,6 +1,6 @@
 import type { Db } from './database.ts';
 import { isUuid, uuidv7 } from './ids.ts';
-import type { Webhook, WebhookAttempt, WebhookDelivery, WebhookSettings } from '../../app/ports/webhooks.ts';
+import type { DeliveryPage, Webhook, WebhookAttempt, WebhookDelivery, WebhookSettings } from '../../app/ports/webhooks.ts';
 
 // The webhook types are the app's (app/ports/webhooks.ts); kept reachable from here.
 export type { Webhook, WebhookAttempt, WebhookDelivery };
@@ -66,7 +66,7 @@ export class PgWebhookStore implements WebhookSettings {
   }
 
   /** Delivery history of one webhook, newest first, with every attempt. */
-  async deliveries(accountId: string, webhookId: string, limit: number): Promise<WebhookDelivery[]> {
+  async deliveries(accountId: string, webhookId: string, { limit, before, status }: DeliveryPage): Promise<WebhookDelivery[]> {
     const { rows } = await this.db.pool.query(
       `SELECT d.id, e.message_id, d.inbound_id, d.status, d.next_attempt_at, d.created_at, d.delivered_at,
               coalesce(json_agg(json_build_object('attempt', a.attempt, 'at', a.at, 'httpStatus', a.http_status,
@@ -76,11 +76,11 @@ export class PgWebhookStore implements WebhookSettings {
        JOIN webhooks w ON w.id = d.webhook_id AND w.account_id = $1
        LEFT JOIN message_events e ON e.id = d.event_id
        LEFT JOIN webhook_attempts a ON a.delivery_id = d.id
-       WHERE d.webhook_id = $2
+       WHERE d.webhook_id = $2 AND ($4::bigint IS NULL OR d.id < $4) AND ($5::text IS NULL OR d.status = $5)
        GROUP BY d.id, e.message_id
        ORDER BY d.id DESC
        LIMIT $3`,
-      [accountId, webhookId, limit],
+      [accountId, webhookId, limit, before ?? null, status ?? null],
     );
     return rows.map((r) => ({
       id: r.id,

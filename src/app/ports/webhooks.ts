@@ -28,6 +28,15 @@ export interface WebhookDelivery {
   deliveredAt: Date | null;
 }
 
+export type DeliveryStatus = 'pending' | 'delivered' | 'failed';
+
+export interface DeliveryPage {
+  limit: number;
+  /** Only deliveries older than this one (its id): the next page. */
+  before?: string | undefined;
+  status?: DeliveryStatus | undefined;
+}
+
 /** The account's webhooks (the sender that delivers them reads the store directly: adapters/webhooks). */
 export interface WebhookSettings {
   create(accountId: string, input: { url: string; events: string[]; secret: string }, now: Date): Promise<Webhook>;
@@ -35,6 +44,6 @@ export interface WebhookSettings {
   get(accountId: string, id: string): Promise<Webhook | undefined>;
   update(accountId: string, id: string, changes: { url?: string; events?: string[]; active?: boolean }): Promise<Webhook | undefined>;
   remove(accountId: string, id: string): Promise<boolean>;
-  /** Delivery history of one webhook, newest first, with every attempt. */
-  deliveries(accountId: string, webhookId: string, limit: number): Promise<WebhookDelivery[]>;
+  /** Delivery history of one webhook, newest first, with every attempt: a page of `limit`, before a delivery, in a state. */
+  deliveries(accountId: string, webhookId: string, page: DeliveryPage): Promise<WebhookDelivery[]>;
 }

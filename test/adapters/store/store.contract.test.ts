@@ -413,11 +413,20 @@ describe.each(databaseTargets())('store contract on $name PostgreSQL', (target) 
       const { ids: [id] } = (await messages.insertMessages([message(sc, { accountId: account })], t0)) as { ids: string[] };
       await outbox.claimDue([{ route: 'sim', shortCode: sc, limit: 1 }], at(1));
       await outbox.record({ outcomes: [submitted(id!, ['hook-1'])], receipts: [receipt('hook-1', 'delivered')] }, at(1));
-      expect((await webhooks.deliveries(account, all.id, 10)).map((d) => d.messageId)).toEqual([id, id, id, id]);
-      expect(await webhooks.deliveries(account, finals.id, 10)).toHaveLength(1);
+      expect((await webhooks.deliveries(account, all.id, { limit: 10 })).map((d) => d.messageId)).toEqual([id, id, id, id]);
+      expect(await webhooks.deliveries(account, finals.id, { limit: 10 })).toHaveLength(1);
       const due = await webhooks.claimDue(10, 30_000, at(2));
       expect(due.filter((d) => d.kind === 'message.status' && d.message.id === id)).toHaveLength(5);
       expect(await webhooks.claimDue(10, 30_000, at(3))).toEqual([]);
+
+      // The history page by page, newest first, and by state.
+      const history = await webhooks.deliveries(account, all.id, { limit: 10 });
+      const first = await webhooks.deliveries(account, all.id, { limit: 3 });
+      expect(first).toEqual(history.slice(0, 3));
+      expect(await webhooks.deliveries(account, all.id, { limit: 3, before: first.at(-1)!.id })).toEqual(history.slice(3));
+      await webhooks.recordAttempt({ id: history[1]!.id, attempt: 1 }, { httpStatus: 500, error: 'HTTP 500', durationMs: 3, outcome: 'failed', next: null }, at(4));
+      expect((await webhooks.deliveries(account, all.id, { limit: 10, status: 'failed' })).map((d) => [d.id, d.status, d.attempts.length])).toEqual([[history[1]!.id, 'failed', 1]]);
+      expect(await webhooks.deliveries(account, all.id, { limit: 10, status: 'delivered' })).toEqual([]);
     });
   });
 });
