@@ -244,17 +244,21 @@ const claimSql = prepared(
    FROM claimed WHERE status = 'submitting' ORDER BY priority, due_at`,
 );
 
-/** $2: the decisions that fail over, $3: the position of each one's new decision among $6–$9 (route-decisions.ts). */
+/**
+ * $2: the decisions that fail over, $3: the position of each one's new decision among $6–$9 (route-decisions.ts).
+ * Only the new decisions of messages moved are stored: a route down for minutes is checked every second, each time
+ * with a reason of its own ("route down for 42 s").
+ */
 const failOverSql = prepared(
-  'relais_fail_over_v2',
-  `WITH decisions AS (${insertDecisionsSql('$6', '$7', '$8', '$9')}),
-   candidates AS (
+  'relais_fail_over_v3',
+  `WITH candidates AS (
      SELECT m.id, ($6::bigint[])[v.position] AS decision, ($7::text[])[v.position] AS target, ($8::text[])[v.position] AS reason
      FROM messages m JOIN unnest($2::bigint[], $3::int[]) AS v(decision, position) ON v.decision = m.route_decision
      WHERE m.route = $1 AND m.status = 'queued'
      ORDER BY m.priority, m.due_at
      LIMIT $4
      FOR UPDATE OF m SKIP LOCKED),
+   decisions AS (${insertDecisionsSql('$6', '$7', '$8', '$9', 'SELECT decision FROM candidates')}),
    moved AS (
      UPDATE messages m SET route = c.target, route_decision = c.decision, updated_at = $5
      FROM candidates c WHERE m.id = c.id

@@ -49,13 +49,15 @@ export function decisionColumns<T>(items: readonly T[], decisionOf: (item: T) =>
 
 /**
  * SQL inserting the decisions given as parameters `$ids, $routes, $reasons, $fallbacks` (decisionColumns) that are
- * not stored yet. In id order, so two statements inserting the same new decisions never wait on each other in a
- * cycle; one that finds a decision being inserted by another transaction waits for it, then leaves it.
+ * not stored yet — only those whose id is in `used` (SQL), when given. In id order, so two statements inserting the
+ * same new decisions never wait on each other in a cycle; one that finds a decision being inserted by another
+ * transaction waits for it, then leaves it.
  */
-export function insertDecisionsSql(ids: string, routes: string, reasons: string, fallbacks: string): string {
+export function insertDecisionsSql(ids: string, routes: string, reasons: string, fallbacks: string, used?: string): string {
   return `INSERT INTO route_decisions (id, route, reason, fallbacks)
     SELECT d.id, d.route, d.reason, ARRAY(SELECT jsonb_array_elements_text(d.fallbacks::jsonb))
     FROM unnest(${ids}::bigint[], ${routes}::text[], ${reasons}::text[], ${fallbacks}::text[]) AS d(id, route, reason, fallbacks)
+    ${used ? `WHERE d.id IN (${used})` : ''}
     ORDER BY d.id
     ON CONFLICT (id) DO NOTHING`;
 }

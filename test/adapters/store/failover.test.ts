@@ -79,6 +79,8 @@ describe('routes and failover in the store', () => {
     expect(await outbox.failOver('orange', ['bouygues'], 'route paused: maintenance', 1, now)).toBe(1);
     expect(await outbox.failOver('orange', ['bouygues'], 'route paused: maintenance', 100, now)).toBe(1);
     expect(await outbox.failOver('orange', ['bouygues', 'sfr'], 'again', 100, now)).toBe(0);
+    // A check that moves nothing stores no decision (a route down is checked every second, each time with its own reason).
+    expect((await tdb.db.pool.query(`SELECT count(*)::int AS n FROM route_decisions WHERE reason LIKE '%: again'`)).rows[0].n).toBe(0);
     expect((await routeOf(none[0]!))!.name).toBe('orange');
   });
 
