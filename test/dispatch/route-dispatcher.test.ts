@@ -15,6 +15,12 @@ import { RouteDispatcher, defaultDispatchOptions, type RouteDeps } from '../../s
 import { createTestDatabase, primaryTarget, type TestDatabase } from '../support/db.ts';
 
 const silent = { debug() {}, info() {}, warn() {}, error() {} };
+/**
+ * Long enough that a loaded machine never fences a dispatcher off its own lease mid-test (a renewal later than the
+ * time to live less one renewal interval makes it give its routes up, and a submit then in flight is left to
+ * recovery): no test here waits for a lease to expire.
+ */
+const LEASE_TTL_MS = 30_000;
 
 /** An operator link whose answers the test decides; records what was written and when. */
 class ScriptedLink implements OperatorLink {
@@ -103,7 +109,7 @@ describe('route dispatcher', () => {
         monotonicMs: () => performance.now(),
         log: silent,
         doorbell: new Doorbell(),
-        options: { ...defaultDispatchOptions, owner: `test-${route}`, pollIntervalMs: 10, leaseRenewMs: 50, leaseTtlMs: 2_000, ...options },
+        options: { ...defaultDispatchOptions, owner: `test-${route}`, pollIntervalMs: 10, leaseRenewMs: 50, leaseTtlMs: LEASE_TTL_MS, ...options },
       },
     );
     return { route, shortCode, dispatcher };
@@ -127,7 +133,7 @@ describe('route dispatcher', () => {
         log: silent,
         doorbell: new Doorbell(),
         paused: async () => paused,
-        options: { ...defaultDispatchOptions, owner: `test-${first}`, pollIntervalMs: 10, leaseRenewMs: 50, leaseTtlMs: 2_000, failoverCheckMs: 20, failoverAfterMs: 200 },
+        options: { ...defaultDispatchOptions, owner: `test-${first}`, pollIntervalMs: 10, leaseRenewMs: 50, leaseTtlMs: LEASE_TTL_MS, failoverCheckMs: 20, failoverAfterMs: 200 },
       },
     );
     return { routes: [first, second] as const, shortCode, dispatcher };
