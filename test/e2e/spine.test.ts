@@ -163,6 +163,15 @@ describe('webhooks', () => {
     const attempts = history.body.deliveries.flatMap((d: { attempts: { httpStatus: number }[] }) => d.attempts.map((a) => a.httpStatus));
     expect(attempts.filter((s: number) => s === 503)).toHaveLength(2);
     expect(history.body.deliveries.every((d: { status: string }) => d.status === 'delivered')).toBe(true);
+
+    // The history page by page, and by state.
+    const base = `/v1/webhooks/${created.body.id}/deliveries`;
+    const first = await t.api('GET', `${base}?limit=2`);
+    const rest = await t.api('GET', `${base}?limit=500&cursor=${first.body.nextCursor}`);
+    expect([...first.body.deliveries, ...rest.body.deliveries].map((d: { id: string }) => d.id)).toEqual(history.body.deliveries.map((d: { id: string }) => d.id));
+    expect(rest.body.nextCursor).toBeNull();
+    expect((await t.api('GET', `${base}?status=failed`)).body).toEqual({ deliveries: [], nextCursor: null });
+    expect((await t.api('GET', `${base}?cursor=not-a-cursor`)).status).toBe(400);
   });
 
   it('posts the MOs attributed to the account (a reply, a STOP) to the webhooks that subscribed to "inbound"', async () => {

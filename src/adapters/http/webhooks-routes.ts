@@ -65,7 +65,7 @@ export async function webhookRoutes(app: Api, deps: HttpDeps): Promise<void> {
         params: IdParams,
         querystring: Type.Object({
           limit: Type.Integer({ minimum: 1, maximum: 500, default: 50 }),
-          cursor: Type.Optional(Type.String({ pattern: '^[0-9]{1,19}$', description: 'The nextCursor of the previous page' })),
+          cursor: Type.Optional(Type.String({ pattern: '^[0-9]{1,18}$', description: 'The nextCursor of the previous page' })),
           status: Type.Optional(Type.Union([Type.Literal('pending'), Type.Literal('delivered'), Type.Literal('failed')], { description: 'Only the deliveries in this state' })),
         }),
         response: { 200: WebhookDeliveries, 404: problem },
