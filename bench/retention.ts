@@ -21,7 +21,7 @@ import { Pseudonyms } from '../src/adapters/store/pseudonym.ts';
 import { PgRetentionStore } from '../src/adapters/store/retention-store.ts';
 import { restingBetweenBatches } from '../src/adapters/retention-parts.ts';
 import { runRetention } from '../src/app/retention.ts';
-import { systemClock } from '../src/main.ts';
+import { systemClock } from '../src/adapters/clock.ts';
 import { fmt, startRig } from './support.ts';
 
 const { values } = parseArgs({

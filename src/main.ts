@@ -63,8 +63,6 @@ import type { GeoPresenceDeps } from './app/geo-presence.ts';
 import { systemClock } from './adapters/clock.ts';
 import { openStore } from './adapters/store/open-store.ts';
 import { campaignTariff } from './core/pricing/index.ts';
-
-export { campaignTariff, openStore, systemClock };
 import { LocationSimulator } from './adapters/location/simulator.ts';
 import { PgGeoPresenceStore } from './adapters/store/geo-presence-store.ts';
 import type { PeopleStore } from './adapters/http/people-routes.ts';
@@ -72,7 +70,6 @@ import { retentionParts } from './adapters/retention-parts.ts';
 import { RetentionJob } from './app/retention.ts';
 import { startMonitoring } from './adapters/monitoring/monitoring.ts';
 import { observedJob } from './adapters/monitoring/metrics.ts';
-
 
 /** The built-in SMSC simulator, when it runs. */
 export interface BuiltInSimulator {

@@ -5,7 +5,8 @@ import { PgAccountStore } from '../../src/adapters/store/account-store.ts';
 import { createLogger } from '../../src/adapters/log.ts';
 import { parseConfig } from '../../src/config/load.ts';
 import type { Clock } from '../../src/app/ports.ts';
-import { startRelais, systemClock, type Relais } from '../../src/main.ts';
+import { startRelais, type Relais } from '../../src/main.ts';
+import { systemClock } from '../../src/adapters/clock.ts';
 import { createTestDatabase, primaryTarget, type TestDatabase } from './db.ts';
 
 export interface TestRelais {

@@ -93,8 +93,11 @@ export function planGrids(plan: PricePlan): TariffGrid[] {
 }
 
 export function smsCharge(grid: TariffGrid) {
-  return grid.charges.find((charge) => charge.kind === 'per-unit' && charge.unit === 'sms') as Extract<TariffGrid['charges'][number], { kind: 'per-unit' }> | undefined;
+  return grid.charges.find(pricesSms) as Extract<TariffGrid['charges'][number], { kind: 'per-unit' }> | undefined;
 }
+
+/** A charge that prices the SMS: what a prepaid account's credit pays, reserved at acceptance and charged when settled. */
+const pricesSms = (charge: TariffGrid['charges'][number]) => charge.kind === 'per-unit' && charge.unit === 'sms';
 
 /**
  * The most one part can cost under the plan: for each grid that prices the SMS, its dearest band (its price without
@@ -110,9 +113,6 @@ export function worstCasePartPrice(plan: PricePlan): number {
   }, 0);
 }
 
-/** A charge the prepaid credit pays: the price of the SMS, reserved at acceptance and charged when settled. */
-const paidByCredit = (charge: TariffGrid['charges'][number]) => charge.kind === 'per-unit' && charge.unit === 'sms';
-
 /**
  * What the month close invoices a prepaid account: the plan without its SMS prices, which the credit pays. Everything
  * else the plan charges stays due — fees per short code and month, throughput options, one-off fees (activations),
@@ -121,7 +121,7 @@ const paidByCredit = (charge: TariffGrid['charges'][number]) => charge.kind === 
  */
 export function beyondCreditPlan(plan: PricePlan): PricePlan {
   const grids = planGrids(plan)
-    .map((grid) => ({ ...grid, charges: grid.charges.filter((charge) => !paidByCredit(charge)) }))
+    .map((grid) => ({ ...grid, charges: grid.charges.filter((charge) => !pricesSms(charge)) }))
     .filter((grid) => grid.charges.length > 0);
   return { ...plan, grids };
 }

@@ -222,13 +222,11 @@ export const BUILT_IN_GRIDS: readonly TariffGrid[] = [
   ORANGE_LOCALISATION_2012,
   PROJETCOM_BULK_SMS,
 ];
+
 /** The tariff grid campaigns are priced with: one of the built-in grids, with a per-SMS price. */
 export function campaignTariff(id: string): TariffGrid {
-  const grid = BUILT_IN_GRIDS.find((g) => g.id === id && g.charges.some((c) => c.kind === 'per-unit' && c.unit === 'sms'));
-  if (!grid) {
-    const usable = BUILT_IN_GRIDS.filter((g) => g.charges.some((c) => c.kind === 'per-unit' && c.unit === 'sms')).map((g) => g.id);
-    throw new Error(`campaigns.tariff "${id}" is not a built-in grid with a per-SMS price (one of ${[...new Set(usable)].join(', ')})`);
-  }
+  const usable = BUILT_IN_GRIDS.filter((g) => g.charges.some((c) => c.kind === 'per-unit' && c.unit === 'sms'));
+  const grid = usable.find((g) => g.id === id);
+  if (!grid) throw new Error(`campaigns.tariff "${id}" is not a built-in grid with a per-SMS price (one of ${[...new Set(usable.map((g) => g.id))].join(', ')})`);
   return grid;
 }
-
